@@ -1,0 +1,79 @@
+# vadiscover: one non-recursive Makefile. Each directory adds its own rules in a build.mk
+# fragment included below; every output goes under $(B) (default: build/), so a second
+# configuration (make check-asan uses build/asan) can sit beside the first.
+#
+# Targets: all check check-valgrind check-asan check-ffmpeg check-all bench demo
+#          install uninstall clean distclean
+
+B ?= build
+
+ifeq ($(wildcard config.mk),)
+$(error config.mk is missing: run ./configure first (./configure --help lists the options))
+endif
+include config.mk
+
+SANITIZE ?= $(if $(SANITIZE_FLAGS),1,0)
+ifeq ($(SANITIZE),1)
+SAN := $(if $(SANITIZE_FLAGS),$(SANITIZE_FLAGS),-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+else
+SAN :=
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -I. -I$(B) $(CFLAGS) $(SAN)
+BASE_LDFLAGS := $(LDFLAGS) $(SAN)
+
+DESTDIR ?=
+Q := $(if $(V),,@)
+
+# Filled in by the fragments.
+ALL :=
+CHECK_PROGS :=
+BENCH_TARGETS :=
+INSTALL_TARGETS :=
+UNINSTALL_TARGETS :=
+
+.PHONY: all check check-valgrind check-asan check-ffmpeg check-all bench demo \
+	install uninstall clean distclean
+all: real-all
+
+include vadiscover/build.mk
+include fftools-wrapper/build.mk
+include tests/harness/build.mk
+include tests/build.mk
+include tests/ffmpeg/build.mk
+
+real-all: $(ALL)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# Every Check program and harness test, one after another; ends in "N passed, N failed".
+check: all $(CHECK_PROGS)
+	$(Q)B=$(B) tests/run-tests $(CHECK_PROGS)
+
+# The same tests with every program they start under valgrind (memcheck, leaks are errors).
+check-valgrind: all $(CHECK_PROGS)
+	$(Q)B=$(B) VAD_TEST_VALGRIND=1 tests/run-tests $(CHECK_PROGS)
+
+# The same tests, everything rebuilt with ASan+UBSan in $(B)/asan.
+check-asan:
+	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 check
+
+check-all: check check-valgrind check-asan check-ffmpeg
+
+bench: all $(BENCH_TARGETS)
+
+install: all $(INSTALL_TARGETS)
+uninstall: $(UNINSTALL_TARGETS)
+
+clean:
+	rm -rf $(B)
+
+distclean: clean
+	rm -f config.mk config.h config.log

@@ -1,0 +1,1 @@
+# fftools-wrapper: rules are added by its issue

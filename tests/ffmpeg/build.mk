@@ -1,0 +1,1 @@
+# tests/ffmpeg: rules are added by its issue

@@ -1,0 +1,1 @@
+# tests/harness: rules are added by its issue

@@ -1,0 +1,1 @@
+# vadiscover: rules are added by its issue

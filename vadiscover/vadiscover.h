@@ -1,0 +1,357 @@
+/*
+ * libvadiscover: find the DRM node to use for VA-API by what it is, not by its name.
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * The model
+ * ---------
+ * A struct vad_context is the library's only handle. vad_scan() enumerates the nodes that
+ * exist in /dev/dri (any count, any name) and identifies each by its device number:
+ * stat() -> st_rdev -> /sys/dev/char/MAJ:MIN -> the device in sysfs. Node names are never
+ * trusted, because inside a container renderD128 may be the host's renderD132. The card
+ * node and the render node of one device become one struct vad_device.
+ *
+ * Facts from sysfs are read by vad_scan(). VA-API is probed only on demand, once per
+ * device (vad_device_probe(), or vad_select() when a spec needs it), through real libva.
+ *
+ * vad_select() takes a parsed spec (struct vad_spec, grammar below) and returns the device
+ * to use; afterwards every device carries a verdict and a reason a user can act on.
+ *
+ * Conventions
+ * -----------
+ * - Functions returning int return 0 (or a count) on success and a negative errno on
+ *   failure. Errors of every function are listed with it.
+ * - Strings returned by getters are owned by the object they come from and stay valid
+ *   until the next vad_scan() on the context, or until the context is freed.
+ * - The library never prints and never exits: messages go to the log function
+ *   (vad_set_log_fn()), none is installed by default.
+ * - No global mutable state: contexts are independent, and may be used from different
+ *   threads at once. One context must not be used from two threads at once.
+ * - Every fd the library opens is O_CLOEXEC and closed before the call returns.
+ * - Paths: the library reads /dev/dri and /sys exactly as libdrm and libva do (they hard-code
+ *   them), so that enumeration and probing can never disagree about a node. To run it
+ *   against a simulated kernel, the test suite interposes those paths (tests/harness).
+ *
+ * Selection spec grammar (the same in the tool, the ffmpeg wrapper, the FFmpeg patch and
+ * the VADISCOVER_SELECT environment variable):
+ *
+ *     spec    := "" | pair ("," pair)*
+ *     pair    := key "=" value
+ *
+ *     vendor=0x8086            PCI vendor id (alias: vendor_id); hex with 0x, or decimal
+ *     kernel_driver=i915|xe    kernel driver, alternatives joined by '|'
+ *     driver=iHD               VA driver to probe with (like FFmpeg's driver= option)
+ *     pci=0000:00:02.4         PCI slot (the domain "0000:" may be left out)
+ *     role=pf|vf|none          SR-IOV role: physical function, virtual function, neither
+ *     vf=4                     VF number counted from 1: the N of the PF's virtfn(N-1)
+ *                              link, so 0000:00:02.4 is VF 4; implies role=vf
+ *     node=/dev/dri/renderD128 a node path; matched by device number, so any name of
+ *                              the node (a symlink in /dev/dri/by-path) works
+ *     decode=h264+hevc         VA decode support for every listed codec
+ *     encode=av1               VA encode support for every listed codec
+ *     index=1                  the Nth matching device, counted from 0 (default 0)
+ *
+ * Codec names: mpeg2 h264 hevc hevc10 vp8 vp9 vp9_10 av1 av1_10 jpeg vc1.
+ * The empty spec means: the first VA-capable device in ascending render-node order.
+ * A key given twice is an error. Keys combine with AND.
+ */
+#ifndef VADISCOVER_H
+#define VADISCOVER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vad_context;
+struct vad_device;
+struct vad_spec;
+
+/* ------------------------------------------------------------------------------------ */
+/* Context */
+
+/**
+ * vad_new - create a context with one reference.
+ * @out: receives the context.
+ * Returns 0, or -ENOMEM.
+ */
+int vad_new(struct vad_context **out);
+
+/** vad_ref - take another reference. Returns @ctx. */
+struct vad_context *vad_ref(struct vad_context *ctx);
+
+/**
+ * vad_unref - drop a reference; the last one frees the context and every device and
+ * string it owns. Accepts NULL. Always returns NULL.
+ */
+struct vad_context *vad_unref(struct vad_context *ctx);
+
+enum vad_log_priority {
+	VAD_LOG_ERROR = 3,
+	VAD_LOG_INFO = 6,	/* the choice and the reasons for it */
+	VAD_LOG_DEBUG = 7,	/* every file read, every probe step */
+};
+
+/**
+ * vad_log_fn - receives the library's messages. @format and @args are printf-style; the
+ * message has no trailing newline. Called synchronously from the thread that called into
+ * the library.
+ */
+typedef void (*vad_log_fn)(struct vad_context *ctx, enum vad_log_priority priority,
+			   void *userdata, const char *format, va_list args);
+
+/**
+ * vad_set_log_fn - install @fn (NULL: no logging, the default) with @userdata, and the
+ * highest priority passed to it (default VAD_LOG_ERROR).
+ */
+void vad_set_log_fn(struct vad_context *ctx, vad_log_fn fn, enum vad_log_priority max_priority,
+		    void *userdata);
+
+/* ------------------------------------------------------------------------------------ */
+/* Enumeration */
+
+/**
+ * vad_scan - (re)enumerate the DRM nodes in /dev/dri and read their sysfs facts.
+ *
+ * Skips by-path/ and by-id/, and every entry that is not a character device of the DRM
+ * major. A node whose sysfs entry is missing or malformed is still listed, with what could
+ * be read (a vanished node is dropped, with a DEBUG message). Each node is opened once,
+ * O_RDWR|O_CLOEXEC, and closed, to learn whether this process may use it
+ * (vad_device_get_access()). Does not load any VA driver.
+ *
+ * Invalidates every device pointer and string obtained from @ctx before.
+ * Returns the number of devices (0 when /dev/dri is missing or empty), or -ENOMEM.
+ */
+int vad_scan(struct vad_context *ctx);
+
+/** vad_device_count - the number of devices found by the last vad_scan() (0 before). */
+size_t vad_device_count(const struct vad_context *ctx);
+
+/**
+ * vad_device_get - the @index th device, in ascending render-node order (the number in the
+ * render node's name as this process sees it; devices without a render node follow, by card
+ * number). NULL when @index is out of range. Owned by @ctx.
+ */
+struct vad_device *vad_device_get(const struct vad_context *ctx, size_t index);
+
+/* ------------------------------------------------------------------------------------ */
+/* Device facts (from vad_scan(); no VA driver loaded) */
+
+/** Render node path as seen by this process ("/dev/dri/renderD128"), or NULL if none. */
+const char *vad_device_get_render_node(const struct vad_device *dev);
+/** Primary node path ("/dev/dri/card0"), or NULL if none was passed to this process. */
+const char *vad_device_get_card_node(const struct vad_device *dev);
+/** The node to open for VA-API: the render node, or the card node if there is none. */
+const char *vad_device_get_node(const struct vad_device *dev);
+/** Device numbers of the render and card node; 0 when the node is absent. */
+dev_t vad_device_get_render_rdev(const struct vad_device *dev);
+dev_t vad_device_get_card_rdev(const struct vad_device *dev);
+
+/** The device's canonical sysfs path ("/sys/devices/pci0000:00/0000:00:02.4"), or NULL. */
+const char *vad_device_get_sysfs_path(const struct vad_device *dev);
+
+enum vad_bus {
+	VAD_BUS_UNKNOWN = 0,
+	VAD_BUS_PCI,
+	VAD_BUS_PLATFORM,
+	VAD_BUS_USB,
+	VAD_BUS_VIRTIO,
+};
+enum vad_bus vad_device_get_bus(const struct vad_device *dev);
+/** "pci", "platform", "usb", "virtio" or "unknown". */
+const char *vad_bus_name(enum vad_bus bus);
+
+/** PCI slot ("0000:00:02.4") for a PCI device, else NULL. */
+const char *vad_device_get_pci_slot(const struct vad_device *dev);
+
+/**
+ * Numeric ids from sysfs. Each returns the id (0..0xffff, revision 0..0xff), or -ENOENT when
+ * the attribute is absent (not PCI, or missing) and -EINVAL when it is malformed.
+ */
+int vad_device_get_vendor_id(const struct vad_device *dev);
+int vad_device_get_device_id(const struct vad_device *dev);
+int vad_device_get_subsystem_vendor_id(const struct vad_device *dev);
+int vad_device_get_subsystem_device_id(const struct vad_device *dev);
+int vad_device_get_revision(const struct vad_device *dev);
+
+/** Kernel driver name ("i915", "xe", "amdgpu", "nvidia-drm"...), or NULL if unbound/unknown. */
+const char *vad_device_get_kernel_driver(const struct vad_device *dev);
+
+/** 1 or 0 from sysfs boot_vga, or -ENOENT when absent. */
+int vad_device_get_boot_vga(const struct vad_device *dev);
+
+enum vad_sriov_role {
+	VAD_SRIOV_NONE = 0,	/* not SR-IOV capable, or capable with no VFs and not a VF */
+	VAD_SRIOV_PF,		/* a physical function (has sriov_totalvfs > 0) */
+	VAD_SRIOV_VF,		/* a virtual function (has a physfn link) */
+};
+enum vad_sriov_role vad_device_get_sriov_role(const struct vad_device *dev);
+/** "pf", "vf" or "none". */
+const char *vad_sriov_role_name(enum vad_sriov_role role);
+/** A VF's number counted from 1 (the PF's virtfn(N-1) link points at it), or -ENOENT. */
+int vad_device_get_vf_index(const struct vad_device *dev);
+/** A VF's physical function slot ("0000:00:02.0"), or NULL. */
+const char *vad_device_get_pf_slot(const struct vad_device *dev);
+/** A PF's sriov_numvfs / sriov_totalvfs, or -ENOENT for a device that is not a PF. */
+int vad_device_get_sriov_numvfs(const struct vad_device *dev);
+int vad_device_get_sriov_totalvfs(const struct vad_device *dev);
+
+/**
+ * vad_device_get_access - whether this process may open the node to use, as vad_scan()
+ * found when it opened it O_RDWR: 0, or the negative errno (-EACCES, -EPERM, -ENOENT...).
+ */
+int vad_device_get_access(const struct vad_device *dev);
+
+/* ------------------------------------------------------------------------------------ */
+/* VA-API probe */
+
+enum vad_codec {
+	VAD_CODEC_MPEG2 = 1u << 0,
+	VAD_CODEC_H264 = 1u << 1,
+	VAD_CODEC_HEVC = 1u << 2,
+	VAD_CODEC_HEVC10 = 1u << 3,
+	VAD_CODEC_VP8 = 1u << 4,
+	VAD_CODEC_VP9 = 1u << 5,
+	VAD_CODEC_VP9_10 = 1u << 6,
+	VAD_CODEC_AV1 = 1u << 7,
+	VAD_CODEC_AV1_10 = 1u << 8,
+	VAD_CODEC_JPEG = 1u << 9,
+	VAD_CODEC_VC1 = 1u << 10,
+};
+#define VAD_CODEC_COUNT 11
+
+/** Name of one codec bit ("h264"), or NULL for anything else. */
+const char *vad_codec_name(unsigned int codec);
+/** The codec bit for @name ("hevc10"), or 0 when unknown. */
+unsigned int vad_codec_from_name(const char *name);
+
+/**
+ * vad_device_probe - probe VA-API on @dev, once, and keep the result.
+ * @driver: the VA driver name to force (as FFmpeg's driver= option, e.g. "iHD"), or NULL
+ *          for libva's own choice by kernel driver. When the kernel driver is "xe" and the
+ *          installed libva predates its xe mapping (2.21), "iHD" is used.
+ *
+ * Opens the render node (the card node if the device has none) O_RDWR|O_CLOEXEC, then
+ * vaGetDisplayDRM, vaInitialize, vaQueryVendorString, profiles x entrypoints, vaTerminate,
+ * close. libva's own error and info messages are captured, never printed, and kept for
+ * vad_device_get_va_error(). A second call with the same @driver returns the kept result;
+ * with another driver it probes again.
+ *
+ * Returns 0 if the device is VA-capable, or:
+ *   -EACCES, -EPERM, -ENOENT ...  the node could not be opened (errno of open)
+ *   -ENODEV  libva has no display for the fd (not a DRM node)
+ *   -EIO     vaInitialize failed (the libva status is in the error string)
+ *   -ENOMEM
+ */
+int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver);
+
+/** Whether the device was probed (by vad_device_probe() or vad_select()). */
+bool vad_device_is_probed(const struct vad_device *dev);
+/** The result of the last probe: 0 (capable), a negative errno, or -EAGAIN if never probed. */
+int vad_device_get_va_status(const struct vad_device *dev);
+/** The VA driver's vendor string ("Intel iHD driver for Intel(R) Gen Graphics - 23.1.1"), or NULL. */
+const char *vad_device_get_va_vendor(const struct vad_device *dev);
+/** The VA driver name the probe used ("iHD"), as forced or as libva chose, or NULL. */
+const char *vad_device_get_va_driver(const struct vad_device *dev);
+/** The VA-API version vaInitialize returned, as major * 100 + minor (1.17 -> 117), or -EAGAIN. */
+int vad_device_get_va_version(const struct vad_device *dev);
+/** Bitmasks of enum vad_codec; 0 before a successful probe. */
+unsigned int vad_device_get_decode(const struct vad_device *dev);
+unsigned int vad_device_get_encode(const struct vad_device *dev);
+/** Whether VAEntrypointVideoProc is offered (scaling, format conversion). */
+bool vad_device_get_vpp(const struct vad_device *dev);
+/**
+ * Why the last probe failed, in words: "vaInitialize failed: -1 (unknown libva error);
+ * libva: iHD_drv_video.so init failed". NULL when the probe succeeded or never ran.
+ */
+const char *vad_device_get_va_error(const struct vad_device *dev);
+
+/* ------------------------------------------------------------------------------------ */
+/* Selection */
+
+/**
+ * vad_spec_new - parse @text (grammar at the top; NULL or "" is the empty spec).
+ * @err/@errlen: on -EINVAL, receives a message that names the bad key or value, e.g.
+ *               "unknown key 'vendr' (known: vendor vendor_id kernel_driver driver pci
+ *               role vf node decode encode index)". May be NULL.
+ * Returns 0, -EINVAL or -ENOMEM.
+ */
+int vad_spec_new(struct vad_spec **out, const char *text, char *err, size_t errlen);
+
+/**
+ * vad_spec_set - add one key to @spec, as if "key=value" had been parsed; for callers that
+ * get filters from elsewhere (FFmpeg's vendor_id/kernel_driver/driver options). A key that
+ * is already set is replaced. Returns 0, -EINVAL (message in @err) or -ENOMEM.
+ */
+int vad_spec_set(struct vad_spec *spec, const char *key, const char *value, char *err,
+		 size_t errlen);
+
+/** vad_spec_free - accepts NULL. */
+void vad_spec_free(struct vad_spec *spec);
+
+/** The driver= value of @spec, or NULL. */
+const char *vad_spec_get_driver(const struct vad_spec *spec);
+
+/**
+ * vad_spec_to_string - the canonical text of @spec (keys in grammar order), owned by @spec
+ * until its next change. "" for the empty spec; NULL only on -ENOMEM.
+ */
+const char *vad_spec_to_string(struct vad_spec *spec);
+
+enum vad_select_flags {
+	/* Give every device a verdict: probe every device the facts do not rule out, instead
+	 * of stopping at the chosen one (what `vadiscover explain` does). */
+	VAD_SELECT_ALL = 1u << 0,
+};
+
+/**
+ * vad_select - choose the device for @spec (NULL: the empty spec) among those found by the
+ * last vad_scan() (scans first when vad_scan() was never called).
+ *
+ * Devices are considered in vad_device_get() order. Sysfs facts filter first; a device the
+ * facts rule out is never probed. The remaining ones are probed in order (with the spec's
+ * driver=), and selection stops at the index-th match unless VAD_SELECT_ALL is given.
+ *
+ * @out: receives the chosen device (owned by @ctx), or NULL.
+ * Returns 0; -ENOENT when there are no DRM devices at all; -ENODEV when devices exist but
+ * none matches (each device's reason says why); -ENOMEM.
+ */
+int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned int flags,
+	       struct vad_device **out);
+
+enum vad_verdict {
+	VAD_VERDICT_NONE = 0,	/* not considered: vad_select() was not called */
+	VAD_VERDICT_SELECTED,	/* the chosen device */
+	VAD_VERDICT_MATCH,	/* matches, but index= chose a later one, or an earlier was chosen */
+	VAD_VERDICT_FILTERED,	/* the sysfs facts do not match the spec */
+	VAD_VERDICT_NO_ACCESS,	/* the node cannot be opened by this process */
+	VAD_VERDICT_NO_VA,	/* the probe failed, or lacks a codec the spec asks for */
+	VAD_VERDICT_SKIPPED,	/* not probed: selection stopped before this device */
+};
+/** "selected", "match", "filtered", "no-access", "no-va", "skipped" or "none". */
+const char *vad_verdict_name(enum vad_verdict verdict);
+
+/** The verdict of the last vad_select() on this device. */
+enum vad_verdict vad_device_get_verdict(const struct vad_device *dev);
+/**
+ * The reason for the verdict in words a user can act on, e.g.
+ *   "filtered out: vendor 0x10de != 0x8086"
+ *   "permission denied: add this user to group 'render' (gid 993): usermod -aG render jellyfin"
+ *   "vaInitialize failed: -1 (unknown libva error); libva: iHD_drv_video.so init failed"
+ * NULL before vad_select().
+ */
+const char *vad_device_get_reason(const struct vad_device *dev);
+
+/** The library's version, "MAJOR.MINOR.PATCH". */
+const char *vad_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VADISCOVER_H */
