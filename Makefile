@@ -39,6 +39,7 @@ UNINSTALL_TARGETS :=
 all: real-all
 
 include vadiscover/build.mk
+include vadiscover/tool/build.mk
 include fftools-wrapper/build.mk
 include tests/harness/build.mk
 include tests/build.mk

@@ -1,0 +1,1 @@
+# vadiscover tool: rules are added by its issue
