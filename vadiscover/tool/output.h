@@ -1,0 +1,44 @@
+/* How the vadiscover tool shows devices: one human line per device, or a JSON object.
+ * The JSON contract is documented in vadiscover.1 and JSON.md; keep them in step. */
+#ifndef VAD_TOOL_OUTPUT_H
+#define VAD_TOOL_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "vadiscover/tool/json.h"
+#include "vadiscover/vadiscover.h"
+
+/* Version of the JSON document layout ("format" key); bumped only for incompatible
+ * changes, which the contract forbids, so in practice it stays 1. */
+#define VAD_TOOL_JSON_FORMAT 1
+
+/* Column widths of the human listing, measured over every device so columns line up. */
+struct out_columns {
+	int width[6];
+};
+
+void out_columns_measure(struct out_columns *c, const struct vad_context *ctx);
+
+/* One line (newline included): render card slot ids driver sr-iov [VA summary]. With
+ * @va the VA result or the reason the device has none is appended. */
+void out_device_line(FILE *f, const struct vad_device *dev, const struct out_columns *c,
+		     bool va);
+
+/* The VA summary alone, e.g. "VA: Intel iHD driver ... (h264 hevc / enc h264)", written
+ * to @buf; empty when the device was neither probed nor given a verdict. */
+void out_va_summary(char *buf, size_t len, const struct vad_device *dev);
+
+/* A short name for messages: the node's basename ("renderD129"), or "?". */
+const char *out_device_name(const struct vad_device *dev);
+
+/* The device object of the JSON contract. */
+void out_device_json(struct jw *w, const struct vad_device *dev);
+
+/* The whole JSON document: {"format", "command", "spec", "spec_source", "selected",
+ * "error", "devices": [...]}. @spec is NULL for list; @error NULL when there is none. */
+void out_document_json(FILE *f, const struct vad_context *ctx, const char *command,
+		       const char *spec, const char *spec_source,
+		       const struct vad_device *selected, const char *error);
+
+#endif

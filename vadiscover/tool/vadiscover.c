@@ -1,0 +1,371 @@
+/* vadiscover: list the DRM devices of this machine, pick the one to use for VA-API, and
+ * explain the choice. A thin front end over libvadiscover; see vadiscover.1.
+ *
+ * stdout carries only the result (a listing, a node path, or a JSON document); every
+ * message goes to stderr. Exit codes: 0 ok, 1 no device (none at all or none matches),
+ * 2 usage error or invalid spec, 3 internal error (out of memory, cannot write output).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "vadiscover/tool/output.h"
+#include "vadiscover/vadiscover.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_NO_DEVICE = 1,
+	EXIT_USAGE = 2,
+	EXIT_INTERNAL = 3,
+};
+
+#define NO_DEVICES_MSG "no DRM devices: /dev/dri is missing or empty"
+#define SELECT_ENV "VADISCOVER_SELECT"
+
+enum command { CMD_NONE, CMD_LIST, CMD_PICK, CMD_EXPLAIN };
+
+struct options {
+	enum command command;
+	bool json;
+	bool verbose;
+	bool debug;
+	const char *spec_text;	 /* NULL: none given and none in the environment */
+	const char *spec_source; /* "argument", "environment" or "default" */
+};
+
+static const char usage_text[] =
+	"Usage: vadiscover [OPTION]... COMMAND [SPEC]\n"
+	"Find the DRM node to use for VA-API by what the device is, not by its name.\n"
+	"\n"
+	"Commands:\n"
+	"  list [-v]        one line per DRM device: nodes, PCI slot, ids, kernel driver,\n"
+	"                   SR-IOV role. Reads sysfs only and loads no VA driver; with -v,\n"
+	"                   probes VA-API on every device and adds its driver and codecs, or\n"
+	"                   the reason it has none.\n"
+	"  pick [SPEC]      print the node to use (render node, else card node) alone on\n"
+	"                   stdout. Devices are tried in render-node order; VA-API is probed\n"
+	"                   only as far as needed.\n"
+	"  explain [SPEC]   every device with its verdict and the reason for it.\n"
+	"\n"
+	"Options:\n"
+	"  -v, --verbose    list: probe VA-API on every device\n"
+	"      --json       print a JSON document instead (list, pick, explain; see\n"
+	"                   vadiscover(1), section JSON OUTPUT)\n"
+	"  -d, --debug      send the library's debug log to stderr\n"
+	"  -h, --help       this help\n"
+	"  -V, --version    the tool's and the library's version\n"
+	"\n"
+	"SPEC: comma-separated key=value pairs, all of which must match; without SPEC,\n"
+	"$" SELECT_ENV " is used; an empty spec means the first VA-capable device.\n"
+	"  vendor=0x8086            PCI vendor id (alias vendor_id), hex with 0x or decimal\n"
+	"  kernel_driver=i915|xe    kernel driver; alternatives joined by '|'\n"
+	"  driver=iHD               VA driver to probe with (like FFmpeg's driver= option)\n"
+	"  pci=0000:00:02.4         PCI slot; the domain may be left out (pci=00:02.4)\n"
+	"  role=pf|vf|none          SR-IOV physical function, virtual function, neither\n"
+	"  vf=4                     VF number, from 1 (00:02.4 is VF 4); implies role=vf\n"
+	"  node=/dev/dri/renderD128 a node, matched by device number (symlinks work)\n"
+	"  decode=h264+hevc         VA decode of every listed codec\n"
+	"  encode=av1               VA encode of every listed codec\n"
+	"  index=1                  the Nth matching device, from 0 (default 0)\n"
+	"  Codecs: mpeg2 h264 hevc hevc10 vp8 vp9 vp9_10 av1 av1_10 jpeg vc1\n"
+	"\n"
+	"Examples:\n"
+	"  vadiscover list -v\n"
+	"  vadiscover pick                      first VA-capable device\n"
+	"  vadiscover pick role=vf              first working SR-IOV VF\n"
+	"  vadiscover pick vendor=0x8086,encode=av1\n"
+	"  vadiscover explain kernel_driver=i915|xe,decode=hevc10\n"
+	"  ffmpeg -init_hw_device vaapi=va:$(vadiscover pick role=vf) ...\n"
+	"\n"
+	"Exit status: 0 ok; 1 no DRM devices, or none matches SPEC (reasons on stderr);\n"
+	"2 usage error or invalid SPEC (the message names the key or value); 3 internal error.\n";
+
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vadiscover: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'vadiscover --help'.\n", stderr);
+}
+
+static void log_to_stderr(struct vad_context *ctx, enum vad_log_priority priority,
+			  void *userdata, const char *format, va_list args)
+{
+	const char *level = priority <= VAD_LOG_ERROR ? "error"
+			    : priority <= VAD_LOG_INFO ? "info"
+						       : "debug";
+
+	(void)ctx;
+	(void)userdata;
+	fprintf(stderr, "vadiscover: %s: ", level);
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+}
+
+/* Returns -1 to go on, or the exit code. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"debug", no_argument, NULL, 'd'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hVdv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("vadiscover %s (libvadiscover %s)\n", VAD_VERSION, vad_version());
+			return EXIT_OK;
+		case 'd': o->debug = true; break;
+		case 'v': o->verbose = true; break;
+		case 'j': o->json = true; break;
+		default:
+			if (optopt)
+				usage_error("unknown option '-%c'", optopt);
+			else
+				usage_error("unknown option '%s'", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage_error("no command given (list, pick or explain)");
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[optind++];
+	if (strcmp(cmd, "list") == 0)
+		o->command = CMD_LIST;
+	else if (strcmp(cmd, "pick") == 0)
+		o->command = CMD_PICK;
+	else if (strcmp(cmd, "explain") == 0)
+		o->command = CMD_EXPLAIN;
+	else {
+		usage_error("unknown command '%s' (list, pick or explain)", cmd);
+		return EXIT_USAGE;
+	}
+
+	int rest = argc - optind;
+	if (o->command == CMD_LIST) {
+		if (rest > 0) {
+			usage_error("list takes no argument (got '%s')", argv[optind]);
+			return EXIT_USAGE;
+		}
+		return -1;
+	}
+	if (o->verbose) {
+		usage_error("-v applies to list only");
+		return EXIT_USAGE;
+	}
+	if (rest > 1) {
+		usage_error("one SPEC at most (got '%s' and '%s'); join keys with ','",
+			    argv[optind], argv[optind + 1]);
+		return EXIT_USAGE;
+	}
+	if (rest == 1) {
+		o->spec_text = argv[optind];
+		o->spec_source = "argument";
+	} else if ((o->spec_text = getenv(SELECT_ENV)) != NULL) {
+		o->spec_source = "environment";
+	} else {
+		o->spec_text = "";
+		o->spec_source = "default";
+	}
+	return -1;
+}
+
+static int cmd_list(struct vad_context *ctx, const struct options *o)
+{
+	struct vad_device *sel = NULL;
+	int n = vad_scan(ctx);
+
+	if (n < 0) {
+		fprintf(stderr, "vadiscover: scanning /dev/dri failed: %s\n", strerror(-n));
+		return EXIT_INTERNAL;
+	}
+	if (o->verbose) {
+		/* Probe everything with the empty spec: verdicts and reasons come with it. */
+		int r = vad_select(ctx, NULL, VAD_SELECT_ALL, &sel);
+
+		if (r < 0 && r != -ENOENT && r != -ENODEV) {
+			fprintf(stderr, "vadiscover: probing failed: %s\n", strerror(-r));
+			return EXIT_INTERNAL;
+		}
+	}
+	if (o->json) {
+		out_document_json(stdout, ctx, "list", o->verbose ? "" : NULL,
+				  o->verbose ? "default" : NULL, sel,
+				  n == 0 ? NO_DEVICES_MSG : NULL);
+		return EXIT_OK;
+	}
+	if (n == 0) {
+		fprintf(stderr, "vadiscover: %s\n", NO_DEVICES_MSG);
+		return EXIT_OK;
+	}
+	struct out_columns cols;
+	out_columns_measure(&cols, ctx);
+	for (int i = 0; i < n; i++)
+		out_device_line(stdout, vad_device_get(ctx, (size_t)i), &cols, o->verbose);
+	return EXIT_OK;
+}
+
+/* The devices' reasons, one per line, indented, for a failed pick. */
+static void print_reasons(FILE *f, const struct vad_context *ctx)
+{
+	size_t n = vad_device_count(ctx);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vad_device *dev = vad_device_get(ctx, i);
+		const char *slot = vad_device_get_pci_slot(dev);
+		const char *reason = vad_device_get_reason(dev);
+
+		fprintf(f, "  %s%s%s%s: %s\n", out_device_name(dev), slot ? " (" : "",
+			slot ? slot : "", slot ? ")" : "",
+			reason ? reason : vad_verdict_name(vad_device_get_verdict(dev)));
+	}
+}
+
+static void describe_spec(FILE *f, const char *canonical, const struct options *o)
+{
+	if (canonical[0])
+		fprintf(f, "spec: %s", canonical);
+	else
+		fputs("spec: (empty: the first VA-capable device in render-node order)", f);
+	if (strcmp(o->spec_source, "environment") == 0)
+		fputs(" (from $" SELECT_ENV ")", f);
+	fputc('\n', f);
+}
+
+static int cmd_select(struct vad_context *ctx, const struct options *o)
+{
+	bool explain = o->command == CMD_EXPLAIN;
+	struct vad_spec *spec = NULL;
+	struct vad_device *sel = NULL;
+	char err[512] = "";
+	int ret = EXIT_INTERNAL;
+	int r;
+
+	r = vad_spec_new(&spec, o->spec_text, err, sizeof(err));
+	if (r == -EINVAL) {
+		fprintf(stderr, "vadiscover: invalid spec '%s'%s: %s\n", o->spec_text,
+			strcmp(o->spec_source, "environment") == 0 ? " (from $" SELECT_ENV ")"
+								  : "",
+			err[0] ? err : "syntax error");
+		return EXIT_USAGE;
+	}
+	if (r < 0) {
+		fprintf(stderr, "vadiscover: %s\n", strerror(-r));
+		return EXIT_INTERNAL;
+	}
+	const char *canonical = vad_spec_to_string(spec);
+	if (!canonical)
+		goto out;
+
+	r = vad_scan(ctx);
+	if (r < 0) {
+		fprintf(stderr, "vadiscover: scanning /dev/dri failed: %s\n", strerror(-r));
+		goto out;
+	}
+	r = vad_select(ctx, spec, explain ? VAD_SELECT_ALL : 0, &sel);
+	if (r < 0 && r != -ENOENT && r != -ENODEV) {
+		fprintf(stderr, "vadiscover: selection failed: %s\n", strerror(-r));
+		goto out;
+	}
+
+	char msg[600] = "";
+	if (r == -ENOENT)
+		snprintf(msg, sizeof(msg), "%s", NO_DEVICES_MSG);
+	else if (!sel && canonical[0])
+		snprintf(msg, sizeof(msg), "no device matches '%s'", canonical);
+	else if (!sel)
+		snprintf(msg, sizeof(msg), "no VA-capable device");
+	ret = sel ? EXIT_OK : EXIT_NO_DEVICE;
+
+	if (o->json) {
+		out_document_json(stdout, ctx, explain ? "explain" : "pick", canonical,
+				  o->spec_source, sel, msg[0] ? msg : NULL);
+	} else if (explain) {
+		struct out_columns cols;
+		size_t n = vad_device_count(ctx);
+
+		describe_spec(stdout, canonical, o);
+		out_columns_measure(&cols, ctx);
+		for (size_t i = 0; i < n; i++) {
+			const struct vad_device *dev = vad_device_get(ctx, i);
+			const char *reason = vad_device_get_reason(dev);
+
+			out_device_line(stdout, dev, &cols, true);
+			printf("    -> %s%s%s\n", vad_verdict_name(vad_device_get_verdict(dev)),
+			       reason ? ": " : "", reason ? reason : "");
+		}
+		if (sel)
+			printf("selected: %s\n", vad_device_get_node(sel));
+	} else if (sel) {
+		printf("%s\n", vad_device_get_node(sel));
+	}
+
+	if (sel && !explain) {
+		/* A node this process may not open is what users never find out about
+		 * (FFmpeg's search stops there): say so even though another was picked. */
+		size_t n = vad_device_count(ctx);
+
+		for (size_t i = 0; i < n; i++) {
+			const struct vad_device *dev = vad_device_get(ctx, i);
+
+			if (vad_device_get_verdict(dev) == VAD_VERDICT_NO_ACCESS)
+				fprintf(stderr, "vadiscover: warning: %s skipped: %s\n",
+					out_device_name(dev),
+					vad_device_get_reason(dev) ? vad_device_get_reason(dev)
+								   : "no access");
+		}
+	}
+	if (!sel) {
+		fprintf(stderr, "vadiscover: %s%s\n", msg, r == -ENODEV && !explain ? ":" : "");
+		if (r == -ENODEV && !explain)
+			print_reasons(stderr, ctx);
+	}
+out:
+	vad_spec_free(spec);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct vad_context *ctx = NULL;
+	int ret = parse_args(argc, argv, &o);
+
+	if (ret >= 0)
+		goto flush;
+	ret = vad_new(&ctx);
+	if (ret < 0) {
+		fprintf(stderr, "vadiscover: %s\n", strerror(-ret));
+		return EXIT_INTERNAL;
+	}
+	if (o.debug)
+		vad_set_log_fn(ctx, log_to_stderr, VAD_LOG_DEBUG, NULL);
+	ret = o.command == CMD_LIST ? cmd_list(ctx, &o) : cmd_select(ctx, &o);
+	vad_unref(ctx);
+flush:
+	/* The result is only useful if it all arrived. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "vadiscover: writing the output failed: %s\n", strerror(errno));
+		return EXIT_INTERNAL;
+	}
+	return ret;
+}
