@@ -1,1 +1,61 @@
-# vadiscover: rules are added by its issue
+# libvadiscover: shared library (only vad_ symbols exported), static library (internal
+# names all start with vad__), pkg-config file, install rules.
+
+VAD_SONAME := libvadiscover.so.0
+VAD_SO_VERSION := 0.1.0
+VAD_LIBDIR := $(B)/vadiscover
+VAD_SO := $(VAD_LIBDIR)/libvadiscover.so.$(VAD_SO_VERSION)
+VAD_SO_LINKS := $(VAD_LIBDIR)/$(VAD_SONAME) $(VAD_LIBDIR)/libvadiscover.so
+VAD_A := $(VAD_LIBDIR)/libvadiscover.a
+VAD_PC := $(VAD_LIBDIR)/libvadiscover.pc
+VAD_LIB_SRCS := vadiscover/context.c vadiscover/sysfs.c vadiscover/scan.c \
+	vadiscover/probe.c vadiscover/spec.c vadiscover/select.c
+VAD_LIB_OBJS := $(VAD_LIB_SRCS:%.c=$(B)/%.o)
+# What a program linking the static library needs besides it.
+VAD_LIB_DEPLIBS := $(VA_LIBS) -ldl
+
+# For users inside this tree: link the shared library and find it at run time.
+VAD_LINK := -L$(VAD_LIBDIR) -Wl,-rpath,$(abspath $(VAD_LIBDIR)) -lvadiscover
+
+$(VAD_LIB_OBJS): EXTRA_CFLAGS = -fvisibility=hidden $(VA_CFLAGS)
+
+$(VAD_SO): $(VAD_LIB_OBJS) vadiscover/libvadiscover.sym
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,$(VAD_SONAME) -Wl,--no-undefined \
+		-Wl,--version-script=vadiscover/libvadiscover.sym $(BASE_LDFLAGS) \
+		-o $@ $(VAD_LIB_OBJS) $(VAD_LIB_DEPLIBS)
+
+$(VAD_SO_LINKS): $(VAD_SO)
+	$(Q)ln -sf $(notdir $(VAD_SO)) $@
+
+$(VAD_A): $(VAD_LIB_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(VAD_LIB_OBJS)
+
+$(VAD_PC): vadiscover/libvadiscover.pc.in config.mk
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+ALL += $(VAD_SO) $(VAD_SO_LINKS) $(VAD_A) $(VAD_PC)
+
+.PHONY: install-libvadiscover uninstall-libvadiscover
+install-libvadiscover: $(VAD_SO) $(VAD_A) $(VAD_PC)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/vadiscover
+	install -m 0755 $(VAD_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(VAD_SO)) $(DESTDIR)$(LIBDIR)/$(VAD_SONAME)
+	ln -sf $(VAD_SONAME) $(DESTDIR)$(LIBDIR)/libvadiscover.so
+	install -m 0644 $(VAD_A) $(DESTDIR)$(LIBDIR)/
+	install -m 0644 $(VAD_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0644 vadiscover/vadiscover.h $(DESTDIR)$(INCLUDEDIR)/vadiscover/
+
+uninstall-libvadiscover:
+	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(VAD_SO)) $(DESTDIR)$(LIBDIR)/$(VAD_SONAME) \
+		$(DESTDIR)$(LIBDIR)/libvadiscover.so $(DESTDIR)$(LIBDIR)/libvadiscover.a \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/libvadiscover.pc \
+		$(DESTDIR)$(INCLUDEDIR)/vadiscover/vadiscover.h
+	rmdir $(DESTDIR)$(INCLUDEDIR)/vadiscover 2>/dev/null || true
+
+INSTALL_TARGETS += install-libvadiscover
+UNINSTALL_TARGETS += uninstall-libvadiscover

@@ -1,0 +1,450 @@
+/*
+ * VA-API probing through real libva, and the codec names.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <va/va.h>
+#include <va/va_drm.h>
+
+#include "vadiscover/vad-private.h"
+
+static const char *const vad_codec_names[VAD_CODEC_COUNT] = {
+	"mpeg2", "h264", "hevc", "hevc10", "vp8", "vp9", "vp9_10", "av1", "av1_10", "jpeg", "vc1",
+};
+
+const char *vad_codec_name(unsigned int codec)
+{
+	for (unsigned int i = 0; i < VAD_CODEC_COUNT; i++)
+		if (codec == 1u << i)
+			return vad_codec_names[i];
+	return NULL;
+}
+
+unsigned int vad_codec_from_name(const char *name)
+{
+	if (!name)
+		return 0;
+	for (unsigned int i = 0; i < VAD_CODEC_COUNT; i++)
+		if (strcmp(name, vad_codec_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+/*
+ * Profile -> codec bits. A codec name stands for what a player or transcoder asks a GPU
+ * for: the 4:2:0 consumer profile of that codec.
+ *   mpeg2  MPEG2Simple, MPEG2Main
+ *   h264   H264Main, H264High, H264ConstrainedBaseline (MultiviewHigh/StereoHigh are
+ *          3D extensions a plain h264 stream does not need, and do not count)
+ *   hevc   HEVCMain;  hevc10: HEVCMain10 (the Main10 profile decodes Main streams too, but a
+ *          driver that offers Main10 always offers Main, so the bits stay independent)
+ *   vp8    VP8Version0_3
+ *   vp9    VP9Profile0 (8-bit 4:2:0);  vp9_10: VP9Profile2 (10/12-bit 4:2:0)
+ *   av1    AV1Profile0 (Main profile: 4:2:0 at 8 and 10 bits)
+ *   av1_10 AV1Profile0 as well: VA-API has one profile for both depths, and the AV1 Main
+ *          profile requires 10-bit support of a decoder. For each entrypoint the driver's
+ *          VAConfigAttribRTFormat is asked; if it answers and lacks VA_RT_FORMAT_YUV420_10
+ *          (an 8-bit-only encoder, say), av1_10 is not set for that entrypoint.
+ *   jpeg   JPEGBaseline;  vc1: VC1Simple, VC1Main, VC1Advanced
+ * Profiles outside this table (4:2:2/4:4:4/12-bit variants, SCC, MPEG-4, H.263,
+ * Protected) set no bit.
+ */
+static unsigned int vad_profile_codecs(VAProfile profile)
+{
+	switch (profile) {
+	case VAProfileMPEG2Simple:
+	case VAProfileMPEG2Main:
+		return VAD_CODEC_MPEG2;
+	case VAProfileH264Main:
+	case VAProfileH264High:
+	case VAProfileH264ConstrainedBaseline:
+		return VAD_CODEC_H264;
+	case VAProfileHEVCMain:
+		return VAD_CODEC_HEVC;
+	case VAProfileHEVCMain10:
+		return VAD_CODEC_HEVC10;
+	case VAProfileVP8Version0_3:
+		return VAD_CODEC_VP8;
+	case VAProfileVP9Profile0:
+		return VAD_CODEC_VP9;
+	case VAProfileVP9Profile2:
+		return VAD_CODEC_VP9_10;
+	case VAProfileAV1Profile0:
+		return VAD_CODEC_AV1 | VAD_CODEC_AV1_10;
+	case VAProfileJPEGBaseline:
+		return VAD_CODEC_JPEG;
+	case VAProfileVC1Simple:
+	case VAProfileVC1Main:
+	case VAProfileVC1Advanced:
+		return VAD_CODEC_VC1;
+	default:
+		return 0;
+	}
+}
+
+/* What libva says during one probe. Errors are kept for the device's error string; info
+ * lines go to the DEBUG log, and the "Trying to open <dir>/<name>_drv_video.so" line tells
+ * which driver libva chose when none was forced (libva 2.17 has no API for that). */
+struct vad_capture {
+	struct vad_context *ctx;
+	char errors[512];
+	char tried[64];
+};
+
+static void vad_capture_append(char *buf, size_t len, const char *msg)
+{
+	size_t used = strlen(buf), n = strlen(msg);
+
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	if (n == 0)
+		return;
+	if (used > 0 && used + 2 < len) {
+		memcpy(buf + used, "; ", 2);
+		used += 2;
+	}
+	if (used + 1 >= len)
+		return;
+	if (n > len - used - 1)
+		n = len - used - 1;
+	memcpy(buf + used, msg, n);
+	buf[used + n] = '\0';
+}
+
+static void vad_va_error_cb(void *user, const char *message)
+{
+	struct vad_capture *cap = user;
+
+	vad_capture_append(cap->errors, sizeof(cap->errors), message);
+	vad__log(cap->ctx, VAD_LOG_DEBUG, "libva error: %.*s", (int)strcspn(message, "\n"), message);
+}
+
+static void vad_va_info_cb(void *user, const char *message)
+{
+	struct vad_capture *cap = user;
+	const char *p = strstr(message, "Trying to open ");
+
+	vad__log(cap->ctx, VAD_LOG_DEBUG, "libva: %.*s", (int)strcspn(message, "\n"), message);
+	if (p) {
+		const char *path = p + strlen("Trying to open ");
+		const char *base = strrchr(path, '/');
+		const char *end;
+
+		base = base ? base + 1 : path;
+		end = strstr(base, "_drv_video.so");
+		if (end && (size_t)(end - base) < sizeof(cap->tried)) {
+			memcpy(cap->tried, base, (size_t)(end - base));
+			cap->tried[end - base] = '\0';
+		}
+	}
+}
+
+/*
+ * Whether the libva in this process maps the kernel driver "xe" to a VA driver.
+ *
+ * libva added xe -> iHD in 2.21 (VA-API 1.21); before that it looks for
+ * "xe_drv_video.so", which no VA driver ships, so an xe device fails without a forced
+ * driver. The header we were built against says nothing about the libva we run with (a
+ * distro upgrade replaces libva.so.2 under us), so ask the loaded library itself: libva's
+ * file is named libva.so.2.<VA minor * 100 + micro>.0 (its libtool/meson version scheme
+ * since libva 2.0: 2.17.0 -> libva.so.2.1700.0), and dladdr() on vaInitialize gives the
+ * file that is actually mapped. When the name cannot be read (a static libva, a renamed
+ * file), fall back to the compile-time version, the best remaining evidence.
+ */
+static bool vad_libva_maps_xe(void)
+{
+	Dl_info info;
+	char *real = NULL;
+	const char *base, *p;
+	bool known = false, maps = false;
+
+	if (dladdr((void *)vaInitialize, &info) && info.dli_fname) {
+		real = realpath(info.dli_fname, NULL);
+		base = strrchr(real ? real : info.dli_fname, '/');
+		base = base ? base + 1 : (real ? real : info.dli_fname);
+		p = strstr(base, ".so.2.");
+		if (p && strncmp(base, "libva", 5) == 0) {
+			char *end;
+			unsigned long v = strtoul(p + strlen(".so.2."), &end, 10);
+
+			if (end != p + strlen(".so.2.") && (*end == '.' || *end == '\0') && v >= 100) {
+				known = true;
+				maps = v / 100 >= 21;
+			}
+		}
+		free(real);
+	}
+	if (!known)
+		maps = VA_CHECK_VERSION(1, 21, 0);
+	return maps;
+}
+
+/* The driver to force for @dev, or NULL for libva's own choice. */
+static const char *vad_effective_driver(struct vad_context *ctx, const struct vad_device *dev,
+					const char *driver)
+{
+	if (driver)
+		return driver;
+	if (dev->kernel_driver && strcmp(dev->kernel_driver, "xe") == 0) {
+		/* LIBVA_DRIVER_NAME is the user's own override; libva honours it only when
+		 * euid == uid, as secure_getenv() reads it. */
+		if (secure_getenv("LIBVA_DRIVER_NAME"))
+			return NULL;
+		if (!vad_libva_maps_xe()) {
+			vad__log(ctx, VAD_LOG_DEBUG,
+				 "%s: kernel driver xe and libva without an xe mapping: using iHD",
+				 vad_device_get_node(dev));
+			return "iHD";
+		}
+	}
+	return NULL;
+}
+
+static void vad_probe_reset(struct vad_device *dev)
+{
+	free(dev->va_vendor);
+	free(dev->va_driver);
+	free(dev->va_error);
+	free(dev->probe_request);
+	dev->va_vendor = dev->va_driver = dev->va_error = dev->probe_request = NULL;
+	dev->decode = dev->encode = 0;
+	dev->vpp = false;
+	dev->va_version = -EAGAIN;
+	dev->va_status = -EAGAIN;
+	dev->probed = false;
+}
+
+/* Whether the entrypoint's RT formats rule 10-bit 4:2:0 out. */
+static bool vad_lacks_10bit(VADisplay dpy, VAProfile profile, VAEntrypoint ep)
+{
+	VAConfigAttrib attr = { .type = VAConfigAttribRTFormat };
+
+	if (vaGetConfigAttributes(dpy, profile, ep, &attr, 1) != VA_STATUS_SUCCESS)
+		return false;
+	if (attr.value == VA_ATTRIB_NOT_SUPPORTED)
+		return false;
+	return !(attr.value & VA_RT_FORMAT_YUV420_10);
+}
+
+static int vad_query_codecs(struct vad_device *dev, VADisplay dpy)
+{
+	int nprof = vaMaxNumProfiles(dpy), nent = vaMaxNumEntrypoints(dpy);
+	VAProfile *profiles;
+	VAEntrypoint *eps;
+	int count = 0;
+
+	if (nprof <= 0 || nent <= 0)
+		return 0;
+	profiles = calloc((size_t)nprof, sizeof(*profiles));
+	eps = calloc((size_t)nent, sizeof(*eps));
+	if (!profiles || !eps) {
+		free(profiles);
+		free(eps);
+		return -ENOMEM;
+	}
+	if (vaQueryConfigProfiles(dpy, profiles, &count) != VA_STATUS_SUCCESS)
+		count = 0;
+	if (count > nprof)
+		count = nprof;
+	for (int i = 0; i < count; i++) {
+		unsigned int codecs = vad_profile_codecs(profiles[i]);
+		int n = 0;
+
+		if (!codecs && profiles[i] != VAProfileNone)
+			continue;
+		if (vaQueryConfigEntrypoints(dpy, profiles[i], eps, &n) != VA_STATUS_SUCCESS)
+			continue;
+		if (n > nent)
+			n = nent;
+		for (int j = 0; j < n; j++) {
+			unsigned int c = codecs;
+
+			if (profiles[i] == VAProfileNone) {
+				if (eps[j] == VAEntrypointVideoProc)
+					dev->vpp = true;
+				continue;
+			}
+			if ((c & VAD_CODEC_AV1_10) && vad_lacks_10bit(dpy, profiles[i], eps[j]))
+				c &= ~(unsigned int)VAD_CODEC_AV1_10;
+			switch (eps[j]) {
+			case VAEntrypointVLD:
+				dev->decode |= c;
+				break;
+			case VAEntrypointEncSlice:
+			case VAEntrypointEncSliceLP:
+			case VAEntrypointEncPicture:
+				dev->encode |= c;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	free(profiles);
+	free(eps);
+	return 0;
+}
+
+int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver)
+{
+	struct vad_capture cap = { .ctx = ctx };
+	const char *node, *force;
+	VADisplay dpy;
+	VAStatus st;
+	int major = 0, minor = 0, fd, r;
+
+	if (!ctx || !dev)
+		return -EINVAL;
+	if (dev->probed && ((!driver && !dev->probe_request) ||
+			    (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
+		return dev->va_status;
+
+	vad_probe_reset(dev);
+	if (driver) {
+		dev->probe_request = strdup(driver);
+		if (!dev->probe_request)
+			return -ENOMEM;
+	}
+	dev->probed = true;
+	node = vad_device_get_node(dev);
+	force = vad_effective_driver(ctx, dev, driver);
+
+	fd = open(node, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		dev->va_status = r;
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: open: %s", node, strerror(-r));
+		if (vad__set_strf(&dev->va_error, "cannot open %s: %s", node, strerror(-r)) < 0)
+			dev->va_status = -ENOMEM;
+		return dev->va_status;
+	}
+
+	dpy = vaGetDisplayDRM(fd);
+	if (!dpy) {
+		close(fd);
+		dev->va_status = -ENODEV;
+		if (vad__set_strf(&dev->va_error, "libva has no display for %s (not a DRM node)",
+				  node) < 0)
+			dev->va_status = -ENOMEM;
+		return dev->va_status;
+	}
+	vaSetErrorCallback(dpy, vad_va_error_cb, &cap);
+	vaSetInfoCallback(dpy, vad_va_info_cb, &cap);
+
+	if (force) {
+		/* vaSetDriverName takes a char *; it copies the name. */
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s", force);
+		st = vaSetDriverName(dpy, name);
+		if (st != VA_STATUS_SUCCESS) {
+			r = vad__set_strf(&dev->va_error, "vaSetDriverName(%s) failed: %d (%s)", force,
+					  (int)st, vaErrorStr(st));
+			dev->va_status = r < 0 ? r : -EINVAL;
+			goto out;
+		}
+	}
+
+	vad__log(ctx, VAD_LOG_DEBUG, "%s: vaInitialize%s%s", node, force ? " with driver " : "",
+		 force ? force : "");
+	st = vaInitialize(dpy, &major, &minor);
+	if (st != VA_STATUS_SUCCESS) {
+		if (cap.errors[0])
+			r = vad__set_strf(&dev->va_error, "vaInitialize failed: %d (%s); libva: %s",
+					  (int)st, vaErrorStr(st), cap.errors);
+		else
+			r = vad__set_strf(&dev->va_error, "vaInitialize failed: %d (%s)", (int)st,
+					  vaErrorStr(st));
+		dev->va_status = r < 0 ? r : -EIO;
+		goto out;
+	}
+
+	dev->va_version = major * 100 + minor;
+	{
+		const char *vendor = vaQueryVendorString(dpy);
+
+		if (vendor) {
+			dev->va_vendor = strdup(vendor);
+			if (!dev->va_vendor) {
+				dev->va_status = -ENOMEM;
+				goto out;
+			}
+		}
+	}
+	if (force || cap.tried[0]) {
+		dev->va_driver = strdup(force ? force : cap.tried);
+		if (!dev->va_driver) {
+			dev->va_status = -ENOMEM;
+			goto out;
+		}
+	}
+	r = vad_query_codecs(dev, dpy);
+	dev->va_status = r;
+	if (r == 0)
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: VA %d.%d, %s, decode 0x%x encode 0x%x vpp %d", node,
+			 major, minor, dev->va_vendor ? dev->va_vendor : "(no vendor)", dev->decode,
+			 dev->encode, dev->vpp);
+out:
+	vaTerminate(dpy);
+	close(fd);
+	if (dev->va_status < 0) {
+		dev->decode = dev->encode = 0;
+		dev->vpp = false;
+		if (dev->va_error)
+			vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", node, dev->va_error);
+	}
+	return dev->va_status;
+}
+
+bool vad_device_is_probed(const struct vad_device *dev)
+{
+	return dev->probed;
+}
+
+int vad_device_get_va_status(const struct vad_device *dev)
+{
+	return dev->probed ? dev->va_status : -EAGAIN;
+}
+
+const char *vad_device_get_va_vendor(const struct vad_device *dev)
+{
+	return dev->va_vendor;
+}
+
+const char *vad_device_get_va_driver(const struct vad_device *dev)
+{
+	return dev->va_driver;
+}
+
+int vad_device_get_va_version(const struct vad_device *dev)
+{
+	return dev->va_version;
+}
+
+unsigned int vad_device_get_decode(const struct vad_device *dev)
+{
+	return dev->va_status == 0 ? dev->decode : 0;
+}
+
+unsigned int vad_device_get_encode(const struct vad_device *dev)
+{
+	return dev->va_status == 0 ? dev->encode : 0;
+}
+
+bool vad_device_get_vpp(const struct vad_device *dev)
+{
+	return dev->va_status == 0 && dev->vpp;
+}
+
+const char *vad_device_get_va_error(const struct vad_device *dev)
+{
+	return dev->va_status == 0 ? NULL : dev->va_error;
+}

@@ -1,0 +1,592 @@
+/*
+ * Enumeration: the nodes in /dev/dri, identified by device number, grouped into devices,
+ * with their sysfs facts; and the getters for those facts.
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * A node's name is never trusted: in a container renderD128 may be the host's renderD132.
+ * Its identity is st_rdev -> /sys/dev/char/MAJ:MIN -> the device's canonical sysfs path,
+ * which is also what groups a card node and a render node into one device.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "vadiscover/vad-private.h"
+
+#define VAD_DEV_DRI "/dev/dri"
+
+/* DRM minor ranges (drm_minor_type): 0-63 primary, 64-127 control, 128-191 render. */
+enum vad_node_type { VAD_NODE_OTHER, VAD_NODE_PRIMARY, VAD_NODE_RENDER };
+
+static enum vad_node_type vad_node_type(dev_t rdev)
+{
+	unsigned int minor = minor(rdev);
+
+	if (minor < 64)
+		return VAD_NODE_PRIMARY;
+	if (minor >= 128 && minor < 192)
+		return VAD_NODE_RENDER;
+	return VAD_NODE_OTHER;
+}
+
+/* The number in a node's name: "renderD129" -> 129, "card1" -> 1; -1 if none. */
+static long vad_name_number(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	const char *p;
+	char *end;
+	long v;
+
+	if (strncmp(name, prefix, n) != 0)
+		return -1;
+	p = name + n;
+	if (*p < '0' || *p > '9')
+		return -1;
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (errno || *end)
+		return -1;
+	return v;
+}
+
+static struct vad_device *vad_device_alloc(void)
+{
+	struct vad_device *dev = calloc(1, sizeof(*dev));
+
+	if (!dev)
+		return NULL;
+	dev->render_num = -1;
+	dev->card_num = -1;
+	dev->access = -ENOENT;
+	dev->vendor_id = -ENOENT;
+	dev->device_id = -ENOENT;
+	dev->subsystem_vendor_id = -ENOENT;
+	dev->subsystem_device_id = -ENOENT;
+	dev->revision = -ENOENT;
+	dev->boot_vga = -ENOENT;
+	dev->vf_index = -ENOENT;
+	dev->sriov_numvfs = -ENOENT;
+	dev->sriov_totalvfs = -ENOENT;
+	dev->va_status = -EAGAIN;
+	dev->va_version = -EAGAIN;
+	return dev;
+}
+
+static void vad_device_free(struct vad_device *dev)
+{
+	if (!dev)
+		return;
+	free(dev->render_node);
+	free(dev->card_node);
+	free(dev->sysfs_path);
+	free(dev->pci_slot);
+	free(dev->kernel_driver);
+	free(dev->pf_slot);
+	free(dev->probe_request);
+	free(dev->va_vendor);
+	free(dev->va_driver);
+	free(dev->va_error);
+	free(dev->reason);
+	free(dev);
+}
+
+void vad__devices_free(struct vad_context *ctx)
+{
+	for (size_t i = 0; i < ctx->ndevices; i++)
+		vad_device_free(ctx->devices[i]);
+	free(ctx->devices);
+	ctx->devices = NULL;
+	ctx->ndevices = 0;
+}
+
+/* The scan's working list. */
+struct vad_list {
+	struct vad_device **devs;
+	size_t n, cap;
+};
+
+static int vad_list_add(struct vad_list *list, struct vad_device *dev)
+{
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 8;
+		struct vad_device **d = realloc(list->devs, cap * sizeof(*d));
+
+		if (!d)
+			return -ENOMEM;
+		list->devs = d;
+		list->cap = cap;
+	}
+	list->devs[list->n++] = dev;
+	return 0;
+}
+
+static void vad_list_free(struct vad_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		vad_device_free(list->devs[i]);
+	free(list->devs);
+	list->devs = NULL;
+	list->n = list->cap = 0;
+}
+
+/* The id of a VF: the N+1 of the PF's virtfnN link that points back at @dev. */
+static int vad_find_vf_index(const char *pf_path, const char *slot)
+{
+	for (int i = 0; i < 4096; i++) {
+		char name[32];
+		char *target = NULL;
+		int r;
+
+		snprintf(name, sizeof(name), "virtfn%d", i);
+		r = vad__sysfs_link_name(pf_path, name, &target);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			return -ENOENT;	/* virtfn links are contiguous from 0 */
+		r = strcmp(target, slot) == 0;
+		free(target);
+		if (r)
+			return i + 1;
+	}
+	return -ENOENT;
+}
+
+static enum vad_bus vad_bus_from_name(const char *name)
+{
+	if (strcmp(name, "pci") == 0)
+		return VAD_BUS_PCI;
+	if (strcmp(name, "platform") == 0)
+		return VAD_BUS_PLATFORM;
+	if (strcmp(name, "usb") == 0)
+		return VAD_BUS_USB;
+	if (strcmp(name, "virtio") == 0)
+		return VAD_BUS_VIRTIO;
+	return VAD_BUS_UNKNOWN;
+}
+
+/* Read the sysfs facts of @dev, whose sysfs_path is set. Only -ENOMEM is an error: a
+ * missing or malformed attribute leaves its fact at -ENOENT / -EINVAL / NULL. */
+static int vad_read_facts(struct vad_context *ctx, struct vad_device *dev)
+{
+	const char *sp = dev->sysfs_path;
+	char *name = NULL;
+	int r;
+
+	r = vad__sysfs_link_name(sp, "subsystem", &name);
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0) {
+		dev->bus = vad_bus_from_name(name);
+		free(name);
+		name = NULL;
+	} else {
+		vad__log(ctx, VAD_LOG_DEBUG, "%s/subsystem: %s", sp, strerror(-r));
+	}
+
+	r = vad__sysfs_link_name(sp, "driver", &dev->kernel_driver);
+	if (r == -ENOMEM)
+		return r;
+
+	if (dev->bus == VAD_BUS_PCI) {
+		const char *base = strrchr(sp, '/');
+
+		base = base ? base + 1 : sp;
+		if (vad__is_pci_slot(base)) {
+			dev->pci_slot = strdup(base);
+			if (!dev->pci_slot)
+				return -ENOMEM;
+		}
+		dev->vendor_id = vad__sysfs_read_id(sp, "vendor", 4);
+		dev->device_id = vad__sysfs_read_id(sp, "device", 4);
+		dev->subsystem_vendor_id = vad__sysfs_read_id(sp, "subsystem_vendor", 4);
+		dev->subsystem_device_id = vad__sysfs_read_id(sp, "subsystem_device", 4);
+		dev->revision = vad__sysfs_read_id(sp, "revision", 2);
+		if (dev->vendor_id == -EINVAL)
+			vad__log(ctx, VAD_LOG_DEBUG, "%s/vendor: malformed", sp);
+	}
+
+	dev->boot_vga = vad__sysfs_read_uint(sp, "boot_vga");
+	if (dev->boot_vga > 1)
+		dev->boot_vga = -EINVAL;
+
+	/* SR-IOV: a VF has a physfn link; a PF has sriov_totalvfs > 0. */
+	r = vad__sysfs_resolve(sp, "physfn", &name);
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0) {
+		const char *base = strrchr(name, '/');
+
+		dev->role = VAD_SRIOV_VF;
+		base = base ? base + 1 : name;
+		dev->pf_slot = strdup(base);
+		if (!dev->pf_slot) {
+			free(name);
+			return -ENOMEM;
+		}
+		if (dev->pci_slot) {
+			dev->vf_index = vad_find_vf_index(name, dev->pci_slot);
+			if (dev->vf_index == -ENOMEM) {
+				free(name);
+				return -ENOMEM;
+			}
+		}
+		free(name);
+		name = NULL;
+	} else {
+		int total = vad__sysfs_read_uint(sp, "sriov_totalvfs");
+
+		if (total > 0) {
+			dev->role = VAD_SRIOV_PF;
+			dev->sriov_totalvfs = total;
+			dev->sriov_numvfs = vad__sysfs_read_uint(sp, "sriov_numvfs");
+		}
+	}
+	return 0;
+}
+
+/* Find the device of sysfs path @sp in @list, or NULL. */
+static struct vad_device *vad_list_find(struct vad_list *list, const char *sp)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (list->devs[i]->sysfs_path && strcmp(list->devs[i]->sysfs_path, sp) == 0)
+			return list->devs[i];
+	return NULL;
+}
+
+/* Add one node (already stat()ed) to the list, creating its device as needed. */
+static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const char *name,
+			const char *path, const struct stat *st)
+{
+	enum vad_node_type type = vad_node_type(st->st_rdev);
+	char sysdev[64];
+	char *sp = NULL;
+	struct vad_device *dev = NULL;
+	int r;
+
+	if (type == VAD_NODE_OTHER) {
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: DRM minor %u is neither primary nor render, skipped",
+			 path, minor(st->st_rdev));
+		return 0;
+	}
+
+	snprintf(sysdev, sizeof(sysdev), "/sys/dev/char/%u:%u", major(st->st_rdev),
+		 minor(st->st_rdev));
+	r = vad__sysfs_resolve(sysdev, "device", &sp);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s/device: %s; listed without sysfs facts", path,
+			 sysdev, strerror(-r));
+
+	/* One rdev seen twice (two names for one node): keep the first. */
+	for (size_t i = 0; i < list->n; i++) {
+		struct vad_device *d = list->devs[i];
+
+		if ((type == VAD_NODE_RENDER && d->render_node && d->render_rdev == st->st_rdev) ||
+		    (type == VAD_NODE_PRIMARY && d->card_node && d->card_rdev == st->st_rdev)) {
+			vad__log(ctx, VAD_LOG_DEBUG, "%s: same device number as another node, skipped",
+				 path);
+			free(sp);
+			return 0;
+		}
+	}
+
+	if (sp)
+		dev = vad_list_find(list, sp);
+	if (dev && ((type == VAD_NODE_RENDER && dev->render_node) ||
+		    (type == VAD_NODE_PRIMARY && dev->card_node)))
+		dev = NULL;	/* should not happen: one sysfs device, one node per type */
+	if (!dev) {
+		dev = vad_device_alloc();
+		if (!dev) {
+			free(sp);
+			return -ENOMEM;
+		}
+		dev->sysfs_path = sp;
+		sp = NULL;
+		if (dev->sysfs_path) {
+			r = vad_read_facts(ctx, dev);
+			if (r < 0) {
+				vad_device_free(dev);
+				return r;
+			}
+		}
+		r = vad_list_add(list, dev);
+		if (r < 0) {
+			vad_device_free(dev);
+			return r;
+		}
+	}
+	free(sp);
+
+	if (type == VAD_NODE_RENDER) {
+		dev->render_node = strdup(path);
+		if (!dev->render_node)
+			return -ENOMEM;
+		dev->render_rdev = st->st_rdev;
+		dev->render_num = vad_name_number(name, "renderD");
+		if (dev->render_num < 0)
+			dev->render_num = minor(st->st_rdev);
+	} else {
+		dev->card_node = strdup(path);
+		if (!dev->card_node)
+			return -ENOMEM;
+		dev->card_rdev = st->st_rdev;
+		dev->card_num = vad_name_number(name, "card");
+		if (dev->card_num < 0)
+			dev->card_num = minor(st->st_rdev);
+	}
+	vad__log(ctx, VAD_LOG_DEBUG, "%s: %u:%u -> %s", path, major(st->st_rdev),
+		 minor(st->st_rdev), dev->sysfs_path ? dev->sysfs_path : "(no sysfs entry)");
+	return 0;
+}
+
+static int vad_device_cmp(const void *a, const void *b)
+{
+	const struct vad_device *x = *(const struct vad_device *const *)a;
+	const struct vad_device *y = *(const struct vad_device *const *)b;
+	bool xr = x->render_node != NULL, yr = y->render_node != NULL;
+	long xn, yn;
+
+	if (xr != yr)
+		return xr ? -1 : 1;
+	xn = xr ? x->render_num : x->card_num;
+	yn = yr ? y->render_num : y->card_num;
+	if (xn != yn)
+		return xn < yn ? -1 : 1;
+	/* Equal numbers (odd names): fall back to the device number. */
+	dev_t xd = xr ? x->render_rdev : x->card_rdev, yd = yr ? y->render_rdev : y->card_rdev;
+	return xd < yd ? -1 : xd > yd;
+}
+
+/* Open the node to use once, O_RDWR, to learn whether this process may use it. The card
+ * node is only tried for a device without a render node: opening a primary node can make
+ * the opener DRM master on a real kernel, which a scan must not do. */
+static void vad_check_access(struct vad_context *ctx, struct vad_device *dev)
+{
+	const char *node = dev->render_node ? dev->render_node : dev->card_node;
+	struct stat st;
+	int fd;
+
+	if (stat(node, &st) == 0)
+		dev->node_gid = st.st_gid;
+	fd = open(node, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		dev->access = -errno;
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: open: %s", node, strerror(errno));
+		return;
+	}
+	close(fd);
+	dev->access = 0;
+}
+
+int vad_scan(struct vad_context *ctx)
+{
+	struct vad_list list = { 0 };
+	struct dirent *de;
+	DIR *dir;
+	int r = 0;
+
+	if (!ctx)
+		return -EINVAL;
+	vad__devices_free(ctx);
+	ctx->scanned = true;
+
+	dir = opendir(VAD_DEV_DRI);
+	if (!dir) {
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", VAD_DEV_DRI, strerror(errno));
+		return errno == ENOMEM ? -ENOMEM : 0;
+	}
+	/* fcntl on dirfd is not needed: opendir opens O_CLOEXEC. */
+	for (;;) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		errno = 0;
+		de = readdir(dir);
+		if (!de)
+			break;
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "by-path") == 0 ||
+		    strcmp(de->d_name, "by-id") == 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", VAD_DEV_DRI, de->d_name) >=
+		    sizeof(path))
+			continue;
+		if (stat(path, &st) < 0) {
+			vad__log(ctx, VAD_LOG_DEBUG, "%s: vanished after listing: %s, dropped", path,
+				 strerror(errno));
+			continue;
+		}
+		if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != VAD_DRM_MAJOR) {
+			vad__log(ctx, VAD_LOG_DEBUG, "%s: not a DRM character device, skipped", path);
+			continue;
+		}
+		r = vad_add_node(ctx, &list, de->d_name, path, &st);
+		if (r < 0)
+			break;
+	}
+	closedir(dir);
+	if (r < 0) {
+		vad_list_free(&list);
+		return r;
+	}
+
+	for (size_t i = 0; i < list.n; i++)
+		vad_check_access(ctx, list.devs[i]);
+	if (list.n > 1)
+		qsort(list.devs, list.n, sizeof(*list.devs), vad_device_cmp);
+
+	ctx->devices = list.devs;
+	ctx->ndevices = list.n;
+	vad__log(ctx, VAD_LOG_DEBUG, "scan: %zu device(s)", list.n);
+	return (int)list.n;
+}
+
+size_t vad_device_count(const struct vad_context *ctx)
+{
+	return ctx ? ctx->ndevices : 0;
+}
+
+struct vad_device *vad_device_get(const struct vad_context *ctx, size_t index)
+{
+	if (!ctx || index >= ctx->ndevices)
+		return NULL;
+	return ctx->devices[index];
+}
+
+/* Getters. */
+
+const char *vad_device_get_render_node(const struct vad_device *dev)
+{
+	return dev->render_node;
+}
+
+const char *vad_device_get_card_node(const struct vad_device *dev)
+{
+	return dev->card_node;
+}
+
+const char *vad_device_get_node(const struct vad_device *dev)
+{
+	return dev->render_node ? dev->render_node : dev->card_node;
+}
+
+dev_t vad_device_get_render_rdev(const struct vad_device *dev)
+{
+	return dev->render_node ? dev->render_rdev : 0;
+}
+
+dev_t vad_device_get_card_rdev(const struct vad_device *dev)
+{
+	return dev->card_node ? dev->card_rdev : 0;
+}
+
+const char *vad_device_get_sysfs_path(const struct vad_device *dev)
+{
+	return dev->sysfs_path;
+}
+
+enum vad_bus vad_device_get_bus(const struct vad_device *dev)
+{
+	return dev->bus;
+}
+
+const char *vad_bus_name(enum vad_bus bus)
+{
+	switch (bus) {
+	case VAD_BUS_PCI: return "pci";
+	case VAD_BUS_PLATFORM: return "platform";
+	case VAD_BUS_USB: return "usb";
+	case VAD_BUS_VIRTIO: return "virtio";
+	case VAD_BUS_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+const char *vad_device_get_pci_slot(const struct vad_device *dev)
+{
+	return dev->pci_slot;
+}
+
+int vad_device_get_vendor_id(const struct vad_device *dev)
+{
+	return dev->vendor_id;
+}
+
+int vad_device_get_device_id(const struct vad_device *dev)
+{
+	return dev->device_id;
+}
+
+int vad_device_get_subsystem_vendor_id(const struct vad_device *dev)
+{
+	return dev->subsystem_vendor_id;
+}
+
+int vad_device_get_subsystem_device_id(const struct vad_device *dev)
+{
+	return dev->subsystem_device_id;
+}
+
+int vad_device_get_revision(const struct vad_device *dev)
+{
+	return dev->revision;
+}
+
+const char *vad_device_get_kernel_driver(const struct vad_device *dev)
+{
+	return dev->kernel_driver;
+}
+
+int vad_device_get_boot_vga(const struct vad_device *dev)
+{
+	return dev->boot_vga;
+}
+
+enum vad_sriov_role vad_device_get_sriov_role(const struct vad_device *dev)
+{
+	return dev->role;
+}
+
+const char *vad_sriov_role_name(enum vad_sriov_role role)
+{
+	switch (role) {
+	case VAD_SRIOV_PF: return "pf";
+	case VAD_SRIOV_VF: return "vf";
+	case VAD_SRIOV_NONE: break;
+	}
+	return "none";
+}
+
+int vad_device_get_vf_index(const struct vad_device *dev)
+{
+	return dev->role == VAD_SRIOV_VF ? dev->vf_index : -ENOENT;
+}
+
+const char *vad_device_get_pf_slot(const struct vad_device *dev)
+{
+	return dev->pf_slot;
+}
+
+int vad_device_get_sriov_numvfs(const struct vad_device *dev)
+{
+	return dev->role == VAD_SRIOV_PF ? dev->sriov_numvfs : -ENOENT;
+}
+
+int vad_device_get_sriov_totalvfs(const struct vad_device *dev)
+{
+	return dev->role == VAD_SRIOV_PF ? dev->sriov_totalvfs : -ENOENT;
+}
+
+int vad_device_get_access(const struct vad_device *dev)
+{
+	return dev->access;
+}

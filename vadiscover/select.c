@@ -1,0 +1,312 @@
+/*
+ * Selection: filter by sysfs facts, then probe lazily in order; a verdict and a reason a
+ * user can act on for every device.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "vadiscover/vad-private.h"
+
+const char *vad_verdict_name(enum vad_verdict verdict)
+{
+	switch (verdict) {
+	case VAD_VERDICT_SELECTED: return "selected";
+	case VAD_VERDICT_MATCH: return "match";
+	case VAD_VERDICT_FILTERED: return "filtered";
+	case VAD_VERDICT_NO_ACCESS: return "no-access";
+	case VAD_VERDICT_NO_VA: return "no-va";
+	case VAD_VERDICT_SKIPPED: return "skipped";
+	case VAD_VERDICT_NONE: break;
+	}
+	return "none";
+}
+
+enum vad_verdict vad_device_get_verdict(const struct vad_device *dev)
+{
+	return dev->verdict;
+}
+
+const char *vad_device_get_reason(const struct vad_device *dev)
+{
+	return dev->reason;
+}
+
+static const char *vad_basename(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* "vendor 0x10de" etc.: an id fact for a reason; unreadable ids are named as such. */
+static void vad_fmt_id(char *buf, size_t len, int id)
+{
+	if (id >= 0)
+		snprintf(buf, len, "0x%04x", (unsigned int)id);
+	else if (id == -EINVAL)
+		snprintf(buf, len, "unreadable (malformed sysfs attribute)");
+	else
+		snprintf(buf, len, "unknown (no sysfs attribute)");
+}
+
+/* The first fact of @dev that @spec rules out, as a reason in *@reason; 0 if none. */
+static int vad_filter_facts(const struct vad_device *dev, const struct vad_spec *spec,
+			    const struct stat *node_st, int node_err, char **reason)
+{
+	char a[64];
+
+	*reason = NULL;
+	if (!spec)
+		return 0;
+	if (vad__spec_has(spec, VAD_KEY_NODE)) {
+		if (node_err)
+			return vad__set_strf(reason, "filtered out: node %s: %s", spec->node,
+					     strerror(node_err)) < 0 ? -ENOMEM : 1;
+		if (!S_ISCHR(node_st->st_mode))
+			return vad__set_strf(reason, "filtered out: node %s is not a character device",
+					     spec->node) < 0 ? -ENOMEM : 1;
+		if (!((dev->render_node && dev->render_rdev == node_st->st_rdev) ||
+		      (dev->card_node && dev->card_rdev == node_st->st_rdev)))
+			return vad__set_strf(reason, "filtered out: node %s is %u:%u, not this device",
+					     spec->node, major(node_st->st_rdev),
+					     minor(node_st->st_rdev)) < 0 ? -ENOMEM : 1;
+	}
+	if (vad__spec_has(spec, VAD_KEY_VENDOR) &&
+	    (dev->vendor_id < 0 || (unsigned int)dev->vendor_id != spec->vendor)) {
+		vad_fmt_id(a, sizeof(a), dev->vendor_id);
+		return vad__set_strf(reason, "filtered out: vendor %s != 0x%04x", a, spec->vendor) < 0
+			       ? -ENOMEM : 1;
+	}
+	if (vad__spec_has(spec, VAD_KEY_KERNEL_DRIVER)) {
+		bool ok = false;
+		char want[256] = "";
+
+		for (char **p = spec->kernel_drivers; p && *p; p++) {
+			if (dev->kernel_driver && strcmp(dev->kernel_driver, *p) == 0)
+				ok = true;
+			if (want[0])
+				strncat(want, "|", sizeof(want) - strlen(want) - 1);
+			strncat(want, *p, sizeof(want) - strlen(want) - 1);
+		}
+		if (!ok)
+			return vad__set_strf(reason, "filtered out: kernel driver %s != %s",
+					     dev->kernel_driver ? dev->kernel_driver : "(none)", want) < 0
+				       ? -ENOMEM : 1;
+	}
+	if (vad__spec_has(spec, VAD_KEY_PCI) &&
+	    (!dev->pci_slot || strcasecmp(dev->pci_slot, spec->pci) != 0))
+		return vad__set_strf(reason, "filtered out: pci %s != %s",
+				     dev->pci_slot ? dev->pci_slot : "(not PCI)", spec->pci) < 0
+			       ? -ENOMEM : 1;
+	if ((vad__spec_has(spec, VAD_KEY_ROLE) || vad__spec_has(spec, VAD_KEY_VF))) {
+		enum vad_sriov_role want = vad__spec_has(spec, VAD_KEY_VF) ? VAD_SRIOV_VF : spec->role;
+
+		if (dev->role != want)
+			return vad__set_strf(reason, "filtered out: role %s != %s",
+					     vad_sriov_role_name(dev->role), vad_sriov_role_name(want)) < 0
+				       ? -ENOMEM : 1;
+	}
+	if (vad__spec_has(spec, VAD_KEY_VF) &&
+	    (dev->vf_index < 0 || (unsigned int)dev->vf_index != spec->vf)) {
+		if (dev->vf_index < 0)
+			snprintf(a, sizeof(a), "unknown (no virtfn link of the PF points here)");
+		else
+			snprintf(a, sizeof(a), "%d", dev->vf_index);
+		return vad__set_strf(reason, "filtered out: vf %s != %u", a, spec->vf) < 0 ? -ENOMEM : 1;
+	}
+	return 0;
+}
+
+/* The reason for a node this process cannot open. */
+static int vad_access_reason(const struct vad_device *dev, int err, char **reason)
+{
+	const char *node = vad_device_get_node(dev);
+
+	if (err == -EACCES) {
+		char gbuf[1024], pbuf[1024], group[300], user[300];
+		struct group gr, *grp = NULL;
+		struct passwd pw, *pwp = NULL;
+		gid_t gid = dev->node_gid;
+
+		if (getgrgid_r(gid, &gr, gbuf, sizeof(gbuf), &grp) == 0 && grp && grp->gr_name)
+			snprintf(group, sizeof(group), "%s", grp->gr_name);
+		else
+			group[0] = '\0';
+		if (getpwuid_r(geteuid(), &pw, pbuf, sizeof(pbuf), &pwp) == 0 && pwp && pwp->pw_name)
+			snprintf(user, sizeof(user), "%s", pwp->pw_name);
+		else
+			snprintf(user, sizeof(user), "<user>");
+		if (group[0])
+			return vad__set_strf(reason, "permission denied: add this user to group '%s' "
+					     "(gid %u): usermod -aG %s %s", group, (unsigned int)gid,
+					     group, user);
+		return vad__set_strf(reason, "permission denied: add this user to the group with "
+				     "gid %u: usermod -aG %u %s", (unsigned int)gid,
+				     (unsigned int)gid, user);
+	}
+	if (err == -EPERM)
+		return vad__set_strf(reason, "operation not permitted: %s is denied by a device rule "
+				     "(a container's cgroup device list?): allow c %u:%u rw", node,
+				     major(dev->render_node ? dev->render_rdev : dev->card_rdev),
+				     minor(dev->render_node ? dev->render_rdev : dev->card_rdev));
+	if (err == -ENOENT || err == -ENXIO || err == -ENODEV)
+		return vad__set_strf(reason, "node vanished: %s: %s", node, strerror(-err));
+	return vad__set_strf(reason, "cannot open %s: %s", node, strerror(-err));
+}
+
+static void vad_codec_list(char *buf, size_t len, unsigned int mask)
+{
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < VAD_CODEC_COUNT; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (buf[0])
+			strncat(buf, "+", len - strlen(buf) - 1);
+		strncat(buf, vad_codec_name(1u << i), len - strlen(buf) - 1);
+	}
+}
+
+/* 0: the device matches; 1: not (verdict and reason set); <0: -ENOMEM. */
+static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
+			const struct vad_spec *spec)
+{
+	const char *driver = vad_spec_get_driver(spec);
+	int r = vad_device_probe(ctx, dev, driver);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r == -EACCES || r == -EPERM || r == -ENOENT || r == -ENXIO) {
+		dev->verdict = VAD_VERDICT_NO_ACCESS;
+		return vad_access_reason(dev, r, &dev->reason) < 0 ? -ENOMEM : 1;
+	}
+	if (r < 0) {
+		dev->verdict = VAD_VERDICT_NO_VA;
+		if (dev->va_error)
+			return vad__set_strf(&dev->reason, "%s", dev->va_error) < 0 ? -ENOMEM : 1;
+		return vad__set_strf(&dev->reason, "VA-API probe failed: %s", strerror(-r)) < 0
+			       ? -ENOMEM : 1;
+	}
+	if (spec) {
+		unsigned int missing_dec = spec->decode & ~dev->decode;
+		unsigned int missing_enc = spec->encode & ~dev->encode;
+		char list[160];
+
+		if (vad__spec_has(spec, VAD_KEY_DECODE) && missing_dec) {
+			vad_codec_list(list, sizeof(list), missing_dec);
+			dev->verdict = VAD_VERDICT_NO_VA;
+			return vad__set_strf(&dev->reason, "no VA decode for %s", list) < 0 ? -ENOMEM : 1;
+		}
+		if (vad__spec_has(spec, VAD_KEY_ENCODE) && missing_enc) {
+			vad_codec_list(list, sizeof(list), missing_enc);
+			dev->verdict = VAD_VERDICT_NO_VA;
+			return vad__set_strf(&dev->reason, "no VA encode for %s", list) < 0 ? -ENOMEM : 1;
+		}
+	}
+	return 0;
+}
+
+int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned int flags,
+	       struct vad_device **out)
+{
+	struct vad_device *chosen = NULL;
+	struct stat node_st;
+	int node_err = 0;
+	unsigned int matches = 0, index = 0;
+	int r;
+
+	if (out)
+		*out = NULL;
+	if (!ctx)
+		return -EINVAL;
+	if (!ctx->scanned) {
+		r = vad_scan(ctx);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < ctx->ndevices; i++) {
+		struct vad_device *dev = ctx->devices[i];
+
+		dev->verdict = VAD_VERDICT_NONE;
+		free(dev->reason);
+		dev->reason = NULL;
+	}
+	if (ctx->ndevices == 0) {
+		vad__log(ctx, VAD_LOG_INFO, "no DRM devices in /dev/dri");
+		return -ENOENT;
+	}
+	if (vad__spec_has(spec, VAD_KEY_NODE) && stat(spec->node, &node_st) < 0)
+		node_err = errno;
+	if (vad__spec_has(spec, VAD_KEY_INDEX))
+		index = spec->index;
+
+	for (size_t i = 0; i < ctx->ndevices; i++) {
+		struct vad_device *dev = ctx->devices[i];
+		const char *node = vad_device_get_node(dev);
+
+		r = vad_filter_facts(dev, spec, &node_st, node_err, &dev->reason);
+		if (r < 0)
+			return r;
+		if (r > 0) {
+			dev->verdict = VAD_VERDICT_FILTERED;
+			goto next;
+		}
+		if (chosen && !(flags & VAD_SELECT_ALL)) {
+			dev->verdict = VAD_VERDICT_SKIPPED;
+			if (vad__set_strf(&dev->reason, "not probed: %s was selected first",
+					  vad_basename(vad_device_get_node(chosen))) < 0)
+				return -ENOMEM;
+			goto next;
+		}
+		if (dev->access < 0) {
+			dev->verdict = VAD_VERDICT_NO_ACCESS;
+			if (vad_access_reason(dev, dev->access, &dev->reason) < 0)
+				return -ENOMEM;
+			goto next;
+		}
+		r = vad_judge_va(ctx, dev, spec);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			goto next;
+		if (chosen) {
+			dev->verdict = VAD_VERDICT_MATCH;
+			if (vad__set_strf(&dev->reason, "matches, but %s was selected first",
+					  vad_basename(vad_device_get_node(chosen))) < 0)
+				return -ENOMEM;
+		} else if (matches < index) {
+			dev->verdict = VAD_VERDICT_MATCH;
+			if (vad__set_strf(&dev->reason, "matches, but index=%u asks for a later one "
+					  "(this is match %u)", index, matches) < 0)
+				return -ENOMEM;
+		} else {
+			const char *spec_text = spec ? vad_spec_to_string((struct vad_spec *)spec) : "";
+
+			chosen = dev;
+			dev->verdict = VAD_VERDICT_SELECTED;
+			if (vad__set_strf(&dev->reason, "selected: %s%s%s%s",
+					  spec_text && spec_text[0] ? "matches " : "the first VA-capable device",
+					  spec_text && spec_text[0] ? spec_text : "",
+					  dev->va_driver ? "; VA driver " : "",
+					  dev->va_driver ? dev->va_driver : "") < 0)
+				return -ENOMEM;
+		}
+		matches++;
+next:
+		vad__log(ctx, VAD_LOG_INFO, "%s: %s: %s", node, vad_verdict_name(dev->verdict),
+			 dev->reason ? dev->reason : "");
+	}
+	if (!chosen)
+		return -ENODEV;
+	if (out)
+		*out = chosen;
+	return 0;
+}

@@ -1,0 +1,190 @@
+/*
+ * Reading sysfs attributes and links: small bounded reads, strict parsing. A malformed
+ * attribute is -EINVAL, never a crash and never a guess.
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Only open/read/readlink/realpath are used (no stdio, no nftw/fts/glob/scandir): the test
+ * suite interposes exactly those calls to point /sys at a simulated kernel.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vadiscover/vad-private.h"
+
+static int vad_join(char *out, size_t len, const char *dir, const char *attr)
+{
+	int n = snprintf(out, len, "%s/%s", dir, attr);
+
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int vad__sysfs_read(const char *dir, const char *attr, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	size_t used = 0;
+	int fd, r;
+
+	if (len < 2)
+		return -EINVAL;
+	r = vad_join(path, sizeof(path), dir, attr);
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	/* Read one byte more than fits, so that an overlong value is an error, not a
+	 * silently truncated (and wrongly parsed) one. */
+	for (;;) {
+		ssize_t n = read(fd, buf + used, len - used);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used == len) {
+			close(fd);
+			return -EINVAL;
+		}
+	}
+	close(fd);
+	if (memchr(buf, '\0', used))
+		return -EINVAL;
+	while (used > 0 && (buf[used - 1] == '\n'))
+		used--;
+	buf[used] = '\0';
+	return 0;
+}
+
+int vad__parse_hex_id(const char *text, unsigned int max_digits)
+{
+	unsigned int value = 0, digits = 0;
+	const char *p;
+
+	if (!text || text[0] != '0' || (text[1] != 'x' && text[1] != 'X'))
+		return -EINVAL;
+	for (p = text + 2; *p; p++) {
+		int v;
+
+		if (!isxdigit((unsigned char)*p))
+			return -EINVAL;
+		if (++digits > max_digits)
+			return -EINVAL;
+		v = isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10;
+		value = value * 16 + (unsigned int)v;
+	}
+	if (digits == 0)
+		return -EINVAL;
+	return (int)value;
+}
+
+int vad__sysfs_read_id(const char *dir, const char *attr, unsigned int max_digits)
+{
+	char buf[32];
+	int r = vad__sysfs_read(dir, attr, buf, sizeof(buf));
+
+	if (r < 0)
+		return r == -ENOENT ? -ENOENT : (r == -EINVAL ? -EINVAL : r);
+	return vad__parse_hex_id(buf, max_digits);
+}
+
+int vad__sysfs_read_uint(const char *dir, const char *attr)
+{
+	char buf[32];
+	unsigned long v = 0;
+	const char *p;
+	int r = vad__sysfs_read(dir, attr, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	if (!buf[0])
+		return -EINVAL;
+	for (p = buf; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > INT_MAX)
+			return -EINVAL;
+	}
+	return (int)v;
+}
+
+int vad__sysfs_link_name(const char *dir, const char *attr, char **out)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+	int r;
+
+	*out = NULL;
+	r = vad_join(path, sizeof(path), dir, attr);
+	if (r < 0)
+		return r;
+	n = readlink(path, target, sizeof(target));
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= sizeof(target))
+		return -ENAMETOOLONG;
+	target[n] = '\0';
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!*base)
+		return -EINVAL;
+	*out = strdup(base);
+	return *out ? 0 : -ENOMEM;
+}
+
+int vad__sysfs_resolve(const char *dir, const char *attr, char **out)
+{
+	char path[PATH_MAX];
+	int r;
+
+	*out = NULL;
+	r = vad_join(path, sizeof(path), dir, attr);
+	if (r < 0)
+		return r;
+	*out = realpath(path, NULL);
+	if (!*out)
+		return errno == ENOMEM ? -ENOMEM : -errno;
+	return 0;
+}
+
+bool vad__is_pci_slot(const char *text)
+{
+	size_t i, n = 0;
+
+	/* Domain: 4..8 hex digits (VMD domains are 10000 and up). */
+	while (isxdigit((unsigned char)text[n]))
+		n++;
+	if (n < 4 || n > 8 || text[n] != ':')
+		return false;
+	text += n + 1;
+	for (i = 0; i < 2; i++)
+		if (!isxdigit((unsigned char)text[i]))
+			return false;
+	if (text[2] != ':')
+		return false;
+	text += 3;
+	for (i = 0; i < 2; i++)
+		if (!isxdigit((unsigned char)text[i]))
+			return false;
+	if (text[2] != '.' || text[3] < '0' || text[3] > '7' || text[4] != '\0')
+		return false;
+	return true;
+}

@@ -1,0 +1,150 @@
+/*
+ * libvadiscover internals: the objects behind the opaque handles, and the functions the
+ * source files share.
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Every non-static name here starts with vad__ (two underscores) so that users of the
+ * static library see no foreign symbols; the shared library exports none of them
+ * (-fvisibility=hidden plus the version script).
+ */
+#ifndef VAD_PRIVATE_H
+#define VAD_PRIVATE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The library is built with -fvisibility=hidden: the public declarations, and only they,
+ * get default visibility. The version script (libvadiscover.sym) is the second fence. */
+#pragma GCC visibility push(default)
+#include "vadiscover/vadiscover.h"
+#pragma GCC visibility pop
+
+#define VAD_DRM_MAJOR 226
+
+struct vad_device {
+	/* Nodes as this process sees them. *_num is the number in the node's name
+	 * (renderD129 -> 129, card1 -> 1), or -1 when the name carries none. */
+	char *render_node;
+	char *card_node;
+	dev_t render_rdev;
+	dev_t card_rdev;
+	long render_num;
+	long card_num;
+	gid_t node_gid;		/* group of the node to use, for the permission hint */
+	int access;		/* 0 or -errno of open(O_RDWR) at scan time */
+
+	/* Sysfs facts. */
+	char *sysfs_path;
+	enum vad_bus bus;
+	char *pci_slot;
+	int vendor_id;
+	int device_id;
+	int subsystem_vendor_id;
+	int subsystem_device_id;
+	int revision;
+	char *kernel_driver;
+	int boot_vga;
+	enum vad_sriov_role role;
+	int vf_index;
+	char *pf_slot;
+	int sriov_numvfs;
+	int sriov_totalvfs;
+
+	/* VA probe. */
+	bool probed;
+	char *probe_request;	/* the driver argument of the kept probe (NULL: none) */
+	int va_status;
+	char *va_vendor;
+	char *va_driver;
+	int va_version;
+	unsigned int decode;
+	unsigned int encode;
+	bool vpp;
+	char *va_error;
+
+	/* Selection. */
+	enum vad_verdict verdict;
+	char *reason;
+};
+
+struct vad_context {
+	int refcount;
+	vad_log_fn log_fn;
+	enum vad_log_priority log_priority;
+	void *log_userdata;
+
+	bool scanned;
+	struct vad_device **devices;
+	size_t ndevices;
+};
+
+/* Spec keys, in grammar (canonical) order. */
+enum vad__spec_key {
+	VAD_KEY_VENDOR = 0,
+	VAD_KEY_KERNEL_DRIVER,
+	VAD_KEY_DRIVER,
+	VAD_KEY_PCI,
+	VAD_KEY_ROLE,
+	VAD_KEY_VF,
+	VAD_KEY_NODE,
+	VAD_KEY_DECODE,
+	VAD_KEY_ENCODE,
+	VAD_KEY_INDEX,
+	VAD_KEY_COUNT
+};
+
+struct vad_spec {
+	unsigned int set;		/* bit (1 << enum vad__spec_key) per key given */
+	unsigned int vendor;
+	char **kernel_drivers;		/* NULL-terminated alternatives */
+	char *driver;
+	char *pci;			/* normalised: lower case, with domain */
+	enum vad_sriov_role role;
+	unsigned int vf;
+	char *node;
+	unsigned int decode;
+	unsigned int encode;
+	unsigned int index;
+	char *canonical;		/* cache for vad_spec_to_string() */
+};
+
+static inline bool vad__spec_has(const struct vad_spec *spec, enum vad__spec_key key)
+{
+	return spec && (spec->set & (1u << key));
+}
+
+/* context.c */
+void vad__log(struct vad_context *ctx, enum vad_log_priority priority, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+void vad__logv(struct vad_context *ctx, enum vad_log_priority priority, const char *format,
+	       va_list args) __attribute__((format(printf, 3, 0)));
+/* Free all devices of @ctx. */
+void vad__devices_free(struct vad_context *ctx);
+/* malloc'ed printf; NULL on -ENOMEM. */
+char *vad__strdupf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+/* Replace *@slot with a malloc'ed printf result; -ENOMEM on failure (slot left NULL). */
+int vad__set_strf(char **slot, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* sysfs.c */
+/* Read a small attribute file, trailing newline stripped. 0 or -errno; -EINVAL if it does
+ * not fit in @len or holds a NUL byte. */
+int vad__sysfs_read(const char *dir, const char *attr, char *buf, size_t len);
+/* Parse "0x1a2b" (an id as sysfs prints it) strictly: 0x prefix, 1..@max_digits hex
+ * digits, nothing else. The value, or -EINVAL. */
+int vad__parse_hex_id(const char *text, unsigned int max_digits);
+/* Read and parse a hex id attribute: the id, -ENOENT or -EINVAL. */
+int vad__sysfs_read_id(const char *dir, const char *attr, unsigned int max_digits);
+/* Read a non-negative decimal attribute ("7"): the value, -ENOENT or -EINVAL. */
+int vad__sysfs_read_uint(const char *dir, const char *attr);
+/* The last path component of the target of the link @dir/@attr, malloc'ed in *@out.
+ * 0 or -errno. */
+int vad__sysfs_link_name(const char *dir, const char *attr, char **out);
+/* realpath() of @dir/@attr, malloc'ed in *@out. 0 or -errno. */
+int vad__sysfs_resolve(const char *dir, const char *attr, char **out);
+/* Whether @text is a PCI slot "DDDD:BB:DD.F" (hex, 4..8 domain digits). */
+bool vad__is_pci_slot(const char *text);
+
+#endif
