@@ -1,0 +1,82 @@
+#!/bin/sh
+# Build-level checks of libvadiscover's interface:
+#  - the shared library exports exactly the functions declared in vadiscover.h (all vad_,
+#    none of the library's internal vad__ helpers, nothing from anywhere else);
+#  - every global symbol the static library defines starts with vad_, so a static user
+#    sees no foreign names;
+#  - the soname is libvadiscover.so.0;
+#  - the public header compiles alone as C99 with -pedantic -Werror (and as C11).
+# Ends in "symbols: N passed, N failed" for tests/run-tests.
+set -u
+cd "$(dirname "$0")/.."
+B=${B:-build}
+CC=${CC:-cc}
+SO=$B/vadiscover/libvadiscover.so
+A=$B/vadiscover/libvadiscover.a
+HDR=vadiscover/vadiscover.h
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { echo "ok: $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
+
+# Functions declared in the header: "name(" at the end of a declaration's first line.
+grep -oE '\*?\bvad_[a-z0-9_]+\(' "$HDR" | tr -d '*(' | sort -u > "$tmp/declared"
+[ "$(wc -l < "$tmp/declared")" -gt 40 ] || fail "could not read the declarations of $HDR"
+
+# 1. Shared library exports: defined dynamic symbols, without the version node (type A).
+if nm -D --defined-only "$SO" > "$tmp/nm-so" 2>"$tmp/nm-err"; then
+	awk '$2 != "A" { print $3 }' "$tmp/nm-so" | sed 's/@.*//' | sort -u > "$tmp/exported"
+	foreign=$(grep -v '^vad_' "$tmp/exported")
+	internal=$(grep '^vad__' "$tmp/exported")
+	if [ -z "$foreign" ] && [ -z "$internal" ]; then
+		ok "shared library exports only vad_ API symbols ($(wc -l < "$tmp/exported"))"
+	else
+		fail "shared library exports non-API symbols: $(echo $foreign $internal)"
+	fi
+	extra=$(comm -13 "$tmp/declared" "$tmp/exported")
+	missing=$(comm -23 "$tmp/declared" "$tmp/exported")
+	if [ -z "$extra" ] && [ -z "$missing" ]; then
+		ok "exports equal the functions declared in $HDR"
+	else
+		fail "exports differ from $HDR: not declared: $(echo $extra); not exported: $(echo $missing)"
+	fi
+else
+	fail "nm -D $SO: $(cat "$tmp/nm-err")"
+fi
+
+# 2. Static library: every defined global (and weak) symbol starts with vad_.
+if nm --defined-only -g "$A" > "$tmp/nm-a" 2>"$tmp/nm-err"; then
+	foreign=$(awk 'NF == 3 { print $3 }' "$tmp/nm-a" | grep -v '^vad_' | sort -u)
+	if [ -z "$foreign" ]; then
+		ok "static library defines only vad_ globals"
+	else
+		fail "static library defines foreign globals: $(echo $foreign)"
+	fi
+else
+	fail "nm $A: $(cat "$tmp/nm-err")"
+fi
+
+# 3. Soname.
+soname=$(objdump -p "$SO" 2>/dev/null | awk '$1 == "SONAME" { print $2 }')
+if [ "$soname" = "libvadiscover.so.0" ]; then
+	ok "soname is libvadiscover.so.0"
+else
+	fail "soname is '$soname', not libvadiscover.so.0"
+fi
+
+# 4. The header alone, strict C99 and C11.
+printf '#include "vadiscover/vadiscover.h"\nint vad_test_dummy(void);\nint vad_test_dummy(void) { return 0; }\n' > "$tmp/h.c"
+for std in c99 c11; do
+	if $CC -std=$std -pedantic -Werror -Wall -Wextra -Wstrict-prototypes -I. -fsyntax-only \
+		"$tmp/h.c" 2>"$tmp/cc-err"; then
+		ok "vadiscover.h compiles alone with -std=$std -pedantic -Werror"
+	else
+		fail "vadiscover.h does not compile alone with -std=$std: $(cat "$tmp/cc-err")"
+	fi
+done
+
+echo "symbols: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
