@@ -126,24 +126,65 @@ static int vad_filter_facts(const struct vad_device *dev, const struct vad_spec 
 	return 0;
 }
 
+/* The name of group @gid / user @uid into @out (empty when it has none); getgrgid_r and
+ * getpwuid_r with a buffer that grows on ERANGE (a 'render' group can list many members). */
+static int vad_group_name(gid_t gid, char *out, size_t len)
+{
+	for (size_t size = 1024; size <= (1u << 20); size *= 4) {
+		char *buf = malloc(size);
+		struct group gr, *grp = NULL;
+		int r;
+
+		if (!buf)
+			return -ENOMEM;
+		r = getgrgid_r(gid, &gr, buf, size, &grp);
+		if (r == 0 && grp && grp->gr_name)
+			snprintf(out, len, "%s", grp->gr_name);
+		else
+			out[0] = '\0';
+		free(buf);
+		if (r != ERANGE)
+			return 0;
+	}
+	out[0] = '\0';
+	return 0;
+}
+
+static int vad_user_name(uid_t uid, char *out, size_t len)
+{
+	for (size_t size = 1024; size <= (1u << 20); size *= 4) {
+		char *buf = malloc(size);
+		struct passwd pw, *pwp = NULL;
+		int r;
+
+		if (!buf)
+			return -ENOMEM;
+		r = getpwuid_r(uid, &pw, buf, size, &pwp);
+		if (r == 0 && pwp && pwp->pw_name)
+			snprintf(out, len, "%s", pwp->pw_name);
+		else
+			out[0] = '\0';
+		free(buf);
+		if (r != ERANGE)
+			return 0;
+	}
+	out[0] = '\0';
+	return 0;
+}
+
 /* The reason for a node this process cannot open. */
 static int vad_access_reason(const struct vad_device *dev, int err, char **reason)
 {
 	const char *node = vad_device_get_node(dev);
 
 	if (err == -EACCES) {
-		char gbuf[1024], pbuf[1024], group[300], user[300];
-		struct group gr, *grp = NULL;
-		struct passwd pw, *pwp = NULL;
+		char group[256], user[256];
 		gid_t gid = dev->node_gid;
 
-		if (getgrgid_r(gid, &gr, gbuf, sizeof(gbuf), &grp) == 0 && grp && grp->gr_name)
-			snprintf(group, sizeof(group), "%s", grp->gr_name);
-		else
-			group[0] = '\0';
-		if (getpwuid_r(geteuid(), &pw, pbuf, sizeof(pbuf), &pwp) == 0 && pwp && pwp->pw_name)
-			snprintf(user, sizeof(user), "%s", pwp->pw_name);
-		else
+		if (vad_group_name(gid, group, sizeof(group)) < 0 ||
+		    vad_user_name(geteuid(), user, sizeof(user)) < 0)
+			return -ENOMEM;
+		if (!user[0])
 			snprintf(user, sizeof(user), "<user>");
 		if (group[0])
 			return vad__set_strf(reason, "permission denied: add this user to group '%s' "
