@@ -220,6 +220,7 @@ static void vad_probe_reset(struct vad_device *dev)
 	dev->va_version = -EAGAIN;
 	dev->va_status = -EAGAIN;
 	dev->probed = false;
+	dev->va_open_failed = false;
 }
 
 /* Whether the entrypoint's RT formats rule 10-bit 4:2:0 out. */
@@ -321,6 +322,7 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 	if (fd < 0) {
 		r = -errno;
 		dev->va_status = r;
+		dev->va_open_failed = true;
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: open: %s", node, strerror(-r));
 		if (vad__set_strf(&dev->va_error, "cannot open %s: %s", node, strerror(-r)) < 0)
 			dev->va_status = -ENOMEM;

@@ -199,8 +199,11 @@ static int vad_access_reason(const struct vad_device *dev, int err, char **reaso
 				     "(a container's cgroup device list?): allow c %u:%u rw", node,
 				     major(dev->render_node ? dev->render_rdev : dev->card_rdev),
 				     minor(dev->render_node ? dev->render_rdev : dev->card_rdev));
-	if (err == -ENOENT || err == -ENXIO || err == -ENODEV)
+	if (err == -ENOENT)
 		return vad__set_strf(reason, "node vanished: %s: %s", node, strerror(-err));
+	if (err == -ENXIO || err == -ENODEV)
+		return vad__set_strf(reason, "cannot open %s: %s (no driver answers for the node)",
+				     node, strerror(-err));
 	return vad__set_strf(reason, "cannot open %s: %s", node, strerror(-err));
 }
 
@@ -225,7 +228,7 @@ static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
 
 	if (r == -ENOMEM)
 		return r;
-	if (r == -EACCES || r == -EPERM || r == -ENOENT || r == -ENXIO) {
+	if (r < 0 && dev->va_open_failed) {
 		dev->verdict = VAD_VERDICT_NO_ACCESS;
 		return vad_access_reason(dev, r, &dev->reason) < 0 ? -ENOMEM : 1;
 	}

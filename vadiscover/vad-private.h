@@ -64,6 +64,7 @@ struct vad_device {
 	unsigned int encode;
 	bool vpp;
 	char *va_error;
+	bool va_open_failed;	/* va_status is the errno of open() */
 
 	/* Selection. */
 	enum vad_verdict verdict;
