@@ -1,1 +1,42 @@
-# fftools-wrapper: rules are added by its issue
+# fftools-wrapper: the ffmpeg wrapper (issue 4). One binary, installed as
+# $(LIBEXECDIR)/vadiscover/ffmpeg with ffprobe beside it (a symlink: it looks at argv[0]).
+# It links the static library, so the installed wrapper needs no libvadiscover.so.
+
+WRAPPER := $(B)/fftools-wrapper/ffmpeg
+WRAPPER_PROBE := $(B)/fftools-wrapper/ffprobe
+WRAPPER_LIB_SRCS := fftools-wrapper/rewrite.c fftools-wrapper/resolve.c
+WRAPPER_LIB_OBJS := $(WRAPPER_LIB_SRCS:%.c=$(B)/%.o)
+WRAPPER_OBJS := $(B)/fftools-wrapper/main.o $(WRAPPER_LIB_OBJS)
+WRAPPER_MAN := fftools-wrapper/vadiscover-ffmpeg.1
+
+$(WRAPPER_OBJS): EXTRA_CFLAGS =
+
+$(WRAPPER): $(WRAPPER_OBJS) $(VAD_A)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(WRAPPER_OBJS) $(VAD_A) $(VAD_LIB_DEPLIBS)
+
+$(WRAPPER_PROBE): $(WRAPPER)
+	$(Q)ln -sf ffmpeg $@
+
+ALL += $(WRAPPER) $(WRAPPER_PROBE)
+
+# make bench: the wrapper's overhead against the real ffmpeg.
+.PHONY: bench-wrapper
+bench-wrapper: $(WRAPPER) $(B)/tests/bench/bench-wrapper
+	$(Q)B=$(B) $(B)/tests/bench/bench-wrapper
+BENCH_TARGETS += bench-wrapper
+
+.PHONY: install-wrapper uninstall-wrapper
+install-wrapper: $(WRAPPER)
+	install -d $(DESTDIR)$(LIBEXECDIR)/vadiscover $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(WRAPPER) $(DESTDIR)$(LIBEXECDIR)/vadiscover/ffmpeg
+	ln -sf ffmpeg $(DESTDIR)$(LIBEXECDIR)/vadiscover/ffprobe
+	install -m 0644 $(WRAPPER_MAN) $(DESTDIR)$(MANDIR)/man1/vadiscover-ffmpeg.1
+
+uninstall-wrapper:
+	rm -f $(DESTDIR)$(LIBEXECDIR)/vadiscover/ffmpeg $(DESTDIR)$(LIBEXECDIR)/vadiscover/ffprobe \
+		$(DESTDIR)$(MANDIR)/man1/vadiscover-ffmpeg.1
+	rmdir $(DESTDIR)$(LIBEXECDIR)/vadiscover 2>/dev/null || true
+
+INSTALL_TARGETS += install-wrapper
+UNINSTALL_TARGETS += uninstall-wrapper

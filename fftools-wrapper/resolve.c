@@ -1,0 +1,259 @@
+/*
+ * The wrapper's resolver on top of libvadiscover (see resolve.h).
+ *
+ * check(node, filters):  vad_select() with node=NODE plus the filters: the node must exist,
+ *                        open, initialise VA (with driver= if given) and match.
+ * select(filters):       vad_select() with VADISCOVER_SELECT plus the filters (the
+ *                        filters win over the same keys in VADISCOVER_SELECT: ffmpeg will
+ *                        open the device with them).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "fftools-wrapper/resolve.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vadiscover/vadiscover.h"
+
+struct vfw_vad {
+	char *select;		/* VADISCOVER_SELECT */
+	struct vad_context *ctx;	/* created and scanned on the first question */
+	int scan_rc;
+	char *why;		/* the last answer's text */
+	char *node;
+};
+
+int vfw_vad_new(struct vfw_vad **out, const char *select, char *err, size_t errlen)
+{
+	struct vad_spec *spec = NULL;
+	int rc = vad_spec_new(&spec, select, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	vad_spec_free(spec);
+
+	struct vfw_vad *v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v->select = strdup(select ? select : "");
+	if (!v->select) {
+		free(v);
+		return -ENOMEM;
+	}
+	*out = v;
+	return 0;
+}
+
+void vfw_vad_free(struct vfw_vad *v)
+{
+	if (!v)
+		return;
+	vad_unref(v->ctx);
+	free(v->select);
+	free(v->why);
+	free(v->node);
+	free(v);
+}
+
+__attribute__((format(printf, 2, 3)))
+static const char *set_why(struct vfw_vad *v, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(v->why);
+	v->why = s;
+	return s ? s : "out of memory";
+}
+
+static int ensure_scanned(struct vfw_vad *v, const char **why)
+{
+	if (!v->ctx) {
+		int rc = vad_new(&v->ctx);
+		if (rc < 0) {
+			*why = set_why(v, "cannot create a libvadiscover context: %s", strerror(-rc));
+			return rc;
+		}
+		v->scan_rc = vad_scan(v->ctx);
+	}
+	if (v->scan_rc < 0) {
+		*why = set_why(v, "cannot enumerate /dev/dri: %s", strerror(-v->scan_rc));
+		return v->scan_rc;
+	}
+	return 0;
+}
+
+static int apply_filters(struct vfw_vad *v, struct vad_spec *spec, const struct vfw_filters *f,
+			 const char **why)
+{
+	const struct {
+		const char *key, *option, *value;
+	} keys[] = {
+		{ "vendor", "vendor_id", f->vendor },
+		{ "kernel_driver", "kernel_driver", f->kernel_driver },
+		{ "driver", "driver", f->driver },
+	};
+	char err[256] = "";
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!keys[i].value)
+			continue;
+		int rc = vad_spec_set(spec, keys[i].key, keys[i].value, err, sizeof(err));
+		if (rc < 0) {
+			*why = set_why(v, "%s=%s: %s", keys[i].option, keys[i].value,
+				       err[0] ? err : strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static const char *node_name(const char *path)
+{
+	const char *s = path ? strrchr(path, '/') : NULL;
+	return s ? s + 1 : path ? path : "?";
+}
+
+/* "renderD128: reason; renderD129: reason" for every device vad_select() judged. */
+static const char *reasons(struct vfw_vad *v, const char *lead)
+{
+	size_t n = vad_device_count(v->ctx);
+	char *s = strdup(lead);
+	bool first = true;
+
+	for (size_t i = 0; s && i < n; i++) {
+		const struct vad_device *d = vad_device_get(v->ctx, i);
+		const char *r = vad_device_get_reason(d);
+		char *t = NULL;
+		if (vad_device_get_verdict(d) == VAD_VERDICT_NONE || !r)
+			continue;
+		if (asprintf(&t, "%s%s%s: %s", s, first ? "" : "; ",
+			     node_name(vad_device_get_node(d)), r) < 0)
+			t = NULL;
+		first = false;
+		free(s);
+		s = t;
+	}
+	free(v->why);
+	v->why = s;
+	return s ? s : "out of memory";
+}
+
+static int vad_check(void *data, const char *node, const struct vfw_filters *f,
+		     const char **why)
+{
+	struct vfw_vad *v = data;
+	struct vad_spec *spec = NULL;
+	struct vad_device *dev = NULL;
+	struct stat st;
+	char err[256] = "";
+	int rc;
+
+	if (stat(node, &st) < 0) {
+		*why = set_why(v, "%s", strerror(errno));
+		return -errno;
+	}
+	rc = ensure_scanned(v, why);
+	if (rc < 0)
+		return rc;
+	rc = vad_spec_new(&spec, NULL, NULL, 0);
+	if (rc < 0) {
+		*why = set_why(v, "%s", strerror(-rc));
+		return rc;
+	}
+	rc = vad_spec_set(spec, "node", node, err, sizeof(err));
+	if (rc < 0) {
+		*why = set_why(v, "%s", err[0] ? err : strerror(-rc));
+		goto out;
+	}
+	rc = apply_filters(v, spec, f, why);
+	if (rc < 0)
+		goto out;
+	rc = vad_select(v->ctx, spec, 0, &dev);
+	if (rc == 0 && dev)
+		goto out;
+	if (rc == 0)
+		rc = -ENODEV;
+	*why = set_why(v, "not a DRM device node");
+	for (size_t i = 0; i < vad_device_count(v->ctx); i++) {
+		const struct vad_device *d = vad_device_get(v->ctx, i);
+		if ((S_ISCHR(st.st_mode) && (vad_device_get_render_rdev(d) == st.st_rdev ||
+					     vad_device_get_card_rdev(d) == st.st_rdev)) &&
+		    vad_device_get_reason(d)) {
+			*why = set_why(v, "%s", vad_device_get_reason(d));
+			break;
+		}
+	}
+out:
+	vad_spec_free(spec);
+	return rc;
+}
+
+static int vad_pick(void *data, const struct vfw_filters *f, const char **node,
+		    const char **why)
+{
+	struct vfw_vad *v = data;
+	struct vad_spec *spec = NULL;
+	struct vad_device *dev = NULL;
+	char err[256] = "";
+	int rc;
+
+	*node = NULL;
+	rc = ensure_scanned(v, why);
+	if (rc < 0)
+		return rc;
+	rc = vad_spec_new(&spec, v->select, err, sizeof(err));
+	if (rc < 0) {
+		*why = set_why(v, "VADISCOVER_SELECT: %s", err[0] ? err : strerror(-rc));
+		return rc;
+	}
+	rc = apply_filters(v, spec, f, why);
+	if (rc < 0)
+		goto out;
+	rc = vad_select(v->ctx, spec, 0, &dev);
+	if (rc == 0 && dev && vad_device_get_node(dev)) {
+		free(v->node);
+		v->node = strdup(vad_device_get_node(dev));
+		if (!v->node) {
+			rc = -ENOMEM;
+			*why = "out of memory";
+		}
+		*node = v->node;
+		goto out;
+	}
+	const char *text = vad_spec_to_string(spec);
+	if (rc == -ENOENT) {
+		*why = set_why(v, "no DRM device in /dev/dri");
+	} else {
+		char *lead = NULL;
+		if (asprintf(&lead, "no device matches '%s': ", text ? text : "") < 0) {
+			rc = -ENOMEM;
+			*why = "out of memory";
+			goto out;
+		}
+		*why = reasons(v, lead);
+		free(lead);
+	}
+	if (rc == 0)
+		rc = -ENODEV;
+out:
+	vad_spec_free(spec);
+	return rc;
+}
+
+void vfw_vad_resolver(struct vfw_vad *v, struct vfw_resolver *r)
+{
+	r->check = vad_check;
+	r->select = vad_pick;
+	r->data = v;
+}

@@ -1,0 +1,89 @@
+/*
+ * The argv rewriter of the ffmpeg wrapper: a pure function from an ffmpeg command line to
+ * the command line to execute. It parses the command line as ffmpeg 5.1's
+ * split_commandline() does (fftools/cmdutils.c), finds the VA/DRM device arguments and
+ * asks a resolver (libvadiscover in the wrapper, a table in the tests) which node to use.
+ * Every byte that is not a device path is passed through unchanged.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef VFW_REWRITE_H
+#define VFW_REWRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum vfw_mode {
+	VFW_MODE_AUTO = 0,	/* keep a given node that works, replace one that does not */
+	VFW_MODE_FORCE,		/* always use the selected node */
+	VFW_MODE_OFF,		/* pass everything through */
+};
+
+/* Parses VADISCOVER_MODE: NULL or "" is auto. Returns 0 or -EINVAL. */
+int vfw_mode_parse(const char *text, enum vfw_mode *mode);
+const char *vfw_mode_name(enum vfw_mode mode);
+
+/* The selection filters given on the same device (FFmpeg's vaapi options vendor_id,
+ * kernel_driver, driver; implied for QSV). Each is NULL when absent. */
+struct vfw_filters {
+	const char *vendor;
+	const char *kernel_driver;
+	const char *driver;
+};
+
+/*
+ * Decides about nodes. Both functions return 0 on success, or a negative errno with *why
+ * set to one line saying why (no newline). Strings handed out (*why, *node) stay valid
+ * until the next call on the resolver.
+ *   check:  whether @node exists, opens, initialises VA and matches @f.
+ *   select: the node to use for @f.
+ */
+struct vfw_resolver {
+	int (*check)(void *data, const char *node, const struct vfw_filters *f,
+		     const char **why);
+	int (*select)(void *data, const struct vfw_filters *f, const char **node,
+		      const char **why);
+	void *data;
+};
+
+/* ffmpeg's AV_LOG_* levels the rewriter cares about. */
+#define VFW_LOG_INFO 32
+#define VFW_LOG_VERBOSE 40
+
+struct vfw_result {
+	/* The command line to execute, NULL-terminated. Unchanged entries are the caller's
+	 * pointers; changed ones are owned by the result. */
+	char **argv;
+	int argc;
+	int nsites;		/* device arguments found (0: no probing was done) */
+	int nchanged;		/* device arguments rewritten or added */
+	/* ffmpeg's log level at the end of its option parsing (-v, -loglevel, -debug). */
+	int loglevel;
+	/* One line (no prefix, no newline) listing the rewrites, or NULL when none. */
+	char *report;
+	/* One line saying why a device argument was left as given, or NULL. */
+	char *warning;
+	/* private */
+	char **owned;
+	size_t nowned;
+};
+
+/*
+ * vfw_rewrite - compute the command line to execute.
+ * @argv must be NULL-terminated, argv[0] included (it is passed through). The resolver is
+ * only called when the command line has a device argument and @mode is not off. A command
+ * line ffmpeg itself would reject (an option missing its value) is passed through.
+ * Returns 0 (release @out with vfw_result_release()) or -ENOMEM.
+ */
+int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode,
+		const struct vfw_resolver *resolver, struct vfw_result *out);
+void vfw_result_release(struct vfw_result *res);
+
+/*
+ * vfw_loglevel_parse - apply one -loglevel/-v value as ffmpeg's opt_loglevel() does
+ * ("verbose", "40", "repeat+level+debug", "+repeat"...) to *level. Returns 0, or -EINVAL
+ * for a value ffmpeg rejects (then *level is unchanged).
+ */
+int vfw_loglevel_parse(const char *arg, int *level);
+
+#endif
