@@ -20,12 +20,6 @@ $(WRAPPER_PROBE): $(WRAPPER)
 
 ALL += $(WRAPPER) $(WRAPPER_PROBE)
 
-# make bench: the wrapper's overhead against the real ffmpeg.
-.PHONY: bench-wrapper
-bench-wrapper: $(WRAPPER) $(B)/tests/bench/bench-wrapper
-	$(Q)B=$(B) $(B)/tests/bench/bench-wrapper
-BENCH_TARGETS += bench-wrapper
-
 .PHONY: install-wrapper uninstall-wrapper
 install-wrapper: $(WRAPPER)
 	install -d $(DESTDIR)$(LIBEXECDIR)/vadiscover $(DESTDIR)$(MANDIR)/man1
