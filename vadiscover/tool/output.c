@@ -179,32 +179,29 @@ void out_va_summary(char *buf, size_t len, const struct vad_device *dev)
 }
 
 void out_device_line(FILE *f, const struct vad_device *dev, const struct out_columns *c,
-		     bool va)
+		     bool va, bool va_failures)
 {
 	char col[6][96];
-	char line[1024];
-	int off = 0;
+	char line[1024] = "";
+	size_t off = 0;
 
 	columns_of(col, dev);
+	/* Columns empty on every device (no SR-IOV anywhere) take no room at all. */
 	for (int k = 0; k < 6; k++) {
-		/* No padding after the last non-empty column. */
-		bool last = k == 5 || (k == 4 && !c->width[5]);
-
-		off += snprintf(line + off, sizeof(line) - (size_t)off, "%s%-*s",
-				k ? "  " : "", last ? 0 : c->width[k], col[k]);
-		if (off >= (int)sizeof(line))
-			off = (int)sizeof(line) - 1;
+		if (!c->width[k])
+			continue;
+		int w = snprintf(line + off, sizeof(line) - off, "%s%-*s", off ? "  " : "",
+				 c->width[k], col[k]);
+		if (w < 0 || (size_t)w >= sizeof(line) - off)
+			break;
+		off += (size_t)w;
 	}
 	if (va) {
 		char summary[1024];
 
 		out_va_summary(summary, sizeof(summary), dev);
-		if (summary[0]) {
-			int pad = c->width[5] ? c->width[5] - (int)strlen(col[5]) : 0;
-
-			snprintf(line + off, sizeof(line) - (size_t)off, "%*s  %s", pad, "",
-				 summary);
-		}
+		if (summary[0] && (va_failures || strncmp(summary, "VA: failed: ", 12) != 0))
+			snprintf(line + off, sizeof(line) - off, "  %s", summary);
 	}
 	/* Trailing blanks help nobody. */
 	size_t l = strlen(line);

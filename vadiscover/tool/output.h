@@ -21,9 +21,10 @@ struct out_columns {
 void out_columns_measure(struct out_columns *c, const struct vad_context *ctx);
 
 /* One line (newline included): render card slot ids driver sr-iov [VA summary]. With
- * @va the VA result or the reason the device has none is appended. */
+ * @va the VA result or the reason the device has none is appended; a failed probe only
+ * with @va_failures (explain gives it on its own line). */
 void out_device_line(FILE *f, const struct vad_device *dev, const struct out_columns *c,
-		     bool va);
+		     bool va, bool va_failures);
 
 /* The VA summary alone, e.g. "VA: Intel iHD driver ... (h264 hevc / enc h264)", written
  * to @buf; empty when the device was neither probed nor given a verdict. */

@@ -220,7 +220,7 @@ static int cmd_list(struct vad_context *ctx, const struct options *o)
 	struct out_columns cols;
 	out_columns_measure(&cols, ctx);
 	for (int i = 0; i < n; i++)
-		out_device_line(stdout, vad_device_get(ctx, (size_t)i), &cols, o->verbose);
+		out_device_line(stdout, vad_device_get(ctx, (size_t)i), &cols, o->verbose, true);
 	return EXIT_OK;
 }
 
@@ -309,9 +309,16 @@ static int cmd_select(struct vad_context *ctx, const struct options *o)
 			const struct vad_device *dev = vad_device_get(ctx, i);
 			const char *reason = vad_device_get_reason(dev);
 
-			out_device_line(stdout, dev, &cols, true);
-			printf("    -> %s%s%s\n", vad_verdict_name(vad_device_get_verdict(dev)),
-			       reason ? ": " : "", reason ? reason : "");
+			const char *verdict = vad_verdict_name(vad_device_get_verdict(dev));
+			size_t vl = strlen(verdict);
+
+			out_device_line(stdout, dev, &cols, true, false);
+			/* The reason may already begin with the verdict ("selected: ..."). */
+			if (reason && strncmp(reason, verdict, vl) == 0 && reason[vl] == ':')
+				printf("    -> %s\n", reason);
+			else
+				printf("    -> %s%s%s\n", verdict, reason ? ": " : "",
+				       reason ? reason : "");
 		}
 		if (sel)
 			printf("selected: %s\n", vad_device_get_node(sel));
