@@ -25,3 +25,24 @@ uninstall-tool:
 
 INSTALL_TARGETS += install-tool
 UNINSTALL_TARGETS += uninstall-tool
+
+# make demo: the tool on a simulated machine (the fake-GPU harness), for anyone without an
+# SR-IOV GPU at hand. Depends on all: the harness pieces come from tests/harness/build.mk.
+DEMO_TOPOLOGY := adl-sriov-host
+demo: all
+	@echo "=================================================================================="
+	@echo " vadiscover demo on a SIMULATED machine: a fake kernel (sysfs and /dev/dri built by"
+	@echo " tests/harness, served through an LD_PRELOAD shim) and a fake VA driver. No real"
+	@echo " GPU is involved; the machine modelled is '$(DEMO_TOPOLOGY)': an Intel Core i3-12100"
+	@echo " (UHD 730) whose GPU is split by SR-IOV into PF 0000:00:02.0 and 7 VFs."
+	@echo "=================================================================================="
+	@echo
+	@echo "$$ vadiscover list -v"
+	@tests/harness/run-in --build $(B) $(DEMO_TOPOLOGY) -- $(TOOL) list -v
+	@echo
+	@echo "$$ vadiscover pick role=vf"
+	@tests/harness/run-in --build $(B) $(DEMO_TOPOLOGY) -- $(TOOL) pick role=vf
+	@echo
+	@echo "(SIMULATED: run scripts/main-job or '$(TOOL) list -v' on a machine with a GPU.)"
+
+include tests/bench/build.mk
