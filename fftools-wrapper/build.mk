@@ -34,3 +34,16 @@ uninstall-wrapper:
 
 INSTALL_TARGETS += install-wrapper
 UNINSTALL_TARGETS += uninstall-wrapper
+
+# make bench: the wrapper's overhead against the real ffmpeg, inside a simulated machine.
+BENCH_WRAPPER := $(B)/tests/bench/bench-wrapper
+$(BENCH_WRAPPER): $(B)/tests/bench/bench-wrapper.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^
+
+.PHONY: bench-wrapper
+bench-wrapper: $(WRAPPER) $(BENCH_WRAPPER) $(HARNESS_TARGETS)
+	$(Q)B=$(B) tests/harness/run-in adl-sriov-lxc-vf4 -- $(BENCH_WRAPPER) \
+		$(abspath $(WRAPPER)) $(REAL_FFMPEG) $(BENCH_RUNS)
+BENCH_TARGETS += bench-wrapper
+BENCH_RUNS ?= 21

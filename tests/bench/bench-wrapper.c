@@ -1,0 +1,146 @@
+/* The ffmpeg wrapper's overhead against calling ffmpeg directly, run inside a simulated
+ * machine (so both sides pay the same fake-GPU shim):
+ *
+ *   tests/harness/run-in adl-sriov-lxc-vf4 -- build/tests/bench/bench-wrapper \
+ *       WRAPPER REAL_FFMPEG [RUNS]
+ *
+ * (`make bench` does this.) For each case the direct and the wrapped command run
+ * interleaved (direct, wrapped, direct, wrapped...), each as fork + exec + wait with
+ * stdout and stderr on /dev/null; the ratio is the median of the per-pair ratios
+ * wrapped/direct, the times are medians. Cases:
+ *   version     `-version`: no device argument, so no probing at all;
+ *   probe-fix   Jellyfin's VAAPI probe for /dev/dri/renderD128, which does not exist in
+ *               adl-sriov-lxc-vf4: the wrapper rewrites it to renderD132; direct is the
+ *               probe with the right node (what a user would have to type);
+ *   probe-keep  the probe with renderD132 given: the wrapper checks it and keeps it.
+ * Prints numbers; asserts nothing.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Runs @argv (argv[0] is the program), returns the wall time in ms, or -1. */
+static double run(char *const argv[], int *status)
+{
+	double t0 = now_ms();
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, status, 0) < 0)
+		return -1;
+	return now_ms() - t0;
+}
+
+#define MAXARGS 16
+
+struct bench_case {
+	const char *name;
+	const char *direct[MAXARGS];	/* after argv[0] */
+	const char *wrapped[MAXARGS];
+};
+
+static const struct bench_case cases[] = {
+	{ "version", { "-version" }, { "-version" } },
+	{ "probe-fix",
+	  { "-v", "verbose", "-hide_banner", "-init_hw_device", "vaapi=va:/dev/dri/renderD132" },
+	  { "-v", "verbose", "-hide_banner", "-init_hw_device", "vaapi=va:/dev/dri/renderD128" } },
+	{ "probe-keep",
+	  { "-v", "verbose", "-hide_banner", "-init_hw_device", "vaapi=va:/dev/dri/renderD132" },
+	  { "-v", "verbose", "-hide_banner", "-init_hw_device", "vaapi=va:/dev/dri/renderD132" } },
+};
+
+static void fill(char **argv, const char *prog, const char *const *args)
+{
+	int n = 0;
+
+	argv[n++] = (char *)prog;
+	for (int i = 0; i < MAXARGS - 1 && args[i]; i++)
+		argv[n++] = (char *)args[i];
+	argv[n] = NULL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s WRAPPER REAL_FFMPEG [RUNS]\n", argv[0]);
+		return 2;
+	}
+	const char *wrapper = argv[1], *real = argv[2];
+	int runs = argc > 3 ? atoi(argv[3]) : 21;
+	if (runs < 1)
+		runs = 1;
+
+	/* The wrapper must execute the same real ffmpeg. */
+	setenv("VADISCOVER_FFMPEG", real, 1);
+	unsetenv("VADISCOVER_MODE");
+	unsetenv("VADISCOVER_SELECT");
+	unsetenv("VADISCOVER_LOG");
+
+	double *d = calloc((size_t)runs, sizeof(double));
+	double *w = calloc((size_t)runs, sizeof(double));
+	double *r = calloc((size_t)runs, sizeof(double));
+	if (!d || !w || !r)
+		return 1;
+
+	printf("ffmpeg wrapper overhead (median of %d interleaved pairs; fake-GPU shim on both)\n",
+	       runs);
+	printf("%-12s %12s %12s %14s %8s\n", "case", "direct (ms)", "wrapped (ms)",
+	       "overhead (ms)", "ratio");
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		char *da[MAXARGS + 1], *wa[MAXARGS + 1];
+		int sd = 0, sw = 0;
+
+		fill(da, real, cases[c].direct);
+		fill(wa, wrapper, cases[c].wrapped);
+		run(da, &sd);	/* warm the page cache */
+		run(wa, &sw);
+		for (int i = 0; i < runs; i++) {
+			d[i] = run(da, &sd);
+			w[i] = run(wa, &sw);
+			r[i] = d[i] > 0 ? w[i] / d[i] : 0;
+		}
+		double md = median(d, runs), mw = median(w, runs), mr = median(r, runs);
+		printf("%-12s %12.2f %12.2f %14.2f %8.3f%s\n", cases[c].name, md, mw, mw - md, mr,
+		       WEXITSTATUS(sd) == WEXITSTATUS(sw) ? "" : "  (exit statuses differ!)");
+	}
+	free(d);
+	free(w);
+	free(r);
+	return 0;
+}
