@@ -1,4 +1,49 @@
-# tests: rules are added by its issue
+# tests: the Check test programs (make check runs every entry of CHECK_PROGS).
+#
+# Adding a Check test program takes two lines:
+#
+#   $(eval $(call vad_test,test-foo,tests/test-foo.c,$(VAD_A) $(VA_LIBS) $(DRM_LIBS)))
+#
+# builds $(B)/tests/test-foo from tests/test-foo.c (compiled with TEST_CFLAGS), the runner
+# and the harness C API (TEST_COMMON_OBJS), the link items given (objects, archives and
+# -l flags; files among them become prerequisites) and TEST_LIBS (Check), and adds it to
+# CHECK_PROGS. The program defines test_suite() and test_case_names[] (runner.h), may use
+# tests/common/harness.h (th_run, th_enter, ...), and starts with the fake-GPU shim
+# preloaded (runner.c re-executes itself once).
+#
+# For hand-written rules: compile with EXTRA_CFLAGS = $(TEST_CFLAGS) (Check's flags plus
+# -DVAD_TEST_BUILDDIR="<abs $(B)>" -DVAD_TEST_SRCDIR="<source tree>"), link
+# $(TEST_COMMON_OBJS) (= $(VAD_TEST_RUNNER): runner.o is the runner *and* the harness API,
+# combined with ld -r) and $(TEST_LIBS).
+
+# --- the harness's C API and runner (harness engineer) ---
+TEST_CFLAGS := $(CHECK_CFLAGS) -DVAD_TEST_BUILDDIR='"$(abspath $(B))"' \
+	-DVAD_TEST_SRCDIR='"$(CURDIR)"'
+TEST_LIBS := $(CHECK_LIBS)
+TEST_COMMON_OBJS := $(B)/tests/common/runner.o
+
+$(B)/tests/common/runner-main.o: tests/common/runner.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
+$(B)/tests/common/harness.o: EXTRA_CFLAGS = $(TEST_CFLAGS)
+$(B)/tests/common/runner.o: $(B)/tests/common/runner-main.o $(B)/tests/common/harness.o \
+		$(HARNESS_TOPO_OBJS)
+	@echo "  LD -r   $@"
+	$(Q)$(CC) -r -nostdlib -o $@ $(filter %.o,$^)
+
+# $(call vad_test,NAME,SOURCE,LINK-ITEMS): see the top of this file.
+define vad_test
+$(B)/$(basename $(2)).o: EXTRA_CFLAGS = $(TEST_CFLAGS)
+$(B)/tests/$(1): $(B)/$(basename $(2)).o $(TEST_COMMON_OBJS) $(filter %.a %.o %.so,$(3))
+	@echo "  LD      $$@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $$@ $(B)/$(basename $(2)).o $(TEST_COMMON_OBJS) $(3) \
+		$(TEST_LIBS)
+CHECK_PROGS += $(B)/tests/$(1)
+endef
+
+$(eval $(call vad_test,test-harness,tests/test-harness.c,))
+# --- end harness ---
 
 # --- libvadiscover's own tests (library engineer) ---
 # Check programs link the shared library (rpath into $(B)), so they test what users load.

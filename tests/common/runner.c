@@ -6,6 +6,12 @@
  *   -t NAME   run only the test function NAME (Check's CK_INCLUDE_TAGS is not used)
  * and otherwise runs the whole suite and ends with Check's summary line.
  * CK_FORK is honoured as Check documents; CK_FORK=no makes gdb easy.
+ *
+ * Built with VAD_TEST_BUILDDIR (TEST_CFLAGS in tests/build.mk), the program first
+ * re-executes itself once with the fake-GPU shim preloaded (after $RUNIN_PRELOAD, e.g.
+ * libasan), so tests may th_enter() a topology in-process; with VAD_TEST_VALGRIND=1 that
+ * re-execution runs under valgrind (errors and definite leaks fail the test). Children the
+ * tests start get the original LD_PRELOAD back. VAD_TEST_NO_SHIM=1 skips all of this.
  */
 #include <check.h>
 #include <stdio.h>
@@ -14,6 +20,99 @@
 #include <unistd.h>
 
 #include "tests/common/runner.h"
+
+#ifdef VAD_TEST_BUILDDIR
+#define VAD_TEST_SHIM VAD_TEST_BUILDDIR "/tests/harness/libfakegpu.so"
+
+static void append_env(const char *var, const char *sep, const char *value)
+{
+	const char *old = getenv(var);
+	if (!old || !*old) {
+		setenv(var, value, 1);
+		return;
+	}
+	size_t n = strlen(old) + strlen(sep) + strlen(value) + 1;
+	char *s = malloc(n);
+	if (!s)
+		return;
+	snprintf(s, n, "%s%s%s", old, sep, value);
+	setenv(var, s, 1);
+	free(s);
+}
+
+/* Returns only when the shim is in place (or not wanted), or on failure (-1). */
+static int reexec_with_shim(int argc, char **argv)
+{
+	const char *state = getenv("VAD_TEST_REEXEC");
+	if (state) {
+		/* Second run: the shim is loaded. Children get the caller's LD_PRELOAD. */
+		if (strcmp(state, "had-preload") == 0)
+			setenv("LD_PRELOAD", getenv("VAD_TEST_ORIG_PRELOAD") ?
+				getenv("VAD_TEST_ORIG_PRELOAD") : "", 1);
+		else
+			unsetenv("LD_PRELOAD");
+		unsetenv("VAD_TEST_REEXEC");
+		unsetenv("VAD_TEST_ORIG_PRELOAD");
+		return 0;
+	}
+	const char *no = getenv("VAD_TEST_NO_SHIM");
+	if (no && strcmp(no, "1") == 0)
+		return 0;
+
+	const char *orig = getenv("LD_PRELOAD");
+	if (orig) {
+		setenv("VAD_TEST_ORIG_PRELOAD", orig, 1);
+		setenv("VAD_TEST_REEXEC", "had-preload", 1);
+	} else {
+		setenv("VAD_TEST_REEXEC", "no-preload", 1);
+	}
+	const char *first = getenv("RUNIN_PRELOAD");
+	size_t n = (first ? strlen(first) : 0) + strlen(VAD_TEST_SHIM) + (orig ? strlen(orig) : 0) + 3;
+	char *preload = malloc(n);
+	if (!preload)
+		return -1;
+	snprintf(preload, n, "%s%s%s%s%s", first && *first ? first : "", first && *first ? ":" : "",
+		 VAD_TEST_SHIM, orig && *orig ? ":" : "", orig && *orig ? orig : "");
+	setenv("LD_PRELOAD", preload, 1);
+	free(preload);
+	/* A sanitized test program accepts the shim beside its libasan. */
+	append_env("ASAN_OPTIONS", ":", "verify_asan_link_order=0");
+
+	char exe[4096];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len <= 0) {
+		perror("readlink /proc/self/exe");
+		return -1;
+	}
+	exe[len] = '\0';
+	const char *vg = getenv("VAD_TEST_VALGRIND");
+	if (vg && strcmp(vg, "1") == 0) {
+		static const char *const vg_args[] = {
+			"valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+			"--errors-for-leak-kinds=definite",
+			"--suppressions=" VAD_TEST_SRCDIR "/tests/harness/valgrind.supp",
+		};
+		size_t nv = sizeof(vg_args) / sizeof(vg_args[0]);
+		char **args = calloc(nv + (size_t)argc + 2, sizeof(char *));
+		if (!args)
+			return -1;
+		for (size_t i = 0; i < nv; i++)
+			args[i] = (char *)vg_args[i];
+		args[nv] = exe;
+		for (int i = 1; i < argc; i++)
+			args[nv + (size_t)i] = argv[i];
+		if (!getenv("CK_TIMEOUT_MULTIPLIER"))
+			setenv("CK_TIMEOUT_MULTIPLIER", "10", 1);
+		execvp("valgrind", args);
+		perror("valgrind");
+		free(args);
+		return -1;
+	}
+	execv(exe, argv);
+	perror(exe);
+	return -1;
+}
+#endif
 
 static void usage(const char *argv0)
 {
@@ -27,6 +126,11 @@ int main(int argc, char **argv)
 	int opt;
 	const char *only = NULL;
 	int list = 0;
+
+#ifdef VAD_TEST_BUILDDIR
+	if (reexec_with_shim(argc, argv) < 0)
+		return 1;
+#endif
 
 	while ((opt = getopt(argc, argv, "ln:h")) != -1) {
 		switch (opt) {

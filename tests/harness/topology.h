@@ -1,0 +1,73 @@
+/* The topology builder of the fake-GPU harness: a machine's DRM devices as C data, laid out
+ * as a directory tree DIR/sys/... and DIR/dev/dri/... exactly as the kernel shows them
+ * (relative symlinks only). The LD_PRELOAD shim (shim.c) makes that tree appear at /sys and
+ * /dev/dri. Topologies themselves are in topologies.c. */
+#ifndef VAD_TESTS_HARNESS_TOPOLOGY_H
+#define VAD_TESTS_HARNESS_TOPOLOGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TOPO_NONE (-1)
+#define TOPO_MAX_CONNECTORS 4
+
+/* One device: a PCI function or a platform device. */
+struct topo_dev {
+	/* The device directory below /sys/devices, e.g. "pci0000:00/0000:00:02.1" or
+	 * "pci0000:00/0000:00:01.0/0000:01:00.0" (behind a bridge) or
+	 * "platform/simple-framebuffer.0". Its last component is the PCI slot (or the
+	 * platform device name). */
+	const char *path;
+	bool platform;
+	/* PCI identity (ignored for platform devices). */
+	unsigned int vendor, device, subvendor, subdevice, revision, class;
+	/* The driver the device is bound to ("i915", "vfio-pci", "pcieport",
+	 * "simple-framebuffer"), or NULL when unbound. */
+	const char *driver;
+	/* The DRM driver name DRM_IOCTL_VERSION reports ("i915", "nvidia-drm", "simpledrm");
+	 * NULL means the same as driver. */
+	const char *drm_name;
+	int boot_vga;		/* 0 or 1, or TOPO_NONE for no boot_vga attribute */
+	int totalvfs, numvfs;	/* SR-IOV PF when totalvfs > 0: virtfn0..numvfs-1 */
+	unsigned int vf_device;	/* sriov_vf_device of a PF */
+	int vf_offset, vf_stride;	/* sriov_offset, sriov_stride of a PF */
+	const char *physfn;	/* SR-IOV VF: the PF's slot ("0000:00:02.0"), else NULL */
+	int card;		/* card number (minor), or TOPO_NONE */
+	int render;		/* render node number (128..), or TOPO_NONE */
+	const char *connectors[TOPO_MAX_CONNECTORS]; /* "HDMI-A-1", on the card node */
+};
+
+/* One entry of /dev/dri: the name it has there and the device minor it is. */
+struct topo_node {
+	const char *name;
+	int minor;
+};
+
+struct topology {
+	const char *name;
+	const char *description;	/* the real machine it models */
+	const struct topo_dev *devs;
+	size_t ndevs;
+	/* NULL: /dev/dri holds every card and render node of devs under its kernel name,
+	 * plus /dev/dri/by-path (as udev creates them on a host). Otherwise exactly these
+	 * entries, no by-path (as a container sees it). */
+	const struct topo_node *nodes;
+	size_t nnodes;
+	bool no_dev_dri;		/* no /dev/dri at all */
+	/* The default behaviour of the fake VA driver (FAKEVA_CONFIG lines, see fakeva.c). */
+	const char *va_conf;
+};
+
+extern const struct topology *const topologies[];
+extern const size_t n_topologies;
+
+const struct topology *topology_find(const char *name);
+
+/* Builds @t in @dir (which must exist and be empty). Returns 0 or a negative errno;
+ * on failure @err (if not NULL) receives a message. */
+int topology_build(const struct topology *t, const char *dir, char *err, size_t errlen);
+
+/* The slot ("0000:00:02.1") or platform name of a device: the last path component. */
+const char *topo_dev_name(const struct topo_dev *d);
+
+#endif
