@@ -46,17 +46,13 @@ $(eval $(call vad_test,test-harness,tests/test-harness.c,))
 # --- end harness ---
 
 # --- libvadiscover's own tests (library engineer) ---
-# Check programs link the shared library (rpath into $(B)), so they test what users load.
-VAD_TEST_RUNNER := $(B)/tests/common/runner.o
-$(VAD_TEST_RUNNER): EXTRA_CFLAGS = $(CHECK_CFLAGS)
-
-$(B)/tests/test-spec.o: EXTRA_CFLAGS = $(CHECK_CFLAGS)
-$(B)/tests/test-spec: $(B)/tests/test-spec.o $(VAD_TEST_RUNNER) $(VAD_SO_LINKS)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(B)/tests/test-spec.o $(VAD_TEST_RUNNER) $(VAD_LINK) \
-		$(CHECK_LIBS)
-
-CHECK_PROGS += $(B)/tests/test-spec tests/test-symbols.sh
+# They link the shared library (rpath into $(B)), so they test what users load.
+VAD_TEST_RUNNER := $(TEST_COMMON_OBJS)
+VAD_TEST_LINK := $(VAD_LIBDIR)/libvadiscover.so -Wl,-rpath,$(abspath $(VAD_LIBDIR))
+$(eval $(call vad_test,test-spec,tests/test-spec.c,$(VAD_TEST_LINK)))
+$(eval $(call vad_test,test-scan,tests/test-scan.c,$(VAD_TEST_LINK)))
+$(B)/tests/test-scan: $(HARNESS_TARGETS)
+CHECK_PROGS += tests/test-symbols.sh
 # --- end libvadiscover ---
 
 # --- the ffmpeg wrapper's tests (wrapper engineer) ---

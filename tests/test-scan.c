@@ -1,0 +1,502 @@
+/*
+ * vad_scan() and the device facts, on simulated machines (tests/harness): node identity by
+ * device number, card+render grouping, order, PCI ids, SR-IOV roles and VF numbers, access,
+ * and what happens when sysfs is missing, malformed, or nodes vanish. No VA driver is
+ * loaded by anything here (the count file proves it).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "tests/common/harness.h"
+#include "tests/common/runner.h"
+#include "vadiscover/vadiscover.h"
+
+/* Per-test state: the topology directory and the context. */
+static char topo_dir[PATH_MAX];
+static char count_file[PATH_MAX + 32];
+static struct vad_context *ctx;
+
+static void enter_opts(const char *topology, struct th_opts *o)
+{
+	o->topology = topology;
+	int r = th_enter(o, topo_dir, sizeof(topo_dir));
+	ck_assert_msg(r == 0, "th_enter(%s): %d", topology, r);
+	/* Count VA driver initialisations of this test in a file of its topology dir. */
+	snprintf(count_file, sizeof(count_file), "%s/va-count", topo_dir);
+	setenv("FAKEVA_COUNT", count_file, 1);
+	ck_assert_int_eq(vad_new(&ctx), 0);
+}
+
+static void enter(const char *topology)
+{
+	struct th_opts o = { 0 };
+
+	enter_opts(topology, &o);
+}
+
+static void leave(void)
+{
+	/* Nothing in here may have loaded a VA driver. */
+	ck_assert_int_eq(th_count_lines(count_file, "init"), 0);
+	ck_assert_ptr_null(vad_unref(ctx));
+	ctx = NULL;
+	th_leave(topo_dir);
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* The device whose render (or, without one, card) node is @node. */
+static struct vad_device *dev_by_node(const char *node)
+{
+	for (size_t i = 0; i < vad_device_count(ctx); i++) {
+		struct vad_device *d = vad_device_get(ctx, i);
+
+		if (strcmp(vad_device_get_node(d), node) == 0)
+			return d;
+	}
+	ck_abort_msg("no device with node %s", node);
+	return NULL;
+}
+
+/* Write @text into @rel (relative to the topology's sys/devices). */
+static void corrupt(const char *rel, const char *text)
+{
+	char p[PATH_MAX + 64];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/sys/devices/%s", topo_dir, rel);
+	f = fopen(p, "w");
+	ck_assert_msg(f != NULL, "%s: %s", p, strerror(errno));
+	fputs(text, f);
+	fclose(f);
+}
+
+static void remove_rel(const char *rel)
+{
+	char p[PATH_MAX + 64];
+
+	snprintf(p, sizeof(p), "%s/%s", topo_dir, rel);
+	ck_assert_msg(unlink(p) == 0, "%s: %s", p, strerror(errno));
+}
+
+/* ------------------------------------------------------------------------------------ */
+
+START_TEST(sriov_host)
+{
+	enter("adl-sriov-host");
+	ck_assert_int_eq(vad_scan(ctx), 8);
+	ck_assert_uint_eq(vad_device_count(ctx), 8);
+	ck_assert_ptr_null(vad_device_get(ctx, 8));
+
+	for (int i = 0; i < 8; i++) {
+		struct vad_device *d = vad_device_get(ctx, (size_t)i);
+		char node[64], card[64], slot[32];
+
+		snprintf(node, sizeof(node), "/dev/dri/renderD%d", 128 + i);
+		snprintf(card, sizeof(card), "/dev/dri/card%d", i);
+		snprintf(slot, sizeof(slot), "0000:00:02.%d", i);
+		ck_assert_str_eq(vad_device_get_render_node(d), node);
+		ck_assert_str_eq(vad_device_get_node(d), node);
+		ck_assert_str_eq(vad_device_get_card_node(d), card);
+		ck_assert_uint_eq(vad_device_get_render_rdev(d), makedev(226, 128 + i));
+		ck_assert_uint_eq(vad_device_get_card_rdev(d), makedev(226, i));
+		ck_assert_str_eq(vad_device_get_pci_slot(d), slot);
+		ck_assert_int_eq(vad_device_get_bus(d), VAD_BUS_PCI);
+		ck_assert_int_eq(vad_device_get_vendor_id(d), 0x8086);
+		ck_assert_int_eq(vad_device_get_device_id(d), 0x4692);
+		ck_assert_int_eq(vad_device_get_subsystem_vendor_id(d), 0x1849);
+		ck_assert_int_eq(vad_device_get_subsystem_device_id(d), 0x4692);
+		ck_assert_int_eq(vad_device_get_revision(d), 0x0c);
+		ck_assert_str_eq(vad_device_get_kernel_driver(d), "i915");
+		ck_assert_int_eq(vad_device_get_access(d), 0);
+		ck_assert(!vad_device_is_probed(d));
+		ck_assert_int_eq(vad_device_get_va_status(d), -EAGAIN);
+		ck_assert_int_eq(vad_device_get_verdict(d), VAD_VERDICT_NONE);
+		ck_assert_ptr_null(vad_device_get_reason(d));
+	}
+
+	struct vad_device *pf = vad_device_get(ctx, 0);
+	ck_assert_str_eq(vad_device_get_sysfs_path(pf), "/sys/devices/pci0000:00/0000:00:02.0");
+	ck_assert_int_eq(vad_device_get_sriov_role(pf), VAD_SRIOV_PF);
+	ck_assert_int_eq(vad_device_get_sriov_numvfs(pf), 7);
+	ck_assert_int_eq(vad_device_get_sriov_totalvfs(pf), 7);
+	ck_assert_int_eq(vad_device_get_vf_index(pf), -ENOENT);
+	ck_assert_ptr_null(vad_device_get_pf_slot(pf));
+	ck_assert_int_eq(vad_device_get_boot_vga(pf), 1);
+
+	struct vad_device *vf4 = vad_device_get(ctx, 4);
+	ck_assert_str_eq(vad_device_get_sysfs_path(vf4), "/sys/devices/pci0000:00/0000:00:02.4");
+	ck_assert_int_eq(vad_device_get_sriov_role(vf4), VAD_SRIOV_VF);
+	ck_assert_int_eq(vad_device_get_vf_index(vf4), 4);
+	ck_assert_str_eq(vad_device_get_pf_slot(vf4), "0000:00:02.0");
+	ck_assert_int_eq(vad_device_get_sriov_numvfs(vf4), -ENOENT);
+	ck_assert_int_eq(vad_device_get_sriov_totalvfs(vf4), -ENOENT);
+	ck_assert_int_eq(vad_device_get_boot_vga(vf4), 0);
+	for (int i = 1; i < 8; i++)
+		ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(ctx, (size_t)i)), i);
+	leave();
+}
+END_TEST
+
+START_TEST(lxc_vf4)
+{
+	enter("adl-sriov-lxc-vf4");
+	ck_assert_int_eq(vad_scan(ctx), 1);
+	struct vad_device *d = vad_device_get(ctx, 0);
+	ck_assert_str_eq(vad_device_get_render_node(d), "/dev/dri/renderD132");
+	ck_assert_str_eq(vad_device_get_card_node(d), "/dev/dri/card4");
+	ck_assert_int_eq(vad_device_get_sriov_role(d), VAD_SRIOV_VF);
+	ck_assert_int_eq(vad_device_get_vf_index(d), 4);
+	ck_assert_str_eq(vad_device_get_pf_slot(d), "0000:00:02.0");
+	leave();
+}
+END_TEST
+
+START_TEST(lxc_vf4_remapped)
+{
+	enter("adl-sriov-lxc-vf4-remapped");
+	ck_assert_int_eq(vad_scan(ctx), 1);
+	struct vad_device *d = vad_device_get(ctx, 0);
+	/* The names say 128 and 0; the device numbers say VF 4. */
+	ck_assert_str_eq(vad_device_get_render_node(d), "/dev/dri/renderD128");
+	ck_assert_str_eq(vad_device_get_card_node(d), "/dev/dri/card0");
+	ck_assert_uint_eq(vad_device_get_render_rdev(d), makedev(226, 132));
+	ck_assert_uint_eq(vad_device_get_card_rdev(d), makedev(226, 4));
+	ck_assert_str_eq(vad_device_get_pci_slot(d), "0000:00:02.4");
+	ck_assert_str_eq(vad_device_get_sysfs_path(d), "/sys/devices/pci0000:00/0000:00:02.4");
+	ck_assert_int_eq(vad_device_get_sriov_role(d), VAD_SRIOV_VF);
+	ck_assert_int_eq(vad_device_get_vf_index(d), 4);
+	ck_assert_str_eq(vad_device_get_pf_slot(d), "0000:00:02.0");
+	leave();
+}
+END_TEST
+
+START_TEST(intel_nvidia)
+{
+	enter("intel-nvidia");
+	ck_assert_int_eq(vad_scan(ctx), 2);
+	struct vad_device *nv = vad_device_get(ctx, 0), *intel = vad_device_get(ctx, 1);
+	ck_assert_str_eq(vad_device_get_node(nv), "/dev/dri/renderD128");
+	ck_assert_int_eq(vad_device_get_vendor_id(nv), 0x10de);
+	ck_assert_int_eq(vad_device_get_device_id(nv), 0x2504);
+	ck_assert_str_eq(vad_device_get_kernel_driver(nv), "nvidia");
+	ck_assert_str_eq(vad_device_get_pci_slot(nv), "0000:01:00.0");
+	ck_assert_str_eq(vad_device_get_sysfs_path(nv),
+			 "/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0");
+	ck_assert_int_eq(vad_device_get_sriov_role(nv), VAD_SRIOV_NONE);
+	ck_assert_int_eq(vad_device_get_boot_vga(nv), 1);
+	ck_assert_str_eq(vad_device_get_node(intel), "/dev/dri/renderD129");
+	ck_assert_int_eq(vad_device_get_vendor_id(intel), 0x8086);
+	ck_assert_str_eq(vad_device_get_kernel_driver(intel), "i915");
+	ck_assert_int_eq(vad_device_get_boot_vga(intel), 0);
+	leave();
+}
+END_TEST
+
+START_TEST(many_nodes)
+{
+	enter("many-nodes");
+	/* ast card0 (no render node), 10 T4 at renderD128..137, the Arc at renderD138. */
+	ck_assert_int_eq(vad_scan(ctx), 12);
+	for (int i = 0; i < 11; i++) {
+		char node[64];
+
+		snprintf(node, sizeof(node), "/dev/dri/renderD%d", 128 + i);
+		ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, (size_t)i)), node);
+	}
+	struct vad_device *arc = vad_device_get(ctx, 10);
+	ck_assert_str_eq(vad_device_get_pci_slot(arc), "0000:d9:00.0");
+	ck_assert_int_eq(vad_device_get_device_id(arc), 0x56a5);
+	/* Devices without a render node come last. */
+	struct vad_device *ast = vad_device_get(ctx, 11);
+	ck_assert_ptr_null(vad_device_get_render_node(ast));
+	ck_assert_str_eq(vad_device_get_card_node(ast), "/dev/dri/card0");
+	ck_assert_str_eq(vad_device_get_node(ast), "/dev/dri/card0");
+	ck_assert_uint_eq(vad_device_get_render_rdev(ast), 0);
+	ck_assert_str_eq(vad_device_get_kernel_driver(ast), "ast");
+	leave();
+}
+END_TEST
+
+START_TEST(xe_sriov)
+{
+	enter("xe-sriov");
+	ck_assert_int_eq(vad_scan(ctx), 6);
+	struct vad_device *pf = vad_device_get(ctx, 0);
+	ck_assert_str_eq(vad_device_get_node(pf), "/dev/dri/renderD128");
+	ck_assert_str_eq(vad_device_get_kernel_driver(pf), "xe");
+	ck_assert_int_eq(vad_device_get_sriov_role(pf), VAD_SRIOV_PF);
+	ck_assert_int_eq(vad_device_get_sriov_numvfs(pf), 4);
+	ck_assert_int_eq(vad_device_get_sriov_totalvfs(pf), 31);
+	ck_assert_int_eq(vad_device_get_boot_vga(pf), -ENOENT);
+	struct vad_device *vf2 = vad_device_get(ctx, 2);
+	ck_assert_str_eq(vad_device_get_pci_slot(vf2), "0000:4d:00.2");
+	ck_assert_int_eq(vad_device_get_vf_index(vf2), 2);
+	ck_assert_str_eq(vad_device_get_pf_slot(vf2), "0000:4d:00.0");
+	leave();
+}
+END_TEST
+
+START_TEST(non_pci)
+{
+	enter("non-pci");
+	/* NVIDIA renderD128, vgem renderD129, simpledrm card0 without a render node. */
+	ck_assert_int_eq(vad_scan(ctx), 3);
+	struct vad_device *vgem = vad_device_get(ctx, 1), *simple = vad_device_get(ctx, 2);
+	ck_assert_str_eq(vad_device_get_node(vgem), "/dev/dri/renderD129");
+	ck_assert_int_eq(vad_device_get_bus(vgem), VAD_BUS_PLATFORM);
+	ck_assert_ptr_null(vad_device_get_pci_slot(vgem));
+	ck_assert_int_eq(vad_device_get_vendor_id(vgem), -ENOENT);
+	ck_assert_int_eq(vad_device_get_revision(vgem), -ENOENT);
+	ck_assert_ptr_null(vad_device_get_kernel_driver(vgem));
+	ck_assert_int_eq(vad_device_get_sriov_role(vgem), VAD_SRIOV_NONE);
+	ck_assert_str_eq(vad_device_get_node(simple), "/dev/dri/card0");
+	ck_assert_int_eq(vad_device_get_bus(simple), VAD_BUS_PLATFORM);
+	ck_assert_str_eq(vad_device_get_kernel_driver(simple), "simple-framebuffer");
+	ck_assert_str_eq(vad_device_get_sysfs_path(simple),
+			 "/sys/devices/platform/simple-framebuffer.0");
+	leave();
+}
+END_TEST
+
+START_TEST(empty)
+{
+	enter("empty");
+	ck_assert_int_eq(vad_scan(ctx), 0);
+	ck_assert_uint_eq(vad_device_count(ctx), 0);
+	ck_assert_ptr_null(vad_device_get(ctx, 0));
+	leave();
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------ */
+
+START_TEST(malformed_ids)
+{
+	enter("intel-nvidia");
+	corrupt("pci0000:00/0000:00:02.0/vendor", "zzz\n");
+	corrupt("pci0000:00/0000:00:02.0/device", "0x46801\n");	/* five digits */
+	corrupt("pci0000:00/0000:00:02.0/revision", "0x0c 0x0d\n");
+	corrupt("pci0000:00/0000:00:02.0/subsystem_vendor", "");
+	corrupt("pci0000:00/0000:00:02.0/boot_vga", "2\n");
+	remove_rel("sys/devices/pci0000:00/0000:00:02.0/subsystem_device");
+	corrupt("pci0000:00/0000:00:01.0/0000:01:00.0/vendor", "0x10DE");	/* no newline */
+	ck_assert_int_eq(vad_scan(ctx), 2);
+	struct vad_device *nv = vad_device_get(ctx, 0), *intel = vad_device_get(ctx, 1);
+	ck_assert_int_eq(vad_device_get_vendor_id(nv), 0x10de);
+	ck_assert_int_eq(vad_device_get_vendor_id(intel), -EINVAL);
+	ck_assert_int_eq(vad_device_get_device_id(intel), -EINVAL);
+	ck_assert_int_eq(vad_device_get_revision(intel), -EINVAL);
+	ck_assert_int_eq(vad_device_get_subsystem_vendor_id(intel), -EINVAL);
+	ck_assert_int_eq(vad_device_get_subsystem_device_id(intel), -ENOENT);
+	ck_assert_int_eq(vad_device_get_boot_vga(intel), -EINVAL);
+	/* Everything else is still there. */
+	ck_assert_str_eq(vad_device_get_node(intel), "/dev/dri/renderD129");
+	ck_assert_str_eq(vad_device_get_pci_slot(intel), "0000:00:02.0");
+	ck_assert_str_eq(vad_device_get_kernel_driver(intel), "i915");
+	leave();
+}
+END_TEST
+
+START_TEST(malformed_long_attribute)
+{
+	char big[8192];
+
+	enter("amd");
+	memset(big, '7', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	corrupt("pci0000:00/0000:00:03.1/0000:01:00.0/0000:02:00.0/0000:03:00.0/vendor", big);
+	ck_assert_int_eq(vad_scan(ctx), 1);
+	ck_assert_int_eq(vad_device_get_vendor_id(vad_device_get(ctx, 0)), -EINVAL);
+	ck_assert_int_eq(vad_device_get_device_id(vad_device_get(ctx, 0)), 0x73ff);
+	leave();
+}
+END_TEST
+
+START_TEST(malformed_sriov)
+{
+	enter("adl-sriov-host");
+	corrupt("pci0000:00/0000:00:02.0/sriov_totalvfs", "seven\n");
+	/* The PF's virtfn3 link is gone: VF 4 can no longer be numbered by walking from 0. */
+	remove_rel("sys/devices/pci0000:00/0000:00:02.0/virtfn3");
+	ck_assert_int_eq(vad_scan(ctx), 8);
+	ck_assert_int_eq(vad_device_get_sriov_role(vad_device_get(ctx, 0)), VAD_SRIOV_NONE);
+	ck_assert_int_eq(vad_device_get_sriov_numvfs(vad_device_get(ctx, 0)), -ENOENT);
+	ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(ctx, 3)), 3);
+	/* A VF is a VF by its physfn link, even when its number cannot be found. */
+	ck_assert_int_eq(vad_device_get_sriov_role(vad_device_get(ctx, 4)), VAD_SRIOV_VF);
+	ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(ctx, 4)), -ENOENT);
+	ck_assert_str_eq(vad_device_get_pf_slot(vad_device_get(ctx, 4)), "0000:00:02.0");
+	leave();
+}
+END_TEST
+
+START_TEST(missing_sysfs_entry)
+{
+	enter("intel-nvidia");
+	/* /sys/dev/char/226:129 is gone: the node is still listed, without facts. */
+	remove_rel("sys/dev/char/226:129");
+	ck_assert_int_eq(vad_scan(ctx), 3);
+	struct vad_device *d = dev_by_node("/dev/dri/renderD129");
+	ck_assert_ptr_null(vad_device_get_sysfs_path(d));
+	ck_assert_ptr_null(vad_device_get_pci_slot(d));
+	ck_assert_int_eq(vad_device_get_vendor_id(d), -ENOENT);
+	ck_assert_ptr_null(vad_device_get_kernel_driver(d));
+	ck_assert_int_eq(vad_device_get_bus(d), VAD_BUS_UNKNOWN);
+	/* Without a sysfs path it cannot be grouped with card1: that is a device of its own,
+	 * and card1 alone stands for 0000:00:02.0, after every render node. */
+	ck_assert_ptr_null(vad_device_get_card_node(d));
+	ck_assert_ptr_eq(vad_device_get(ctx, 1), d);
+	struct vad_device *card1 = vad_device_get(ctx, 2);
+	ck_assert_str_eq(vad_device_get_node(card1), "/dev/dri/card1");
+	ck_assert_str_eq(vad_device_get_pci_slot(card1), "0000:00:02.0");
+	leave();
+}
+END_TEST
+
+START_TEST(vanished_before_scan)
+{
+	struct th_opts o = { .vanish = "renderD128,card0" };
+
+	enter_opts("intel-nvidia", &o);
+	/* Listed by readdir, gone at stat: dropped. */
+	ck_assert_int_eq(vad_scan(ctx), 1);
+	ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, 0)), "/dev/dri/renderD129");
+	leave();
+}
+END_TEST
+
+START_TEST(access_denied)
+{
+	struct th_opts o = { .deny = "renderD128" };
+
+	enter_opts("intel-nvidia", &o);
+	ck_assert_int_eq(vad_scan(ctx), 2);
+	ck_assert_int_eq(vad_device_get_access(vad_device_get(ctx, 0)), -EACCES);
+	ck_assert_int_eq(vad_device_get_access(vad_device_get(ctx, 1)), 0);
+	leave();
+}
+END_TEST
+
+START_TEST(rescan_and_fds)
+{
+	enter("adl-sriov-host");
+	int before = count_fds();
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(vad_scan(ctx), 8);
+	ck_assert_int_eq(count_fds(), before);
+	ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, 7)), "/dev/dri/renderD135");
+	leave();
+}
+END_TEST
+
+struct log_capture {
+	char text[8192];
+	int count;
+	int max_seen;
+};
+
+static void capture_log(struct vad_context *c, enum vad_log_priority priority, void *userdata,
+			const char *format, va_list args)
+{
+	struct log_capture *cap = userdata;
+	size_t used = strlen(cap->text);
+
+	ck_assert_ptr_eq(c, ctx);
+	cap->count++;
+	if ((int)priority > cap->max_seen)
+		cap->max_seen = (int)priority;
+	vsnprintf(cap->text + used, sizeof(cap->text) - used, format, args);
+	used = strlen(cap->text);
+	if (used + 1 < sizeof(cap->text)) {
+		cap->text[used] = '\n';
+		cap->text[used + 1] = '\0';
+	}
+}
+
+START_TEST(log_function)
+{
+	struct th_opts o = { .vanish = "renderD128" };
+	struct log_capture cap = { .text = "" };
+
+	enter_opts("intel-nvidia", &o);
+	/* At the default maximum (ERROR) a scan has nothing to say. */
+	vad_set_log_fn(ctx, capture_log, VAD_LOG_ERROR, &cap);
+	ck_assert_int_eq(vad_scan(ctx), 2);
+	ck_assert_int_eq(cap.count, 0);
+
+	vad_set_log_fn(ctx, capture_log, VAD_LOG_DEBUG, &cap);
+	ck_assert_int_eq(vad_scan(ctx), 2);
+	ck_assert_int_gt(cap.count, 0);
+	ck_assert_int_eq(cap.max_seen, VAD_LOG_DEBUG);
+	ck_assert_msg(strstr(cap.text, "/dev/dri/renderD128: vanished after listing: No such file "
+			     "or directory, dropped\n"), "log: %s", cap.text);
+	/* card0 still stands for the NVIDIA device; without a render node it comes last. */
+	ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, 0)), "/dev/dri/renderD129");
+	ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, 1)), "/dev/dri/card0");
+	ck_assert_int_eq(vad_device_get_vendor_id(vad_device_get(ctx, 1)), 0x10de);
+
+	vad_set_log_fn(ctx, NULL, VAD_LOG_DEBUG, NULL);
+	cap.count = 0;
+	ck_assert_int_eq(vad_scan(ctx), 2);
+	ck_assert_int_eq(cap.count, 0);
+	leave();
+}
+END_TEST
+
+const struct test_case_name test_case_names[] = {
+	{ "topologies" }, { "malformed" }, { "nodes" }, { NULL },
+};
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("scan");
+	TCase *tc;
+
+	tc = tcase_create("topologies");
+	tcase_add_test(tc, sriov_host);
+	tcase_add_test(tc, lxc_vf4);
+	tcase_add_test(tc, lxc_vf4_remapped);
+	tcase_add_test(tc, intel_nvidia);
+	tcase_add_test(tc, many_nodes);
+	tcase_add_test(tc, xe_sriov);
+	tcase_add_test(tc, non_pci);
+	tcase_add_test(tc, empty);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("malformed");
+	tcase_add_test(tc, malformed_ids);
+	tcase_add_test(tc, malformed_long_attribute);
+	tcase_add_test(tc, malformed_sriov);
+	tcase_add_test(tc, missing_sysfs_entry);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("nodes");
+	tcase_add_test(tc, vanished_before_scan);
+	tcase_add_test(tc, access_denied);
+	tcase_add_test(tc, rescan_and_fds);
+	tcase_add_test(tc, log_function);
+	suite_add_tcase(s, tc);
+	return s;
+}
