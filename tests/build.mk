@@ -56,12 +56,15 @@ CHECK_PROGS += tests/test-symbols.sh
 # --- end libvadiscover ---
 
 # --- the ffmpeg wrapper's tests (wrapper engineer) ---
-$(B)/tests/test-wrapper-argv.o: EXTRA_CFLAGS = $(CHECK_CFLAGS)
-$(B)/tests/test-wrapper-argv: $(B)/tests/test-wrapper-argv.o $(VAD_TEST_RUNNER) \
-		$(WRAPPER_LIB_OBJS) $(VAD_A)
+# test-wrapper-argv: the rewriter alone (a table resolver), and with the wrapper's own
+# resolver on libvadiscover inside harness topologies (th_enter).
+$(eval $(call vad_test,test-wrapper-argv,tests/test-wrapper-argv.c,\
+	$(WRAPPER_LIB_OBJS) $(VAD_A) $(VAD_LIB_DEPLIBS)))
+# test-wrapper-exec: the wrapper binary with Debian's ffmpeg behind it (th_run).
+$(eval $(call vad_test,test-wrapper-exec,tests/test-wrapper-exec.c,))
+$(B)/tests/wrapper-fdlist: $(B)/tests/wrapper-fdlist.o
 	@echo "  LD      $@"
-	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(B)/tests/test-wrapper-argv.o $(VAD_TEST_RUNNER) \
-		$(WRAPPER_LIB_OBJS) $(VAD_A) $(VAD_LIB_DEPLIBS) $(CHECK_LIBS)
-
-CHECK_PROGS += $(B)/tests/test-wrapper-argv
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^
+$(B)/tests/test-wrapper-exec: $(WRAPPER) $(WRAPPER_PROBE) $(B)/tests/wrapper-fdlist \
+	$(HARNESS_TARGETS)
 # --- end ffmpeg wrapper ---

@@ -1,0 +1,618 @@
+/*
+ * The ffmpeg wrapper as a program: Debian's real ffmpeg behind it (VADISCOVER_FFMPEG = the
+ * configured one), on simulated machines (th_run: tests/harness/run-in).
+ *
+ *   jellyfin:  Jellyfin's VAAPI probe and transcode init in adl-sriov-lxc-vf4 (no
+ *              renderD128); the default-path probe and the AMD form in intel-nvidia;
+ *   messages:  the [vadiscover] line only at -v verbose or into VADISCOVER_LOG; a warning
+ *              when nothing matches; invalid mode or spec; mode off; no probing for
+ *              -version;
+ *   process:   exit statuses and signals, `q` on stdin, the pid is ffmpeg's, SIGTERM
+ *              reaches ffmpeg's handler, stdout byte-identical, no fd of the wrapper
+ *              survives the exec, ffprobe, refusing to execute itself.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tests/common/harness.h"
+#include "tests/common/runner.h"
+
+#define D128 "/dev/dri/renderD128"
+#define D129 "/dev/dri/renderD129"
+#define D132 "/dev/dri/renderD132"
+
+static char wrapper[PATH_MAX], wrapper_probe[PATH_MAX], fdlist[PATH_MAX];
+
+static void setup(void)
+{
+	snprintf(wrapper, sizeof(wrapper), "%s/fftools-wrapper/ffmpeg", th_builddir());
+	snprintf(wrapper_probe, sizeof(wrapper_probe), "%s/fftools-wrapper/ffprobe",
+		 th_builddir());
+	snprintf(fdlist, sizeof(fdlist), "%s/tests/wrapper-fdlist", th_builddir());
+	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
+	setenv("VADISCOVER_FFPROBE", VAD_REAL_FFPROBE, 1);
+	unsetenv("VADISCOVER_MODE");
+	unsetenv("VADISCOVER_SELECT");
+	unsetenv("VADISCOVER_LOG");
+}
+
+/* Runs PROGRAM ARGS... (NULL-terminated) in @topology (NULL: no harness). */
+static struct th_result run_opts(const struct th_opts *o, const char *program, ...)
+{
+	char *argv[64];
+	int n = 0;
+	va_list ap;
+	struct th_result r;
+
+	argv[n++] = (char *)program;
+	va_start(ap, program);
+	while (n < 63 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	ck_assert_int_eq(th_run(o, argv, &r), 0);
+	return r;
+}
+
+#define RUN(topo, ...) run_opts(&(struct th_opts){ .topology = (topo) }, __VA_ARGS__, NULL)
+
+static int exit_status(const struct th_result *r)
+{
+	ck_assert_msg(WIFEXITED(r->status), "not exited: status 0x%x; stderr:\n%s", r->status,
+		      r->err);
+	return WEXITSTATUS(r->status);
+}
+
+static int count(const char *haystack, const char *needle)
+{
+	int n = 0;
+	for (const char *p = haystack; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void tmpfile_path(char *buf, size_t len, const char *what)
+{
+	snprintf(buf, len, "/tmp/vad-wrapper-%s-%d-XXXXXX", what, (int)getpid());
+	int fd = mkstemp(buf);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s = calloc(1, 65536);
+
+	ck_assert_ptr_nonnull(s);
+	if (f) {
+		size_t n = fread(s, 1, 65535, f);
+		s[n] = '\0';
+		fclose(f);
+	}
+	return s;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* jellyfin */
+
+/* Jellyfin's VAAPI probe for renderD128 in an LXC container given VF 4 (renderD132). */
+START_TEST(probe_lxc_vf4)
+{
+	struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", "verbose", "-hide_banner",
+				 "-init_hw_device", "vaapi=va:" D128);
+	struct th_result d = RUN("adl-sriov-lxc-vf4", VAD_REAL_FFMPEG, "-v", "verbose",
+				 "-hide_banner", "-init_hw_device", "vaapi=va:" D132);
+	struct th_result bare = RUN("adl-sriov-lxc-vf4", VAD_REAL_FFMPEG, "-v", "verbose",
+				    "-hide_banner", "-init_hw_device", "vaapi=va:" D128);
+
+	/* without the wrapper the probe fails: the topology really lacks renderD128 */
+	ck_assert_ptr_null(strstr(bare.err, "Intel iHD driver"));
+	ck_assert_ptr_nonnull(strstr(d.err, "Intel iHD driver"));
+
+	ck_assert_msg(strstr(w.err, "Intel iHD driver"), "stderr:\n%s", w.err);
+	ck_assert_int_eq(count(w.err, "[vadiscover]"), 1);
+	ck_assert_ptr_nonnull(strstr(w.err, "[vadiscover] -init_hw_device vaapi=va:" D128
+				     " -> vaapi=va:" D132));
+	/* it exits as ffmpeg does (no output file: 1), and stdout stays ffmpeg's (empty) */
+	ck_assert_int_eq(exit_status(&w), exit_status(&d));
+	ck_assert_str_eq(w.out, d.out);
+	th_result_free(&w);
+	th_result_free(&d);
+	th_result_free(&bare);
+}
+END_TEST
+
+/* Jellyfin's transcode init when renderD128 does not exist: vaapi=va:,driver=iHD. */
+START_TEST(transcode_lxc_vf4)
+{
+	char trace[PATH_MAX], log[PATH_MAX];
+	const char *args[] = { "-init_hw_device", "vaapi=va:,driver=iHD", "-f", "lavfi", "-i",
+			       "testsrc=d=0.1", "-f", "null", "-" };
+
+	tmpfile_path(trace, sizeof(trace), "trace");
+	tmpfile_path(log, sizeof(log), "log");
+	setenv("VADISCOVER_LOG", log, 1);
+	struct th_opts o = { .topology = "adl-sriov-lxc-vf4", .trace_file = trace };
+	struct th_result w = run_opts(&o, wrapper, args[0], args[1], args[2], args[3], args[4],
+				      args[5], args[6], args[7], args[8], NULL);
+	unsetenv("VADISCOVER_LOG");
+	struct th_result d = RUN("adl-sriov-lxc-vf4", VAD_REAL_FFMPEG, args[0], args[1], args[2],
+				 args[3], args[4], args[5], args[6], args[7], args[8]);
+
+	/* ffmpeg 5.1 alone: the search ends at the missing renderD128 */
+	ck_assert_int_ne(exit_status(&d), 0);
+	ck_assert_msg(exit_status(&w) == 0, "stderr:\n%s", w.err);
+	ck_assert_int_gt(th_count_lines(trace, "renderD132"), 0);
+	char *text = slurp(log);
+	ck_assert_msg(strstr(text, "[vadiscover] -init_hw_device vaapi=va:,driver=iHD -> "
+			      "vaapi=va:" D132 ",driver=iHD"), "log: %s", text);
+	ck_assert_int_eq(count(text, "\n"), 1);
+	/* the log replaces stderr, and the loglevel is info: stderr has no line */
+	ck_assert_ptr_null(strstr(w.err, "[vadiscover]"));
+	free(text);
+	unlink(trace);
+	unlink(log);
+	th_result_free(&w);
+	th_result_free(&d);
+}
+END_TEST
+
+/* intel-nvidia: renderD128 is the NVIDIA card (no VA); the probe lands on Intel. */
+START_TEST(probe_intel_nvidia)
+{
+	struct th_result w = RUN("intel-nvidia", wrapper, "-v", "verbose", "-hide_banner",
+				 "-init_hw_device", "vaapi=va:" D128);
+	struct th_result d = RUN("intel-nvidia", VAD_REAL_FFMPEG, "-v", "verbose", "-hide_banner",
+				 "-init_hw_device", "vaapi=va:" D128);
+
+	ck_assert_ptr_null(strstr(d.err, "Intel iHD driver"));
+	ck_assert_msg(strstr(w.err, "Intel iHD driver"), "stderr:\n%s", w.err);
+	ck_assert_ptr_nonnull(strstr(w.err, "-> vaapi=va:" D129));
+	th_result_free(&w);
+	th_result_free(&d);
+}
+END_TEST
+
+/* Jellyfin's AMD form, in a topology where renderD128 is not a VA device. */
+START_TEST(amd_form_intel_nvidia)
+{
+	char count_file[PATH_MAX];
+
+	tmpfile_path(count_file, sizeof(count_file), "count");
+	struct th_opts o = { .topology = "intel-nvidia", .count_file = count_file };
+	struct th_result w = run_opts(&o, wrapper, "-v", "verbose", "-init_hw_device",
+				      "drm=dr:" D128, "-init_hw_device", "vaapi=va@dr", "-f",
+				      "lavfi", "-i", "testsrc=d=0.1", "-f", "null", "-", NULL);
+	struct th_result d = RUN("intel-nvidia", VAD_REAL_FFMPEG, "-v", "verbose",
+				 "-init_hw_device", "drm=dr:" D128, "-init_hw_device",
+				 "vaapi=va@dr", "-f", "lavfi", "-i", "testsrc=d=0.1", "-f", "null",
+				 "-");
+
+	ck_assert_int_ne(exit_status(&d), 0);
+	ck_assert_msg(exit_status(&w) == 0, "stderr:\n%s", w.err);
+	ck_assert_ptr_nonnull(strstr(w.err, "[vadiscover] -init_hw_device drm=dr:" D128
+				     " -> drm=dr:" D129));
+	ck_assert_ptr_nonnull(strstr(w.err, "Intel iHD driver"));
+	/* ffmpeg's own VA initialisation was on the Intel device */
+	ck_assert_int_gt(th_count_lines(count_file, "0000:00:02.0"), 0);
+	unlink(count_file);
+	th_result_free(&w);
+	th_result_free(&d);
+}
+END_TEST
+
+/* -hwaccel vaapi with no device (Frigate without -hwaccel_device): one is added. */
+START_TEST(hwaccel_added)
+{
+	struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", "verbose", "-hwaccel",
+				 "vaapi", "-f", "lavfi", "-i", "testsrc=d=0.1", "-f", "null", "-");
+	struct th_result d = RUN("adl-sriov-lxc-vf4", VAD_REAL_FFMPEG, "-hwaccel", "vaapi", "-f",
+				 "lavfi", "-i", "testsrc=d=0.1", "-f", "null", "-");
+
+	ck_assert_int_ne(exit_status(&d), 0);
+	ck_assert_msg(exit_status(&w) == 0, "stderr:\n%s", w.err);
+	ck_assert_ptr_nonnull(strstr(w.err, "-hwaccel vaapi -hwaccel_device " D132));
+	ck_assert_ptr_nonnull(strstr(w.err, "Intel iHD driver"));
+	th_result_free(&w);
+	th_result_free(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------ */
+/* messages */
+
+START_TEST(quiet_unless_verbose)
+{
+	const char *levels[] = { "info", "warning", "repeat+level+verbose", "40", "debug",
+				 "39" };
+	const int verbose[] = { 0, 0, 1, 1, 1, 0 };
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", levels[i],
+					 "-hide_banner", "-init_hw_device", "vaapi=va:" D128,
+					 "-f", "lavfi", "-i", "testsrc=d=0.04", "-f", "null", "-");
+		ck_assert_msg(exit_status(&w) == 0, "-v %s: stderr:\n%s", levels[i], w.err);
+		ck_assert_msg(count(w.err, "[vadiscover]") == verbose[i], "-v %s:\n%s",
+			      levels[i], w.err);
+		th_result_free(&w);
+	}
+}
+END_TEST
+
+START_TEST(no_match_says_why)
+{
+	struct th_result w = RUN("empty", wrapper, "-v", "verbose", "-hide_banner",
+				 "-init_hw_device", "vaapi=va:" D128);
+
+	ck_assert_int_ne(exit_status(&w), 0);
+	ck_assert_int_eq(count(w.err, "[vadiscover]"), 1);
+	const char *line = strstr(w.err, "[vadiscover] left -init_hw_device vaapi=va:" D128
+				  " as given: ");
+	ck_assert_msg(line, "stderr:\n%s", w.err);
+	ck_assert_ptr_nonnull(strstr(line, "no DRM device"));
+	/* the line comes first, then ffmpeg's own error */
+	ck_assert_ptr_nonnull(strstr(line, "Device creation failed"));
+	th_result_free(&w);
+}
+END_TEST
+
+/* Invalid mode or spec: one line, then the command passes through unchanged. */
+START_TEST(invalid_settings)
+{
+	const char *vars[][2] = { { "VADISCOVER_MODE", "sometimes" },
+				  { "VADISCOVER_SELECT", "vendr=0x8086" },
+				  { "VADISCOVER_MODE", "off" } };
+
+	for (size_t i = 0; i < 3; i++) {
+		setenv(vars[i][0], vars[i][1], 1);
+		struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", "verbose",
+					 "-hide_banner", "-init_hw_device", "vaapi=va:" D128);
+		unsetenv(vars[i][0]);
+		ck_assert_ptr_null(strstr(w.err, "Intel iHD driver"));
+		ck_assert_ptr_nonnull(strstr(w.err, "Failed to open " D128));
+		ck_assert_int_eq(count(w.err, "[vadiscover]"), i < 2 ? 1 : 0);
+		if (i < 2) {
+			ck_assert_msg(!strncmp(w.err, "[vadiscover] invalid ", 21), "%s", w.err);
+			ck_assert_ptr_nonnull(strstr(w.err, vars[i][1]));
+		}
+		th_result_free(&w);
+	}
+}
+END_TEST
+
+/* A command without device arguments is executed without opening any device. */
+START_TEST(no_probe_without_device)
+{
+	char trace[PATH_MAX];
+	const char *cmds[][3] = { { "-version" }, { "-hide_banner", "-hwaccels" },
+				  { "-hide_banner", "-h", "filter=scale_vaapi" } };
+
+	tmpfile_path(trace, sizeof(trace), "trace");
+	struct th_opts o = { .topology = "adl-sriov-host", .trace_file = trace };
+	for (size_t i = 0; i < 3; i++) {
+		struct th_result w = run_opts(&o, wrapper, cmds[i][0], cmds[i][1], cmds[i][2],
+					      NULL);
+		ck_assert_int_eq(exit_status(&w), 0);
+		th_result_free(&w);
+	}
+	ck_assert_int_eq(th_count_lines(trace, NULL), 0);
+	/* ...while a device argument does open nodes (the trace works) */
+	struct th_result w = run_opts(&o, wrapper, "-init_hw_device", "vaapi=va:" D128, NULL);
+	th_result_free(&w);
+	ck_assert_int_gt(th_count_lines(trace, NULL), 0);
+	unlink(trace);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------ */
+/* process */
+
+/* Start-up probes parse stdout: byte-identical to ffmpeg's, and so is the exit status. */
+START_TEST(stdout_identical)
+{
+	const char *opts[] = { "-version", "-hwaccels", "-encoders", "-decoders" };
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		struct th_result w = RUN(NULL, wrapper, "-hide_banner", opts[i]);
+		struct th_result d = RUN(NULL, VAD_REAL_FFMPEG, "-hide_banner", opts[i]);
+		ck_assert_int_gt(strlen(d.out), 0);
+		ck_assert_msg(!strcmp(w.out, d.out), "%s: stdout differs", opts[i]);
+		ck_assert_str_eq(w.err, d.err);
+		ck_assert_int_eq(w.status, d.status);
+		th_result_free(&w);
+		th_result_free(&d);
+	}
+	struct th_result w = RUN(NULL, wrapper, "-version");
+	ck_assert_msg(!strncmp(w.out, "ffmpeg version ", 15), "%s", w.out);
+	th_result_free(&w);
+}
+END_TEST
+
+START_TEST(ffprobe)
+{
+	struct th_result w = RUN(NULL, wrapper_probe, "-version");
+	struct th_result d = RUN(NULL, VAD_REAL_FFPROBE, "-version");
+
+	ck_assert_msg(!strncmp(w.out, "ffprobe version ", 16), "%s%s", w.out, w.err);
+	ck_assert_str_eq(w.out, d.out);
+	ck_assert_int_eq(w.status, d.status);
+	th_result_free(&w);
+	th_result_free(&d);
+}
+END_TEST
+
+/* Exit statuses and death by signal are the program's (a shell stands in for ffmpeg). */
+START_TEST(exit_status_preserved)
+{
+	setenv("VADISCOVER_FFMPEG", "/bin/sh", 1);
+	struct th_result r0 = RUN(NULL, wrapper, "-c", "exit 0");
+	struct th_result r1 = RUN(NULL, wrapper, "-c", "exit 1");
+	struct th_result r7 = RUN(NULL, wrapper, "-c", "exit 7");
+	struct th_result rs = RUN(NULL, wrapper, "-c", "kill -SEGV $$");
+	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
+	struct th_result f1 = RUN(NULL, wrapper, "-hide_banner", "-i", "/nonexistent.mkv");
+
+	ck_assert_int_eq(exit_status(&r0), 0);
+	ck_assert_int_eq(exit_status(&r1), 1);
+	ck_assert_int_eq(exit_status(&r7), 7);
+	ck_assert(WIFSIGNALED(rs.status));
+	ck_assert_int_eq(WTERMSIG(rs.status), SIGSEGV);
+	ck_assert_int_eq(exit_status(&f1), 1);
+	th_result_free(&r0);
+	th_result_free(&r1);
+	th_result_free(&r7);
+	th_result_free(&rs);
+	th_result_free(&f1);
+}
+END_TEST
+
+/* Jellyfin stops a transcode by writing `q` to its stdin. Spawned here rather than by
+ * th_run(): run-in starts its COMMAND as a background job of sh, and dash gives such a
+ * job /dev/null as stdin. With @topology, this process enters it and preloads the shim
+ * for the child, as run-in would. */
+static void q_stops(const char *topology)
+{
+	char dir[PATH_MAX], shim[PATH_MAX], errpath[PATH_MAX];
+	int in[2], status;
+
+	tmpfile_path(errpath, sizeof(errpath), "qerr");
+	if (topology) {
+		struct th_opts o = { .topology = topology };
+		ck_assert_int_eq(th_enter(&o, dir, sizeof(dir)), 0);
+		snprintf(shim, sizeof(shim), "%s/tests/harness/libfakegpu.so", th_builddir());
+	}
+	ck_assert_int_eq(pipe(in), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int err = open(errpath, O_WRONLY | O_TRUNC);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(in[0], 0);
+		dup2(null, 1);
+		dup2(err, 2);
+		close(in[1]);
+		if (topology)
+			setenv("LD_PRELOAD", shim, 1);
+		if (topology)
+			execl(wrapper, wrapper, "-v", "verbose", "-init_hw_device",
+			      "vaapi=va:,driver=iHD", "-f", "lavfi", "-re", "-i", "testsrc", "-f",
+			      "null", "-", (char *)NULL);
+		else
+			execl(wrapper, wrapper, "-f", "lavfi", "-re", "-i", "testsrc", "-f", "null",
+			      "-", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	ck_assert_int_eq(write(in[1], "q", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	close(in[1]);
+	if (topology)
+		th_leave(dir);
+
+	char *err = slurp(errpath);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x:\n%s", status,
+		      err);
+	ck_assert_ptr_nonnull(strstr(err, "[q] command received"));
+	if (topology) {
+		ck_assert_ptr_nonnull(strstr(err, "[vadiscover] "));
+		ck_assert_ptr_nonnull(strstr(err, "Intel iHD driver"));
+	}
+	free(err);
+	unlink(errpath);
+}
+
+START_TEST(q_on_stdin)
+{
+	q_stops(NULL);
+	q_stops("adl-sriov-lxc-vf4");
+}
+END_TEST
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* Whether process @pid has a handler for @sig (SigCgt in /proc/PID/status). */
+static bool catches(pid_t pid, int sig)
+{
+	char path[64], line[256];
+	bool yes = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "SigCgt:", 7))
+			yes = (strtoull(line + 7, NULL, 16) >> (sig - 1)) & 1;
+	fclose(f);
+	return yes;
+}
+
+/* Starts the wrapper on an endless ffmpeg; returns its pid once that pid runs ffmpeg and
+ * ffmpeg has installed its signal handlers. */
+static pid_t start_endless(void)
+{
+	char exe[64];
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(wrapper, wrapper, "-nostdin", "-re", "-f", "lavfi", "-i", "testsrc", "-f",
+		      "null", "-", (char *)NULL);
+		_exit(127);
+	}
+	/* The parent's child becomes ffmpeg in place: /proc/PID/exe is the real ffmpeg. */
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
+	for (int i = 0; i < 3000 && !same_file(exe, VAD_REAL_FFMPEG); i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_msg(same_file(exe, VAD_REAL_FFMPEG), "pid %d never became %s", (int)pid,
+		      VAD_REAL_FFMPEG);
+	for (int i = 0; i < 3000 && !catches(pid, SIGTERM); i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return pid;
+}
+
+START_TEST(same_pid_and_signals)
+{
+	int status;
+
+	/* SIGTERM reaches ffmpeg's own handler: it stops cleanly, with ffmpeg's status 255 */
+	pid_t pid = start_endless();
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 255);
+
+	/* a kill of the pid the server started ends ffmpeg itself */
+	pid = start_endless();
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
+}
+END_TEST
+
+/* The exec'd program has exactly the fds the wrapper was given, after probing devices. */
+START_TEST(no_fd_leak)
+{
+	setenv("VADISCOVER_FFMPEG", fdlist, 1);
+	struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-init_hw_device",
+				 "vaapi=va:" D128, "-init_hw_device", "vaapi=vb:,driver=iHD");
+	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
+	struct th_result d = RUN("adl-sriov-lxc-vf4", fdlist, "-init_hw_device",
+				 "vaapi=va:" D132, "-init_hw_device",
+				 "vaapi=vb:" D132 ",driver=iHD");
+
+	ck_assert_int_eq(exit_status(&w), 0);
+	ck_assert_msg(!strcmp(w.out, d.out), "behind the wrapper:\n%s\ndirect:\n%s", w.out,
+		      d.out);
+	/* no fd on a DRM node, and the rewrite happened */
+	char *args = strstr(w.out, "--\n");
+	ck_assert_ptr_nonnull(args);
+	ck_assert_ptr_null(memmem(w.out, (size_t)(args - w.out), "dri", 3));
+	ck_assert_ptr_nonnull(strstr(w.out, "0 "));
+	ck_assert_ptr_nonnull(strstr(args, "vaapi=va:" D132 "\n"));
+	th_result_free(&w);
+	th_result_free(&d);
+}
+END_TEST
+
+/* It never executes itself, whatever name it is reached by. */
+START_TEST(refuses_itself)
+{
+	char dir[] = "/tmp/vad-wrapper-self-XXXXXX", link[PATH_MAX];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(link, sizeof(link), "%s/real-ffmpeg", dir);
+	ck_assert_int_eq(symlink(wrapper, link), 0);
+
+	const char *targets[] = { wrapper, link };
+	for (size_t i = 0; i < 2; i++) {
+		setenv("VADISCOVER_FFMPEG", targets[i], 1);
+		struct th_result w = RUN(NULL, wrapper, "-version");
+		ck_assert_int_eq(exit_status(&w), 1);
+		ck_assert_str_eq(w.out, "");
+		ck_assert_int_eq(count(w.err, "[vadiscover] refusing to execute"), 1);
+		th_result_free(&w);
+	}
+	setenv("VADISCOVER_FFMPEG", "/nonexistent/ffmpeg", 1);
+	struct th_result w = RUN(NULL, wrapper, "-version");
+	ck_assert_int_eq(exit_status(&w), 127);
+	ck_assert_ptr_nonnull(strstr(w.err, "[vadiscover] cannot execute /nonexistent/ffmpeg"));
+	th_result_free(&w);
+	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
+	unlink(link);
+	rmdir(dir);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("wrapper-exec");
+	TCase *tc;
+
+	tc = tcase_create("jellyfin");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, probe_lxc_vf4);
+	tcase_add_test(tc, transcode_lxc_vf4);
+	tcase_add_test(tc, probe_intel_nvidia);
+	tcase_add_test(tc, amd_form_intel_nvidia);
+	tcase_add_test(tc, hwaccel_added);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("messages");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, quiet_unless_verbose);
+	tcase_add_test(tc, no_match_says_why);
+	tcase_add_test(tc, invalid_settings);
+	tcase_add_test(tc, no_probe_without_device);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("process");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, stdout_identical);
+	tcase_add_test(tc, ffprobe);
+	tcase_add_test(tc, exit_status_preserved);
+	tcase_add_test(tc, q_on_stdin);
+	tcase_add_test(tc, same_pid_and_signals);
+	tcase_add_test(tc, no_fd_leak);
+	tcase_add_test(tc, refuses_itself);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+const struct test_case_name test_case_names[] = {
+	{ "jellyfin" }, { "messages" }, { "process" }, { NULL },
+};
