@@ -3,6 +3,11 @@
  * conventions for open/stat. */
 #include <check.h>
 #include <dirent.h>
+#include <dlfcn.h>
+#include <ftw.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <termios.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +19,9 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <drm.h>
+#include <i915_drm.h>
 
 #include "tests/common/harness.h"
 #include "tests/common/runner.h"
@@ -133,10 +141,758 @@ START_TEST(ffmpeg_vaapi_fail)
 }
 END_TEST
 
+START_TEST(ffmpeg_default_device_nvidia_first)
+{
+	/* FFmpeg 5.1 without a path takes renderD128, here the NVIDIA card without VA. */
+	char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-v", "verbose", "-init_hw_device",
+			 "vaapi=va", "-f", "lavfi", "-i", "testsrc=d=0.1", "-f", "null", "-", NULL };
+	struct th_result r = run("intel-nvidia", NULL, argv);
+	ck_assert_int_ne(exit_code(&r), 0);
+	ck_assert_msg(strstr(r.err, "nvidia_drv_video.so init failed"), "%s", r.err);
+	ck_assert_msg(strstr(r.err, "Failed to initialise VAAPI connection: -1 (unknown libva error)"),
+		      "%s", r.err);
+	th_result_free(&r);
+}
+END_TEST
+
+START_TEST(ffmpeg_default_device_missing_and_denied)
+{
+	/* No renderD128 in the container: FFmpeg 5.1's search ends at the first failed open. */
+	char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-v", "verbose", "-init_hw_device",
+			 "vaapi=va", "-f", "lavfi", "-i", "testsrc=d=0.1", "-f", "null", "-", NULL };
+	struct th_result r = run("adl-sriov-lxc-vf4", NULL, argv);
+	ck_assert_int_ne(exit_code(&r), 0);
+	ck_assert_msg(strstr(r.err, "Cannot open DRM render node for device 0."), "%s", r.err);
+	th_result_free(&r);
+
+	char trace[] = "/tmp/vad-trace.XXXXXX";
+	int fd = mkstemp(trace);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	struct th_opts o = { .topology = "adl-sriov-host", .deny = "renderD128", .trace_file = trace };
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	ck_assert_int_ne(exit_code(&r), 0);
+	ck_assert_msg(strstr(r.err, "Cannot open DRM render node for device 0."), "%s", r.err);
+	ck_assert_int_eq(th_count_lines(trace, "open /dev/dri/renderD128 O_RDWR -> EACCES"), 1);
+	ck_assert_int_eq(th_count_lines(trace, "renderD129"), 0);
+	th_result_free(&r);
+	unlink(trace);
+}
+END_TEST
+
+START_TEST(ffmpeg_trace_and_count)
+{
+	char trace[] = "/tmp/vad-trace.XXXXXX", count[] = "/tmp/vad-count.XXXXXX";
+	int fd = mkstemp(trace);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	fd = mkstemp(count);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-v", "verbose", "-init_hw_device",
+			 "vaapi=va:/dev/dri/renderD130", "-f", "lavfi", "-i", "testsrc=d=0.1",
+			 "-f", "null", "-", NULL };
+	struct th_opts o = { .topology = "adl-sriov-host", .trace_file = trace,
+			     .count_file = count };
+	struct th_result r;
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	ck_assert_msg(exit_code(&r) == 0, "%s", r.err);
+	/* FFmpeg opens an explicit path O_RDWR, without O_CLOEXEC, once. */
+	ck_assert_int_eq(th_count_lines(trace, "open /dev/dri/"), 1);
+	ck_assert_int_eq(th_count_lines(trace, "open /dev/dri/renderD130 O_RDWR\n"), 1);
+	ck_assert_int_ge(th_count_lines(trace, "ioctl /dev/dri/renderD130 DRM_IOCTL_VERSION"), 1);
+	ck_assert_int_eq(th_count_lines(count, "init 0000:00:02.2 renderD130 "), 1);
+	ck_assert_int_eq(th_count_lines(count, NULL), 1);
+	th_result_free(&r);
+	unlink(trace);
+	unlink(count);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* vainfo on every topology */
+
+struct va_case {
+	const char *topology;
+	const char *node;		/* the /dev/dri name vainfo opens */
+	const char *env;		/* NAME=VALUE set for vainfo, or NULL */
+	const char *va;			/* an extra --va line, or NULL */
+	const char *expect_out;		/* substring of stdout when it must work, NULL: fail */
+	const char *expect_err;		/* substring of stderr when it must fail */
+};
+
+#define VENDOR(v) "vainfo: Driver version: " v "\n"
+static const struct va_case va_cases[] = {
+	{ "adl-sriov-host", "renderD128", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-host", "renderD135", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-host", "card3", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-lxc-vf4", "renderD132", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	/* The remapped node is matched by what it is (its sysfs name), not by its name. */
+	{ "adl-sriov-lxc-vf4-remapped", "renderD128", NULL, "renderD132 ok vendor=VF4",
+	  VENDOR("VF4"), NULL },
+	{ "adl-sriov-lxc-vf4-remapped", "renderD128", NULL, "0000:00:02.4 fail", NULL,
+	  "iHD_drv_video.so init failed" },
+	{ "intel-nvidia", "renderD128", NULL, NULL, NULL, "nvidia_drv_video.so init failed" },
+	{ "intel-nvidia", "renderD129", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "intel-arc", "renderD129", NULL, NULL,
+	  "VAProfileAV1Profile0            :\tVAEntrypointEncSlice", NULL },
+	{ "intel-arc", "renderD128", NULL, NULL, "VAProfileAV1Profile0            :\tVAEntrypointVLD\n"
+	  "      VAProfileJPEGBaseline", NULL },
+	{ "amd", "renderD128", NULL, NULL,
+	  VENDOR("Mesa Gallium driver 22.3.6 for AMD Radeon RX 6600 (fake-gpu harness)"), NULL },
+	{ "many-nodes", "renderD138", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "many-nodes", "renderD135", NULL, NULL, NULL, "nvidia_drv_video.so init failed" },
+	/* libva 2.17 knows no "xe": it looks for xe_drv_video.so, which is not there. */
+	{ "xe-sriov", "renderD129", NULL, NULL, NULL, "xe_drv_video.so" },
+	{ "xe-sriov", "renderD129", "LIBVA_DRIVER_NAME=iHD", NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "non-pci", "renderD128", NULL, NULL,
+	  VENDOR("VA-API NVDEC driver [direct backend] (fake-gpu harness)"), NULL },
+	{ "non-pci", "renderD129", NULL, NULL, NULL, "vgem_drv_video.so" },
+	{ "empty", "renderD128", NULL, NULL, NULL, "" },
+	{ "adl-sriov-vfio", "renderD131", NULL, NULL, NULL, "" },
+	{ "adl-sriov-vfio", "renderD132", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-vm-guest", "renderD128", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "intel-amd-swapped", "renderD128", NULL, NULL, VENDOR("Mesa Gallium driver 22.3.6 for "
+	  "AMD Radeon RX 6600 (fake-gpu harness)"), NULL },
+	{ "intel-amd-swapped", "renderD129", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-host", "renderD129", NULL, "* noprofiles", "vainfo: Supported profile and "
+	  "entrypoints\n", NULL },
+};
+
+START_TEST(vainfo_topologies)
+{
+	const struct va_case *c = &va_cases[_i];
+	char dev[64];
+	snprintf(dev, sizeof(dev), "/dev/dri/%s", c->node);
+	char *argv[] = { "env", (char *)(c->env ? c->env : "VAD_UNUSED=1"), "vainfo", "--display",
+			 "drm", "--device", dev, NULL };
+	const char *va[] = { c->va, NULL };
+	struct th_result r = run(c->topology, va, argv);
+	if (c->expect_out) {
+		ck_assert_msg(exit_code(&r) == 0, "%s %s: vainfo failed: %s%s", c->topology, c->node,
+			      r.out, r.err);
+		ck_assert_msg(strstr(r.out, c->expect_out), "%s %s: %s", c->topology, c->node, r.out);
+	} else {
+		ck_assert_msg(exit_code(&r) != 0, "%s %s: vainfo worked: %s", c->topology, c->node,
+			      r.out);
+		ck_assert_msg(strstr(r.err, c->expect_err), "%s %s: %s", c->topology, c->node, r.err);
+	}
+	th_result_free(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* libdrm's drmGetDevices2 sees exactly the topology's devices */
+
+static int cmp_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The /dev/dri name of @minor in @t, or NULL. */
+static const char *node_name(const struct topology *t, int minor, char *buf, size_t len)
+{
+	if (minor == TOPO_NONE || t->no_dev_dri)
+		return NULL;
+	if (!t->nodes) {
+		snprintf(buf, len, minor >= 128 ? "renderD%d" : "card%d", minor);
+		return buf;
+	}
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].minor == minor) {
+			snprintf(buf, len, "%s", t->nodes[i].name);
+			return buf;
+		}
+	return NULL;
+}
+
+START_TEST(drm_devices_match_topology)
+{
+	const struct topology *t = topologies[_i];
+	char *lines[64];
+	size_t n = 0;
+	for (size_t i = 0; i < t->ndevs; i++) {
+		const struct topo_dev *d = &t->devs[i];
+		char card[32], render[32], line[512], id[128] = "";
+		const char *c = node_name(t, d->card, card, sizeof(card));
+		const char *r = node_name(t, d->render, render, sizeof(render));
+		if (!c && !r)
+			continue;
+		if (d->platform) {
+			snprintf(id, sizeof(id), "platform %s", topo_dev_name(d));
+			char *dot = strrchr(id, '.');
+			if (dot && dot[1] >= '0' && dot[1] <= '9')
+				*dot = '\0';
+		} else {
+			snprintf(id, sizeof(id), "pci %s %04x:%04x %04x:%04x rev %02x", topo_dev_name(d),
+				 d->vendor, d->device, d->subvendor, d->subdevice, d->revision);
+		}
+		snprintf(line, sizeof(line), "%s%s%s%s%s\n", id, c ? " primary=/dev/dri/" : "",
+			 c ? c : "", r ? " render=/dev/dri/" : "", r ? r : "");
+		lines[n++] = strdup(line);
+	}
+	qsort(lines, n, sizeof(lines[0]), cmp_lines);
+	char expect[8192] = "";
+	for (size_t i = 0; i < n; i++) {
+		strcat(expect, lines[i]);
+		free(lines[i]);
+	}
+	if (t->no_dev_dri)
+		strcat(expect, "error -2\n");
+	else
+		snprintf(expect + strlen(expect), sizeof(expect) - strlen(expect), "count %zu\n", n);
+
+	char prog[4200];
+	snprintf(prog, sizeof(prog), "%s/tests/harness/drmdevices", th_builddir());
+	char *argv[] = { prog, NULL };
+	struct th_result res = run(t->name, NULL, argv);
+	ck_assert_msg(strcmp(res.out, expect) == 0, "%s: drmGetDevices2 saw\n%sexpected\n%s", t->name,
+		      res.out, expect);
+	th_result_free(&res);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* The shim, in this process (the runner preloaded it) */
+
+static char topo_dir[4096];
+
+static void enter(const char *topology, const char *deny, const char *vanish, const char *trace)
+{
+	struct th_opts o = { .topology = topology, .deny = deny, .vanish = vanish,
+			     .trace_file = trace };
+	int r = th_enter(&o, topo_dir, sizeof(topo_dir));
+	ck_assert_msg(r == 0, "th_enter(%s): %s", topology, strerror(-r));
+}
+
+static void leave(void)
+{
+	th_leave(topo_dir);
+	topo_dir[0] = '\0';
+}
+
+START_TEST(shim_nodes_are_char_devices)
+{
+	enter("adl-sriov-host", NULL, NULL, NULL);
+	struct stat st;
+	ck_assert_int_eq(stat("/dev/dri/renderD129", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	ck_assert_uint_eq(st.st_mode & 07777, 0660);
+	ck_assert_uint_eq(major(st.st_rdev), 226);
+	ck_assert_uint_eq(minor(st.st_rdev), 129);
+	ck_assert_uint_eq(st.st_uid, 0);
+	ck_assert_uint_eq(st.st_gid, 993);
+	/* lstat of a by-path link is the link; stat follows it to the node. */
+	ck_assert_int_eq(lstat("/dev/dri/by-path/pci-0000:00:02.1-render", &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(stat("/dev/dri/by-path/pci-0000:00:02.1-render", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	ck_assert_uint_eq(minor(st.st_rdev), 129);
+	setenv("FAKEGPU_NODE_GID", "44", 1);
+	ck_assert_int_eq(stat("/dev/dri/card0", &st), 0);
+	ck_assert_uint_eq(st.st_gid, 44);
+	ck_assert_uint_eq(minor(st.st_rdev), 0);
+	unsetenv("FAKEGPU_NODE_GID");
+	/* fstat and fstatat(AT_EMPTY_PATH) on an open node. */
+	int fd = open("/dev/dri/renderD135", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	ck_assert_uint_eq(minor(st.st_rdev), 135);
+	ck_assert_int_eq(fstatat(fd, "", &st, AT_EMPTY_PATH), 0);
+	ck_assert_uint_eq(minor(st.st_rdev), 135);
+	struct statx sx;
+	ck_assert_int_eq(statx(AT_FDCWD, "/dev/dri/renderD135", 0, STATX_BASIC_STATS, &sx), 0);
+	ck_assert(S_ISCHR(sx.stx_mode));
+	ck_assert_uint_eq(sx.stx_rdev_major, 226);
+	ck_assert_uint_eq(sx.stx_rdev_minor, 135);
+	close(fd);
+	/* A sysfs file is an ordinary file. */
+	ck_assert_int_eq(stat("/sys/class/drm/renderD129/dev", &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	leave();
+}
+END_TEST
+
+START_TEST(shim_remapped_nodes)
+{
+	enter("adl-sriov-lxc-vf4-remapped", NULL, NULL, NULL);
+	struct stat st;
+	ck_assert_int_eq(stat("/dev/dri/renderD128", &st), 0);
+	ck_assert_uint_eq(minor(st.st_rdev), 132);
+	ck_assert_int_eq(stat("/dev/dri/card0", &st), 0);
+	ck_assert_uint_eq(minor(st.st_rdev), 4);
+	errno = 0;
+	ck_assert_int_eq(stat("/dev/dri/renderD132", &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	/* The host's /sys is intact. */
+	char buf[PATH_MAX];
+	ck_assert_ptr_nonnull(realpath("/sys/dev/char/226:132/device", buf));
+	ck_assert_str_eq(buf, "/sys/devices/pci0000:00/0000:00:02.4");
+	ck_assert_int_eq(stat("/sys/class/drm/renderD135", &st), 0);
+	leave();
+}
+END_TEST
+
+START_TEST(shim_readdir_reports_chr)
+{
+	enter("adl-sriov-lxc-vf4", NULL, "renderD132", NULL);
+	DIR *d = opendir("/dev/dri");
+	ck_assert_ptr_nonnull(d);
+	int seen = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		ck_assert_msg(e->d_type == DT_CHR, "%s: d_type %d", e->d_name, e->d_type);
+		ck_assert_msg(strcmp(e->d_name, "card4") == 0 || strcmp(e->d_name, "renderD132") == 0,
+			      "%s", e->d_name);
+		seen++;
+	}
+	closedir(d);
+	/* A vanished node is still listed. */
+	ck_assert_int_eq(seen, 2);
+	d = opendir("/sys/class/drm");
+	ck_assert_ptr_nonnull(d);
+	seen = 0;
+	while ((e = readdir(d)))
+		seen += strcmp(e->d_name, "renderD135") == 0;
+	closedir(d);
+	ck_assert_int_eq(seen, 1);
+	leave();
+}
+END_TEST
+
+START_TEST(shim_deny_gives_eacces)
+{
+	enter("adl-sriov-host", "renderD128,card0", NULL, NULL);
+	struct stat st;
+	errno = 0;
+	ck_assert_int_eq(open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC), -1);
+	ck_assert_int_eq(errno, EACCES);
+	errno = 0;
+	ck_assert_int_eq(open("/dev/dri/card0", O_RDONLY), -1);
+	ck_assert_int_eq(errno, EACCES);
+	/* also through a by-path link, and with fopen */
+	errno = 0;
+	ck_assert_int_eq(open("/dev/dri/by-path/pci-0000:00:02.0-render", O_RDWR), -1);
+	ck_assert_int_eq(errno, EACCES);
+	errno = 0;
+	ck_assert_ptr_null(fopen("/dev/dri/renderD128", "r"));
+	ck_assert_int_eq(errno, EACCES);
+	/* access() as a user outside the render group sees it */
+	errno = 0;
+	ck_assert_int_eq(access("/dev/dri/renderD128", R_OK | W_OK), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(access("/dev/dri/renderD128", F_OK), 0);
+	/* stat still works */
+	ck_assert_int_eq(stat("/dev/dri/renderD128", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	/* the others open */
+	int fd = open("/dev/dri/renderD129", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	leave();
+}
+END_TEST
+
+START_TEST(shim_vanish_gives_enoent)
+{
+	enter("adl-sriov-host", NULL, "renderD129", NULL);
+	struct stat st;
+	char buf[PATH_MAX];
+	errno = 0;
+	ck_assert_int_eq(stat("/dev/dri/renderD129", &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(lstat("/dev/dri/renderD129", &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(open("/dev/dri/renderD129", O_RDWR), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(access("/dev/dri/renderD129", F_OK), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_ptr_null(realpath("/dev/dri/renderD129", buf));
+	ck_assert_int_eq(errno, ENOENT);
+	/* its sysfs side is untouched, like a node removed after /sys was read */
+	ck_assert_int_eq(stat("/sys/dev/char/226:129", &st), 0);
+	ck_assert_int_eq(stat("/dev/dri/renderD130", &st), 0);
+	leave();
+}
+END_TEST
+
+START_TEST(shim_sysfs_paths)
+{
+	enter("adl-sriov-host", NULL, NULL, NULL);
+	char buf[PATH_MAX];
+	ck_assert_ptr_nonnull(realpath("/sys/class/drm/renderD129/device", buf));
+	ck_assert_str_eq(buf, "/sys/devices/pci0000:00/0000:00:02.1");
+	char *c = canonicalize_file_name("/sys/bus/pci/devices/0000:00:02.0/virtfn3");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(c, "/sys/devices/pci0000:00/0000:00:02.4");
+	free(c);
+	ssize_t n = readlink("/sys/devices/pci0000:00/0000:00:02.4/physfn", buf, sizeof(buf) - 1);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, "../0000:00:02.0");
+	FILE *f = fopen("/sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs", "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	ck_assert_str_eq(buf, "7\n");
+	ck_assert_int_eq(access("/sys/class/drm/card0-HDMI-A-1/status", R_OK), 0);
+	leave();
+}
+END_TEST
+
+START_TEST(shim_drm_ioctls)
+{
+	char trace[] = "/tmp/vad-trace.XXXXXX";
+	int tfd = mkstemp(trace);
+	ck_assert_int_ge(tfd, 0);
+	close(tfd);
+	enter("intel-nvidia", NULL, NULL, trace);
+	char name[32] = "", date[32] = "", desc[64] = "";
+	struct drm_version v = { .name = name, .name_len = sizeof(name) - 1, .date = date,
+				 .date_len = sizeof(date) - 1, .desc = desc,
+				 .desc_len = sizeof(desc) - 1 };
+	int fd = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_VERSION, &v), 0);
+	ck_assert_str_eq(name, "nvidia-drm");
+	ck_assert_uint_eq(v.name_len, strlen("nvidia-drm"));
+	/* A short buffer gets a prefix and the full length. */
+	char shortname[4] = "";
+	struct drm_version v2 = { .name = shortname, .name_len = 3 };
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_VERSION, &v2), 0);
+	ck_assert_str_eq(shortname, "nvi");
+	ck_assert_uint_eq(v2.name_len, 10);
+	/* Not DRM_RENDER_ALLOW: refused on a render node */
+	struct drm_auth auth = { 0 };
+	errno = 0;
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_GET_MAGIC, &auth), -1);
+	ck_assert_int_eq(errno, EACCES);
+	struct drm_get_cap cap = { .capability = DRM_CAP_PRIME };
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_GET_CAP, &cap), 0);
+	ck_assert_uint_eq(cap.value, DRM_PRIME_CAP_IMPORT | DRM_PRIME_CAP_EXPORT);
+	cap.capability = 0x7777;
+	errno = 0;
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_GET_CAP, &cap), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	/* i915 ioctls are not the NVIDIA driver's */
+	int value = 0;
+	drm_i915_getparam_t gp = { .param = I915_PARAM_CHIPSET_ID, .value = &value };
+	errno = 0;
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_I915_GETPARAM, &gp), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	/* not a tty */
+	struct termios tio;
+	errno = 0;
+	ck_assert_int_eq(ioctl(fd, TCGETS, &tio), -1);
+	ck_assert_int_eq(errno, ENOTTY);
+	close(fd);
+
+	fd = open("/dev/dri/card1", O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_I915_GETPARAM, &gp), 0);
+	ck_assert_int_eq(value, 0x4680);
+	gp.param = I915_PARAM_REVISION;
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_I915_GETPARAM, &gp), 0);
+	ck_assert_int_eq(value, 0x0c);
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_GET_MAGIC, &auth), 0);
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_AUTH_MAGIC, &auth), 0);
+	char unique[64] = "";
+	struct drm_unique u = { .unique_len = sizeof(unique) - 1, .unique = unique };
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_GET_UNIQUE, &u), 0);
+	ck_assert_str_eq(unique, "0000:00:02.0");
+	struct drm_set_client_cap cc = { .capability = DRM_CLIENT_CAP_ATOMIC, .value = 1 };
+	ck_assert_int_eq(ioctl(fd, DRM_IOCTL_SET_CLIENT_CAP, &cc), 0);
+	close(fd);
+	leave();
+
+	ck_assert_int_eq(th_count_lines(trace, "open /dev/dri/renderD128 O_RDWR|O_CLOEXEC\n"), 1);
+	ck_assert_int_eq(th_count_lines(trace, "open /dev/dri/card1 O_RDWR\n"), 1);
+	ck_assert_int_eq(th_count_lines(trace, "ioctl /dev/dri/renderD128 DRM_IOCTL_VERSION\n"), 2);
+	ck_assert_int_eq(th_count_lines(trace, "ioctl /dev/dri/renderD128 DRM_IOCTL_GET_MAGIC -> EACCES"),
+			 1);
+	ck_assert_int_eq(th_count_lines(trace, "ioctl /dev/dri/card1 DRM_IOCTL_I915_GETPARAM\n"), 2);
+	unlink(trace);
+}
+END_TEST
+
+/* With FAKEGPU_ROOT unset the shim (preloaded in this process) changes nothing: compare
+ * libc's answers with the kernel's, asked by raw system calls. */
+static void same_stat(const char *path)
+{
+	struct stat a, b;
+	errno = 0;
+	int ra = stat(path, &a), ea = errno;
+	errno = 0;
+	int rb = (int)syscall(SYS_newfstatat, AT_FDCWD, path, &b, 0), eb = errno;
+	ck_assert_msg(ra == rb && (ra < 0 ? ea == eb : a.st_ino == b.st_ino && a.st_dev == b.st_dev &&
+		      a.st_mode == b.st_mode && a.st_rdev == b.st_rdev), "%s: %d/%d %d/%d", path, ra,
+		      rb, ea, eb);
+}
+
+START_TEST(shim_inert_without_root)
+{
+	unsetenv("FAKEGPU_ROOT");
+	ck_assert_ptr_nonnull(strstr(getenv("LD_PRELOAD") ? "" : "", ""));
+	same_stat("/sys");
+	same_stat("/sys/class/drm");
+	same_stat("/dev/dri");
+	same_stat("/dev/dri/renderD128");
+	same_stat("/etc/passwd");
+	same_stat("/dev/null");
+	char a[PATH_MAX], b[PATH_MAX];
+	ck_assert_ptr_nonnull(realpath("/proc/self/exe", a));
+	ssize_t n = syscall(SYS_readlink, "/proc/self/exe", b, sizeof(b) - 1);
+	ck_assert_int_gt(n, 0);
+	b[n] = '\0';
+	ck_assert_str_eq(a, b);
+	errno = 0;
+	int fd = open("/sys/class/drm/renderD128/dev", O_RDONLY);
+	int e = errno;
+	errno = 0;
+	int fd2 = (int)syscall(SYS_openat, AT_FDCWD, "/sys/class/drm/renderD128/dev", O_RDONLY);
+	ck_assert_int_eq(fd < 0, fd2 < 0);
+	if (fd < 0)
+		ck_assert_int_eq(e, errno);
+	if (fd >= 0)
+		close(fd);
+	if (fd2 >= 0)
+		close(fd2);
+	/* the same with a topology entered: paths outside /sys and /dev/dri are untouched */
+	enter("adl-sriov-host", NULL, NULL, NULL);
+	same_stat("/etc/passwd");
+	same_stat("/dev/null");
+	same_stat("/system");
+	same_stat("/dev/drivers");
+	leave();
+}
+END_TEST
+
+/* The shim really is preloaded in every Check program (runner.c). */
+START_TEST(shim_is_preloaded)
+{
+	ck_assert_ptr_nonnull(dlsym(RTLD_DEFAULT, "canonicalize_file_name"));
+	Dl_info info;
+	void *f = dlsym(RTLD_DEFAULT, "readlink");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(dladdr(f, &info));
+	ck_assert_msg(strstr(info.dli_fname, "libfakegpu.so"), "readlink comes from %s",
+		      info.dli_fname);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* run-in itself */
+
+static char runin[4200];
+
+static struct th_result run_plain(char *const argv[])
+{
+	struct th_opts o = { 0 };
+	struct th_result r;
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	return r;
+}
+
+START_TEST(runin_help_and_errors)
+{
+	snprintf(runin, sizeof(runin), "%s/tests/harness/run-in", th_srcdir());
+	char *help[] = { runin, "--help", NULL };
+	struct th_result r = run_plain(help);
+	ck_assert_int_eq(exit_code(&r), 0);
+	ck_assert_msg(strstr(r.out, "Usage: tests/harness/run-in"), "%s", r.out);
+	th_result_free(&r);
+
+	char *bad[] = { runin, "--build", (char *)th_builddir(), "no-such-machine", "--", "true", NULL };
+	r = run_plain(bad);
+	ck_assert_int_eq(exit_code(&r), 125);
+	ck_assert_msg(strstr(r.err, "unknown topology 'no-such-machine'"), "%s", r.err);
+	th_result_free(&r);
+
+	char *list[] = { runin, "--build", (char *)th_builddir(), "--list", NULL };
+	r = run_plain(list);
+	ck_assert_int_eq(exit_code(&r), 0);
+	for (size_t i = 0; i < n_topologies; i++) {
+		char line[128];
+		snprintf(line, sizeof(line), "%s\n", topologies[i]->name);
+		ck_assert_msg(strstr(r.out, line), "%s missing from --list", topologies[i]->name);
+	}
+	th_result_free(&r);
+}
+END_TEST
+
+START_TEST(runin_status_env_and_cleanup)
+{
+	char *argv[] = { "sh", "-c", "echo root=$FAKEGPU_ROOT; echo drv=$LIBVA_DRIVERS_PATH; "
+			 "echo disp=${DISPLAY-unset}; cat; exit 7", NULL };
+	setenv("DISPLAY", ":0", 1);
+	struct th_opts o = { .topology = "amd", .stdin_data = "from stdin\n" };
+	struct th_result r;
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	unsetenv("DISPLAY");
+	ck_assert_int_eq(exit_code(&r), 7);
+	ck_assert_msg(strstr(r.out, "disp=unset\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "from stdin\n"), "%s", r.out);
+	char drv[4300];
+	snprintf(drv, sizeof(drv), "drv=%s/tests/harness/dri\n", th_builddir());
+	ck_assert_msg(strstr(r.out, drv), "%s", r.out);
+	char *root = strstr(r.out, "root=");
+	ck_assert_ptr_nonnull(root);
+	root += 5;
+	*strchr(root, '\n') = '\0';
+	ck_assert_int_gt(strlen(root), 1);
+	struct stat st;
+	errno = 0;
+	ck_assert_msg(stat(root, &st) < 0 && errno == ENOENT, "%s was not removed", root);
+	th_result_free(&r);
+
+	/* a signal: run-in ends with it too */
+	char *kill_argv[] = { "sh", "-c", "kill -USR1 $$", NULL };
+	o.stdin_data = NULL;
+	ck_assert_int_eq(th_run(&o, kill_argv, &r), 0);
+	ck_assert(WIFSIGNALED(r.status));
+	ck_assert_int_eq(WTERMSIG(r.status), SIGUSR1);
+	th_result_free(&r);
+}
+END_TEST
+
+START_TEST(runin_keep)
+{
+	char dir[] = "/tmp/vad-keep.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(runin, sizeof(runin), "%s/tests/harness/run-in", th_srcdir());
+	char *argv[] = { runin, "--build", (char *)th_builddir(), "--keep", dir, "xe-sriov", "--",
+			 "ls", "/dev/dri", NULL };
+	struct th_result r = run_plain(argv);
+	ck_assert_int_eq(exit_code(&r), 0);
+	ck_assert_msg(strstr(r.out, "renderD132\n"), "%s", r.out);
+	th_result_free(&r);
+	char p[200];
+	snprintf(p, sizeof(p), "%s/sys/devices/pci0000:4a/0000:4a:01.0/0000:4b:00.0/0000:4c:01.0/"
+		 "0000:4d:00.0/sriov_numvfs", dir);
+	ck_assert_int_eq(access(p, F_OK), 0);
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	r = run_plain(rm);
+	th_result_free(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* mktopo lays sysfs out as the kernel does */
+
+static void check_link(const char *root, const char *link, const char *want)
+{
+	char p[4300], got[4096];
+	snprintf(p, sizeof(p), "%s/%s", root, link);
+	ssize_t n = readlink(p, got, sizeof(got) - 1);
+	ck_assert_msg(n > 0, "%s: not a link", link);
+	got[n] = '\0';
+	ck_assert_msg(strcmp(got, want) == 0, "%s -> %s, want %s", link, got, want);
+}
+
+static void check_file(const char *root, const char *file, const char *want)
+{
+	char p[4300], got[1024] = "";
+	snprintf(p, sizeof(p), "%s/%s", root, file);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(fd >= 0, "%s: %s", file, strerror(errno));
+	ssize_t n = read(fd, got, sizeof(got) - 1);
+	close(fd);
+	ck_assert_int_ge(n, 0);
+	got[n] = '\0';
+	ck_assert_msg(strcmp(got, want) == 0, "%s: \"%s\", want \"%s\"", file, got, want);
+}
+
+static int no_absolute_links(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st; (void)f;
+	if (flag == FTW_SL) {
+		char t[4096];
+		ssize_t n = readlink(path, t, sizeof(t) - 1);
+		if (n > 0 && t[0] == '/') {
+			fprintf(stderr, "absolute link %s\n", path);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+START_TEST(mktopo_kernel_layout)
+{
+	char dir[] = "/tmp/vad-mktopo.XXXXXX", err[256] = "";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(topology_build(topology_find("adl-sriov-host"), dir, err, sizeof(err)), 0);
+	const char *pf = "sys/devices/pci0000:00/0000:00:02.0";
+	char p[256];
+	check_link(dir, "sys/class/drm/renderD129",
+		   "../../devices/pci0000:00/0000:00:02.1/drm/renderD129");
+	check_link(dir, "sys/dev/char/226:4", "../../devices/pci0000:00/0000:00:02.4/drm/card4");
+	check_link(dir, "sys/bus/pci/devices/0000:00:02.3", "../../../devices/pci0000:00/0000:00:02.3");
+	check_link(dir, "sys/bus/pci/drivers/i915/0000:00:02.7",
+		   "../../../../devices/pci0000:00/0000:00:02.7");
+	snprintf(p, sizeof(p), "%s/virtfn0", pf);
+	check_link(dir, p, "../0000:00:02.1");
+	snprintf(p, sizeof(p), "%s/virtfn6", pf);
+	check_link(dir, p, "../0000:00:02.7");
+	check_link(dir, "sys/devices/pci0000:00/0000:00:02.5/physfn", "../0000:00:02.0");
+	snprintf(p, sizeof(p), "%s/driver", pf);
+	check_link(dir, p, "../../../bus/pci/drivers/i915");
+	snprintf(p, sizeof(p), "%s/subsystem", pf);
+	check_link(dir, p, "../../../bus/pci");
+	snprintf(p, sizeof(p), "%s/drm/card0/device", pf);
+	check_link(dir, p, "../../../0000:00:02.0");
+	snprintf(p, sizeof(p), "%s/drm/card0/subsystem", pf);
+	check_link(dir, p, "../../../../../class/drm");
+	snprintf(p, sizeof(p), "%s/drm/card0/card0-HDMI-A-1/device", pf);
+	check_link(dir, p, "../../card0");
+	check_link(dir, "dev/dri/by-path/pci-0000:00:02.6-render", "../renderD134");
+	snprintf(p, sizeof(p), "%s/uevent", pf);
+	check_file(dir, p, "DRIVER=i915\nPCI_CLASS=30000\nPCI_ID=8086:4692\nPCI_SUBSYS_ID=1849:4692\n"
+		   "PCI_SLOT_NAME=0000:00:02.0\n"
+		   "MODALIAS=pci:v00008086d00004692sv00001849sd00004692bc03sc00i00\n");
+	snprintf(p, sizeof(p), "%s/sriov_totalvfs", pf);
+	check_file(dir, p, "7\n");
+	snprintf(p, sizeof(p), "%s/revision", pf);
+	check_file(dir, p, "0x0c\n");
+	check_file(dir, "sys/devices/pci0000:00/0000:00:02.1/device", "0x4692\n");
+	check_file(dir, "sys/devices/pci0000:00/0000:00:02.1/drm/renderD129/uevent",
+		   "MAJOR=226\nMINOR=129\nDEVNAME=dri/renderD129\nDEVTYPE=drm_minor\n");
+	check_file(dir, "sys/devices/pci0000:00/0000:00:02.1/drm/renderD129/dev", "226:129\n");
+	ck_assert_int_eq(nftw(dir, no_absolute_links, 16, FTW_PHYS), 0);
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	struct th_result r = run_plain(rm);
+	th_result_free(&r);
+}
+END_TEST
+
+START_TEST(mktopo_every_topology_builds)
+{
+	char dir[] = "/tmp/vad-mktopo.XXXXXX", err[256] = "";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	const struct topology *t = topologies[_i];
+	ck_assert_msg(topology_build(t, dir, err, sizeof(err)) == 0, "%s: %s", t->name, err);
+	ck_assert_msg(t->description && strlen(t->description) > 10, "%s: no description", t->name);
+	ck_assert_int_eq(nftw(dir, no_absolute_links, 16, FTW_PHYS), 0);
+	char p[4300];
+	snprintf(p, sizeof(p), "%s/dev/dri", dir);
+	ck_assert_int_eq(access(p, F_OK) == 0, !t->no_dev_dri);
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	struct th_result r = run_plain(rm);
+	th_result_free(&r);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------------------- */
 
 const struct test_case_name test_case_names[] = {
-	{ "vainfo" }, { "ffmpeg" }, { NULL },
+	{ "vainfo" }, { "ffmpeg" }, { "drm-devices" }, { "shim" }, { "run-in" }, { "mktopo" },
+	{ NULL },
 };
 
 Suite *test_suite(void)
@@ -148,12 +904,47 @@ Suite *test_suite(void)
 	tcase_add_test(tc, vainfo_configured_profiles);
 	tcase_add_test(tc, vainfo_failing_node);
 	tcase_add_test(tc, vainfo_lxc_vf4);
+	tcase_add_loop_test(tc, vainfo_topologies, 0, (int)(sizeof(va_cases) / sizeof(va_cases[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ffmpeg");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, ffmpeg_vaapi_ok);
 	tcase_add_test(tc, ffmpeg_vaapi_fail);
+	tcase_add_test(tc, ffmpeg_default_device_nvidia_first);
+	tcase_add_test(tc, ffmpeg_default_device_missing_and_denied);
+	tcase_add_test(tc, ffmpeg_trace_and_count);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("drm-devices");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, drm_devices_match_topology, 0, (int)n_topologies);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("shim");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, shim_is_preloaded);
+	tcase_add_test(tc, shim_nodes_are_char_devices);
+	tcase_add_test(tc, shim_remapped_nodes);
+	tcase_add_test(tc, shim_readdir_reports_chr);
+	tcase_add_test(tc, shim_deny_gives_eacces);
+	tcase_add_test(tc, shim_vanish_gives_enoent);
+	tcase_add_test(tc, shim_sysfs_paths);
+	tcase_add_test(tc, shim_drm_ioctls);
+	tcase_add_test(tc, shim_inert_without_root);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("run-in");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, runin_help_and_errors);
+	tcase_add_test(tc, runin_status_env_and_cleanup);
+	tcase_add_test(tc, runin_keep);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mktopo");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, mktopo_kernel_layout);
+	tcase_add_loop_test(tc, mktopo_every_topology_builds, 0, (int)n_topologies);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -238,8 +238,11 @@ int th_enter(const struct th_opts *o, char *dir, size_t dirlen)
 	int ret;
 	if (!t)
 		return -ENOENT;
+	/* Like run-in: $TMPDIR, else tmpfs (/dev/shm) when writable, else /tmp. */
 	const char *tmp = getenv("TMPDIR");
-	snprintf(path, sizeof(path), "%s/vad-topo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!tmp || !*tmp)
+		tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	snprintf(path, sizeof(path), "%s/vad-topo.XXXXXX", tmp);
 	if (!mkdtemp(path))
 		return -errno;
 	if ((size_t)snprintf(dir, dirlen, "%s", path) >= dirlen) {

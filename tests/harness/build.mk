@@ -21,6 +21,7 @@ $(HARNESS_DIR)/drmdevices: $(HARNESS_DIR)/drmdevices.o
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(DRM_LIBS)
 
+# Both are replaced atomically (a test running meanwhile never loads half a file).
 # The shim and the VA driver are loaded into programs we did not build (Debian's vainfo and
 # ffmpeg): never with sanitizers. The shim must keep glibc's symbol names: no
 # _FORTIFY_SOURCE, no _FILE_OFFSET_BITS.
@@ -30,12 +31,12 @@ HARNESS_SO_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -shared -fvisibility=hidden $(
 $(HARNESS_DIR)/libfakegpu.so: tests/harness/shim.c
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(HARNESS_SO_CFLAGS) $(DRM_CFLAGS) $(LDFLAGS) -o $@ $< -ldl
+	$(Q)$(CC) $(HARNESS_SO_CFLAGS) $(DRM_CFLAGS) $(LDFLAGS) -o $@.tmp $< -ldl && mv -f $@.tmp $@
 
 $(HARNESS_DIR)/dri/iHD_drv_video.so: tests/harness/fakeva.c
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(HARNESS_SO_CFLAGS) $(VA_CFLAGS) $(LDFLAGS) -o $@ $<
+	$(Q)$(CC) $(HARNESS_SO_CFLAGS) $(VA_CFLAGS) $(LDFLAGS) -o $@.tmp $< && mv -f $@.tmp $@
 
 $(HARNESS_DIR)/dri/radeonsi_drv_video.so $(HARNESS_DIR)/dri/nvidia_drv_video.so: \
 		$(HARNESS_DIR)/dri/iHD_drv_video.so

@@ -34,7 +34,7 @@ static int cmp(const void *a, const void *b)
 int main(void)
 {
 	drmDevicePtr devs[64];
-	int n = drmGetDevices2(0, devs, 64);
+	int n = drmGetDevices2(DRM_DEVICE_GET_PCI_REVISION, devs, 64);
 	if (n < 0) {
 		printf("error %d\n", n);
 		return 1;

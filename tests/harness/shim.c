@@ -553,11 +553,12 @@ static int fopen_flags(const char *mode)
 	EXPORT FILE *fn(const char *path, const char *mode) \
 	{ \
 		REAL(fn); \
-		char buf[PATH_MAX], name[256]; \
+		char buf[PATH_MAX], name[256] = ""; \
 		const char *p = map(path, buf, sizeof(buf)); \
 		int flags = fopen_flags(mode); \
 		if (p != path && node_check_open(path, p, &flags, name, sizeof(name)) < 0) \
 			return NULL; \
+		/* never truncate a node's marker */ \
 		return real_##fn(p, name[0] && mode[0] != 'r' ? "r+" : mode); \
 	}
 FOPEN(fopen)
@@ -567,7 +568,7 @@ FOPEN(fopen64)
 	EXPORT FILE *fn(const char *path, const char *mode, FILE *f) \
 	{ \
 		REAL(fn); \
-		char buf[PATH_MAX], name[256]; \
+		char buf[PATH_MAX], name[256] = ""; \
 		const char *p = map(path, buf, sizeof(buf)); \
 		int flags = fopen_flags(mode); \
 		if (path && p != path && node_check_open(path, p, &flags, name, sizeof(name)) < 0) \
