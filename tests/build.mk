@@ -52,7 +52,8 @@ VAD_TEST_RUNNER := $(TEST_COMMON_OBJS)
 VAD_TEST_LINK := $(VAD_LIBDIR)/libvadiscover.so -Wl,-rpath,$(abspath $(VAD_LIBDIR))
 $(eval $(call vad_test,test-spec,tests/test-spec.c,$(VAD_TEST_LINK)))
 $(eval $(call vad_test,test-scan,tests/test-scan.c,$(VAD_TEST_LINK)))
-$(B)/tests/test-scan: $(HARNESS_TARGETS)
+$(eval $(call vad_test,test-select,tests/test-select.c,$(VAD_TEST_LINK)))
+$(B)/tests/test-scan $(B)/tests/test-select: $(HARNESS_TARGETS)
 CHECK_PROGS += tests/test-symbols.sh
 # --- end libvadiscover ---
 

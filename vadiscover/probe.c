@@ -96,6 +96,7 @@ static unsigned int vad_profile_codecs(VAProfile profile)
 struct vad_capture {
 	struct vad_context *ctx;
 	char errors[512];
+	char info[512];		/* what libva did, for a failure without an error message */
 	char tried[64];
 };
 
@@ -133,6 +134,8 @@ static void vad_va_info_cb(void *user, const char *message)
 	const char *p = strstr(message, "Trying to open ");
 
 	vad__log(cap->ctx, VAD_LOG_DEBUG, "libva: %.*s", (int)strcspn(message, "\n"), message);
+	if (strncmp(message, "VA-API version", 14) != 0)
+		vad_capture_append(cap->info, sizeof(cap->info), message);
 	if (p) {
 		const char *path = p + strlen("Trying to open ");
 		const char *base = strrchr(path, '/');
@@ -359,9 +362,10 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 		 force ? force : "");
 	st = vaInitialize(dpy, &major, &minor);
 	if (st != VA_STATUS_SUCCESS) {
-		if (cap.errors[0])
+		if (cap.errors[0] || cap.info[0])
 			r = vad__set_strf(&dev->va_error, "vaInitialize failed: %d (%s); libva: %s",
-					  (int)st, vaErrorStr(st), cap.errors);
+					  (int)st, vaErrorStr(st),
+					  cap.errors[0] ? cap.errors : cap.info);
 		else
 			r = vad__set_strf(&dev->va_error, "vaInitialize failed: %d (%s)", (int)st,
 					  vaErrorStr(st));

@@ -336,7 +336,7 @@ int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned in
 
 			chosen = dev;
 			dev->verdict = VAD_VERDICT_SELECTED;
-			if (vad__set_strf(&dev->reason, "selected: %s%s%s%s",
+			if (vad__set_strf(&dev->reason, "%s%s%s%s",
 					  spec_text && spec_text[0] ? "matches " : "the first VA-capable device",
 					  spec_text && spec_text[0] ? spec_text : "",
 					  dev->va_driver ? "; VA driver " : "",

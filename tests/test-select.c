@@ -1,0 +1,687 @@
+/*
+ * vad_device_probe() and vad_select() on simulated machines with real libva and the fake
+ * VA driver (tests/harness): which device is chosen, after how many driver
+ * initialisations, and the verdict and reason of every device.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/common/harness.h"
+#include "tests/common/runner.h"
+#include "vadiscover/vadiscover.h"
+
+static char topo_dir[PATH_MAX];
+static char count_file[PATH_MAX + 32];
+static struct vad_context *ctx;
+
+static void enter_opts(const char *topology, struct th_opts *o)
+{
+	o->topology = topology;
+	int r = th_enter(o, topo_dir, sizeof(topo_dir));
+	ck_assert_msg(r == 0, "th_enter(%s): %d", topology, r);
+	snprintf(count_file, sizeof(count_file), "%s/va-count", topo_dir);
+	setenv("FAKEVA_COUNT", count_file, 1);
+	ck_assert_int_eq(vad_new(&ctx), 0);
+}
+
+static void enter_va(const char *topology, const char *const *va_lines)
+{
+	struct th_opts o = { .va_lines = va_lines };
+
+	enter_opts(topology, &o);
+}
+
+static void enter(const char *topology)
+{
+	enter_va(topology, NULL);
+}
+
+static void leave(void)
+{
+	ck_assert_ptr_null(vad_unref(ctx));
+	ctx = NULL;
+	th_leave(topo_dir);
+}
+
+/* VA driver initialisations so far (each vaInitialize that reached the driver). */
+static int inits(void)
+{
+	return th_count_lines(count_file, "init");
+}
+
+static struct vad_spec *spec(const char *text)
+{
+	struct vad_spec *s = NULL;
+	char err[256] = "";
+
+	ck_assert_msg(vad_spec_new(&s, text, err, sizeof(err)) == 0, "%s: %s", text, err);
+	return s;
+}
+
+/* vad_select() with @text; returns its result, the chosen device in *@out. */
+static int select_text(const char *text, unsigned int flags, struct vad_device **out)
+{
+	struct vad_spec *s = spec(text);
+	int r = vad_select(ctx, s, flags, out);
+
+	vad_spec_free(s);
+	return r;
+}
+
+static struct vad_device *dev_at(size_t i)
+{
+	struct vad_device *d = vad_device_get(ctx, i);
+
+	ck_assert_ptr_nonnull(d);
+	return d;
+}
+
+static void assert_verdict(size_t i, enum vad_verdict verdict, const char *reason)
+{
+	struct vad_device *d = dev_at(i);
+
+	ck_assert_msg(vad_device_get_verdict(d) == verdict, "%s: verdict %s, not %s (%s)",
+		      vad_device_get_node(d), vad_verdict_name(vad_device_get_verdict(d)),
+		      vad_verdict_name(verdict), vad_device_get_reason(d));
+	if (reason)
+		ck_assert_str_eq(vad_device_get_reason(d), reason);
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+static const char *user_name(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	return pw ? pw->pw_name : "<user>";
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The issue's scenarios */
+
+START_TEST(sriov_pf_fails_default)
+{
+	static const char *const va[] = { "0000:00:02.0 fail", NULL };
+	struct vad_device *out = NULL;
+
+	enter_va("adl-sriov-host", va);
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	ck_assert_int_eq(inits(), 2);
+
+	struct vad_device *pf = dev_at(0);
+	ck_assert_int_eq(vad_device_get_verdict(pf), VAD_VERDICT_NO_VA);
+	ck_assert_int_eq(vad_device_get_va_status(pf), -EIO);
+	ck_assert_str_eq(vad_device_get_reason(pf), vad_device_get_va_error(pf));
+	const char *want = "vaInitialize failed: -1 (unknown libva error); libva: ";
+	ck_assert_msg(strncmp(vad_device_get_reason(pf), want, strlen(want)) == 0, "%s",
+		      vad_device_get_reason(pf));
+	ck_assert_msg(strstr(vad_device_get_reason(pf), "iHD_drv_video.so init failed"), "%s",
+		      vad_device_get_reason(pf));
+	ck_assert_uint_eq(vad_device_get_decode(pf), 0);
+	ck_assert_ptr_null(vad_device_get_va_vendor(pf));
+
+	assert_verdict(1, VAD_VERDICT_SELECTED, "the first VA-capable device; VA driver iHD");
+	for (size_t i = 2; i < 8; i++) {
+		assert_verdict(i, VAD_VERDICT_SKIPPED, "not probed: renderD129 was selected first");
+		ck_assert(!vad_device_is_probed(dev_at(i)));
+	}
+	leave();
+}
+END_TEST
+
+START_TEST(sriov_vf4)
+{
+	static const char *const va[] = { "0000:00:02.0 fail", NULL };
+	struct vad_device *out = NULL;
+
+	enter_va("adl-sriov-host", va);
+	ck_assert_int_eq(select_text("role=vf,vf=4", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD132");
+	ck_assert_int_le(inits(), 1);
+	ck_assert_int_eq(inits(), 1);
+	assert_verdict(0, VAD_VERDICT_FILTERED, "filtered out: role pf != vf");
+	assert_verdict(1, VAD_VERDICT_FILTERED, "filtered out: vf 1 != 4");
+	assert_verdict(3, VAD_VERDICT_FILTERED, "filtered out: vf 3 != 4");
+	assert_verdict(4, VAD_VERDICT_SELECTED, "matches role=vf,vf=4; VA driver iHD");
+	assert_verdict(5, VAD_VERDICT_FILTERED, "filtered out: vf 5 != 4");
+	ck_assert(!vad_device_is_probed(dev_at(0)));
+	leave();
+}
+END_TEST
+
+START_TEST(lxc_remapped)
+{
+	struct vad_device *out = NULL;
+
+	enter("adl-sriov-lxc-vf4-remapped");
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	ck_assert_int_eq(vad_device_get_vf_index(out), 4);
+	ck_assert_str_eq(vad_device_get_pf_slot(out), "0000:00:02.0");
+	/* The host's numbers select it too, whatever the container calls it. */
+	ck_assert_int_eq(select_text("vf=4", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	ck_assert_int_eq(select_text("pci=00:02.4", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	ck_assert_int_eq(select_text("pci=0000:00:02.1", 0, &out), -ENODEV);
+	ck_assert_ptr_null(out);
+	assert_verdict(0, VAD_VERDICT_FILTERED, "filtered out: pci 0000:00:02.4 != 0000:00:02.1");
+	/* One probe served all of these selections. */
+	ck_assert_int_eq(inits(), 1);
+	leave();
+}
+END_TEST
+
+START_TEST(intel_nvidia_default)
+{
+	struct vad_device *out = NULL;
+
+	/* No nvidia-vaapi-driver: VA fails on the NVIDIA node FFmpeg would take. */
+	enter("intel-nvidia");
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	ck_assert_int_eq(vad_device_get_vendor_id(out), 0x8086);
+	assert_verdict(0, VAD_VERDICT_NO_VA, NULL);
+	ck_assert_int_eq(vad_device_get_va_status(dev_at(0)), -EIO);
+	/* Asking for NVIDIA gets a reason, not the Intel device. */
+	ck_assert_int_eq(select_text("vendor=0x10de", 0, &out), -ENODEV);
+	ck_assert_ptr_null(out);
+	assert_verdict(0, VAD_VERDICT_NO_VA, NULL);
+	assert_verdict(1, VAD_VERDICT_FILTERED, "filtered out: vendor 0x8086 != 0x10de");
+	leave();
+}
+END_TEST
+
+START_TEST(intel_nvidia_vendor)
+{
+	static const char *const va[] = { "driver:nvidia ok decode=h264,hevc,av1 vpp=0", NULL };
+	struct vad_device *out = NULL;
+
+	/* nvidia-vaapi-driver installed: vendor=0x10de picks the NVIDIA card. */
+	enter_va("intel-nvidia", va);
+	ck_assert_int_eq(select_text("vendor=0x10de", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	ck_assert_str_eq(vad_device_get_kernel_driver(out), "nvidia");
+	ck_assert_str_eq(vad_device_get_va_driver(out), "nvidia");
+	/* av1 without av1_10: the driver's RT formats for AV1Profile0 lack 10-bit. */
+	ck_assert_uint_eq(vad_device_get_decode(out), VAD_CODEC_H264 | VAD_CODEC_HEVC |
+			  VAD_CODEC_AV1);
+	ck_assert_uint_eq(vad_device_get_encode(out), 0);
+	ck_assert(!vad_device_get_vpp(out));
+	assert_verdict(1, VAD_VERDICT_FILTERED, "filtered out: vendor 0x8086 != 0x10de");
+	ck_assert_int_eq(inits(), 1);
+	/* vendor=0x8086 never touches it. */
+	ck_assert_int_eq(select_text("vendor=0x8086", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	assert_verdict(0, VAD_VERDICT_FILTERED, "filtered out: vendor 0x10de != 0x8086");
+	leave();
+}
+END_TEST
+
+START_TEST(many_nodes)
+{
+	struct vad_device *out = NULL;
+
+	enter("many-nodes");
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD138");
+	ck_assert_str_eq(vad_device_get_pci_slot(out), "0000:d9:00.0");
+	for (size_t i = 0; i < 10; i++)
+		assert_verdict(i, VAD_VERDICT_NO_VA, NULL);
+	ck_assert_int_eq(inits(), 11);
+	/* The ast card0 (no render node) comes after the chosen one. */
+	assert_verdict(11, VAD_VERDICT_SKIPPED, "not probed: renderD138 was selected first");
+	/* With a vendor, the T4s are not even probed. */
+	ck_assert_int_eq(vad_scan(ctx), 12);
+	ck_assert_int_eq(select_text("vendor=0x8086", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD138");
+	ck_assert_int_eq(inits(), 12);
+	leave();
+}
+END_TEST
+
+START_TEST(intel_arc_av1)
+{
+	struct vad_device *out = NULL;
+
+	enter("intel-arc");
+	ck_assert_int_eq(select_text("encode=av1", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	ck_assert_str_eq(vad_device_get_pci_slot(out), "0000:03:00.0");
+	assert_verdict(0, VAD_VERDICT_NO_VA, "no VA encode for av1");
+	ck_assert_int_eq(vad_device_get_va_status(dev_at(0)), 0);
+	ck_assert_ptr_null(vad_device_get_va_error(dev_at(0)));
+	assert_verdict(1, VAD_VERDICT_SELECTED, "matches encode=av1; VA driver iHD");
+	/* The default is still the iGPU. */
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	ck_assert_int_eq(select_text("decode=av1+hevc10,encode=hevc+av1_10", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	assert_verdict(0, VAD_VERDICT_NO_VA, "no VA encode for av1_10");
+	ck_assert_int_eq(inits(), 2);
+	leave();
+}
+END_TEST
+
+START_TEST(xe_ihd_fallback)
+{
+	struct vad_device *out = NULL;
+
+	/* Debian 12's libva 2.17 has no xe -> iHD mapping: the library forces iHD. */
+	enter("xe-sriov");
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	ck_assert_str_eq(vad_device_get_kernel_driver(out), "xe");
+	ck_assert_int_eq(vad_device_get_va_status(out), 0);
+	ck_assert_str_eq(vad_device_get_va_driver(out), "iHD");
+	ck_assert_str_eq(vad_device_get_va_vendor(out),
+			 "Intel iHD driver for Intel(R) Gen Graphics - 23.1.1 (fake-gpu harness)");
+	ck_assert_int_eq(vad_device_get_va_version(out), 117);
+	ck_assert(vad_device_get_encode(out) & VAD_CODEC_AV1);
+	ck_assert_int_eq(inits(), 1);
+	ck_assert_int_eq(select_text("role=vf,vf=3", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_pci_slot(out), "0000:4d:00.3");
+	ck_assert_str_eq(vad_device_get_va_driver(out), "iHD");
+	leave();
+}
+END_TEST
+
+START_TEST(xe_user_driver_name)
+{
+	struct vad_device *out = NULL;
+
+	/* LIBVA_DRIVER_NAME is the user's choice: no forced iHD on top of it. */
+	enter("xe-sriov");
+	setenv("LIBVA_DRIVER_NAME", "radeonsi", 1);
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	unsetenv("LIBVA_DRIVER_NAME");
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	ck_assert_str_eq(vad_device_get_va_driver(out), "radeonsi");
+	leave();
+}
+END_TEST
+
+START_TEST(eacces_first_node)
+{
+	struct th_opts o = { .deny = "renderD128" };
+	struct vad_device *out = NULL;
+	char want[512];
+
+	enter_opts("intel-nvidia", &o);
+	/* The shim's nodes belong to gid 993, which has no name on the test machine... */
+	setenv("FAKEGPU_NODE_GID", "54321", 1);
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	snprintf(want, sizeof(want), "permission denied: add this user to the group with gid "
+		 "54321: usermod -aG 54321 %s", user_name());
+	assert_verdict(0, VAD_VERDICT_NO_ACCESS, want);
+	ck_assert_int_eq(vad_device_get_access(dev_at(0)), -EACCES);
+	ck_assert(!vad_device_is_probed(dev_at(0)));
+	ck_assert_int_eq(inits(), 1);
+	leave();
+}
+END_TEST
+
+START_TEST(eacces_named_group)
+{
+	struct th_opts o = { .deny = "renderD128" };
+	struct vad_device *out = NULL;
+	char want[512];
+
+	enter_opts("adl-sriov-host", &o);
+	/* ...and with a group that has a name (Debian's 'video' is gid 44), it is named. */
+	setenv("FAKEGPU_NODE_GID", "44", 1);
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	snprintf(want, sizeof(want), "permission denied: add this user to group 'video' (gid 44): "
+		 "usermod -aG video %s", user_name());
+	assert_verdict(0, VAD_VERDICT_NO_ACCESS, want);
+	leave();
+}
+END_TEST
+
+START_TEST(empty_machine)
+{
+	struct vad_device *out = (struct vad_device *)0x1;
+
+	enter("empty");
+	ck_assert_int_eq(vad_scan(ctx), 0);
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), -ENOENT);
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(select_text("vendor=0x8086", VAD_SELECT_ALL, &out), -ENOENT);
+	leave();
+}
+END_TEST
+
+START_TEST(select_scans_first)
+{
+	struct vad_device *out = NULL;
+
+	enter("amd");
+	/* No vad_scan(): vad_select() does it. */
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_uint_eq(vad_device_count(ctx), 1);
+	ck_assert_str_eq(vad_device_get_va_driver(out), "radeonsi");
+	ck_assert_str_eq(vad_device_get_va_vendor(out),
+			 "Mesa Gallium driver 22.3.6 for AMD Radeon RX 6600 (fake-gpu harness)");
+	leave();
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------ */
+/* Broken machines: a reason, never a crash */
+
+START_TEST(vanish_before_probe)
+{
+	struct vad_device *out = NULL;
+
+	enter("adl-sriov-host");
+	ck_assert_int_eq(vad_scan(ctx), 8);
+	ck_assert_int_eq(vad_device_get_access(dev_at(0)), 0);
+	/* The node goes away between the scan and the probe. */
+	setenv("FAKEGPU_VANISH", "renderD128", 1);
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	assert_verdict(0, VAD_VERDICT_NO_ACCESS,
+		       "node vanished: /dev/dri/renderD128: No such file or directory");
+	ck_assert_int_eq(vad_device_get_va_status(dev_at(0)), -ENOENT);
+	ck_assert_str_eq(vad_device_get_va_error(dev_at(0)),
+			 "cannot open /dev/dri/renderD128: No such file or directory");
+	ck_assert_int_eq(inits(), 1);
+	leave();
+}
+END_TEST
+
+START_TEST(malformed_vendor)
+{
+	struct vad_device *out = NULL;
+	char p[PATH_MAX + 64];
+	FILE *f;
+
+	enter("intel-nvidia");
+	snprintf(p, sizeof(p), "%s/sys/devices/pci0000:00/0000:00:02.0/vendor", topo_dir);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("zzz\n", f);
+	fclose(f);
+	ck_assert_int_eq(select_text("vendor=0x8086", 0, &out), -ENODEV);
+	ck_assert_ptr_null(out);
+	assert_verdict(0, VAD_VERDICT_FILTERED, "filtered out: vendor 0x10de != 0x8086");
+	assert_verdict(1, VAD_VERDICT_FILTERED,
+		       "filtered out: vendor unreadable (malformed sysfs attribute) != 0x8086");
+	/* Without a vendor filter, the device is still usable. */
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	leave();
+}
+END_TEST
+
+START_TEST(no_profiles)
+{
+	static const char *const va[] = { "* noprofiles", NULL };
+	struct vad_device *out = NULL;
+
+	enter_va("amd", va);
+	/* VA initialises but offers nothing: capable for the empty spec, not for h264. */
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_uint_eq(vad_device_get_decode(out), 0);
+	ck_assert_uint_eq(vad_device_get_encode(out), 0);
+	ck_assert(!vad_device_get_vpp(out));
+	ck_assert_int_eq(select_text("decode=h264+hevc", 0, &out), -ENODEV);
+	assert_verdict(0, VAD_VERDICT_NO_VA, "no VA decode for h264+hevc");
+	leave();
+}
+END_TEST
+
+START_TEST(driver_not_installed)
+{
+	struct vad_device *out = NULL;
+
+	enter("amd");
+	ck_assert_int_eq(select_text("driver=nosuch", 0, &out), -ENODEV);
+	struct vad_device *d = dev_at(0);
+	assert_verdict(0, VAD_VERDICT_NO_VA, NULL);
+	const char *want = "vaInitialize failed: -1 (unknown libva error); libva: ";
+	ck_assert_msg(strncmp(vad_device_get_reason(d), want, strlen(want)) == 0, "%s",
+		      vad_device_get_reason(d));
+	ck_assert_msg(strstr(vad_device_get_reason(d), "nosuch_drv_video.so"), "%s",
+		      vad_device_get_reason(d));
+	ck_assert_int_eq(inits(), 0);
+	leave();
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------ */
+/* Probing and the selection machinery */
+
+START_TEST(probe_facts)
+{
+	enter("adl-sriov-host");
+	ck_assert_int_eq(vad_scan(ctx), 8);
+	struct vad_device *d = dev_at(2);
+	ck_assert_int_eq(vad_device_get_va_version(d), -EAGAIN);
+	ck_assert_int_eq(vad_device_probe(ctx, d, NULL), 0);
+	ck_assert(vad_device_is_probed(d));
+	ck_assert_int_eq(vad_device_get_va_status(d), 0);
+	ck_assert_ptr_null(vad_device_get_va_error(d));
+	ck_assert_str_eq(vad_device_get_va_driver(d), "iHD");
+	ck_assert_int_eq(vad_device_get_va_version(d), 117);
+	/* VA_INTEL_GEN12 of the topology. */
+	ck_assert_uint_eq(vad_device_get_decode(d),
+			  VAD_CODEC_MPEG2 | VAD_CODEC_H264 | VAD_CODEC_HEVC | VAD_CODEC_HEVC10 |
+			  VAD_CODEC_VP9 | VAD_CODEC_VP9_10 | VAD_CODEC_AV1 | VAD_CODEC_AV1_10 |
+			  VAD_CODEC_JPEG);
+	ck_assert_uint_eq(vad_device_get_encode(d),
+			  VAD_CODEC_H264 | VAD_CODEC_HEVC | VAD_CODEC_HEVC10 | VAD_CODEC_VP9 |
+			  VAD_CODEC_VP9_10 | VAD_CODEC_JPEG);
+	ck_assert(vad_device_get_vpp(d));
+	ck_assert_int_eq(inits(), 1);
+	/* Kept: the same driver does not probe again; another driver does. */
+	ck_assert_int_eq(vad_device_probe(ctx, d, NULL), 0);
+	ck_assert_int_eq(inits(), 1);
+	ck_assert_int_eq(vad_device_probe(ctx, d, "radeonsi"), 0);
+	ck_assert_int_eq(inits(), 2);
+	ck_assert_str_eq(vad_device_get_va_driver(d), "radeonsi");
+	ck_assert_int_eq(vad_device_probe(ctx, d, "radeonsi"), 0);
+	ck_assert_int_eq(inits(), 2);
+	/* A spec's driver= is what vad_select() probes with. */
+	struct vad_device *out = NULL;
+	ck_assert_int_eq(select_text("pci=00:02.2,driver=iHD", 0, &out), 0);
+	ck_assert_ptr_eq(out, d);
+	ck_assert_str_eq(vad_device_get_va_driver(d), "iHD");
+	ck_assert_int_eq(inits(), 3);
+	leave();
+}
+END_TEST
+
+START_TEST(av1_8bit_encoder)
+{
+	static const char *const va[] = { "* ok decode=av1,av1_10 encode=av1", NULL };
+	struct vad_device *out = NULL;
+
+	/* The RT formats of AV1Profile0 tell 8-bit-only from 10-bit. */
+	enter_va("amd", va);
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_uint_eq(vad_device_get_decode(out), VAD_CODEC_AV1 | VAD_CODEC_AV1_10);
+	ck_assert_uint_eq(vad_device_get_encode(out), VAD_CODEC_AV1);
+	leave();
+}
+END_TEST
+
+START_TEST(index_and_all)
+{
+	struct vad_device *out = NULL;
+
+	enter("adl-sriov-host");
+	ck_assert_int_eq(select_text("role=vf,index=2", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD131");
+	assert_verdict(0, VAD_VERDICT_FILTERED, "filtered out: role pf != vf");
+	assert_verdict(1, VAD_VERDICT_MATCH,
+		       "matches, but index=2 asks for a later one (this is match 0)");
+	assert_verdict(2, VAD_VERDICT_MATCH,
+		       "matches, but index=2 asks for a later one (this is match 1)");
+	assert_verdict(3, VAD_VERDICT_SELECTED, "matches role=vf,index=2; VA driver iHD");
+	assert_verdict(4, VAD_VERDICT_SKIPPED, "not probed: renderD131 was selected first");
+	ck_assert_int_eq(inits(), 3);
+
+	/* VAD_SELECT_ALL gives every device a verdict from a probe. */
+	ck_assert_int_eq(select_text("", VAD_SELECT_ALL, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	assert_verdict(0, VAD_VERDICT_SELECTED, "the first VA-capable device; VA driver iHD");
+	for (size_t i = 1; i < 8; i++)
+		assert_verdict(i, VAD_VERDICT_MATCH, "matches, but renderD128 was selected first");
+	ck_assert_int_eq(inits(), 8);
+
+	/* Past the last match. */
+	ck_assert_int_eq(select_text("role=vf,index=7", 0, &out), -ENODEV);
+	ck_assert_ptr_null(out);
+	leave();
+}
+END_TEST
+
+START_TEST(node_and_filters)
+{
+	struct vad_device *out = NULL;
+
+	enter("adl-sriov-host");
+	/* A by-path symlink names the node by device number. */
+	ck_assert_int_eq(select_text("node=/dev/dri/by-path/pci-0000:00:02.4-render", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD132");
+	ck_assert_int_eq(select_text("node=/dev/dri/card5", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD133");
+	assert_verdict(0, VAD_VERDICT_FILTERED,
+		       "filtered out: node /dev/dri/card5 is 226:5, not this device");
+	ck_assert_int_eq(select_text("node=/dev/dri/renderD200", 0, &out), -ENODEV);
+	assert_verdict(0, VAD_VERDICT_FILTERED,
+		       "filtered out: node /dev/dri/renderD200: No such file or directory");
+	ck_assert_int_eq(select_text("kernel_driver=xe", 0, &out), -ENODEV);
+	assert_verdict(0, VAD_VERDICT_FILTERED, "filtered out: kernel driver i915 != xe");
+	ck_assert_int_eq(select_text("kernel_driver=xe|i915,role=pf", 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	assert_verdict(1, VAD_VERDICT_FILTERED, "filtered out: role vf != pf");
+	ck_assert_int_eq(select_text("role=none", 0, &out), -ENODEV);
+	assert_verdict(0, VAD_VERDICT_FILTERED, "filtered out: role pf != none");
+	ck_assert_int_eq(inits(), 3);
+	leave();
+}
+END_TEST
+
+START_TEST(no_fds_left)
+{
+	static const char *const va[] = { "0000:00:02.0 fail", NULL };
+	struct vad_device *out = NULL;
+	int before;
+
+	enter_va("adl-sriov-host", va);
+	before = count_fds();
+	ck_assert_int_eq(vad_scan(ctx), 8);
+	ck_assert_int_eq(select_text("", VAD_SELECT_ALL, &out), 0);
+	ck_assert_int_eq(vad_device_probe(ctx, dev_at(3), "iHD"), 0);
+	ck_assert_int_eq(count_fds(), before);
+	leave();
+}
+END_TEST
+
+struct log_capture {
+	char text[16384];
+};
+
+static void capture_log(struct vad_context *c, enum vad_log_priority priority, void *userdata,
+			const char *format, va_list args)
+{
+	struct log_capture *cap = userdata;
+	size_t used = strlen(cap->text);
+
+	(void)c;
+	ck_assert_int_le(priority, VAD_LOG_INFO);
+	vsnprintf(cap->text + used, sizeof(cap->text) - used, format, args);
+	used = strlen(cap->text);
+	if (used + 1 < sizeof(cap->text)) {
+		cap->text[used] = '\n';
+		cap->text[used + 1] = '\0';
+	}
+}
+
+START_TEST(log_reasons)
+{
+	static const char *const va[] = { "0000:00:02.0 fail", NULL };
+	struct log_capture cap = { .text = "" };
+	struct vad_device *out = NULL;
+
+	enter_va("adl-sriov-host", va);
+	vad_set_log_fn(ctx, capture_log, VAD_LOG_INFO, &cap);
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_msg(strstr(cap.text, "/dev/dri/renderD129: selected: the first VA-capable "
+			     "device; VA driver iHD\n"), "%s", cap.text);
+	ck_assert_msg(strstr(cap.text, "/dev/dri/renderD130: skipped: not probed: renderD129 was "
+			     "selected first\n"), "%s", cap.text);
+	/* libva's own messages are DEBUG: not here, and never on stderr. */
+	ck_assert_msg(!strstr(cap.text, "libva: VA-API version"), "%s", cap.text);
+	leave();
+}
+END_TEST
+
+const struct test_case_name test_case_names[] = {
+	{ "issue" }, { "broken" }, { "machinery" }, { NULL },
+};
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("select");
+	TCase *tc;
+
+	tc = tcase_create("issue");
+	tcase_add_test(tc, sriov_pf_fails_default);
+	tcase_add_test(tc, sriov_vf4);
+	tcase_add_test(tc, lxc_remapped);
+	tcase_add_test(tc, intel_nvidia_default);
+	tcase_add_test(tc, intel_nvidia_vendor);
+	tcase_add_test(tc, many_nodes);
+	tcase_add_test(tc, intel_arc_av1);
+	tcase_add_test(tc, xe_ihd_fallback);
+	tcase_add_test(tc, xe_user_driver_name);
+	tcase_add_test(tc, eacces_first_node);
+	tcase_add_test(tc, eacces_named_group);
+	tcase_add_test(tc, empty_machine);
+	tcase_add_test(tc, select_scans_first);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("broken");
+	tcase_add_test(tc, vanish_before_probe);
+	tcase_add_test(tc, malformed_vendor);
+	tcase_add_test(tc, no_profiles);
+	tcase_add_test(tc, driver_not_installed);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("machinery");
+	tcase_add_test(tc, probe_facts);
+	tcase_add_test(tc, av1_8bit_encoder);
+	tcase_add_test(tc, index_and_all);
+	tcase_add_test(tc, node_and_filters);
+	tcase_add_test(tc, no_fds_left);
+	tcase_add_test(tc, log_reasons);
+	suite_add_tcase(s, tc);
+	return s;
+}
