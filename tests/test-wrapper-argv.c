@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fftools-wrapper/resolve.h"
 #include "fftools-wrapper/rewrite.h"
+#include "tests/common/harness.h"
 #include "tests/common/runner.h"
 
 #define JF_VAAPI_TAIL "-filter_hw_device va -hwaccel vaapi -hwaccel_output_format vaapi " \
@@ -489,6 +491,54 @@ START_TEST(table_row)
 }
 END_TEST
 
+/* The same rows with the wrapper's own resolver (libvadiscover, real libva, the fake VA
+ * driver), in this process, inside the harness topology of the row. */
+
+struct counting {
+	struct vfw_resolver inner;
+	int calls;
+};
+
+static int c_check(void *data, const char *node, const struct vfw_filters *f, const char **why)
+{
+	struct counting *c = data;
+	c->calls++;
+	return c->inner.check(c->inner.data, node, f, why);
+}
+
+static int c_select(void *data, const struct vfw_filters *f, const char **node,
+		    const char **why)
+{
+	struct counting *c = data;
+	c->calls++;
+	return c->inner.select(c->inner.data, f, node, why);
+}
+
+START_TEST(harness_row)
+{
+	const struct row *row = &rows[_i];
+	struct th_opts o = { .topology = row->topo };
+	char dir[4096];
+
+	if (row->flags & R_TABLE)
+		return;		/* the fake VA driver accepts any driver name on a node */
+	ck_assert_int_eq(th_enter(&o, dir, sizeof(dir)), 0);
+	for (int m = VFW_MODE_AUTO; m <= VFW_MODE_OFF; m++) {
+		if (m != VFW_MODE_OFF && !(row->modes & (1u << m)))
+			continue;
+		struct vfw_vad *v = NULL;
+		char err[256];
+		struct counting c = { .calls = 0 };
+		ck_assert_int_eq(vfw_vad_new(&v, row->select, err, sizeof(err)), 0);
+		vfw_vad_resolver(v, &c.inner);
+		struct vfw_resolver r = { c_check, c_select, &c };
+		check_row((size_t)_i, (enum vfw_mode)m, &r, &c.calls);
+		vfw_vad_free(v);
+	}
+	th_leave(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------------------ */
 /* ffmpeg's log level, as the wrapper must read it to decide whether to report */
 
@@ -631,6 +681,11 @@ Suite *test_suite(void)
 	tcase_add_test(tc, report_text);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("harness");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, harness_row, 0, (int)(sizeof(rows) / sizeof(rows[0])));
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("loglevel");
 	tcase_add_loop_test(tc, loglevel_row, 0, (int)(sizeof(levels) / sizeof(levels[0])));
 	tcase_add_test(tc, loglevel_parse);
@@ -640,4 +695,6 @@ Suite *test_suite(void)
 	return s;
 }
 
-const struct test_case_name test_case_names[] = { { "table" }, { "loglevel" }, { NULL } };
+const struct test_case_name test_case_names[] = {
+	{ "table" }, { "harness" }, { "loglevel" }, { NULL },
+};
