@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -604,6 +605,95 @@ START_TEST(no_fds_left)
 }
 END_TEST
 
+START_TEST(opens_are_cloexec)
+{
+	struct th_opts o = { 0 };
+	struct vad_device *out = NULL;
+	char trace[PATH_MAX + 32];
+	char line[512];
+	int opens = 0;
+	FILE *f;
+
+	enter_opts("adl-sriov-host", &o);
+	snprintf(trace, sizeof(trace), "%s/trace", topo_dir);
+	setenv("FAKEGPU_TRACE", trace, 1);
+	ck_assert_int_eq(vad_scan(ctx), 8);
+	ck_assert_int_eq(select_text("", VAD_SELECT_ALL, &out), 0);
+	unsetenv("FAKEGPU_TRACE");
+	f = fopen(trace, "re");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "open /dev/dri/", 14) != 0)
+			continue;
+		opens++;
+		/* Every open is O_RDWR|O_CLOEXEC, and of a render node: a scan or a probe never
+		 * opens a card node that has a render node (it could become DRM master). */
+		ck_assert_msg(strstr(line, " O_RDWR") && strstr(line, "O_CLOEXEC"), "%s", line);
+		ck_assert_msg(strncmp(line, "open /dev/dri/renderD", 21) == 0, "%s", line);
+	}
+	fclose(f);
+	/* One open per device in the scan, one per probe. */
+	ck_assert_int_eq(opens, 16);
+	leave();
+}
+END_TEST
+
+/* Contexts are independent: threads selecting at once on one machine. */
+struct thread_job {
+	int vf;
+	int result;
+	char node[64];
+};
+
+static void *select_thread(void *arg)
+{
+	struct thread_job *job = arg;
+	struct vad_context *c = NULL;
+	struct vad_spec *sp = NULL;
+	struct vad_device *out = NULL;
+	char text[64];
+
+	job->result = -1;
+	if (vad_new(&c) < 0)
+		return NULL;
+	snprintf(text, sizeof(text), "vf=%d", job->vf);
+	if (vad_spec_new(&sp, text, NULL, 0) == 0) {
+		for (int i = 0; i < 3; i++) {
+			job->result = vad_select(c, sp, 0, &out);
+			if (job->result < 0)
+				break;
+			snprintf(job->node, sizeof(job->node), "%s", vad_device_get_node(out));
+			vad_scan(c);
+		}
+	}
+	vad_spec_free(sp);
+	vad_unref(c);
+	return NULL;
+}
+
+START_TEST(threads)
+{
+	struct thread_job jobs[4];
+	pthread_t tids[4];
+
+	enter("adl-sriov-host");
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct thread_job){ .vf = i + 1 };
+		ck_assert_int_eq(pthread_create(&tids[i], NULL, select_thread, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		char want[64];
+
+		ck_assert_int_eq(pthread_join(tids[i], NULL), 0);
+		ck_assert_int_eq(jobs[i].result, 0);
+		snprintf(want, sizeof(want), "/dev/dri/renderD%d", 129 + i);
+		ck_assert_str_eq(jobs[i].node, want);
+	}
+	ck_assert_int_eq(inits(), 12);
+	leave();
+}
+END_TEST
+
 struct log_capture {
 	char text[16384];
 };
@@ -682,6 +772,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, node_and_filters);
 	tcase_add_test(tc, no_fds_left);
 	tcase_add_test(tc, log_reasons);
+	tcase_add_test(tc, opens_are_cloexec);
+	tcase_add_test(tc, threads);
 	suite_add_tcase(s, tc);
 	return s;
 }

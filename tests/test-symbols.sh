@@ -4,6 +4,7 @@
 #    none of the library's internal vad__ helpers, nothing from anywhere else);
 #  - every global symbol the static library defines starts with vad_, so a static user
 #    sees no foreign names;
+#  - the library has no writable data objects (no mutable global state);
 #  - the soname is libvadiscover.so.0;
 #  - the public header compiles alone as C99 with -pedantic -Werror (and as C11).
 # Ends in "symbols: N passed, N failed" for tests/run-tests.
@@ -57,6 +58,21 @@ if nm --defined-only -g "$A" > "$tmp/nm-a" 2>"$tmp/nm-err"; then
 	fi
 else
 	fail "nm $A: $(cat "$tmp/nm-err")"
+fi
+
+# 2b. No mutable global state: every data object of the library (static or not) is read-only
+#     (.rodata, or .data.rel.ro for tables of pointers). A static variable, a global, a
+#     __thread variable would land in .data, .bss, .tdata or .tbss.
+if objdump -t "$A" > "$tmp/objdump" 2>"$tmp/nm-err"; then
+	writable=$(awk '$3 == "O" && $4 !~ /^\.rodata/ && $4 !~ /^\.data\.rel\.ro/ { print $6 " (" $4 ")" }' \
+		"$tmp/objdump")
+	if [ -z "$writable" ]; then
+		ok "no writable data objects in the library (no mutable global state)"
+	else
+		fail "writable data objects in the library: $(echo $writable)"
+	fi
+else
+	fail "objdump -t $A: $(cat "$tmp/nm-err")"
 fi
 
 # 3. Soname.
