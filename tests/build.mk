@@ -54,7 +54,7 @@ $(eval $(call vad_test,test-spec,tests/test-spec.c,$(VAD_TEST_LINK)))
 $(eval $(call vad_test,test-scan,tests/test-scan.c,$(VAD_TEST_LINK)))
 $(eval $(call vad_test,test-select,tests/test-select.c,$(VAD_TEST_LINK)))
 $(B)/tests/test-scan $(B)/tests/test-select: $(HARNESS_TARGETS)
-CHECK_PROGS += tests/test-symbols.sh
+CHECK_PROGS += tests/test-symbols.sh tests/test-install.sh
 # --- end libvadiscover ---
 
 # --- the ffmpeg wrapper's tests (wrapper engineer) ---

@@ -1,0 +1,104 @@
+#!/bin/sh
+# make install / uninstall of libvadiscover into a DESTDIR, and programs built against the
+# installed copy: with the header path as installed (<vadiscover/vadiscover.h>), through
+# pkg-config, against the shared and the static library. Ends in "install: N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+B=${B:-build}
+CC=${CC:-cc}
+MAKE=${MAKE:-make}
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { echo "ok: $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
+
+conf() { sed -n "s/^$1 = //p" config.mk; }
+LIBDIR=$(conf LIBDIR)
+INCLUDEDIR=$(conf INCLUDEDIR)
+VERSION=$(conf VERSION)
+root=$tmp/root
+SAN=
+if nm -D "$B/vadiscover/libvadiscover.so" 2>/dev/null | grep -q __asan_init; then
+	SAN="-fsanitize=address,undefined"
+fi
+
+if $MAKE --no-print-directory -s B="$B" DESTDIR="$root" install-libvadiscover \
+	>"$tmp/log" 2>&1; then
+	ok "make install-libvadiscover"
+else
+	fail "make install-libvadiscover: $(cat "$tmp/log")"
+fi
+
+missing=
+for f in "$LIBDIR/libvadiscover.so.0.1.0" "$LIBDIR/libvadiscover.so.0" "$LIBDIR/libvadiscover.so" \
+	"$LIBDIR/libvadiscover.a" "$LIBDIR/pkgconfig/libvadiscover.pc" \
+	"$INCLUDEDIR/vadiscover/vadiscover.h"; do
+	[ -e "$root$f" ] || missing="$missing $f"
+done
+[ -z "$missing" ] && ok "installed files present" || fail "not installed:$missing"
+[ "$(readlink "$root$LIBDIR/libvadiscover.so.0")" = libvadiscover.so.0.1.0 ] &&
+	[ "$(readlink "$root$LIBDIR/libvadiscover.so")" = libvadiscover.so.0 ] &&
+	ok "symlinks .so -> .so.0 -> .so.0.1.0" || fail "symlinks are wrong"
+
+export PKG_CONFIG_PATH="$root$LIBDIR/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+v=$(pkg-config --modversion libvadiscover 2>&1)
+[ "$v" = "$VERSION" ] && ok "pkg-config --modversion is $VERSION" ||
+	fail "pkg-config --modversion: '$v'"
+static_libs=$(pkg-config --static --libs libvadiscover 2>&1)
+case "$static_libs" in
+*-lvadiscover*-lva*) ok "pkg-config --static --libs names libva: $static_libs" ;;
+*) fail "pkg-config --static --libs: '$static_libs'" ;;
+esac
+
+cat > "$tmp/prog.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include <vadiscover/vadiscover.h>
+int main(void)
+{
+	struct vad_context *ctx = NULL;
+	struct vad_spec *spec = NULL;
+	if (vad_new(&ctx) < 0 || vad_spec_new(&spec, "vendor_id=0x8086", NULL, 0) < 0)
+		return 1;
+	printf("%s %s\n", vad_version(), vad_spec_to_string(spec));
+	vad_spec_free(spec);
+	vad_unref(ctx);
+	return 0;
+}
+C
+want="$VERSION vendor=0x8086"
+# The .pc file's -I/-L name $LIBDIR and $INCLUDEDIR; point them into the DESTDIR.
+if $CC $SAN -std=c99 -pedantic -Werror -I"$root$INCLUDEDIR" "$tmp/prog.c" -o "$tmp/prog-shared" \
+	-L"$root$LIBDIR" -lvadiscover 2>"$tmp/log"; then
+	out=$(LD_LIBRARY_PATH="$root$LIBDIR" "$tmp/prog-shared" 2>&1)
+	[ "$out" = "$want" ] && ok "a program links the installed shared library" ||
+		fail "shared program printed '$out'"
+	needed=$(objdump -p "$tmp/prog-shared" | awk '$1 == "NEEDED" { print $2 }' | grep vadiscover)
+	[ "$needed" = libvadiscover.so.0 ] && ok "program NEEDED libvadiscover.so.0" ||
+		fail "program NEEDED '$needed'"
+else
+	fail "cannot build against the installed shared library: $(cat "$tmp/log")"
+fi
+if $CC $SAN -I"$root$INCLUDEDIR" "$tmp/prog.c" -o "$tmp/prog-static" \
+	"$root$LIBDIR/libvadiscover.a" $(pkg-config --static --libs libva libva-drm) -ldl \
+	2>"$tmp/log"; then
+	out=$("$tmp/prog-static" 2>&1)
+	[ "$out" = "$want" ] && ok "a program links the installed static library" ||
+		fail "static program printed '$out'"
+else
+	fail "cannot build against the installed static library: $(cat "$tmp/log")"
+fi
+
+if $MAKE --no-print-directory -s B="$B" DESTDIR="$root" uninstall-libvadiscover \
+	>"$tmp/log" 2>&1; then
+	left=$(find "$root" \( -type f -o -type l \) | sed "s|^$root||")
+	[ -z "$left" ] && ok "make uninstall-libvadiscover removes every file" ||
+		fail "left after uninstall: $left"
+else
+	fail "make uninstall-libvadiscover: $(cat "$tmp/log")"
+fi
+
+echo "install: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
