@@ -70,3 +70,9 @@ $(B)/tests/wrapper-fdlist: $(B)/tests/wrapper-fdlist.o
 $(B)/tests/test-wrapper-exec: $(WRAPPER) $(WRAPPER_PROBE) $(B)/tests/wrapper-fdlist \
 	$(HARNESS_TARGETS)
 # --- end ffmpeg wrapper ---
+
+# --- the vadiscover tool's tests (tool engineer) ---
+# test-tool: the real tool binary on every topology (th_run), plus its JSON writer.
+$(eval $(call vad_test,test-tool,tests/test-tool.c,$(B)/vadiscover/tool/json.o))
+$(B)/tests/test-tool: $(TOOL) $(HARNESS_TARGETS)
+# --- end vadiscover tool ---

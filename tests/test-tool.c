@@ -1,0 +1,1131 @@
+/* Tests of the `vadiscover` command-line tool: the real binary, run under the fake-GPU
+ * harness (tests/harness/run-in semantics through th_run()) for every topology, with real
+ * libva and the harness's fake VA driver. Asserts exact stdout, stderr messages, exit codes,
+ * JSON documents (golden files in tests/golden/tool/) and how many VA driver
+ * initialisations each command caused.
+ *
+ * Golden files: VAD_UPDATE_GOLDEN=1 rewrites them from the current output instead of
+ * comparing (review the diff before committing). Absolute build and source paths are
+ * replaced by @BUILDDIR@ and @SRCDIR@ so the files do not depend on the checkout.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/common/harness.h"
+#include "tests/common/runner.h"
+#include "vadiscover/tool/json.h"
+
+#ifndef VAD_TEST_BUILDDIR
+#error "VAD_TEST_BUILDDIR must be defined by the build"
+#endif
+#ifndef VAD_TEST_SRCDIR
+#error "VAD_TEST_SRCDIR must be defined by the build"
+#endif
+
+#define MAX_ARGS 16
+
+/* One run of the tool. */
+struct run {
+	const char *topology;
+	const char *const *va;	/* --va lines, NULL-terminated, or NULL */
+	const char *deny;
+	const char *select_env; /* VADISCOVER_SELECT for this run, or NULL (unset) */
+	/* results */
+	int exit_code;		/* -1 when it did not exit normally */
+	int inits;		/* VA driver initialisations (fake driver's count file) */
+	char *out;
+	char *err;
+};
+
+static char *tool_path(void)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/vadiscover/tool/vadiscover", VAD_TEST_BUILDDIR);
+	return path;
+}
+
+static int count_inits(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return 0; /* the driver never ran, so it never created the file */
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "init", 4) == 0)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Runs the tool with the NULL-terminated arguments after @r. */
+static void run_tool(struct run *r, ...)
+{
+	char *argv[MAX_ARGS];
+	char envbuf[1024];
+	int argc = 0;
+	va_list ap;
+	char dir[] = "/tmp/vad-test-tool-XXXXXX";
+	char count_file[64];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(count_file, sizeof(count_file), "%s/count", dir);
+
+	if (r->select_env) {
+		/* env(1) sets it for the tool alone, whatever this process's environment. */
+		snprintf(envbuf, sizeof(envbuf), "VADISCOVER_SELECT=%s", r->select_env);
+		argv[argc++] = (char *)"/usr/bin/env";
+		argv[argc++] = envbuf;
+	} else {
+		argv[argc++] = (char *)"/usr/bin/env";
+		argv[argc++] = (char *)"-u";
+		argv[argc++] = (char *)"VADISCOVER_SELECT";
+	}
+	argv[argc++] = tool_path();
+	va_start(ap, r);
+	for (const char *a; (a = va_arg(ap, const char *)) != NULL;) {
+		ck_assert_int_lt(argc, MAX_ARGS - 1);
+		argv[argc++] = (char *)a;
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+
+	struct th_opts o = {
+		.topology = r->topology,
+		.va_lines = r->va,
+		.deny = r->deny,
+		.count_file = count_file,
+	};
+	struct th_result res;
+	memset(&res, 0, sizeof(res));
+	int ret = th_run(&o, argv, &res);
+	ck_assert_msg(ret == 0, "th_run(%s) failed: %d", r->topology, ret);
+	r->exit_code = WIFEXITED(res.status) ? WEXITSTATUS(res.status) : -1;
+	r->out = res.out ? strdup(res.out) : strdup("");
+	r->err = res.err ? strdup(res.err) : strdup("");
+	th_result_free(&res);
+	r->inits = count_inits(count_file);
+	unlink(count_file);
+	rmdir(dir);
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+#define assert_contains(hay, needle)                                                       \
+	ck_assert_msg(strstr((hay), (needle)) != NULL, "expected \"%s\" in:\n%s", (needle), \
+		      (hay))
+#define assert_not_contains(hay, needle)                                                   \
+	ck_assert_msg(strstr((hay), (needle)) == NULL, "did not expect \"%s\" in:\n%s",     \
+		      (needle), (hay))
+
+/* ---------------------------------------------------------------------------------- */
+/* A strict JSON validator (RFC 8259), so every --json output is checked as JSON, not
+ * only compared as text. */
+
+struct jp {
+	const char *s;
+	int depth;
+};
+
+static void jp_ws(struct jp *p)
+{
+	while (*p->s == ' ' || *p->s == '\n' || *p->s == '\t' || *p->s == '\r')
+		p->s++;
+}
+
+static bool jp_value(struct jp *p);
+
+static bool jp_string(struct jp *p)
+{
+	if (*p->s != '"')
+		return false;
+	p->s++;
+	while (*p->s != '"') {
+		unsigned char c = (unsigned char)*p->s;
+
+		if (c == '\0' || c < 0x20)
+			return false;
+		if (c == '\\') {
+			p->s++;
+			if (*p->s == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!strchr("0123456789abcdefABCDEF", p->s[i]) || !p->s[i])
+						return false;
+				p->s += 5;
+				continue;
+			}
+			if (!*p->s || !strchr("\"\\/bfnrt", *p->s))
+				return false;
+		}
+		p->s++;
+	}
+	p->s++;
+	return true;
+}
+
+static bool jp_number(struct jp *p)
+{
+	const char *start = p->s;
+
+	if (*p->s == '-')
+		p->s++;
+	if (*p->s == '0')
+		p->s++;
+	else if (*p->s >= '1' && *p->s <= '9')
+		while (*p->s >= '0' && *p->s <= '9')
+			p->s++;
+	else
+		return false;
+	if (*p->s == '.') {
+		p->s++;
+		if (!(*p->s >= '0' && *p->s <= '9'))
+			return false;
+		while (*p->s >= '0' && *p->s <= '9')
+			p->s++;
+	}
+	if (*p->s == 'e' || *p->s == 'E') {
+		p->s++;
+		if (*p->s == '+' || *p->s == '-')
+			p->s++;
+		if (!(*p->s >= '0' && *p->s <= '9'))
+			return false;
+		while (*p->s >= '0' && *p->s <= '9')
+			p->s++;
+	}
+	return p->s > start;
+}
+
+static bool jp_container(struct jp *p, char close, bool object)
+{
+	p->s++;
+	if (++p->depth > 64)
+		return false;
+	jp_ws(p);
+	if (*p->s == close) {
+		p->s++;
+		p->depth--;
+		return true;
+	}
+	for (;;) {
+		jp_ws(p);
+		if (object) {
+			if (!jp_string(p))
+				return false;
+			jp_ws(p);
+			if (*p->s++ != ':')
+				return false;
+		}
+		if (!jp_value(p))
+			return false;
+		jp_ws(p);
+		if (*p->s == ',') {
+			p->s++;
+			continue;
+		}
+		if (*p->s++ != close)
+			return false;
+		p->depth--;
+		return true;
+	}
+}
+
+static bool jp_value(struct jp *p)
+{
+	jp_ws(p);
+	switch (*p->s) {
+	case '{': return jp_container(p, '}', true);
+	case '[': return jp_container(p, ']', false);
+	case '"': return jp_string(p);
+	case 't': return strncmp(p->s, "true", 4) == 0 && (p->s += 4);
+	case 'f': return strncmp(p->s, "false", 5) == 0 && (p->s += 5);
+	case 'n': return strncmp(p->s, "null", 4) == 0 && (p->s += 4);
+	default: return jp_number(p);
+	}
+}
+
+static bool json_valid(const char *text)
+{
+	struct jp p = {text, 0};
+
+	if (!jp_value(&p))
+		return false;
+	jp_ws(&p);
+	return *p.s == '\0';
+}
+
+#define assert_json(text) ck_assert_msg(json_valid(text), "invalid JSON:\n%s", (text))
+
+/* ---------------------------------------------------------------------------------- */
+/* Golden files */
+
+/* Replaces every occurrence of @from in @s by @to; returns a new string. */
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to), n = 0;
+
+	for (const char *p = s; (p = strstr(p, from)); p += fl)
+		n++;
+	char *out = malloc(strlen(s) + n * tl + 1);
+	ck_assert_ptr_nonnull(out);
+	char *o = out;
+	for (const char *p = s;;) {
+		const char *q = strstr(p, from);
+
+		if (!q) {
+			strcpy(o, p);
+			break;
+		}
+		memcpy(o, p, (size_t)(q - p));
+		o += q - p;
+		memcpy(o, to, tl);
+		o += tl;
+		p = q + fl;
+	}
+	return out;
+}
+
+static char *normalize(const char *text)
+{
+	char build[4096], src[4096];
+
+	/* Absolute forms first: the harness may report either. */
+	if (!realpath(VAD_TEST_BUILDDIR, build))
+		snprintf(build, sizeof(build), "%s", VAD_TEST_BUILDDIR);
+	if (!realpath(VAD_TEST_SRCDIR, src))
+		snprintf(src, sizeof(src), "%s", VAD_TEST_SRCDIR);
+	char *a = replace_all(text, build, "@BUILDDIR@");
+	char *b = replace_all(a, src, "@SRCDIR@");
+	free(a);
+	return b;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	FILE *m = open_memstream(&buf, &len);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, m);
+	fclose(f);
+	fclose(m);
+	return buf;
+}
+
+static void assert_golden(const char *name, const char *actual)
+{
+	char path[4096];
+	char *norm = normalize(actual);
+
+	snprintf(path, sizeof(path), "%s/tests/golden/tool/%s", VAD_TEST_SRCDIR, name);
+	if (getenv("VAD_UPDATE_GOLDEN")) {
+		/* open(2), not fopen(3): the harness's fopen wrapper is only for reading. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		size_t len = strlen(norm);
+
+		ck_assert_msg(fd >= 0, "cannot write %s: %s", path, strerror(errno));
+		ck_assert_msg(write(fd, norm, len) == (ssize_t)len, "short write to %s", path);
+		close(fd);
+		free(norm);
+		return;
+	}
+	char *expected = slurp(path);
+	ck_assert_msg(expected != NULL, "golden file %s missing (VAD_UPDATE_GOLDEN=1 makes it)",
+		      path);
+	if (strcmp(expected, norm) != 0) {
+		/* Show where they part, with some context. */
+		size_t i = 0;
+
+		while (expected[i] && expected[i] == norm[i])
+			i++;
+		size_t from = i > 200 ? i - 200 : 0;
+		ck_abort_msg("%s differs at byte %zu:\n--- expected ---\n%.400s\n--- actual ---\n"
+			     "%.400s\n", path, i, expected + from, norm + from);
+	}
+	free(expected);
+	free(norm);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Command line */
+
+START_TEST(help_teaches)
+{
+	struct run r = {.topology = "empty"};
+
+	run_tool(&r, "--help", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.err, "");
+	/* The grammar, examples and the exit codes are all there. */
+	assert_contains(r.out, "vendor=0x8086");
+	assert_contains(r.out, "role=pf|vf|none");
+	assert_contains(r.out, "vf=4");
+	assert_contains(r.out, "encode=av1");
+	assert_contains(r.out, "VADISCOVER_SELECT");
+	assert_contains(r.out, "Exit status: 0 ok; 1 no DRM devices");
+	assert_contains(r.out, "vadiscover pick role=vf");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(version_prints_both)
+{
+	struct run r = {.topology = "empty"};
+
+	run_tool(&r, "--version", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_contains(r.out, "vadiscover ");
+	assert_contains(r.out, "(libvadiscover ");
+	ck_assert_str_eq(r.err, "");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(usage_errors_exit_2)
+{
+	static const char *const cases[][3] = {
+		{NULL, NULL, "no command given"},
+		{"frobnicate", NULL, "unknown command 'frobnicate'"},
+		{"--frob", "list", "unknown option '--frob'"},
+		{"list", "role=vf", "list takes no argument"},
+		{"pick", "-v", "-v applies to list only"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r = {.topology = "adl-sriov-host"};
+
+		run_tool(&r, cases[i][0], cases[i][1], NULL);
+		ck_assert_msg(r.exit_code == 2, "case %zu: exit %d", i, r.exit_code);
+		ck_assert_str_eq(r.out, "");
+		assert_contains(r.err, cases[i][2]);
+		ck_assert_int_eq(r.inits, 0);
+		run_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(two_specs_exit_2)
+{
+	struct run r = {.topology = "adl-sriov-host"};
+
+	run_tool(&r, "pick", "role=vf", "vf=2", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	ck_assert_str_eq(r.out, "");
+	assert_contains(r.err, "one SPEC at most");
+	run_free(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* Specs */
+
+START_TEST(bad_spec_names_key)
+{
+	struct run r = {.topology = "adl-sriov-host"};
+
+	run_tool(&r, "pick", "vendr=0x8086", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	ck_assert_str_eq(r.out, "");
+	assert_contains(r.err, "invalid spec 'vendr=0x8086'");
+	assert_contains(r.err, "'vendr'");
+	ck_assert_int_eq(r.inits, 0);
+	run_free(&r);
+
+	struct run v = {.topology = "adl-sriov-host"};
+	run_tool(&v, "explain", "--json", "role=maybe", NULL);
+	ck_assert_int_eq(v.exit_code, 2);
+	ck_assert_str_eq(v.out, "");
+	assert_contains(v.err, "maybe");
+	run_free(&v);
+}
+END_TEST
+
+START_TEST(bad_spec_from_environment)
+{
+	struct run r = {.topology = "adl-sriov-host", .select_env = "vf=seven"};
+
+	run_tool(&r, "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	ck_assert_str_eq(r.out, "");
+	assert_contains(r.err, "(from $VADISCOVER_SELECT)");
+	assert_contains(r.err, "seven");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(spec_from_environment)
+{
+	struct run r = {.topology = "adl-sriov-host", .select_env = "role=vf,vf=2"};
+
+	run_tool(&r, "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD130\n");
+	run_free(&r);
+
+	/* An argument wins over the environment, even the empty one. */
+	struct run a = {.topology = "adl-sriov-host", .select_env = "role=vf,vf=2"};
+	run_tool(&a, "pick", "", NULL);
+	ck_assert_int_eq(a.exit_code, 0);
+	ck_assert_str_eq(a.out, "/dev/dri/renderD128\n");
+	run_free(&a);
+
+	struct run e = {.topology = "adl-sriov-host", .select_env = "role=vf,vf=2"};
+	run_tool(&e, "explain", NULL);
+	ck_assert_int_eq(e.exit_code, 0);
+	assert_contains(e.out, "(from $VADISCOVER_SELECT)");
+	assert_contains(e.out, "selected: /dev/dri/renderD130\n");
+	run_free(&e);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* adl-sriov-host: i3-12100 PF 00:02.0 + 7 VFs, renderD128..135 */
+
+static const char *const pf_fails[] = {"0000:00:02.0 fail", NULL};
+
+START_TEST(host_list_golden)
+{
+	struct run r = {.topology = "adl-sriov-host"};
+
+	run_tool(&r, "list", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_int_eq(r.inits, 0); /* sysfs only */
+	assert_golden("adl-sriov-host.list", r.out);
+	run_free(&r);
+
+	struct run v = {.topology = "adl-sriov-host", .va = pf_fails};
+	run_tool(&v, "list", "-v", NULL);
+	ck_assert_int_eq(v.exit_code, 0);
+	ck_assert_str_eq(v.err, "");
+	ck_assert_int_eq(v.inits, 8); /* every device probed once */
+	assert_golden("adl-sriov-host-pf-fails.list-v", v.out);
+	run_free(&v);
+}
+END_TEST
+
+START_TEST(host_pick_default)
+{
+	struct run r = {.topology = "adl-sriov-host"};
+
+	run_tool(&r, "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD128\n");
+	ck_assert_str_eq(r.err, "");
+	ck_assert_int_eq(r.inits, 1);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(host_pf_fails_pick_first_vf)
+{
+	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
+
+	run_tool(&r, "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n");
+	ck_assert_str_eq(r.err, "");
+	ck_assert_int_eq(r.inits, 2);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(host_pf_fails_pick_vf4)
+{
+	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
+
+	run_tool(&r, "pick", "role=vf,vf=4", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD132\n");
+	ck_assert_str_eq(r.err, "");
+	ck_assert_int_le(r.inits, 1);
+	run_free(&r);
+
+	/* pci= names the same function. */
+	struct run p = {.topology = "adl-sriov-host", .va = pf_fails};
+	run_tool(&p, "pick", "pci=00:02.4", NULL);
+	ck_assert_int_eq(p.exit_code, 0);
+	ck_assert_str_eq(p.out, "/dev/dri/renderD132\n");
+	run_free(&p);
+}
+END_TEST
+
+START_TEST(host_pf_fails_pick_pf_exit_1)
+{
+	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
+
+	run_tool(&r, "pick", "role=pf", NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	ck_assert_str_eq(r.out, "");
+	assert_contains(r.err, "vadiscover: no device matches 'role=pf':\n");
+	/* The PF's reason is the VA failure; the VFs' is the filter. */
+	assert_contains(r.err, "  renderD128 (0000:00:02.0): vaInitialize failed");
+	assert_contains(r.err, "  renderD129 (0000:00:02.1): filtered out");
+	ck_assert_int_eq(r.inits, 1);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(host_index)
+{
+	struct run r = {.topology = "adl-sriov-host"};
+
+	run_tool(&r, "pick", "role=vf,index=2", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD131\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(host_explain_golden)
+{
+	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
+
+	run_tool(&r, "explain", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_int_eq(r.inits, 8); /* explain probes everything not ruled out */
+	assert_golden("adl-sriov-host-pf-fails.explain", r.out);
+	run_free(&r);
+
+	struct run j = {.topology = "adl-sriov-host", .va = pf_fails};
+	run_tool(&j, "explain", "--json", "role=vf", NULL);
+	ck_assert_int_eq(j.exit_code, 0);
+	assert_json(j.out);
+	assert_contains(j.out, "\"selected\": \"/dev/dri/renderD129\"");
+	assert_golden("adl-sriov-host-pf-fails.explain-role-vf.json", j.out);
+	run_free(&j);
+}
+END_TEST
+
+START_TEST(host_pick_json)
+{
+	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
+
+	run_tool(&r, "pick", "--json", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.err, "");
+	assert_json(r.out);
+	ck_assert_int_eq(r.inits, 2);
+	assert_golden("adl-sriov-host-pf-fails.pick.json", r.out);
+	run_free(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* Access */
+
+START_TEST(deny_first_node)
+{
+	struct run r = {.topology = "adl-sriov-host", .deny = "renderD128"};
+
+	run_tool(&r, "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n");
+	assert_contains(r.err, "vadiscover: warning: renderD128 skipped: permission denied");
+	assert_contains(r.err, "render");
+	assert_contains(r.err, "usermod -aG");
+	ck_assert_int_eq(r.inits, 1);
+	run_free(&r);
+
+	struct run e = {.topology = "adl-sriov-host", .deny = "renderD128"};
+	run_tool(&e, "explain", NULL);
+	ck_assert_int_eq(e.exit_code, 0);
+	assert_contains(e.out, "    -> no-access: permission denied");
+	assert_contains(e.out, "selected: /dev/dri/renderD129\n");
+	run_free(&e);
+
+	struct run j = {.topology = "adl-sriov-host", .deny = "renderD128"};
+	run_tool(&j, "list", "--json", NULL);
+	ck_assert_int_eq(j.exit_code, 0);
+	assert_json(j.out);
+	assert_contains(j.out, "\"ok\": false,\n        \"error\": \"Permission denied\",\n"
+			       "        \"errno\": \"EACCES\"");
+	run_free(&j);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* Containers */
+
+START_TEST(lxc_vf4)
+{
+	struct run r = {.topology = "adl-sriov-lxc-vf4"};
+
+	run_tool(&r, "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD132\n");
+	ck_assert_int_eq(r.inits, 1);
+	run_free(&r);
+
+	struct run l = {.topology = "adl-sriov-lxc-vf4"};
+	run_tool(&l, "list", "-v", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	assert_golden("adl-sriov-lxc-vf4.list-v", l.out);
+	run_free(&l);
+
+	/* The PF exists in the host's /sys but not in this /dev/dri. */
+	struct run p = {.topology = "adl-sriov-lxc-vf4"};
+	run_tool(&p, "pick", "role=pf", NULL);
+	ck_assert_int_eq(p.exit_code, 1);
+	ck_assert_str_eq(p.out, "");
+	assert_contains(p.err, "no device matches 'role=pf'");
+	assert_contains(p.err, "renderD132 (0000:00:02.4): filtered out");
+	ck_assert_int_eq(p.inits, 0);
+	run_free(&p);
+}
+END_TEST
+
+START_TEST(lxc_vf4_remapped)
+{
+	struct run r = {.topology = "adl-sriov-lxc-vf4-remapped"};
+
+	run_tool(&r, "pick", "vf=4", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD128\n");
+	run_free(&r);
+
+	struct run l = {.topology = "adl-sriov-lxc-vf4-remapped"};
+	run_tool(&l, "list", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	assert_contains(l.out, "renderD128=226:132  card0=226:4  0000:00:02.4");
+	assert_contains(l.out, "VF 4 of 0000:00:02.0");
+	assert_golden("adl-sriov-lxc-vf4-remapped.list", l.out);
+	run_free(&l);
+
+	struct run j = {.topology = "adl-sriov-lxc-vf4-remapped"};
+	run_tool(&j, "pick", "--json", "node=/dev/dri/renderD128", NULL);
+	ck_assert_int_eq(j.exit_code, 0);
+	assert_json(j.out);
+	assert_contains(j.out, "\"rdev\": \"226:132\"");
+	assert_golden("adl-sriov-lxc-vf4-remapped.pick-node.json", j.out);
+	run_free(&j);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* Other machines */
+
+START_TEST(intel_nvidia)
+{
+	struct run r = {.topology = "intel-nvidia"};
+
+	run_tool(&r, "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n"); /* never the NVIDIA at renderD128 */
+	run_free(&r);
+
+	/* No nvidia-vaapi-driver in this topology: vendor=0x10de matches nothing, and says
+	 * why; with the driver installed, it picks the NVIDIA. */
+	struct run f = {.topology = "intel-nvidia"};
+	run_tool(&f, "pick", "vendor=0x10de", NULL);
+	ck_assert_int_eq(f.exit_code, 1);
+	ck_assert_str_eq(f.out, "");
+	assert_contains(f.err, "no device matches 'vendor=0x10de'");
+	assert_contains(f.err, "  renderD128 (0000:01:00.0): vaInitialize failed");
+	run_free(&f);
+
+	static const char *const nvidia_ok[] = {"0000:01:00.0 ok decode=h264,hevc", NULL};
+	struct run n = {.topology = "intel-nvidia", .va = nvidia_ok};
+	run_tool(&n, "pick", "vendor=0x10de", NULL);
+	ck_assert_int_eq(n.exit_code, 0);
+	ck_assert_str_eq(n.out, "/dev/dri/renderD128\n");
+	ck_assert_int_eq(n.inits, 1); /* the Intel device is filtered, never probed */
+	run_free(&n);
+
+	struct run e = {.topology = "intel-nvidia"};
+	run_tool(&e, "explain", "--json", NULL);
+	assert_json(e.out);
+	assert_golden("intel-nvidia.explain.json", e.out);
+	run_free(&e);
+}
+END_TEST
+
+START_TEST(intel_arc_av1)
+{
+	struct run r = {.topology = "intel-arc"};
+
+	run_tool(&r, "pick", "encode=av1", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n");
+	run_free(&r);
+
+	struct run l = {.topology = "intel-arc"};
+	run_tool(&l, "list", "-v", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	assert_golden("intel-arc.list-v", l.out);
+	run_free(&l);
+}
+END_TEST
+
+START_TEST(amd)
+{
+	struct run r = {.topology = "amd"};
+
+	run_tool(&r, "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD128\n");
+	ck_assert_int_eq(r.inits, 1);
+	run_free(&r);
+
+	struct run l = {.topology = "amd"};
+	run_tool(&l, "list", "-v", NULL);
+	assert_contains(l.out, "Mesa Gallium driver");
+	assert_golden("amd.list-v", l.out);
+	run_free(&l);
+}
+END_TEST
+
+START_TEST(many_nodes)
+{
+	struct run r = {.topology = "many-nodes"};
+
+	run_tool(&r, "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	/* Past renderD135, where FFmpeg's own search ends. */
+	ck_assert_int_gt(atoi(r.out + strlen("/dev/dri/renderD")), 135);
+	assert_golden("many-nodes.pick", r.out);
+	run_free(&r);
+
+	struct run l = {.topology = "many-nodes"};
+	run_tool(&l, "list", "--json", NULL);
+	assert_json(l.out);
+	assert_golden("many-nodes.list.json", l.out);
+	run_free(&l);
+}
+END_TEST
+
+START_TEST(xe_sriov)
+{
+	struct run l = {.topology = "xe-sriov"};
+
+	run_tool(&l, "list", "-v", "--json", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	assert_json(l.out);
+	/* Debian 12's libva has no xe mapping: the library probes with iHD and it works. */
+	assert_contains(l.out, "\"kernel_driver\": \"xe\"");
+	assert_contains(l.out, "\"capable\": true");
+	assert_contains(l.out, "\"driver\": \"iHD\"");
+	assert_golden("xe-sriov.list-v.json", l.out);
+	run_free(&l);
+
+	struct run r = {.topology = "xe-sriov"};
+	run_tool(&r, "pick", "kernel_driver=xe,role=vf", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_contains(r.out, "/dev/dri/renderD");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(non_pci)
+{
+	struct run l = {.topology = "non-pci"};
+
+	run_tool(&l, "list", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	assert_golden("non-pci.list", l.out);
+	run_free(&l);
+
+	struct run e = {.topology = "non-pci"};
+	run_tool(&e, "explain", "--json", NULL);
+	ck_assert_int_eq(e.exit_code, 0);
+	assert_json(e.out);
+	assert_contains(e.out, "\"bus\": \"platform\"");
+	assert_golden("non-pci.explain.json", e.out);
+	run_free(&e);
+}
+END_TEST
+
+START_TEST(empty)
+{
+	struct run p = {.topology = "empty"};
+
+	run_tool(&p, "pick", NULL);
+	ck_assert_int_eq(p.exit_code, 1);
+	ck_assert_str_eq(p.out, "");
+	ck_assert_str_eq(p.err, "vadiscover: no DRM devices: /dev/dri is missing or empty\n");
+	run_free(&p);
+
+	struct run l = {.topology = "empty"};
+	run_tool(&l, "list", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	ck_assert_str_eq(l.out, "");
+	ck_assert_str_eq(l.err, "vadiscover: no DRM devices: /dev/dri is missing or empty\n");
+	run_free(&l);
+
+	struct run j = {.topology = "empty"};
+	run_tool(&j, "pick", "--json", NULL);
+	ck_assert_int_eq(j.exit_code, 1);
+	assert_json(j.out);
+	ck_assert_str_eq(j.out, "{\n"
+				"  \"format\": 1,\n"
+				"  \"command\": \"pick\",\n"
+				"  \"spec\": \"\",\n"
+				"  \"spec_source\": \"default\",\n"
+				"  \"selected\": null,\n"
+				"  \"error\": \"no DRM devices: /dev/dri is missing or empty\",\n"
+				"  \"devices\": []\n"
+				"}\n");
+	run_free(&j);
+}
+END_TEST
+
+/* Every topology: every command's JSON is valid JSON, and pick's stdout is a node path
+ * and a newline, or nothing. */
+static const char *const all_topologies[] = {
+	"adl-sriov-host", "adl-sriov-lxc-vf4", "adl-sriov-lxc-vf4-remapped", "intel-nvidia",
+	"intel-arc", "amd", "many-nodes", "xe-sriov", "non-pci", "empty",
+};
+
+START_TEST(every_topology_json)
+{
+	const char *topo = all_topologies[_i];
+	static const char *const cmds[][3] = {
+		{"list", "--json", NULL},
+		{"list", "-v", "--json"},
+		{"pick", "--json", NULL},
+		{"explain", "--json", NULL},
+	};
+
+	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+		struct run r = {.topology = topo};
+
+		run_tool(&r, cmds[c][0], cmds[c][1], cmds[c][2], NULL);
+		ck_assert_msg(r.exit_code == 0 || r.exit_code == 1, "%s %s: exit %d", topo,
+			      cmds[c][0], r.exit_code);
+		assert_json(r.out);
+		assert_contains(r.out, "\"format\": 1,");
+		if (c == 0) /* list without -v reads sysfs only */
+			ck_assert_int_eq(r.inits, 0);
+		run_free(&r);
+	}
+
+	struct run p = {.topology = topo};
+	run_tool(&p, "pick", NULL);
+	if (p.exit_code == 0) {
+		ck_assert_msg(strncmp(p.out, "/dev/dri/", 9) == 0, "%s: %s", topo, p.out);
+		ck_assert_ptr_eq(strchr(p.out, '\n'), p.out + strlen(p.out) - 1);
+	} else {
+		ck_assert_int_eq(p.exit_code, 1);
+		ck_assert_str_eq(p.out, "");
+	}
+	run_free(&p);
+}
+END_TEST
+
+START_TEST(debug_goes_to_stderr)
+{
+	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
+
+	run_tool(&r, "-d", "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n");
+	assert_contains(r.err, "vadiscover: debug: ");
+	run_free(&r);
+
+	/* Without -d the library says nothing. */
+	struct run q = {.topology = "adl-sriov-host", .va = pf_fails};
+	run_tool(&q, "pick", NULL);
+	ck_assert_str_eq(q.err, "");
+	run_free(&q);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* The JSON writer itself (linked in from the tool) */
+
+static char *escaped(const char *in)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	jw_write_escaped(f, in);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(json_escapes)
+{
+	static const char *const cases[][2] = {
+		{"plain", "\"plain\""},
+		{"a\"b", "\"a\\\"b\""},
+		{"back\\slash", "\"back\\\\slash\""},
+		{"tab\tnl\ncr\r", "\"tab\\tnl\\ncr\\r\""},
+		{"\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""},
+		{"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x9e", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x9e\""},
+		/* invalid UTF-8: a lone continuation byte, a truncated sequence, an overlong
+		 * slash, a surrogate: each bad byte becomes U+FFFD */
+		{"a\x80" "b", "\"a\\ufffdb\""},
+		{"\xe2\x82", "\"\\ufffd\\ufffd\""},
+		{"\xc0\xaf", "\"\\ufffd\\ufffd\""},
+		{"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""},
+		{"", "\"\""},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = escaped(cases[i][0]);
+
+		ck_assert_msg(strcmp(out, cases[i][1]) == 0, "case %zu: got %s, want %s", i, out,
+			      cases[i][1]);
+		assert_json(out);
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(json_structure)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct jw w;
+
+	jw_init(&w, f);
+	jw_object_begin(&w, NULL);
+	jw_string(&w, "s", "x");
+	jw_null(&w, "n");
+	jw_string(&w, "ns", NULL);
+	jw_int(&w, "i", -42);
+	jw_bool(&w, "t", true);
+	jw_array_begin(&w, "empty");
+	jw_array_end(&w);
+	jw_array_begin(&w, "a");
+	jw_string(&w, NULL, "h264");
+	jw_object_begin(&w, NULL);
+	jw_object_end(&w);
+	jw_array_end(&w);
+	jw_object_end(&w);
+	jw_finish(&w);
+	fclose(f);
+	ck_assert_str_eq(buf, "{\n"
+			      "  \"s\": \"x\",\n"
+			      "  \"n\": null,\n"
+			      "  \"ns\": null,\n"
+			      "  \"i\": -42,\n"
+			      "  \"t\": true,\n"
+			      "  \"empty\": [],\n"
+			      "  \"a\": [\n"
+			      "    \"h264\",\n"
+			      "    {}\n"
+			      "  ]\n"
+			      "}\n");
+	assert_json(buf);
+	free(buf);
+}
+END_TEST
+
+/* The validator the tests rely on rejects what it must. */
+START_TEST(json_validator_rejects)
+{
+	static const char *const bad[] = {
+		"", "{", "{\"a\" 1}", "{\"a\": 1,}", "[1 2]", "\"ctl\x01\"", "\"\\x\"", "01",
+		"tru", "{} {}", "\"\\u12g4\"",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!json_valid(bad[i]), "accepted: %s", bad[i]);
+	ck_assert(json_valid(" {\"a\": [1, -2.5e3, true, false, null, \"\\u00e9\"]} "));
+}
+END_TEST
+
+const struct test_case_name test_case_names[] = {
+	{"cli"}, {"spec"}, {"adl-sriov-host"}, {"access"}, {"containers"}, {"machines"},
+	{"empty"}, {"json"}, {"json-writer"}, {NULL},
+};
+
+static TCase *tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	/* Each run builds a topology and starts real processes; valgrind makes them slow. */
+	tcase_set_timeout(tc, 300);
+	return tc;
+}
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("tool");
+	TCase *tc;
+
+	tc = tcase("cli");
+	tcase_add_test(tc, help_teaches);
+	tcase_add_test(tc, version_prints_both);
+	tcase_add_test(tc, usage_errors_exit_2);
+	tcase_add_test(tc, two_specs_exit_2);
+	tcase_add_test(tc, debug_goes_to_stderr);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("spec");
+	tcase_add_test(tc, bad_spec_names_key);
+	tcase_add_test(tc, bad_spec_from_environment);
+	tcase_add_test(tc, spec_from_environment);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("adl-sriov-host");
+	tcase_add_test(tc, host_list_golden);
+	tcase_add_test(tc, host_pick_default);
+	tcase_add_test(tc, host_pf_fails_pick_first_vf);
+	tcase_add_test(tc, host_pf_fails_pick_vf4);
+	tcase_add_test(tc, host_pf_fails_pick_pf_exit_1);
+	tcase_add_test(tc, host_index);
+	tcase_add_test(tc, host_explain_golden);
+	tcase_add_test(tc, host_pick_json);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("access");
+	tcase_add_test(tc, deny_first_node);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("containers");
+	tcase_add_test(tc, lxc_vf4);
+	tcase_add_test(tc, lxc_vf4_remapped);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("machines");
+	tcase_add_test(tc, intel_nvidia);
+	tcase_add_test(tc, intel_arc_av1);
+	tcase_add_test(tc, amd);
+	tcase_add_test(tc, many_nodes);
+	tcase_add_test(tc, xe_sriov);
+	tcase_add_test(tc, non_pci);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("empty");
+	tcase_add_test(tc, empty);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("json");
+	tcase_add_loop_test(tc, every_topology_json, 0,
+			    (int)(sizeof(all_topologies) / sizeof(all_topologies[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase("json-writer");
+	tcase_add_test(tc, json_escapes);
+	tcase_add_test(tc, json_structure);
+	tcase_add_test(tc, json_validator_rejects);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
