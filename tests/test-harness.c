@@ -85,12 +85,53 @@ START_TEST(vainfo_failing_node)
 {
 	const char *va[] = { "renderD129 fail", NULL };
 	char *argv[] = { "vainfo", "--display", "drm", "--device", "/dev/dri/renderD129", NULL };
-	struct th_result r = run("adl-sriov-host", va, argv);
+	char count[] = "/tmp/vad-count.XXXXXX";
+	int fd = mkstemp(count);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	struct th_opts o = { .topology = "adl-sriov-host", .va_lines = va, .count_file = count };
+	struct th_result r;
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
 	ck_assert_int_ne(exit_code(&r), 0);
+	/* no i965 installed: a failing i915 node costs exactly one driver initialisation */
+	ck_assert_int_eq(th_count_lines(count, NULL), 1);
+	ck_assert_int_eq(th_count_lines(count, "init 0000:00:02.1 renderD129 "), 1);
+	ck_assert_int_eq(th_count_lines(count, " fail\n"), 1);
+	unlink(count);
 	ck_assert_msg(strstr(r.err, "iHD_drv_video.so init failed"), "%s", r.err);
 	ck_assert_msg(strstr(r.err, "vaInitialize failed with error code -1 (unknown libva error)"),
 		      "%s", r.err);
 	th_result_free(&r);
+}
+END_TEST
+
+/* hang never returns from vaInitialize, crash aborts the program; each counts one init. */
+START_TEST(vainfo_hang_and_crash)
+{
+	char count[] = "/tmp/vad-count.XXXXXX";
+	int fd = mkstemp(count);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	const char *hang[] = { "0000:00:02.3 hang", NULL };
+	char *argv[] = { "timeout", "2", "vainfo", "--display", "drm", "--device",
+			 "/dev/dri/renderD131", NULL };
+	struct th_opts o = { .topology = "adl-sriov-host", .va_lines = hang, .count_file = count };
+	struct th_result r;
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	ck_assert_int_eq(exit_code(&r), 124);
+	th_result_free(&r);
+	ck_assert_int_eq(th_count_lines(count, "init 0000:00:02.3 renderD131 "), 1);
+	ck_assert_int_eq(th_count_lines(count, " hang\n"), 1);
+
+	const char *crash[] = { "renderD131 crash", NULL };
+	char *argv2[] = { "vainfo", "--display", "drm", "--device", "/dev/dri/renderD131", NULL };
+	o.va_lines = crash;
+	ck_assert_int_eq(th_run(&o, argv2, &r), 0);
+	ck_assert_msg(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGABRT, "status %#x", r.status);
+	th_result_free(&r);
+	ck_assert_int_eq(th_count_lines(count, " crash\n"), 1);
+	ck_assert_int_eq(th_count_lines(count, NULL), 2);
+	unlink(count);
 }
 END_TEST
 
@@ -904,6 +945,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, vainfo_configured_profiles);
 	tcase_add_test(tc, vainfo_failing_node);
 	tcase_add_test(tc, vainfo_lxc_vf4);
+	tcase_add_test(tc, vainfo_hang_and_crash);
 	tcase_add_loop_test(tc, vainfo_topologies, 0, (int)(sizeof(va_cases) / sizeof(va_cases[0])));
 	suite_add_tcase(s, tc);
 
