@@ -504,6 +504,57 @@ START_TEST(shim_readdir_reports_chr)
 }
 END_TEST
 
+static int only_nodes(const struct dirent *e)
+{
+	return e->d_name[0] != '.' && strcmp(e->d_name, "by-path") != 0;
+}
+
+/* Relative to a directory fd on /dev/dri (openat/fstatat/statx/faccessat), and scandir. */
+START_TEST(shim_dirfd_relative)
+{
+	enter("adl-sriov-host", "renderD128", "renderD129", NULL);
+	int dfd = open("/dev/dri", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	struct stat st;
+	ck_assert_int_eq(fstatat(dfd, "renderD130", &st, 0), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	ck_assert_uint_eq(minor(st.st_rdev), 130);
+	struct statx sx;
+	ck_assert_int_eq(statx(dfd, "card2", 0, STATX_BASIC_STATS, &sx), 0);
+	ck_assert(S_ISCHR(sx.stx_mode));
+	ck_assert_uint_eq(sx.stx_rdev_minor, 2);
+	errno = 0;
+	ck_assert_int_eq(openat(dfd, "renderD128", O_RDWR | O_CLOEXEC), -1);
+	ck_assert_int_eq(errno, EACCES);
+	errno = 0;
+	ck_assert_int_eq(openat(dfd, "renderD129", O_RDWR | O_CLOEXEC), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(fstatat(dfd, "renderD129", &st, 0), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(faccessat(dfd, "renderD128", R_OK | W_OK, 0), -1);
+	ck_assert_int_eq(errno, EACCES);
+	int fd = openat(dfd, "renderD130", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	close(fd);
+	close(dfd);
+
+	struct dirent **list;
+	int n = scandir("/dev/dri", &list, only_nodes, alphasort);
+	ck_assert_int_eq(n, 16);
+	ck_assert_str_eq(list[0]->d_name, "card0");
+	for (int i = 0; i < n; i++) {
+		ck_assert_msg(list[i]->d_type == DT_CHR, "%s", list[i]->d_name);
+		free(list[i]);
+	}
+	free(list);
+	leave();
+}
+END_TEST
+
 START_TEST(shim_deny_gives_eacces)
 {
 	enter("adl-sriov-host", "renderD128,card0", NULL, NULL);
@@ -970,6 +1021,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, shim_remapped_nodes);
 	tcase_add_test(tc, shim_readdir_reports_chr);
 	tcase_add_test(tc, shim_deny_gives_eacces);
+	tcase_add_test(tc, shim_dirfd_relative);
 	tcase_add_test(tc, shim_vanish_gives_enoent);
 	tcase_add_test(tc, shim_sysfs_paths);
 	tcase_add_test(tc, shim_drm_ioctls);

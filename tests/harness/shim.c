@@ -150,6 +150,29 @@ static bool node_of_fd(int fd, char *name, size_t len)
 	return node_of_resolved(target, name, len);
 }
 
+/* A path relative to a directory fd inside the tree ("renderD128" relative to an fd on
+ * $FAKEGPU_ROOT/dev/dri): the absolute path it means ("/dev/dri/renderD128") in @vbuf.
+ * Anything else: @path itself. */
+static const char *at_path(int dirfd, const char *path, char *vbuf, size_t len)
+{
+	REAL(readlink);
+	char link[64], target[PATH_MAX], root[PATH_MAX];
+	if (!path || path[0] == '/' || path[0] == '\0' || dirfd == AT_FDCWD || !fake_root())
+		return path;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+	ssize_t n = real_readlink(link, target, sizeof(target) - 1);
+	if (n <= 0 || !real_root(root))
+		return path;
+	target[n] = '\0';
+	size_t l = strlen(root);
+	if (strncmp(target, root, l) != 0 || target[l] != '/')
+		return path;
+	int w = snprintf(vbuf, len, "%s/%s", target + l, path);
+	if (w < 0 || (size_t)w >= len || classify(vbuf) == K_NONE)
+		return path;
+	return vbuf;
+}
+
 static bool in_list(const char *var, const char *name)
 {
 	const char *list = getenv(var);
@@ -338,13 +361,15 @@ STAT_FD(fstat64, struct stat64)
 	{ \
 		REAL(fn); \
 		char buf[PATH_MAX]; \
-		const char *p = map(path, buf, sizeof(buf)); \
+		char vb[PATH_MAX]; \
+		const char *vpath = at_path(dirfd, path, vb, sizeof(vb)); \
+		const char *p = map(vpath, buf, sizeof(buf)); \
 		long minor; \
 		int r = real_##fn(dirfd, p, st, flags); \
 		if (r != 0 || !fake_root()) \
 			return r; \
-		if (p != path) { \
-			if (node_check_stat(path, p, !(flags & AT_SYMLINK_NOFOLLOW), &minor) < 0) \
+		if (p != vpath) { \
+			if (node_check_stat(vpath, p, !(flags & AT_SYMLINK_NOFOLLOW), &minor) < 0) \
 				return -1; \
 			if (minor >= 0) \
 				PATCH_STAT(st, minor); \
@@ -398,12 +423,14 @@ XSTAT_FD(__fxstat64, struct stat64)
 	{ \
 		LEGACY(fn); \
 		char buf[PATH_MAX]; \
-		const char *p = map(path, buf, sizeof(buf)); \
+		char vb[PATH_MAX]; \
+		const char *vpath = at_path(dirfd, path, vb, sizeof(vb)); \
+		const char *p = map(vpath, buf, sizeof(buf)); \
 		long minor; \
 		if (!real_##fn) { errno = ENOSYS; return -1; } \
 		int r = real_##fn(ver, dirfd, p, st, flags); \
-		if (r == 0 && p != path) { \
-			if (node_check_stat(path, p, !(flags & AT_SYMLINK_NOFOLLOW), &minor) < 0) \
+		if (r == 0 && p != vpath) { \
+			if (node_check_stat(vpath, p, !(flags & AT_SYMLINK_NOFOLLOW), &minor) < 0) \
 				return -1; \
 			if (minor >= 0) \
 				PATCH_STAT(st, minor); \
@@ -417,13 +444,15 @@ EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, stru
 {
 	REAL(statx);
 	char buf[PATH_MAX];
-	const char *p = map(path, buf, sizeof(buf));
+	char vb[PATH_MAX];
+	const char *vpath = at_path(dirfd, path, vb, sizeof(vb));
+	const char *p = map(vpath, buf, sizeof(buf));
 	long minor = -1;
 	int r = real_statx(dirfd, p, flags, mask, stx);
 	if (r != 0 || !fake_root())
 		return r;
-	if (p != path) {
-		if (node_check_stat(path, p, !(flags & AT_SYMLINK_NOFOLLOW), &minor) < 0)
+	if (p != vpath) {
+		if (node_check_stat(vpath, p, !(flags & AT_SYMLINK_NOFOLLOW), &minor) < 0)
 			return -1;
 	} else if ((flags & AT_EMPTY_PATH) && !*path && S_ISREG(stx->stx_mode)) {
 		minor = fd_minor(dirfd);
@@ -503,8 +532,10 @@ OPEN_PATH(open64, real_open64(p, flags, mode))
 			va_end(ap); \
 		} \
 		char buf[PATH_MAX], name[256]; \
-		const char *p = map(path, buf, sizeof(buf)); \
-		if (p != path && node_check_open(path, p, &flags, name, sizeof(name)) < 0) \
+		char vb[PATH_MAX]; \
+		const char *vpath = at_path(dirfd, path, vb, sizeof(vb)); \
+		const char *p = map(vpath, buf, sizeof(buf)); \
+		if (p != vpath && node_check_open(vpath, p, &flags, name, sizeof(name)) < 0) \
 			return -1; \
 		return real_##fn(dirfd, p, flags, mode); \
 	}
@@ -529,8 +560,10 @@ OPEN2(__open64_2)
 	{ \
 		REAL(fn); \
 		char buf[PATH_MAX], name[256]; \
-		const char *p = map(path, buf, sizeof(buf)); \
-		if (p != path && node_check_open(path, p, &flags, name, sizeof(name)) < 0) \
+		char vb[PATH_MAX]; \
+		const char *vpath = at_path(dirfd, path, vb, sizeof(vb)); \
+		const char *p = map(vpath, buf, sizeof(buf)); \
+		if (p != vpath && node_check_open(vpath, p, &flags, name, sizeof(name)) < 0) \
 			return -1; \
 		return real_##fn(dirfd, p, flags); \
 	}
@@ -615,8 +648,10 @@ EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
 {
 	REAL(faccessat);
 	char buf[PATH_MAX];
-	const char *p = map(path, buf, sizeof(buf));
-	if (p != path && node_check_access(path, p, mode) < 0)
+	char vb[PATH_MAX];
+	const char *vpath = at_path(dirfd, path, vb, sizeof(vb));
+	const char *p = map(vpath, buf, sizeof(buf));
+	if (p != vpath && node_check_access(vpath, p, mode) < 0)
 		return -1;
 	return real_faccessat(dirfd, p, mode, flags);
 }
@@ -727,6 +762,35 @@ static bool dir_is_fake_dri(DIR *d)
 	}
 READDIR(readdir, struct dirent)
 READDIR(readdir64, struct dirent64)
+
+/* scandir reads through glibc's internal opendir/readdir: map the directory, then report
+ * the nodes as DT_CHR in the result (the filter, if any, still sees DT_REG). */
+static bool is_fake_dri_dir(const char *mapped)
+{
+	REAL(realpath);
+	char r[PATH_MAX], root[PATH_MAX];
+	if (!real_root(root) || !real_realpath(mapped, r))
+		return false;
+	size_t l = strlen(root);
+	return strncmp(r, root, l) == 0 && strcmp(r + l, "/dev/dri") == 0;
+}
+
+#define SCANDIR(fn, type) \
+	EXPORT int fn(const char *path, type ***list, int (*filter)(const type *), \
+		      int (*compar)(const type **, const type **)) \
+	{ \
+		REAL(fn); \
+		char buf[PATH_MAX]; \
+		const char *p = map(path, buf, sizeof(buf)); \
+		int n = real_##fn(p, list, filter, compar); \
+		if (n > 0 && p != path && is_fake_dri_dir(p)) \
+			for (int i = 0; i < n; i++) \
+				if ((*list)[i]->d_type == DT_REG) \
+					(*list)[i]->d_type = DT_CHR; \
+		return n; \
+	}
+SCANDIR(scandir, struct dirent)
+SCANDIR(scandir64, struct dirent64)
 
 /* ---------------------------------------------------------------------------------- */
 /* ioctl: a DRM driver's answers, as the kernel gives them. */
