@@ -105,6 +105,12 @@ int vad__set_strf(char **slot, const char *format, ...)
 	return *slot ? 0 : -ENOMEM;
 }
 
+const char *vad__strerror(int err, char *buf, size_t len)
+{
+	/* _GNU_SOURCE: the GNU strerror_r, which returns the message (maybe not in buf). */
+	return strerror_r(err, buf, len);
+}
+
 const char *vad_version(void)
 {
 	return VAD_VERSION;

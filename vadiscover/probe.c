@@ -326,8 +326,8 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 		r = -errno;
 		dev->va_status = r;
 		dev->va_open_failed = true;
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: open: %s", node, strerror(-r));
-		if (vad__set_strf(&dev->va_error, "cannot open %s: %s", node, strerror(-r)) < 0)
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: open: %s", node, VAD_STRERROR(-r));
+		if (vad__set_strf(&dev->va_error, "cannot open %s: %s", node, VAD_STRERROR(-r)) < 0)
 			dev->va_status = -ENOMEM;
 		return dev->va_status;
 	}

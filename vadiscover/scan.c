@@ -188,7 +188,7 @@ static int vad_read_facts(struct vad_context *ctx, struct vad_device *dev)
 		free(name);
 		name = NULL;
 	} else {
-		vad__log(ctx, VAD_LOG_DEBUG, "%s/subsystem: %s", sp, strerror(-r));
+		vad__log(ctx, VAD_LOG_DEBUG, "%s/subsystem: %s", sp, VAD_STRERROR(-r));
 	}
 
 	r = vad__sysfs_link_name(sp, "driver", &dev->kernel_driver);
@@ -284,7 +284,7 @@ static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const ch
 		return r;
 	if (r < 0)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s/device: %s; listed without sysfs facts", path,
-			 sysdev, strerror(-r));
+			 sysdev, VAD_STRERROR(-r));
 
 	/* One rdev seen twice (two names for one node): keep the first. */
 	for (size_t i = 0; i < list->n; i++) {
@@ -381,7 +381,7 @@ static void vad_check_access(struct vad_context *ctx, struct vad_device *dev)
 	fd = open(node, O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		dev->access = -errno;
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: open: %s", node, strerror(errno));
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: open: %s", node, VAD_STRERROR(errno));
 		return;
 	}
 	close(fd);
@@ -402,7 +402,7 @@ int vad_scan(struct vad_context *ctx)
 
 	dir = opendir(VAD_DEV_DRI);
 	if (!dir) {
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", VAD_DEV_DRI, strerror(errno));
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", VAD_DEV_DRI, VAD_STRERROR(errno));
 		return errno == ENOMEM ? -ENOMEM : 0;
 	}
 	/* fcntl on dirfd is not needed: opendir opens O_CLOEXEC. */
@@ -422,7 +422,7 @@ int vad_scan(struct vad_context *ctx)
 			continue;
 		if (stat(path, &st) < 0) {
 			vad__log(ctx, VAD_LOG_DEBUG, "%s: vanished after listing: %s, dropped", path,
-				 strerror(errno));
+				 VAD_STRERROR(errno));
 			continue;
 		}
 		if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != VAD_DRM_MAJOR) {

@@ -70,7 +70,7 @@ static int vad_filter_facts(const struct vad_device *dev, const struct vad_spec 
 	if (vad__spec_has(spec, VAD_KEY_NODE)) {
 		if (node_err)
 			return vad__set_strf(reason, "filtered out: node %s: %s", spec->node,
-					     strerror(node_err)) < 0 ? -ENOMEM : 1;
+					     VAD_STRERROR(node_err)) < 0 ? -ENOMEM : 1;
 		if (!S_ISCHR(node_st->st_mode))
 			return vad__set_strf(reason, "filtered out: node %s is not a character device",
 					     spec->node) < 0 ? -ENOMEM : 1;
@@ -200,11 +200,11 @@ static int vad_access_reason(const struct vad_device *dev, int err, char **reaso
 				     major(dev->render_node ? dev->render_rdev : dev->card_rdev),
 				     minor(dev->render_node ? dev->render_rdev : dev->card_rdev));
 	if (err == -ENOENT)
-		return vad__set_strf(reason, "node vanished: %s: %s", node, strerror(-err));
+		return vad__set_strf(reason, "node vanished: %s: %s", node, VAD_STRERROR(-err));
 	if (err == -ENXIO || err == -ENODEV)
 		return vad__set_strf(reason, "cannot open %s: %s (no driver answers for the node)",
-				     node, strerror(-err));
-	return vad__set_strf(reason, "cannot open %s: %s", node, strerror(-err));
+				     node, VAD_STRERROR(-err));
+	return vad__set_strf(reason, "cannot open %s: %s", node, VAD_STRERROR(-err));
 }
 
 static void vad_codec_list(char *buf, size_t len, unsigned int mask)
@@ -236,7 +236,7 @@ static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
 		dev->verdict = VAD_VERDICT_NO_VA;
 		if (dev->va_error)
 			return vad__set_strf(&dev->reason, "%s", dev->va_error) < 0 ? -ENOMEM : 1;
-		return vad__set_strf(&dev->reason, "VA-API probe failed: %s", strerror(-r)) < 0
+		return vad__set_strf(&dev->reason, "VA-API probe failed: %s", VAD_STRERROR(-r)) < 0
 			       ? -ENOMEM : 1;
 	}
 	if (spec) {

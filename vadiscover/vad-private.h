@@ -129,6 +129,11 @@ char *vad__strdupf(const char *format, ...) __attribute__((format(printf, 1, 2))
 /* Replace *@slot with a malloc'ed printf result; -ENOMEM on failure (slot left NULL). */
 int vad__set_strf(char **slot, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
+/* The message of errno @err, thread-safe (strerror() is not): strerror_r into a buffer that
+ * lives until the end of the enclosing full expression's block. */
+const char *vad__strerror(int err, char *buf, size_t len);
+#define VAD_STRERROR(err) vad__strerror((err), (char[128]){ 0 }, 128)
+
 /* sysfs.c */
 /* Read a small attribute file, trailing newline stripped. 0 or -errno; -EINVAL if it does
  * not fit in @len or holds a NUL byte. */
