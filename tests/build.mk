@@ -54,6 +54,11 @@ $(eval $(call vad_test,test-spec,tests/test-spec.c,$(VAD_TEST_LINK)))
 $(eval $(call vad_test,test-scan,tests/test-scan.c,$(VAD_TEST_LINK)))
 $(eval $(call vad_test,test-select,tests/test-select.c,$(VAD_TEST_LINK)))
 $(B)/tests/test-scan $(B)/tests/test-select: $(HARNESS_TARGETS)
+# A program test-select runs in a child with another libva on LD_LIBRARY_PATH.
+$(B)/tests/vad-select-helper: $(B)/tests/vad-select-helper.o $(VAD_SO_LINKS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(B)/tests/vad-select-helper.o $(VAD_TEST_LINK)
+$(B)/tests/test-select: $(B)/tests/vad-select-helper
 CHECK_PROGS += tests/test-symbols.sh tests/test-install.sh
 # --- end libvadiscover ---
 

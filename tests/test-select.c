@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -305,6 +306,67 @@ START_TEST(xe_ihd_fallback)
 	ck_assert_int_eq(select_text("role=vf,vf=3", 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_pci_slot(out), "0000:4d:00.3");
 	ck_assert_str_eq(vad_device_get_va_driver(out), "iHD");
+	leave();
+}
+END_TEST
+
+/* The xe fallback reads the libva this process has loaded, not the header it was built
+ * with: the same program, given libva's file under the 2.21 name on LD_LIBRARY_PATH, leaves
+ * the driver choice to libva (which, being 2.17 inside, then finds no xe driver). */
+static void libva_copy(const char *dir, const char *name)
+{
+	void *sym = dlsym(RTLD_DEFAULT, "vaInitialize");
+	Dl_info info;
+	char *real, cmd[3 * PATH_MAX];
+
+	ck_assert_ptr_nonnull(sym);
+	ck_assert(dladdr(sym, &info) && info.dli_fname);
+	real = realpath(info.dli_fname, NULL);
+	ck_assert_ptr_nonnull(real);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp '%s' '%s/%s' && ln -sf '%s' '%s/libva.so.2'",
+		 dir, real, dir, name, name, dir);
+	free(real);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *run_helper(const char *libdir)
+{
+	struct th_opts o = { .topology = "xe-sriov" };
+	struct th_result r;
+	char env[PATH_MAX + 32], helper[PATH_MAX];
+	char *argv[] = { "env", env, helper, NULL };
+
+	snprintf(env, sizeof(env), "LD_LIBRARY_PATH=%s", libdir);
+	snprintf(helper, sizeof(helper), "%s/tests/vad-select-helper", th_builddir());
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	char *out = strdup(r.out);
+	th_result_free(&r);
+	return out;
+}
+
+START_TEST(xe_runtime_libva_version)
+{
+	char d117[PATH_MAX + 16], d121[PATH_MAX + 16];
+	char *out;
+
+	enter("empty");	/* for a scratch directory only */
+	snprintf(d117, sizeof(d117), "%s/va117", topo_dir);
+	snprintf(d121, sizeof(d121), "%s/va121", topo_dir);
+	libva_copy(d117, "libva.so.2.1700.0");
+	libva_copy(d121, "libva.so.2.2100.0");
+
+	const char *want = "0 /dev/dri/renderD128\n/dev/dri/renderD128 selected: the first "
+			   "VA-capable device; VA driver iHD [iHD]\n";
+	out = run_helper(d117);
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	free(out);
+
+	out = run_helper(d121);
+	ck_assert_msg(strncmp(out, "-19 -\n", 6) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "/dev/dri/renderD128 no-va: vaInitialize failed: -1 (unknown "
+			      "libva error); libva: Trying to open "), "%s", out);
+	ck_assert_msg(strstr(out, "/xe_drv_video.so"), "%s", out);
+	free(out);
 	leave();
 }
 END_TEST
@@ -752,6 +814,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, intel_arc_av1);
 	tcase_add_test(tc, xe_ihd_fallback);
 	tcase_add_test(tc, xe_user_driver_name);
+	tcase_add_test(tc, xe_runtime_libva_version);
 	tcase_add_test(tc, eacces_first_node);
 	tcase_add_test(tc, eacces_named_group);
 	tcase_add_test(tc, empty_machine);
