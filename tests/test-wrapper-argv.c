@@ -195,6 +195,11 @@ static const struct row rows[] = {
 	  "-hwaccel:v vaapi -i in.mkv -hwaccel vaapi -i in2.mkv -filter_complex hstack -f null -",
 	  "-hwaccel:v vaapi -hwaccel_device:v " D129 " -i in.mkv -hwaccel vaapi "
 	  "-hwaccel_device " D129 " -i in2.mkv -filter_complex hstack -f null -", 0 },
+	/* ... also when the options create two: ffmpeg then makes a third, with no node */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=a:" D132 " -init_hw_device "
+	  "vaapi=b:" D132 " -hwaccel vaapi -i in.mkv -f null -", "-init_hw_device vaapi=a:" D132
+	  " -init_hw_device vaapi=b:" D132 " -hwaccel vaapi -hwaccel_device " D132
+	  " -i in.mkv -f null -", 0 },
 	/* ... but not when the options create the one VAAPI device it will use */
 	{ "adl-sriov-lxc-vf4-remapped", BOTH, NULL,
 	  "-vaapi_device " D128 " -hwaccel vaapi -i in.mkv -f null -", NULL, 0 },

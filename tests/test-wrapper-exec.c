@@ -231,6 +231,18 @@ START_TEST(hwaccel_added)
 	ck_assert_ptr_nonnull(strstr(w.err, "Intel iHD driver"));
 	th_result_free(&w);
 	th_result_free(&d);
+
+	/* two VAAPI devices given: ffmpeg 5.1 makes a third with no node for -hwaccel */
+	w = RUN("adl-sriov-lxc-vf4", wrapper, "-init_hw_device", "vaapi=a:" D132,
+		"-init_hw_device", "vaapi=b:" D132, "-hwaccel", "vaapi", "-f", "lavfi", "-i",
+		"testsrc=d=0.1", "-f", "null", "-");
+	d = RUN("adl-sriov-lxc-vf4", VAD_REAL_FFMPEG, "-init_hw_device", "vaapi=a:" D132,
+		"-init_hw_device", "vaapi=b:" D132, "-hwaccel", "vaapi", "-f", "lavfi", "-i",
+		"testsrc=d=0.1", "-f", "null", "-");
+	ck_assert_int_ne(exit_status(&d), 0);
+	ck_assert_msg(exit_status(&w) == 0, "stderr:\n%s", w.err);
+	th_result_free(&w);
+	th_result_free(&d);
 }
 END_TEST
 
