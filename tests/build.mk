@@ -42,8 +42,8 @@ $(B)/tests/$(1): $(B)/$(basename $(2)).o $(TEST_COMMON_OBJS) $(filter %.a %.o %.
 CHECK_PROGS += $(B)/tests/$(1)
 endef
 
-$(eval $(call vad_test,test-harness,tests/test-harness.c,-ldl))
-$(B)/tests/test-harness.o: EXTRA_CFLAGS = $(TEST_CFLAGS) $(DRM_CFLAGS)
+$(eval $(call vad_test,test-harness,tests/test-harness.c,$(VA_LIBS) -ldl))
+$(B)/tests/test-harness.o: EXTRA_CFLAGS = $(TEST_CFLAGS) $(DRM_CFLAGS) $(VA_CFLAGS)
 # --- end harness ---
 
 # --- libvadiscover's own tests (library engineer) ---

@@ -20,12 +20,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <va/va.h>
+#include <va/va_drm.h>
 #include <drm.h>
 #include <i915_drm.h>
 
 #include "tests/common/harness.h"
 #include "tests/common/runner.h"
 #include "tests/harness/topology.h"
+
+static char topo_dir[4096];
+static void leave(void);
 
 #define INTEL_VENDOR "Intel iHD driver for Intel(R) Gen Graphics - 23.1.1 (fake-gpu harness)"
 
@@ -250,6 +255,99 @@ START_TEST(ffmpeg_trace_and_count)
 }
 END_TEST
 
+/* Jellyfin's AMD path: a DRM device on the card node, VAAPI derived from it. */
+START_TEST(ffmpeg_drm_derived_vaapi)
+{
+	char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-v", "verbose", "-init_hw_device",
+			 "drm=dr:/dev/dri/card0", "-init_hw_device", "vaapi=va@dr", "-f", "lavfi",
+			 "-i", "testsrc=d=0.1", "-f", "null", "-", NULL };
+	struct th_result r = run("amd", NULL, argv);
+	ck_assert_msg(exit_code(&r) == 0, "%s", r.err);
+	ck_assert_msg(strstr(r.err, "Opened DRM device /dev/dri/card0: driver amdgpu version 3.57.0."),
+		      "%s", r.err);
+	ck_assert_msg(strstr(r.err, "Using render node /dev/dri/renderD128 in place of non-render "
+			     "DRM device."), "%s", r.err);
+	ck_assert_msg(strstr(r.err, "VAAPI driver: Mesa Gallium driver 22.3.6 for AMD Radeon RX 6600"),
+		      "%s", r.err);
+	th_result_free(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* Real libva in this process (th_enter): two displays at once keep their own state. */
+
+static int has_entrypoint(VADisplay d, VAProfile p, VAEntrypoint e)
+{
+	VAEntrypoint eps[16];
+	int n = 0;
+	if (vaQueryConfigEntrypoints(d, p, eps, &n) != VA_STATUS_SUCCESS)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (eps[i] == e)
+			return 1;
+	return 0;
+}
+
+static void quiet(void *ctx, const char *msg)
+{
+	(void)ctx; (void)msg;
+}
+
+START_TEST(libva_two_displays_in_process)
+{
+	char count[] = "/tmp/vad-count.XXXXXX";
+	int cfd = mkstemp(count);
+	ck_assert_int_ge(cfd, 0);
+	close(cfd);
+	const char *va[] = { "renderD128 ok vendor=\"iGPU\" decode=h264", NULL };
+	struct th_opts o = { .topology = "intel-arc", .va_lines = va, .count_file = count };
+	int ret = th_enter(&o, topo_dir, sizeof(topo_dir));
+	ck_assert_msg(ret == 0, "%s", strerror(-ret));
+	int fd1 = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
+	int fd2 = open("/dev/dri/renderD129", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd1, 0);
+	ck_assert_int_ge(fd2, 0);
+	VADisplay d1 = vaGetDisplayDRM(fd1), d2 = vaGetDisplayDRM(fd2);
+	ck_assert_ptr_nonnull(d1);
+	ck_assert_ptr_nonnull(d2);
+	vaSetInfoCallback(d1, quiet, NULL);
+	vaSetInfoCallback(d2, quiet, NULL);
+	int major, minor;
+	ck_assert_int_eq(vaInitialize(d1, &major, &minor), VA_STATUS_SUCCESS);
+	ck_assert_int_eq(vaInitialize(d2, &major, &minor), VA_STATUS_SUCCESS);
+	ck_assert_str_eq(vaQueryVendorString(d1), "iGPU");
+	ck_assert_str_eq(vaQueryVendorString(d2), INTEL_VENDOR);
+	ck_assert(has_entrypoint(d1, VAProfileH264High, VAEntrypointVLD));
+	ck_assert(!has_entrypoint(d1, VAProfileHEVCMain, VAEntrypointVLD));
+	ck_assert(has_entrypoint(d2, VAProfileAV1Profile0, VAEntrypointEncSlice));
+	/* 10-bit AV1 is told apart by the render target formats */
+	VAConfigAttrib rt = { .type = VAConfigAttribRTFormat };
+	ck_assert_int_eq(vaGetConfigAttributes(d2, VAProfileAV1Profile0, VAEntrypointVLD, &rt, 1),
+			 VA_STATUS_SUCCESS);
+	ck_assert_uint_eq(rt.value, VA_RT_FORMAT_YUV420 | VA_RT_FORMAT_YUV420_10);
+	VAConfigID cfg;
+	ck_assert_int_eq(vaCreateConfig(d2, VAProfileHEVCMain10, VAEntrypointVLD, NULL, 0, &cfg),
+			 VA_STATUS_SUCCESS);
+	ck_assert_int_eq(vaDestroyConfig(d2, cfg), VA_STATUS_SUCCESS);
+	ck_assert_int_eq(vaCreateConfig(d1, VAProfileHEVCMain10, VAEntrypointVLD, NULL, 0, &cfg),
+			 VA_STATUS_ERROR_UNSUPPORTED_PROFILE);
+	int nfmt = vaMaxNumImageFormats(d1);
+	ck_assert_int_ge(nfmt, 1);
+	VAImageFormat fmts[8];
+	ck_assert_int_eq(vaQueryImageFormats(d1, fmts, &nfmt), VA_STATUS_SUCCESS);
+	ck_assert_uint_eq(fmts[0].fourcc, VA_FOURCC_NV12);
+	ck_assert_int_eq(vaTerminate(d1), VA_STATUS_SUCCESS);
+	ck_assert_str_eq(vaQueryVendorString(d2), INTEL_VENDOR);
+	ck_assert_int_eq(vaTerminate(d2), VA_STATUS_SUCCESS);
+	close(fd1);
+	close(fd2);
+	leave();
+	ck_assert_int_eq(th_count_lines(count, "init 0000:00:02.0 renderD128 "), 1);
+	ck_assert_int_eq(th_count_lines(count, "init 0000:03:00.0 renderD129 "), 1);
+	unlink(count);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------------------- */
 /* vainfo on every topology */
 
@@ -395,8 +493,6 @@ END_TEST
 
 /* ---------------------------------------------------------------------------------- */
 /* The shim, in this process (the runner preloaded it) */
-
-static char topo_dir[4096];
 
 static void enter(const char *topology, const char *deny, const char *vanish, const char *trace)
 {
@@ -983,7 +1079,7 @@ END_TEST
 /* ---------------------------------------------------------------------------------- */
 
 const struct test_case_name test_case_names[] = {
-	{ "vainfo" }, { "ffmpeg" }, { "drm-devices" }, { "shim" }, { "run-in" }, { "mktopo" },
+	{ "vainfo" }, { "ffmpeg" }, { "libva" }, { "drm-devices" }, { "shim" }, { "run-in" }, { "mktopo" },
 	{ NULL },
 };
 
@@ -1007,6 +1103,12 @@ Suite *test_suite(void)
 	tcase_add_test(tc, ffmpeg_default_device_nvidia_first);
 	tcase_add_test(tc, ffmpeg_default_device_missing_and_denied);
 	tcase_add_test(tc, ffmpeg_trace_and_count);
+	tcase_add_test(tc, ffmpeg_drm_derived_vaapi);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("libva");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, libva_two_displays_in_process);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("drm-devices");
