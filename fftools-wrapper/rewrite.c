@@ -297,17 +297,17 @@ static void parse_init_hw_device(struct parse *ps, int opt, int arg)
 	const char *value = ps->argv[arg];
 	size_t k = strcspn(value, ":=@");
 	const char *p = value + k;
-	enum site_kind kind;
+	enum site_kind kind = SITE_VAAPI;
+	bool ours = true;	/* vaapi, drm or qsv; any other type has no node of ours */
 
 	if (k == 5 && !memcmp(value, "vaapi", 5)) {
-		kind = SITE_VAAPI;
 		ps->nvaapi++;
 	} else if (k == 3 && !memcmp(value, "drm", 3)) {
 		kind = SITE_DRM;
 	} else if (k == 3 && !memcmp(value, "qsv", 3)) {
 		kind = SITE_QSV;
 	} else {
-		kind = SITE_HWACCEL;	/* another type: no site */
+		ours = false;
 	}
 
 	if (*p == '=') {
@@ -317,7 +317,7 @@ static void parse_init_hw_device(struct parse *ps, int opt, int arg)
 	} else {
 		add_default_name(ps, value, k);
 	}
-	if (kind == SITE_HWACCEL || *p == '@')
+	if (!ours || *p == '@')
 		return;		/* not a device of ours, or derived from another device */
 	if (*p != '\0' && *p != ':' && *p != ',')
 		return;		/* ffmpeg: parse error */
