@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 	select_ms = median(t, runs);
 	select_inits = count_inits() - before;
 
-	printf("%-16s %5d %12.2f %12.2f %12.2f %12.2f %11.2f\n", topo ? topo : "?", runs,
+	printf("%-26s %3d %12.2f %12.2f %12.2f %12.2f %11.2f\n", topo ? topo : "?", runs,
 	       list_ms, pick_ms, scan_ms, select_ms, (double)pick_inits / runs);
 	if (pick_inits != select_inits)
 		printf("  (note: in-process select woke %.2f drivers per run)\n",

@@ -19,5 +19,9 @@ bench-discovery: all $(BENCH_TOOL) $(TOOL)
 			$(BENCH_TOOL) $(TOOL) $(BENCH_RUNS) || exit 1; \
 		rm -f $$count; \
 	done
+	$(Q)count=$(B)/tests/bench/count-pf-fails; rm -f $$count; \
+	VAD_BENCH_TOPOLOGY="adl-sriov-host, PF fails" tests/harness/run-in --build $(B) \
+		--count $$count --va '0000:00:02.0 fail' adl-sriov-host -- \
+		$(BENCH_TOOL) $(TOOL) $(BENCH_RUNS); rc=$$?; rm -f $$count; exit $$rc
 
 BENCH_TARGETS += bench-discovery
