@@ -501,6 +501,9 @@ static pid_t start_endless(void)
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
 	for (int i = 0; i < 3000 && !same_file(exe, VAD_REAL_FFMPEG); i++) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		int status;
+		ck_assert_msg(waitpid(pid, &status, WNOHANG) == 0,
+			      "the wrapper ended before running ffmpeg: status 0x%x", status);
 		nanosleep(&ts, NULL);
 	}
 	ck_assert_msg(same_file(exe, VAD_REAL_FFMPEG), "pid %d never became %s", (int)pid,
@@ -535,10 +538,19 @@ END_TEST
 /* The exec'd program has exactly the fds the wrapper was given, after probing devices. */
 START_TEST(no_fd_leak)
 {
+	char log[PATH_MAX];
+
+	tmpfile_path(log, sizeof(log), "fdlog");
 	setenv("VADISCOVER_FFMPEG", fdlist, 1);
+	setenv("VADISCOVER_LOG", log, 1);	/* the log file must not stay open either */
 	struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-init_hw_device",
 				 "vaapi=va:" D128, "-init_hw_device", "vaapi=vb:,driver=iHD");
+	unsetenv("VADISCOVER_LOG");
 	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
+	char *text = slurp(log);
+	ck_assert_ptr_nonnull(strstr(text, "[vadiscover] "));
+	free(text);
+	unlink(log);
 	/* The reference runs natively even under check-valgrind: valgrind's own fds would be
 	 * listed, while behind the (valgrind-run) wrapper fdlist is exec'd natively. */
 	char *vg = getenv("VAD_TEST_VALGRIND") ? strdup(getenv("VAD_TEST_VALGRIND")) : NULL;
