@@ -593,6 +593,39 @@ START_TEST(host_index)
 }
 END_TEST
 
+START_TEST(host_node_by_path)
+{
+	struct run r = {.topology = "adl-sriov-host"};
+
+	/* A udev by-path symlink names the device; pick prints the node itself. */
+	run_tool(&r, "pick", "node=/dev/dri/by-path/pci-0000:00:02.4-render", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/renderD132\n");
+	ck_assert_int_le(r.inits, 1);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(host_no_match_json)
+{
+	struct run r = {.topology = "adl-sriov-host"};
+
+	run_tool(&r, "pick", "--json", "role=vf,vf=9", NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	assert_json(r.out);
+	assert_contains(r.out, "  \"spec\": \"role=vf,vf=9\",\n"
+			       "  \"spec_source\": \"argument\",\n"
+			       "  \"selected\": null,\n"
+			       "  \"error\": \"no device matches 'role=vf,vf=9'\",\n");
+	assert_contains(r.out, "\"verdict\": \"filtered\"");
+	/* The reasons also go to stderr, for a human watching a script. */
+	assert_contains(r.err, "vadiscover: no device matches 'role=vf,vf=9':\n");
+	assert_contains(r.err, "  renderD132 (0000:00:02.4): filtered out");
+	ck_assert_int_eq(r.inits, 0); /* ruled out by sysfs facts alone */
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(host_explain_golden)
 {
 	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
@@ -868,6 +901,13 @@ START_TEST(empty)
 	ck_assert_str_eq(l.err, "vadiscover: no DRM devices: /dev/dri is missing or empty\n");
 	run_free(&l);
 
+	struct run e = {.topology = "empty"};
+	run_tool(&e, "explain", NULL);
+	ck_assert_int_eq(e.exit_code, 1);
+	ck_assert_str_eq(e.out, "spec: (empty: the first VA-capable device in render-node order)\n");
+	ck_assert_str_eq(e.err, "vadiscover: no DRM devices: /dev/dri is missing or empty\n");
+	run_free(&e);
+
 	struct run j = {.topology = "empty"};
 	run_tool(&j, "pick", "--json", NULL);
 	ck_assert_int_eq(j.exit_code, 1);
@@ -1085,6 +1125,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, host_pf_fails_pick_vf4);
 	tcase_add_test(tc, host_pf_fails_pick_pf_exit_1);
 	tcase_add_test(tc, host_index);
+	tcase_add_test(tc, host_node_by_path);
+	tcase_add_test(tc, host_no_match_json);
 	tcase_add_test(tc, host_explain_golden);
 	tcase_add_test(tc, host_pick_json);
 	suite_add_tcase(s, tc);
