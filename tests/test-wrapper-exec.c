@@ -501,7 +501,7 @@ static pid_t start_endless(void)
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
 	for (int i = 0; i < 3000 && !same_file(exe, VAD_REAL_FFMPEG); i++) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
-		int status;
+		int status = 0;
 		ck_assert_msg(waitpid(pid, &status, WNOHANG) == 0,
 			      "the wrapper ended before running ffmpeg: status 0x%x", status);
 		nanosleep(&ts, NULL);
