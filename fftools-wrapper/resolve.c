@@ -251,9 +251,22 @@ out:
 	return rc;
 }
 
+/* By device number, as libvadiscover matches node=: any name of a node is that node. */
+static bool vad_same(void *data, const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	(void)data;
+	if (!strcmp(a, b))
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISCHR(sa.st_mode) &&
+	       S_ISCHR(sb.st_mode) && sa.st_rdev == sb.st_rdev;
+}
+
 void vfw_vad_resolver(struct vfw_vad *v, struct vfw_resolver *r)
 {
 	r->check = vad_check;
 	r->select = vad_pick;
 	r->data = v;
+	r->same = vad_same;
 }

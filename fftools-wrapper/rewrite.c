@@ -755,7 +755,8 @@ int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode,
 			if (given_why)
 				sb_printf(&warning, "%s: %s; ", given, given_why);
 			sb_printf(&warning, "no device to use instead: %s", why ? why : "none");
-		} else if (!given || strcmp(given, node)) {
+		} else if (!given || (resolver->same ? !resolver->same(resolver->data, given, node)
+						     : strcmp(given, node) != 0)) {
 			s->node = strdup(node);
 			if (!s->node) {
 				free(given);

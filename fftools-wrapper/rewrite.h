@@ -32,11 +32,13 @@ struct vfw_filters {
 };
 
 /*
- * Decides about nodes. Both functions return 0 on success, or a negative errno with *why
+ * Decides about nodes. check and select return 0 on success, or a negative errno with *why
  * set to one line saying why (no newline). Strings handed out (*why, *node) stay valid
  * until the next call on the resolver.
  *   check:  whether @node exists, opens, initialises VA and matches @f.
  *   select: the node to use for @f.
+ *   same:   whether two paths name the same node (a by-path link and its target); NULL
+ *           compares the strings.
  */
 struct vfw_resolver {
 	int (*check)(void *data, const char *node, const struct vfw_filters *f,
@@ -44,6 +46,7 @@ struct vfw_resolver {
 	int (*select)(void *data, const struct vfw_filters *f, const char **node,
 		      const char **why);
 	void *data;
+	bool (*same)(void *data, const char *a, const char *b);
 };
 
 /* ffmpeg's AV_LOG_* levels the rewriter cares about. */
