@@ -626,6 +626,22 @@ START_TEST(host_no_match_json)
 }
 END_TEST
 
+START_TEST(host_all_fail)
+{
+	static const char *const all_fail[] = {"* fail", NULL};
+	struct run r = {.topology = "adl-sriov-host", .va = all_fail};
+
+	run_tool(&r, "pick", NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	ck_assert_str_eq(r.out, "");
+	assert_contains(r.err, "vadiscover: no VA-capable device:\n"
+			       "  renderD128 (0000:00:02.0): vaInitialize failed");
+	assert_contains(r.err, "  renderD135 (0000:00:02.7): vaInitialize failed");
+	ck_assert_int_eq(r.inits, 8); /* each device tried once, none twice */
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(host_explain_golden)
 {
 	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
@@ -1126,6 +1142,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, host_pf_fails_pick_pf_exit_1);
 	tcase_add_test(tc, host_index);
 	tcase_add_test(tc, host_node_by_path);
+	tcase_add_test(tc, host_all_fail);
 	tcase_add_test(tc, host_no_match_json);
 	tcase_add_test(tc, host_explain_golden);
 	tcase_add_test(tc, host_pick_json);
