@@ -217,6 +217,29 @@ START_TEST(amd_form_intel_nvidia)
 }
 END_TEST
 
+/* VADISCOVER_SELECT chooses among working devices; force makes it win over a working
+ * node given on the command line, auto does not. */
+START_TEST(select_and_force)
+{
+	setenv("VADISCOVER_SELECT", "vendor=0x8086", 1);
+	struct th_result a = RUN("intel-amd-swapped", wrapper, "-v", "verbose", "-hide_banner",
+				 "-init_hw_device", "vaapi=va:" D128);
+	setenv("VADISCOVER_MODE", "force", 1);
+	struct th_result f = RUN("intel-amd-swapped", wrapper, "-v", "verbose", "-hide_banner",
+				 "-init_hw_device", "vaapi=va:" D128);
+	unsetenv("VADISCOVER_MODE");
+	unsetenv("VADISCOVER_SELECT");
+
+	ck_assert_msg(strstr(a.err, "Mesa Gallium driver"), "auto:\n%s", a.err);
+	ck_assert_ptr_null(strstr(a.err, "[vadiscover]"));
+	ck_assert_msg(strstr(f.err, "Intel iHD driver"), "force:\n%s", f.err);
+	ck_assert_ptr_nonnull(strstr(f.err, "[vadiscover] -init_hw_device vaapi=va:" D128
+				     " -> vaapi=va:" D129 " (mode force)"));
+	th_result_free(&a);
+	th_result_free(&f);
+}
+END_TEST
+
 /* -hwaccel vaapi with no device (Frigate without -hwaccel_device): one is added. */
 START_TEST(hwaccel_added)
 {
@@ -618,6 +641,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, probe_intel_nvidia);
 	tcase_add_test(tc, amd_form_intel_nvidia);
 	tcase_add_test(tc, hwaccel_added);
+	tcase_add_test(tc, select_and_force);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("messages");
