@@ -652,6 +652,13 @@ START_TEST(host_explain_golden)
 	assert_golden("adl-sriov-host-pf-fails.explain", r.out);
 	run_free(&r);
 
+	struct run f = {.topology = "adl-sriov-host"};
+	run_tool(&f, "explain", "role=vf,vf=2", NULL);
+	ck_assert_int_eq(f.exit_code, 0);
+	ck_assert_int_eq(f.inits, 1); /* the facts rule out all others */
+	assert_golden("adl-sriov-host.explain-vf2", f.out);
+	run_free(&f);
+
 	struct run j = {.topology = "adl-sriov-host", .va = pf_fails};
 	run_tool(&j, "explain", "--json", "role=vf", NULL);
 	ck_assert_int_eq(j.exit_code, 0);

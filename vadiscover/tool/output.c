@@ -158,8 +158,6 @@ void out_va_summary(char *buf, size_t len, const struct vad_device *dev)
 
 		if (access < 0)
 			snprintf(buf, len, "no access: %s", strerror(-access));
-		else if (verdict == VAD_VERDICT_FILTERED || verdict == VAD_VERDICT_SKIPPED)
-			snprintf(buf, len, "VA: not probed");
 		return;
 	}
 	int status = vad_device_get_va_status(dev);

@@ -313,8 +313,9 @@ static int cmd_select(struct vad_context *ctx, const struct options *o)
 			size_t vl = strlen(verdict);
 
 			out_device_line(stdout, dev, &cols, true, false);
-			/* The reason may already begin with the verdict ("selected: ..."). */
-			if (reason && strncmp(reason, verdict, vl) == 0 && reason[vl] == ':')
+			/* The reason may begin with its verdict ("filtered out: ..."). */
+			if (reason && strncmp(reason, verdict, vl) == 0 &&
+			    (reason[vl] == ':' || reason[vl] == ' '))
 				printf("    -> %s\n", reason);
 			else
 				printf("    -> %s%s%s\n", verdict, reason ? ": " : "",
