@@ -1,4 +1,5 @@
 /* The fake-GPU harness for Check tests: see harness.h. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -238,6 +239,11 @@ int th_enter(const struct th_opts *o, char *dir, size_t dirlen)
 	int ret;
 	if (!t)
 		return -ENOENT;
+	/* Without the shim this process would see the host's /sys and /dev/dri. */
+	if (!dlsym(RTLD_DEFAULT, "fakegpu_shim_loaded")) {
+		fprintf(stderr, "th_enter: libfakegpu.so is not preloaded (VAD_TEST_NO_SHIM?)\n");
+		return -ENOSYS;
+	}
 	/* Like run-in: $TMPDIR, else tmpfs (/dev/shm) when writable, else /tmp. */
 	const char *tmp = getenv("TMPDIR");
 	if (!tmp || !*tmp)

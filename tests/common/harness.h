@@ -41,7 +41,8 @@ void th_result_free(struct th_result *r);
  * FAKEGPU_ROOT, FAKEVA_CONFIG (o->va_lines, then the topology's defaults),
  * LIBVA_DRIVERS_PATH, FAKEGPU_DENY/VANISH/TRACE and FAKEVA_COUNT for this process (unset
  * when not given), and unsets DISPLAY, WAYLAND_DISPLAY and LIBVA_DRIVER_NAME.
- * Returns 0 or a negative errno (-ENOENT: unknown topology). */
+ * Returns 0 or a negative errno (-ENOENT: unknown topology, -ENOSYS: the shim is not
+ * preloaded in this process). */
 int th_enter(const struct th_opts *o, char *dir, size_t dirlen);
 /* Unsets what th_enter() set and removes @dir. */
 void th_leave(const char *dir);

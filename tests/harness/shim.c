@@ -64,6 +64,9 @@ int eaccess(const char *path, int mode);
 	if (!real_##name) \
 		real_##name = (__typeof__(name) *)dlvsym(RTLD_NEXT, #name, "GLIBC_2.2.5")
 
+/* th_enter() looks for this to know the shim is loaded. */
+EXPORT const int fakegpu_shim_loaded = 1;
+
 /* ---------------------------------------------------------------------------------- */
 /* Paths */
 
