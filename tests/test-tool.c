@@ -432,6 +432,23 @@ START_TEST(two_specs_exit_2)
 }
 END_TEST
 
+START_TEST(write_error_exit_3)
+{
+	/* A result that did not arrive must not look like success. */
+	char *argv[] = {(char *)"/bin/sh", (char *)"-c", (char *)"exec \"$0\" pick >/dev/full",
+			tool_path(), NULL};
+	struct th_opts o = {.topology = "adl-sriov-host"};
+	struct th_result res;
+
+	memset(&res, 0, sizeof(res));
+	ck_assert_int_eq(th_run(&o, argv, &res), 0);
+	ck_assert(WIFEXITED(res.status));
+	ck_assert_int_eq(WEXITSTATUS(res.status), 3);
+	assert_contains(res.err, "vadiscover: writing the output failed: No space left on device");
+	th_result_free(&res);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------------------- */
 /* Specs */
 
@@ -1133,6 +1150,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, usage_errors_exit_2);
 	tcase_add_test(tc, two_specs_exit_2);
 	tcase_add_test(tc, debug_goes_to_stderr);
+	tcase_add_test(tc, write_error_exit_3);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("spec");
