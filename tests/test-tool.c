@@ -384,6 +384,34 @@ START_TEST(help_teaches)
 }
 END_TEST
 
+/* --help documents every key the library's parser knows (it lists them on an unknown key). */
+START_TEST(help_lists_every_key)
+{
+	struct run h = {.topology = "empty"}, k = {.topology = "empty"};
+
+	run_tool(&h, "--help", NULL);
+	run_tool(&k, "pick", "bogus=1", NULL);
+	ck_assert_int_eq(k.exit_code, 2);
+	char *known = strstr(k.err, "(known: ");
+	ck_assert_msg(known != NULL, "no key list in: %s", k.err);
+	known += strlen("(known: ");
+	char *end = strchr(known, ')');
+	ck_assert_ptr_nonnull(end);
+	*end = '\0';
+	int n = 0;
+	for (char *save = NULL, *key = strtok_r(known, " ", &save); key;
+	     key = strtok_r(NULL, " ", &save), n++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "%s=", key);
+		assert_contains(h.out, want);
+	}
+	ck_assert_int_ge(n, 10);
+	run_free(&h);
+	run_free(&k);
+}
+END_TEST
+
 START_TEST(version_prints_both)
 {
 	struct run r = {.topology = "empty"};
@@ -1146,6 +1174,7 @@ Suite *test_suite(void)
 
 	tc = tcase("cli");
 	tcase_add_test(tc, help_teaches);
+	tcase_add_test(tc, help_lists_every_key);
 	tcase_add_test(tc, version_prints_both);
 	tcase_add_test(tc, usage_errors_exit_2);
 	tcase_add_test(tc, two_specs_exit_2);
