@@ -417,65 +417,26 @@ START_TEST(exit_status_preserved)
 }
 END_TEST
 
-/* Jellyfin stops a transcode by writing `q` to its stdin. Spawned here rather than by
- * th_run(): run-in starts its COMMAND as a background job of sh, and dash gives such a
- * job /dev/null as stdin. With @topology, this process enters it and preloads the shim
- * for the child, as run-in would. */
-static void q_stops(const char *topology)
-{
-	char dir[PATH_MAX], shim[PATH_MAX], errpath[PATH_MAX];
-	int in[2], status;
-
-	tmpfile_path(errpath, sizeof(errpath), "qerr");
-	if (topology) {
-		struct th_opts o = { .topology = topology };
-		ck_assert_int_eq(th_enter(&o, dir, sizeof(dir)), 0);
-		snprintf(shim, sizeof(shim), "%s/tests/harness/libfakegpu.so", th_builddir());
-	}
-	ck_assert_int_eq(pipe(in), 0);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int err = open(errpath, O_WRONLY | O_TRUNC);
-		int null = open("/dev/null", O_WRONLY);
-		dup2(in[0], 0);
-		dup2(null, 1);
-		dup2(err, 2);
-		close(in[1]);
-		if (topology)
-			setenv("LD_PRELOAD", shim, 1);
-		if (topology)
-			execl(wrapper, wrapper, "-v", "verbose", "-init_hw_device",
-			      "vaapi=va:,driver=iHD", "-f", "lavfi", "-re", "-i", "testsrc", "-f",
-			      "null", "-", (char *)NULL);
-		else
-			execl(wrapper, wrapper, "-f", "lavfi", "-re", "-i", "testsrc", "-f", "null",
-			      "-", (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	ck_assert_int_eq(write(in[1], "q", 1), 1);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	close(in[1]);
-	if (topology)
-		th_leave(dir);
-
-	char *err = slurp(errpath);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x:\n%s", status,
-		      err);
-	ck_assert_ptr_nonnull(strstr(err, "[q] command received"));
-	if (topology) {
-		ck_assert_ptr_nonnull(strstr(err, "[vadiscover] "));
-		ck_assert_ptr_nonnull(strstr(err, "Intel iHD driver"));
-	}
-	free(err);
-	unlink(errpath);
-}
-
+/* Jellyfin stops a transcode by writing `q` to its stdin (an endless testsrc otherwise):
+ * without a device argument, and with one in adl-sriov-lxc-vf4. */
 START_TEST(q_on_stdin)
 {
-	q_stops(NULL);
-	q_stops("adl-sriov-lxc-vf4");
+	struct th_opts plain = { .stdin_data = "q" };
+	struct th_opts topo = { .topology = "adl-sriov-lxc-vf4", .stdin_data = "q" };
+	struct th_result p = run_opts(&plain, wrapper, "-f", "lavfi", "-re", "-i", "testsrc",
+				      "-f", "null", "-", NULL);
+	struct th_result t = run_opts(&topo, wrapper, "-v", "verbose", "-init_hw_device",
+				      "vaapi=va:,driver=iHD", "-f", "lavfi", "-re", "-i", "testsrc",
+				      "-f", "null", "-", NULL);
+
+	ck_assert_msg(exit_status(&p) == 0, "stderr:\n%s", p.err);
+	ck_assert_ptr_nonnull(strstr(p.err, "[q] command received"));
+	ck_assert_msg(exit_status(&t) == 0, "stderr:\n%s", t.err);
+	ck_assert_ptr_nonnull(strstr(t.err, "[q] command received"));
+	ck_assert_ptr_nonnull(strstr(t.err, "[vadiscover] "));
+	ck_assert_ptr_nonnull(strstr(t.err, "Intel iHD driver"));
+	th_result_free(&p);
+	th_result_free(&t);
 }
 END_TEST
 
