@@ -748,6 +748,7 @@ START_TEST(deny_first_node)
 	run_tool(&e, "explain", NULL);
 	ck_assert_int_eq(e.exit_code, 0);
 	assert_contains(e.out, "    -> no-access: permission denied");
+	assert_contains(e.out, "PF 7/7 VFs\n    -> no-access: "); /* said once, not twice */
 	assert_contains(e.out, "selected: /dev/dri/renderD129\n");
 	run_free(&e);
 

@@ -198,7 +198,8 @@ void out_device_line(FILE *f, const struct vad_device *dev, const struct out_col
 		char summary[1024];
 
 		out_va_summary(summary, sizeof(summary), dev);
-		if (summary[0] && (va_failures || strncmp(summary, "VA: failed: ", 12) != 0))
+		if (summary[0] && (va_failures || (strncmp(summary, "VA: failed: ", 12) != 0 &&
+						   strncmp(summary, "no access: ", 11) != 0)))
 			snprintf(line + off, sizeof(line) - off, "  %s", summary);
 	}
 	/* Trailing blanks help nobody. */

@@ -21,8 +21,8 @@ struct out_columns {
 void out_columns_measure(struct out_columns *c, const struct vad_context *ctx);
 
 /* One line (newline included): render card slot ids driver sr-iov [VA summary]. With
- * @va the VA result or the reason the device has none is appended; a failed probe only
- * with @va_failures (explain gives it on its own line). */
+ * @va the VA result or the reason the device has none is appended; a failed probe or
+ * open only with @va_failures (explain gives it on its own line). */
 void out_device_line(FILE *f, const struct vad_device *dev, const struct out_columns *c,
 		     bool va, bool va_failures);
 
