@@ -172,6 +172,15 @@ static enum vad_bus vad_bus_from_name(const char *name)
 	return VAD_BUS_UNKNOWN;
 }
 
+/* An id for the debug log: "8086", or the errno name of why it is missing. */
+static void vad_fmt_fact(char *buf, size_t len, int id)
+{
+	if (id >= 0)
+		snprintf(buf, len, "%04x", (unsigned int)id);
+	else
+		snprintf(buf, len, "(%s)", id == -EINVAL ? "malformed" : "none");
+}
+
 /* Read the sysfs facts of @dev, whose sysfs_path is set. Only -ENOMEM is an error: a
  * missing or malformed attribute leaves its fact at -ENOENT / -EINVAL / NULL. */
 static int vad_read_facts(struct vad_context *ctx, struct vad_device *dev)
@@ -248,6 +257,17 @@ static int vad_read_facts(struct vad_context *ctx, struct vad_device *dev)
 			dev->sriov_totalvfs = total;
 			dev->sriov_numvfs = vad__sysfs_read_uint(sp, "sriov_numvfs");
 		}
+	}
+	if (ctx->log_fn) {
+		char v[32], d[32];
+
+		vad_fmt_fact(v, sizeof(v), dev->vendor_id);
+		vad_fmt_fact(d, sizeof(d), dev->device_id);
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: bus %s, id %s:%s, driver %s, boot_vga %d, role %s, "
+			 "vf %d of %s, vfs %d/%d", sp, vad_bus_name(dev->bus), v, d,
+			 dev->kernel_driver ? dev->kernel_driver : "(none)", dev->boot_vga,
+			 vad_sriov_role_name(dev->role), dev->vf_index,
+			 dev->pf_slot ? dev->pf_slot : "-", dev->sriov_numvfs, dev->sriov_totalvfs);
 	}
 	return 0;
 }
