@@ -332,15 +332,18 @@ int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned in
 					  "(this is match %u)", index, matches) < 0)
 				return -ENOMEM;
 		} else {
-			const char *spec_text = spec ? vad_spec_to_string((struct vad_spec *)spec) : "";
+			char *spec_text = vad__spec_format(spec);
 
+			if (!spec_text)
+				return -ENOMEM;
 			chosen = dev;
 			dev->verdict = VAD_VERDICT_SELECTED;
-			if (vad__set_strf(&dev->reason, "%s%s%s%s",
-					  spec_text && spec_text[0] ? "matches " : "the first VA-capable device",
-					  spec_text && spec_text[0] ? spec_text : "",
-					  dev->va_driver ? "; VA driver " : "",
-					  dev->va_driver ? dev->va_driver : "") < 0)
+			r = vad__set_strf(&dev->reason, "%s%s%s%s",
+					  spec_text[0] ? "matches " : "the first VA-capable device",
+					  spec_text, dev->va_driver ? "; VA driver " : "",
+					  dev->va_driver ? dev->va_driver : "");
+			free(spec_text);
+			if (r < 0)
 				return -ENOMEM;
 		}
 		matches++;

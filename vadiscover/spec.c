@@ -529,17 +529,13 @@ static void vad_buf_codecs(struct vad_buf *b, unsigned int mask)
 	}
 }
 
-const char *vad_spec_to_string(struct vad_spec *spec)
+char *vad__spec_format(const struct vad_spec *spec)
 {
 	struct vad_buf b = { 0 };
 	char num[32];
 
-	if (!spec)
-		return "";
-	if (spec->canonical)
-		return spec->canonical;
 	vad_buf_add(&b, "");
-	for (int k = 0; k < VAD_KEY_COUNT; k++) {
+	for (int k = 0; spec && k < VAD_KEY_COUNT; k++) {
 		if (!vad__spec_has(spec, (enum vad__spec_key)k))
 			continue;
 		if (b.len)
@@ -590,6 +586,14 @@ const char *vad_spec_to_string(struct vad_spec *spec)
 		free(b.s);
 		return NULL;
 	}
-	spec->canonical = b.s;
+	return b.s;
+}
+
+const char *vad_spec_to_string(struct vad_spec *spec)
+{
+	if (!spec)
+		return "";
+	if (!spec->canonical)
+		spec->canonical = vad__spec_format(spec);
 	return spec->canonical;
 }

@@ -134,6 +134,10 @@ int vad__set_strf(char **slot, const char *format, ...) __attribute__((format(pr
 const char *vad__strerror(int err, char *buf, size_t len);
 #define VAD_STRERROR(err) vad__strerror((err), (char[128]){ 0 }, 128)
 
+/* spec.c: the canonical text of @spec (NULL: ""), malloc'ed; NULL on -ENOMEM. Does not
+ * touch @spec, so a spec may be shared by threads that only select with it. */
+char *vad__spec_format(const struct vad_spec *spec);
+
 /* sysfs.c */
 /* Read a small attribute file, trailing newline stripped. 0 or -errno; -EINVAL if it does
  * not fit in @len or holds a NUL byte. */
