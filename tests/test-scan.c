@@ -280,6 +280,56 @@ START_TEST(non_pci)
 }
 END_TEST
 
+START_TEST(card_render_disagree)
+{
+	enter("intel-amd-swapped");
+	/* amdgpu took renderD128 but card1, i915 card0 but renderD129: grouping goes by the
+	 * device, order by the render node. */
+	ck_assert_int_eq(vad_scan(ctx), 2);
+	struct vad_device *amd = vad_device_get(ctx, 0), *intel = vad_device_get(ctx, 1);
+	ck_assert_str_eq(vad_device_get_render_node(amd), "/dev/dri/renderD128");
+	ck_assert_str_eq(vad_device_get_card_node(amd), "/dev/dri/card1");
+	ck_assert_str_eq(vad_device_get_kernel_driver(amd), "amdgpu");
+	ck_assert_str_eq(vad_device_get_render_node(intel), "/dev/dri/renderD129");
+	ck_assert_str_eq(vad_device_get_card_node(intel), "/dev/dri/card0");
+	ck_assert_str_eq(vad_device_get_kernel_driver(intel), "i915");
+	leave();
+}
+END_TEST
+
+START_TEST(sriov_vf_on_vfio)
+{
+	enter("adl-sriov-vfio");
+	/* VF 3 is bound to vfio-pci: no nodes, no device; the others keep their numbers. */
+	ck_assert_int_eq(vad_scan(ctx), 7);
+	struct vad_device *d = vad_device_get(ctx, 3);
+	ck_assert_str_eq(vad_device_get_node(d), "/dev/dri/renderD132");
+	ck_assert_int_eq(vad_device_get_vf_index(d), 4);
+	ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, 2)), "/dev/dri/renderD130");
+	ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(ctx, 2)), 2);
+	leave();
+}
+END_TEST
+
+START_TEST(vm_guest)
+{
+	enter("adl-sriov-vm-guest");
+	/* Inside the VM the VF is an ordinary function: no physfn, role none. */
+	ck_assert_int_eq(vad_scan(ctx), 2);
+	struct vad_device *vf = vad_device_get(ctx, 0), *vga = vad_device_get(ctx, 1);
+	ck_assert_str_eq(vad_device_get_node(vf), "/dev/dri/renderD128");
+	ck_assert_str_eq(vad_device_get_card_node(vf), "/dev/dri/card1");
+	ck_assert_str_eq(vad_device_get_pci_slot(vf), "0000:00:10.0");
+	ck_assert_int_eq(vad_device_get_sriov_role(vf), VAD_SRIOV_NONE);
+	ck_assert_int_eq(vad_device_get_vf_index(vf), -ENOENT);
+	ck_assert_ptr_null(vad_device_get_render_node(vga));
+	ck_assert_str_eq(vad_device_get_node(vga), "/dev/dri/card0");
+	ck_assert_int_eq(vad_device_get_vendor_id(vga), 0x1234);
+	ck_assert_str_eq(vad_device_get_kernel_driver(vga), "bochs-drm");
+	leave();
+}
+END_TEST
+
 START_TEST(empty)
 {
 	enter("empty");
@@ -482,6 +532,9 @@ Suite *test_suite(void)
 	tcase_add_test(tc, many_nodes);
 	tcase_add_test(tc, xe_sriov);
 	tcase_add_test(tc, non_pci);
+	tcase_add_test(tc, card_render_disagree);
+	tcase_add_test(tc, sriov_vf_on_vfio);
+	tcase_add_test(tc, vm_guest);
 	tcase_add_test(tc, empty);
 	suite_add_tcase(s, tc);
 
