@@ -402,6 +402,76 @@ START_TEST(malformed_sriov)
 }
 END_TEST
 
+/* Every attribute of every function of the SR-IOV host replaced by junk, links broken: the
+ * scan still lists every node, and selection gives every device a verdict and a reason. */
+START_TEST(garbage_everywhere)
+{
+	static const char *const junk[] = {
+		"", "\n", "0x", "0x10000\n", "-1\n", "0xFFFFFFFFFFFFFFFF\n", "8086\n", " 0x8086\n",
+		"0x8086\n\n\n", "\377\376\375", "99999999999999999999\n", "1 2 3\n",
+	};
+	char dir[PATH_MAX + 64], p[2 * PATH_MAX + 64];
+	unsigned int n = 0;
+
+	enter("adl-sriov-host");
+	for (int fn = 0; fn < 8; fn++) {
+		DIR *d;
+		struct dirent *de;
+
+		snprintf(dir, sizeof(dir), "%s/sys/devices/pci0000:00/0000:00:02.%d", topo_dir, fn);
+		d = opendir(dir);
+		ck_assert_ptr_nonnull(d);
+		while ((de = readdir(d))) {
+			struct stat st;
+
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+			ck_assert_int_eq(lstat(p, &st), 0);
+			if (S_ISREG(st.st_mode)) {
+				FILE *f = fopen(p, "w");
+
+				ck_assert_ptr_nonnull(f);
+				fputs(junk[n++ % (sizeof(junk) / sizeof(junk[0]))], f);
+				if (n % 5 == 0)
+					fwrite("\0x", 1, 2, f);	/* a NUL inside */
+				fclose(f);
+			} else if (S_ISLNK(st.st_mode) && strcmp(de->d_name, "drm") != 0) {
+				/* driver, subsystem, physfn, virtfnN: dangling or pointing at junk. */
+				ck_assert_int_eq(unlink(p), 0);
+				ck_assert_int_eq(symlink(n++ % 2 ? "../nowhere" : "/", p), 0);
+			}
+		}
+		closedir(d);
+	}
+	ck_assert_int_eq(vad_scan(ctx), 8);
+	for (size_t i = 0; i < 8; i++) {
+		struct vad_device *d = vad_device_get(ctx, i);
+		int v = vad_device_get_vendor_id(d);
+
+		ck_assert_msg(v == -EINVAL || v == -ENOENT || (v >= 0 && v <= 0xffff), "%d", v);
+		/* A VF by its (now junk) physfn link, but neither its PF nor its number. */
+		if (i > 0) {
+			ck_assert_int_eq(vad_device_get_sriov_role(d), VAD_SRIOV_VF);
+			ck_assert_ptr_null(vad_device_get_pf_slot(d));
+			ck_assert_int_eq(vad_device_get_vf_index(d), -ENOENT);
+		}
+	}
+	struct vad_device *out = NULL;
+	struct vad_spec *spec = NULL;
+	ck_assert_int_eq(vad_spec_new(&spec, "vendor=0x8086,role=vf,vf=2", NULL, 0), 0);
+	ck_assert_int_eq(vad_select(ctx, spec, VAD_SELECT_ALL, &out), -ENODEV);
+	for (size_t i = 0; i < 8; i++) {
+		struct vad_device *d = vad_device_get(ctx, i);
+
+		ck_assert_int_eq(vad_device_get_verdict(d), VAD_VERDICT_FILTERED);
+		ck_assert_ptr_nonnull(vad_device_get_reason(d));
+	}
+	vad_spec_free(spec);
+	leave();
+}
+END_TEST
+
 START_TEST(missing_sysfs_entry)
 {
 	enter("intel-nvidia");
@@ -543,6 +613,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, malformed_long_attribute);
 	tcase_add_test(tc, malformed_sriov);
 	tcase_add_test(tc, missing_sysfs_entry);
+	tcase_add_test(tc, garbage_everywhere);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("nodes");

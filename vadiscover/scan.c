@@ -226,29 +226,35 @@ static int vad_read_facts(struct vad_context *ctx, struct vad_device *dev)
 	if (dev->boot_vga > 1)
 		dev->boot_vga = -EINVAL;
 
-	/* SR-IOV: a VF has a physfn link; a PF has sriov_totalvfs > 0. */
-	r = vad__sysfs_resolve(sp, "physfn", &name);
+	/* SR-IOV: a VF has a physfn link; a PF has sriov_totalvfs > 0. The link makes the VF;
+	 * its target must be a PCI function to name the PF, and must resolve to find the
+	 * VF's number among the PF's virtfnN links. */
+	r = vad__sysfs_link_name(sp, "physfn", &name);
 	if (r == -ENOMEM)
 		return r;
-	if (r == 0) {
-		const char *base = strrchr(name, '/');
+	if (r == 0 || r == -EINVAL) {	/* -EINVAL: a link whose target has no name */
+		char *pf_path = NULL;
 
 		dev->role = VAD_SRIOV_VF;
-		base = base ? base + 1 : name;
-		dev->pf_slot = strdup(base);
-		if (!dev->pf_slot) {
+		if (name && vad__is_pci_slot(name)) {
+			dev->pf_slot = name;
+		} else {
+			vad__log(ctx, VAD_LOG_DEBUG, "%s/physfn: target '%s' is not a PCI function", sp,
+				 name ? name : "");
 			free(name);
-			return -ENOMEM;
 		}
-		if (dev->pci_slot) {
-			dev->vf_index = vad_find_vf_index(name, dev->pci_slot);
+		name = NULL;
+		r = vad__sysfs_resolve(sp, "physfn", &pf_path);
+		if (r == -ENOMEM)
+			return r;
+		if (r == 0 && dev->pci_slot && dev->pf_slot) {
+			dev->vf_index = vad_find_vf_index(pf_path, dev->pci_slot);
 			if (dev->vf_index == -ENOMEM) {
-				free(name);
+				free(pf_path);
 				return -ENOMEM;
 			}
 		}
-		free(name);
-		name = NULL;
+		free(pf_path);
 	} else {
 		int total = vad__sysfs_read_uint(sp, "sriov_totalvfs");
 
