@@ -120,9 +120,11 @@ void vad_set_log_fn(struct vad_context *ctx, vad_log_fn fn, enum vad_log_priorit
  *
  * Skips by-path/ and by-id/, and every entry that is not a character device of the DRM
  * major. A node whose sysfs entry is missing or malformed is still listed, with what could
- * be read (a vanished node is dropped, with a DEBUG message). Each node is opened once,
- * O_RDWR|O_CLOEXEC, and closed, to learn whether this process may use it
- * (vad_device_get_access()). Does not load any VA driver.
+ * be read (a vanished node is dropped, with a DEBUG message). The node to use of each
+ * device (vad_device_get_node()) is opened once, O_RDWR|O_CLOEXEC, and closed, to learn
+ * whether this process may use it (vad_device_get_access()); a card node that has a render
+ * sibling is not opened (its first opener can become DRM master). Does not load any VA
+ * driver.
  *
  * Invalidates every device pointer and string obtained from @ctx before.
  * Returns the number of devices (0 when /dev/dri is missing or empty), or -ENOMEM.
