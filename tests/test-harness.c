@@ -780,6 +780,15 @@ START_TEST(shim_drm_ioctls)
 	errno = 0;
 	ck_assert_int_eq(ioctl(fd, TCGETS, &tio), -1);
 	ck_assert_int_eq(errno, ENOTTY);
+	/* /proc/self/fd names the node as the kernel would */
+	char link[64], target[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	ck_assert_int_gt(n, 0);
+	target[n] = '\0';
+	ck_assert_str_eq(target, "/dev/dri/renderD128");
+	ck_assert_ptr_nonnull(realpath(link, target));
+	ck_assert_str_eq(target, "/dev/dri/renderD128");
 	close(fd);
 
 	fd = open("/dev/dri/card1", O_RDWR);

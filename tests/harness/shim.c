@@ -659,18 +659,41 @@ EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
 	return real_faccessat(dirfd, p, mode, flags);
 }
 
+/* /proc/self/fd/N of a file in the tree names it as the kernel would without the tree:
+ * "/dev/dri/renderD128", not "$FAKEGPU_ROOT/dev/dri/renderD128". Returns the new length. */
+static ssize_t strip_proc_link(const char *path, char *out, ssize_t n)
+{
+	char root[PATH_MAX];
+	if (n <= 0 || strncmp(path, "/proc/", 6) != 0 || !fake_root() || !real_root(root))
+		return n;
+	size_t l = strlen(root);
+	if ((size_t)n <= l || strncmp(out, root, l) != 0 || out[l] != '/')
+		return n;
+	char rest[PATH_MAX];
+	size_t m = (size_t)n - l;
+	if (m >= sizeof(rest))
+		return n;
+	memcpy(rest, out + l, m);
+	rest[m] = '\0';
+	if (classify(rest) == K_NONE)
+		return n;
+	memmove(out, out + l, m);
+	return (ssize_t)m;
+}
+
 EXPORT ssize_t readlink(const char *path, char *out, size_t len)
 {
 	REAL(readlink);
 	char buf[PATH_MAX];
-	return real_readlink(map(path, buf, sizeof(buf)), out, len);
+	return strip_proc_link(path, out, real_readlink(map(path, buf, sizeof(buf)), out, len));
 }
 
 EXPORT ssize_t readlinkat(int dirfd, const char *path, char *out, size_t len)
 {
 	REAL(readlinkat);
 	char buf[PATH_MAX];
-	return real_readlinkat(dirfd, map(path, buf, sizeof(buf)), out, len);
+	return strip_proc_link(path, out,
+			       real_readlinkat(dirfd, map(path, buf, sizeof(buf)), out, len));
 }
 
 EXPORT ssize_t __readlink_chk(const char *path, char *out, size_t len, size_t outlen)
@@ -679,7 +702,7 @@ EXPORT ssize_t __readlink_chk(const char *path, char *out, size_t len, size_t ou
 	char buf[PATH_MAX];
 	if (len > outlen)
 		abort();
-	return real_readlink(map(path, buf, sizeof(buf)), out, len);
+	return strip_proc_link(path, out, real_readlink(map(path, buf, sizeof(buf)), out, len));
 }
 
 /* realpath of a mapped path, with the root taken off again. */
@@ -688,16 +711,17 @@ static char *shim_realpath(const char *path, char *resolved)
 	REAL(realpath);
 	char buf[PATH_MAX], root[PATH_MAX];
 	const char *p = map(path, buf, sizeof(buf));
-	if (p == path)
+	bool proc = strncmp(path, "/proc/", 6) == 0 && fake_root();
+	if (p == path && !proc)
 		return real_realpath(path, resolved);
-	if (node_check_access(path, p, F_OK) < 0)
+	if (p != path && node_check_access(path, p, F_OK) < 0)
 		return NULL;
 	char *r = real_realpath(p, NULL);
 	if (!r)
 		return NULL;
 	if (real_root(root)) {
 		size_t n = strlen(root);
-		if (strncmp(r, root, n) == 0 && r[n] == '/')
+		if (strncmp(r, root, n) == 0 && r[n] == '/' && (!proc || classify(r + n) != K_NONE))
 			memmove(r, r + n, strlen(r + n) + 1);
 	}
 	if (!resolved)
