@@ -539,6 +539,38 @@ END_TEST
 /* ------------------------------------------------------------------------------------ */
 /* Probing and the selection machinery */
 
+/* Strings from getters stay valid until the next vad_scan(), even when a later selection or
+ * probe replaces them (valgrind and ASan watch the reads). */
+START_TEST(strings_live_until_scan)
+{
+	static const char *const va[] = { "0000:00:02.0 fail", NULL };
+	struct vad_device *out = NULL;
+
+	enter_va("adl-sriov-host", va);
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	const char *r0 = vad_device_get_reason(dev_at(0));
+	const char *r1 = vad_device_get_reason(dev_at(1));
+	const char *err0 = vad_device_get_va_error(dev_at(0));
+	ck_assert_str_eq(r1, "the first VA-capable device; VA driver iHD");
+
+	/* The same selection again: the very same strings. */
+	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_ptr_eq(vad_device_get_reason(dev_at(1)), r1);
+	ck_assert_ptr_eq(vad_device_get_reason(dev_at(0)), r0);
+
+	/* Another selection and another probe replace them; the old ones still read. */
+	ck_assert_int_eq(select_text("role=vf,vf=2", 0, &out), 0);
+	ck_assert_int_eq(vad_device_probe(ctx, dev_at(0), "radeonsi"), -EIO);
+	ck_assert_str_eq(vad_device_get_reason(dev_at(1)), "filtered out: vf 1 != 2");
+	ck_assert_str_eq(r1, "the first VA-capable device; VA driver iHD");
+	ck_assert_msg(strstr(r0, "vaInitialize failed") == r0, "%s", r0);
+	ck_assert_msg(strstr(err0, "iHD_drv_video.so init failed"), "%s", err0);
+	ck_assert_msg(strstr(vad_device_get_va_error(dev_at(0)), "radeonsi_drv_video.so"), "%s",
+		      vad_device_get_va_error(dev_at(0)));
+	leave();
+}
+END_TEST
+
 START_TEST(probe_facts)
 {
 	enter("adl-sriov-host");
@@ -830,6 +862,7 @@ Suite *test_suite(void)
 
 	tc = tcase_create("machinery");
 	tcase_add_test(tc, probe_facts);
+	tcase_add_test(tc, strings_live_until_scan);
 	tcase_add_test(tc, av1_8bit_encoder);
 	tcase_add_test(tc, index_and_all);
 	tcase_add_test(tc, node_and_filters);

@@ -211,11 +211,11 @@ static const char *vad_effective_driver(struct vad_context *ctx, const struct va
 	return NULL;
 }
 
-static void vad_probe_reset(struct vad_device *dev)
+static void vad_probe_reset(struct vad_context *ctx, struct vad_device *dev)
 {
-	free(dev->va_vendor);
-	free(dev->va_driver);
-	free(dev->va_error);
+	vad__retire(ctx, dev->va_vendor);
+	vad__retire(ctx, dev->va_driver);
+	vad__retire(ctx, dev->va_error);
 	free(dev->probe_request);
 	dev->va_vendor = dev->va_driver = dev->va_error = dev->probe_request = NULL;
 	dev->decode = dev->encode = 0;
@@ -311,7 +311,7 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 			    (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
 		return dev->va_status;
 
-	vad_probe_reset(dev);
+	vad_probe_reset(ctx, dev);
 	if (driver) {
 		dev->probe_request = strdup(driver);
 		if (!dev->probe_request)

@@ -69,6 +69,7 @@ struct vad_device {
 	/* Selection. */
 	enum vad_verdict verdict;
 	char *reason;
+	char *prev_reason;	/* during vad_select(): the reason of the last one */
 };
 
 struct vad_context {
@@ -80,6 +81,12 @@ struct vad_context {
 	bool scanned;
 	struct vad_device **devices;
 	size_t ndevices;
+
+	/* Strings a getter may have returned that were replaced (a new reason, a new probe):
+	 * the header promises they stay valid until the next vad_scan(), so they are freed
+	 * only then (vad__devices_free()). */
+	char **retired;
+	size_t nretired, retired_cap;
 };
 
 /* Spec keys, in grammar (canonical) order. */
@@ -122,8 +129,10 @@ void vad__log(struct vad_context *ctx, enum vad_log_priority priority, const cha
 	__attribute__((format(printf, 3, 4)));
 void vad__logv(struct vad_context *ctx, enum vad_log_priority priority, const char *format,
 	       va_list args) __attribute__((format(printf, 3, 0)));
-/* Free all devices of @ctx. */
+/* Free all devices of @ctx, and the retired strings. */
 void vad__devices_free(struct vad_context *ctx);
+/* Keep @s (a string a getter may have returned) until the next vad_scan(). */
+void vad__retire(struct vad_context *ctx, char *s);
 /* malloc'ed printf; NULL on -ENOMEM. */
 char *vad__strdupf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 /* Replace *@slot with a malloc'ed printf result; -ENOMEM on failure (slot left NULL). */
