@@ -1068,6 +1068,126 @@ START_TEST(mktopo_kernel_layout)
 }
 END_TEST
 
+static const struct topo_dev *dev_at(const struct topology *t, const char *slot)
+{
+	for (size_t i = 0; i < t->ndevs; i++)
+		if (strcmp(topo_dev_name(&t->devs[i]), slot) == 0)
+			return &t->devs[i];
+	ck_abort_msg("%s: no device %s", t->name, slot);
+	return NULL;
+}
+
+static int count_render(const struct topology *t)
+{
+	int n = 0;
+	for (size_t i = 0; i < t->ndevs; i++)
+		n += t->devs[i].render != TOPO_NONE;
+	return n;
+}
+
+/* The machines the issue asks for are there and are what it says. */
+START_TEST(mktopo_issue_topologies)
+{
+	const struct topology *t = topology_find("adl-sriov-host");
+	ck_assert_ptr_nonnull(t);
+	const struct topo_dev *pf = dev_at(t, "0000:00:02.0");
+	ck_assert_uint_eq(pf->device, 0x4692);
+	ck_assert_str_eq(pf->driver, "i915");
+	ck_assert_int_eq(pf->totalvfs, 7);
+	ck_assert_int_eq(pf->numvfs, 7);
+	for (int i = 0; i <= 7; i++) {
+		char slot[32];
+		snprintf(slot, sizeof(slot), "0000:00:02.%d", i);
+		const struct topo_dev *d = dev_at(t, slot);
+		ck_assert_uint_eq(d->vendor, 0x8086);
+		ck_assert_uint_eq(d->device, 0x4692);
+		ck_assert_int_eq(d->card, i);
+		ck_assert_int_eq(d->render, 128 + i);
+		ck_assert(i == 0 ? d->physfn == NULL : strcmp(d->physfn, "0000:00:02.0") == 0);
+	}
+	ck_assert_ptr_null(t->nodes);
+
+	t = topology_find("adl-sriov-lxc-vf4");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(t->nnodes, 2);
+	ck_assert_str_eq(t->nodes[0].name, "card4");
+	ck_assert_int_eq(t->nodes[0].minor, 4);
+	ck_assert_str_eq(t->nodes[1].name, "renderD132");
+	ck_assert_int_eq(t->nodes[1].minor, 132);
+	ck_assert_uint_eq(t->ndevs, 8);
+
+	t = topology_find("adl-sriov-lxc-vf4-remapped");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(t->nnodes, 2);
+	ck_assert_str_eq(t->nodes[0].name, "card0");
+	ck_assert_int_eq(t->nodes[0].minor, 4);
+	ck_assert_str_eq(t->nodes[1].name, "renderD128");
+	ck_assert_int_eq(t->nodes[1].minor, 132);
+
+	t = topology_find("intel-nvidia");
+	ck_assert_ptr_nonnull(t);
+	const struct topo_dev *nv = dev_at(t, "0000:01:00.0");
+	ck_assert_uint_eq(nv->vendor, 0x10de);
+	ck_assert_str_eq(nv->drm_name, "nvidia-drm");
+	ck_assert_int_eq(nv->card, 0);
+	ck_assert_int_eq(nv->render, 128);
+	const struct topo_dev *ig = dev_at(t, "0000:00:02.0");
+	ck_assert_int_eq(ig->card, 1);
+	ck_assert_int_eq(ig->render, 129);
+
+	t = topology_find("intel-arc");
+	ck_assert_ptr_nonnull(t);
+	const struct topo_dev *arc = dev_at(t, "0000:03:00.0");
+	ck_assert_uint_eq(arc->device, 0x56a5);
+	ck_assert_str_eq(arc->driver, "i915");
+
+	t = topology_find("amd");
+	ck_assert_ptr_nonnull(t);
+	const struct topo_dev *amd = dev_at(t, "0000:03:00.0");
+	ck_assert_uint_eq(amd->vendor, 0x1002);
+	ck_assert_str_eq(amd->driver, "amdgpu");
+
+	t = topology_find("many-nodes");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_ge(count_render(t), 10);
+	for (size_t i = 0; i < t->ndevs; i++)
+		if (t->devs[i].driver && (strcmp(t->devs[i].driver, "i915") == 0 ||
+					  strcmp(t->devs[i].driver, "amdgpu") == 0))
+			ck_assert_int_gt(t->devs[i].render, 135);
+
+	t = topology_find("xe-sriov");
+	ck_assert_ptr_nonnull(t);
+	int xe_pf = 0, xe_vf = 0;
+	for (size_t i = 0; i < t->ndevs; i++) {
+		const struct topo_dev *d = &t->devs[i];
+		if (!d->driver || strcmp(d->driver, "xe") != 0)
+			continue;
+		xe_pf += d->numvfs > 0;
+		xe_vf += d->physfn != NULL;
+	}
+	ck_assert_int_eq(xe_pf, 1);
+	ck_assert_int_ge(xe_vf, 1);
+
+	t = topology_find("non-pci");
+	ck_assert_ptr_nonnull(t);
+	int vgem = 0, simpledrm = 0, pci_gpu = 0;
+	for (size_t i = 0; i < t->ndevs; i++) {
+		const struct topo_dev *d = &t->devs[i];
+		const char *drm = d->drm_name ? d->drm_name : d->driver;
+		vgem += d->platform && drm && strcmp(drm, "vgem") == 0;
+		simpledrm += d->platform && drm && strcmp(drm, "simpledrm") == 0;
+		pci_gpu += !d->platform && d->render != TOPO_NONE;
+	}
+	ck_assert_int_eq(vgem, 1);
+	ck_assert_int_eq(simpledrm, 1);
+	ck_assert_int_ge(pci_gpu, 1);
+
+	t = topology_find("empty");
+	ck_assert_ptr_nonnull(t);
+	ck_assert(t->no_dev_dri);
+}
+END_TEST
+
 START_TEST(mktopo_every_topology_builds)
 {
 	char dir[] = "/tmp/vad-mktopo.XXXXXX", err[256] = "";
@@ -1149,6 +1269,7 @@ Suite *test_suite(void)
 	tc = tcase_create("mktopo");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, mktopo_kernel_layout);
+	tcase_add_test(tc, mktopo_issue_topologies);
 	tcase_add_loop_test(tc, mktopo_every_topology_builds, 0, (int)n_topologies);
 	suite_add_tcase(s, tc);
 	return s;
