@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -125,6 +126,8 @@ int th_run(const struct th_opts *o, char *const argv[], struct th_result *r)
 		goto fail;
 	}
 	if (pid == 0) {
+		/* If the test dies (Check's timeout kills it), run-in dies with it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		int devnull = open("/dev/null", O_RDONLY);
 		dup2(o->stdin_data ? in[0] : devnull, STDIN_FILENO);
 		dup2(out[1], STDOUT_FILENO);

@@ -10,7 +10,8 @@
  * MATCH: a PCI slot "0000:00:02.1", a kernel node name "renderD129" (the name in sysfs,
  * which is the host's), "driver:i915" (the kernel driver the device is bound to), or "*".
  * BEHAVIOUR: ok | fail (vaInitialize fails with VA_STATUS_ERROR_UNKNOWN) | noprofiles |
- * hang (sleeps forever in vaInitialize) | crash (abort()).
+ * hang (sleeps forever in vaInitialize; killed when its parent process dies) |
+ * crash (abort()).
  * Keys: vendor="vendor string" decode=h264,hevc,... encode=... vpp=0|1 (codec names as in
  * vadiscover.h: mpeg2 h264 hevc hevc10 vp8 vp9 vp9_10 av1 av1_10 jpeg vc1).
  * Lines starting with '#' and empty lines are ignored. A node no line matches: fail.
@@ -27,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -548,6 +551,11 @@ EXPORT VAStatus VA_DRIVER_INIT(VADriverContextP ctx)
 		free(fv);
 		return VA_STATUS_ERROR_UNKNOWN;
 	case B_HANG:
+		/* Forever, but not beyond the process that started us: a test killed by its
+		 * timeout leaves no hung program behind. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(1);
 		for (;;)
 			pause();
 	case B_CRASH:
