@@ -235,6 +235,17 @@ static void remove_tree(const char *dir)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The tree th_enter() built, removed at exit if th_leave() never ran (a failed
+ * assertion ends a Check test with exit()). Only by the process that built it. */
+static char entered_dir[4096];
+static pid_t entered_pid;
+
+static void leave_at_exit(void)
+{
+	if (entered_dir[0] && entered_pid == getpid())
+		remove_tree(entered_dir);
+}
+
 int th_enter(const struct th_opts *o, char *dir, size_t dirlen)
 {
 	const struct topology *t = o && o->topology ? topology_find(o->topology) : NULL;
@@ -283,6 +294,11 @@ int th_enter(const struct th_opts *o, char *dir, size_t dirlen)
 	}
 	char drivers[4200];
 	snprintf(drivers, sizeof(drivers), "%s/tests/harness/dri", th_builddir());
+	static int registered;
+	if (!registered && atexit(leave_at_exit) == 0)
+		registered = 1;
+	snprintf(entered_dir, sizeof(entered_dir), "%s", path);
+	entered_pid = getpid();
 	setenv("FAKEGPU_ROOT", path, 1);
 	setenv("FAKEVA_CONFIG", conf, 1);
 	setenv("LIBVA_DRIVERS_PATH", drivers, 1);
@@ -303,6 +319,8 @@ void th_leave(const char *dir)
 	unsetenv("LIBVA_DRIVERS_PATH");
 	if (dir && *dir)
 		remove_tree(dir);
+	if (dir && strcmp(dir, entered_dir) == 0)
+		entered_dir[0] = '\0';
 }
 
 int th_count_lines(const char *file, const char *substring)

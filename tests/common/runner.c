@@ -12,11 +12,14 @@
  * libasan), so tests may th_enter() a topology in-process; with VAD_TEST_VALGRIND=1 that
  * re-execution runs under valgrind (errors and definite leaks fail the test). Children the
  * tests start get the original LD_PRELOAD back. VAD_TEST_NO_SHIM=1 skips all of this.
+ * TMPDIR is set to a directory of this run's own, removed when the suite ends.
  */
 #include <check.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/common/runner.h"
@@ -38,6 +41,27 @@ static void append_env(const char *var, const char *sep, const char *value)
 	snprintf(s, n, "%s%s%s", old, sep, value);
 	setenv(var, s, 1);
 	free(s);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st; (void)f;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* $TMPDIR (else /dev/shm when writable, else /tmp) / vad-test.XXXXXX, made the TMPDIR of
+ * this run. */
+static void make_test_tmpdir(char *dir, size_t len)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	snprintf(dir, len, "%s/vad-test.XXXXXX", base);
+	if (!mkdtemp(dir)) {
+		dir[0] = '\0';
+		return;
+	}
+	setenv("TMPDIR", dir, 1);
 }
 
 /* Returns only when the shim is in place (or not wanted), or on failure (-1). */
@@ -150,10 +174,20 @@ int main(int argc, char **argv)
 	SRunner *sr = srunner_create(s);
 	if (only)
 		setenv("CK_RUN_CASE", only, 1);
+#ifdef VAD_TEST_BUILDDIR
+	/* Every temporary tree of this run (run-in's, th_enter's) goes below one directory
+	 * removed at the end: a failed assertion _exit()s the test before th_leave(). */
+	char tmp[4096] = "";
+	make_test_tmpdir(tmp, sizeof(tmp));
+#endif
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	int run = srunner_ntests_run(sr);
 	srunner_free(sr);
+#ifdef VAD_TEST_BUILDDIR
+	if (tmp[0])
+		nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+#endif
 	if (run == 0) {
 		fprintf(stderr, "%s: no test ran%s%s\n", argv[0], only ? " named " : "",
 			only ? only : "");
