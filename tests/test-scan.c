@@ -495,6 +495,39 @@ START_TEST(missing_sysfs_entry)
 }
 END_TEST
 
+START_TEST(foreign_entries)
+{
+	char p[PATH_MAX + 64];
+	FILE *f;
+
+	enter("amd");
+	/* What else can sit in /dev/dri: a plain file, a directory, a dangling symlink, a
+	 * second name for a node. None is a device of its own. */
+	snprintf(p, sizeof(p), "%s/dev/dri/README", topo_dir);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("not a node\n", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/dev/dri/subdir", topo_dir);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/dev/dri/dangling", topo_dir);
+	ck_assert_int_eq(symlink("nowhere", p), 0);
+	snprintf(p, sizeof(p), "%s/dev/dri/gpu-render", topo_dir);
+	ck_assert_int_eq(symlink("renderD128", p), 0);
+	snprintf(p, sizeof(p), "%s/dev/dri/a", topo_dir);
+	ck_assert_int_eq(symlink("renderD128", p), 0);
+	snprintf(p, sizeof(p), "%s/dev/dri/zz", topo_dir);
+	ck_assert_int_eq(symlink("card0", p), 0);
+	ck_assert_int_eq(vad_scan(ctx), 1);
+	struct vad_device *d = vad_device_get(ctx, 0);
+	ck_assert_str_eq(vad_device_get_card_node(d), "/dev/dri/card0");
+	/* The node's own name, not the alias, whatever readdir's order. */
+	ck_assert_str_eq(vad_device_get_render_node(d), "/dev/dri/renderD128");
+	ck_assert_uint_eq(vad_device_get_render_rdev(d), makedev(226, 128));
+	leave();
+}
+END_TEST
+
 START_TEST(vanished_before_scan)
 {
 	struct th_opts o = { .vanish = "renderD128,card0" };
@@ -617,6 +650,7 @@ Suite *test_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("nodes");
+	tcase_add_test(tc, foreign_entries);
 	tcase_add_test(tc, vanished_before_scan);
 	tcase_add_test(tc, access_denied);
 	tcase_add_test(tc, rescan_and_fds);

@@ -399,6 +399,42 @@ static int vad_device_cmp(const void *a, const void *b)
 	return xd < yd ? -1 : xd > yd;
 }
 
+/* The DRM nodes of one listing of /dev/dri. */
+struct vad_entries {
+	struct {
+		char *path;
+		struct stat st;
+		bool is_link;
+	} *e;
+	size_t n, cap;
+};
+
+/* Takes @path on success. */
+static int vad_entries_add(struct vad_entries *en, char *path, struct stat st, bool is_link)
+{
+	if (en->n == en->cap) {
+		size_t cap = en->cap ? en->cap * 2 : 16;
+		void *p = realloc(en->e, cap * sizeof(*en->e));
+
+		if (!p)
+			return -ENOMEM;
+		en->e = p;
+		en->cap = cap;
+	}
+	en->e[en->n].path = path;
+	en->e[en->n].st = st;
+	en->e[en->n].is_link = is_link;
+	en->n++;
+	return 0;
+}
+
+static void vad_entries_free(struct vad_entries *en)
+{
+	for (size_t i = 0; i < en->n; i++)
+		free(en->e[i].path);
+	free(en->e);
+}
+
 /* Open the node to use once, O_RDWR, to learn whether this process may use it. The card
  * node is only tried for a device without a render node: opening a primary node can make
  * the opener DRM master on a real kernel, which a scan must not do. */
@@ -423,6 +459,7 @@ static void vad_check_access(struct vad_context *ctx, struct vad_device *dev)
 int vad_scan(struct vad_context *ctx)
 {
 	struct vad_list list = { 0 };
+	struct vad_entries entries = { 0 };
 	struct dirent *de;
 	DIR *dir;
 	int r = 0;
@@ -437,10 +474,11 @@ int vad_scan(struct vad_context *ctx)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", VAD_DEV_DRI, VAD_STRERROR(errno));
 		return errno == ENOMEM ? -ENOMEM : 0;
 	}
-	/* fcntl on dirfd is not needed: opendir opens O_CLOEXEC. */
+	/* opendir opens O_CLOEXEC. Entries are collected first: real nodes are added before
+	 * symlinks, so that when two names lead to one node, the node's own name is kept. */
 	for (;;) {
-		char path[PATH_MAX];
-		struct stat st;
+		struct stat st, lst;
+		char *path;
 
 		errno = 0;
 		de = readdir(dir);
@@ -449,22 +487,40 @@ int vad_scan(struct vad_context *ctx)
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "by-path") == 0 ||
 		    strcmp(de->d_name, "by-id") == 0)
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", VAD_DEV_DRI, de->d_name) >=
-		    sizeof(path))
-			continue;
+		path = vad__strdupf("%s/%s", VAD_DEV_DRI, de->d_name);
+		if (!path) {
+			r = -ENOMEM;
+			break;
+		}
 		if (stat(path, &st) < 0) {
 			vad__log(ctx, VAD_LOG_DEBUG, "%s: vanished after listing: %s, dropped", path,
 				 VAD_STRERROR(errno));
+			free(path);
 			continue;
 		}
 		if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != VAD_DRM_MAJOR) {
 			vad__log(ctx, VAD_LOG_DEBUG, "%s: not a DRM character device, skipped", path);
+			free(path);
 			continue;
 		}
-		r = vad_add_node(ctx, &list, de->d_name, path, &st);
-		if (r < 0)
+		r = vad_entries_add(&entries, path, st,
+				    lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode));
+		if (r < 0) {
+			free(path);
 			break;
+		}
 	}
+	for (int links = 0; r == 0 && links < 2; links++) {
+		for (size_t i = 0; r == 0 && i < entries.n; i++) {
+			const char *name;
+
+			if (entries.e[i].is_link != (links == 1))
+				continue;
+			name = strrchr(entries.e[i].path, '/') + 1;
+			r = vad_add_node(ctx, &list, name, entries.e[i].path, &entries.e[i].st);
+		}
+	}
+	vad_entries_free(&entries);
 	closedir(dir);
 	if (r < 0) {
 		vad_list_free(&list);
