@@ -491,6 +491,27 @@ START_TEST(drm_devices_match_topology)
 }
 END_TEST
 
+/* Vanished nodes are skipped by libdrm (its stat fails); denied ones are listed (it
+ * never opens them). */
+START_TEST(drm_devices_vanished_and_denied)
+{
+	char prog[4200];
+	snprintf(prog, sizeof(prog), "%s/tests/harness/drmdevices", th_builddir());
+	char *argv[] = { prog, NULL };
+	struct th_opts o = { .topology = "adl-sriov-host", .vanish = "renderD129,card2",
+			     .deny = "renderD130" };
+	struct th_result r;
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	ck_assert_int_eq(exit_code(&r), 0);
+	ck_assert_msg(strstr(r.out, "pci 0000:00:02.1 8086:4692 1849:4692 rev 0c "
+			     "primary=/dev/dri/card1\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "pci 0000:00:02.2 8086:4692 1849:4692 rev 0c "
+			     "render=/dev/dri/renderD130\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "count 8\n"), "%s", r.out);
+	th_result_free(&r);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------------------- */
 /* The shim, in this process (the runner preloaded it) */
 
@@ -1243,6 +1264,7 @@ Suite *test_suite(void)
 	tc = tcase_create("drm-devices");
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, drm_devices_match_topology, 0, (int)n_topologies);
+	tcase_add_test(tc, drm_devices_vanished_and_denied);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("shim");
