@@ -345,11 +345,15 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 	vaSetInfoCallback(dpy, vad_va_info_cb, &cap);
 
 	if (force) {
-		/* vaSetDriverName takes a char *; it copies the name. */
-		char name[64];
+		/* vaSetDriverName takes a char * (and copies the name). */
+		char *name = strdup(force);
 
-		snprintf(name, sizeof(name), "%s", force);
+		if (!name) {
+			dev->va_status = -ENOMEM;
+			goto out;
+		}
 		st = vaSetDriverName(dpy, name);
+		free(name);
 		if (st != VA_STATUS_SUCCESS) {
 			r = vad__set_strf(&dev->va_error, "vaSetDriverName(%s) failed: %d (%s)", force,
 					  (int)st, vaErrorStr(st));
