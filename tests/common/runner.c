@@ -1,9 +1,8 @@
 /* The one main() of every Check test program.
  *
  * Each test file defines `Suite *test_suite(void)`. The program then understands:
- *   -l        list the test cases (TCase names) and their tests, one per line
+ *   -l        list the test cases (TCase names), one per line
  *   -n NAME   run only the TCase NAME (Check's CK_RUN_CASE)
- *   -t NAME   run only the test function NAME (Check's CK_INCLUDE_TAGS is not used)
  * and otherwise runs the whole suite and ends with Check's summary line.
  * CK_FORK is honoured as Check documents; CK_FORK=no makes gdb easy.
  *
@@ -165,13 +164,13 @@ int main(int argc, char **argv)
 		}
 	}
 
-	Suite *s = test_suite();
+	SRunner *sr = srunner_create(test_suite());
 	if (list) {
 		for (const struct test_case_name *n = test_case_names; n && n->name; n++)
 			printf("%s\n", n->name);
+		srunner_free(sr);
 		return 0;
 	}
-	SRunner *sr = srunner_create(s);
 	if (only)
 		setenv("CK_RUN_CASE", only, 1);
 #ifdef VAD_TEST_BUILDDIR
