@@ -6,7 +6,8 @@
 #    sees no foreign names;
 #  - the library has no writable data objects (no mutable global state);
 #  - the soname is libvadiscover.so.0;
-#  - the public header compiles alone as C99 with -pedantic -Werror (and as C11).
+#  - the public header compiles alone as C99 with -pedantic -Werror (and as C11, and as
+#    C++11 when a C++ compiler is there).
 # Ends in "symbols: N passed, N failed" for tests/run-tests.
 set -u
 cd "$(dirname "$0")/.."
@@ -93,6 +94,19 @@ for std in c99 c11; do
 		fail "vadiscover.h does not compile alone with -std=$std: $(cat "$tmp/cc-err")"
 	fi
 done
+
+# 5. The header from C++ (extern "C"), when a C++ compiler is installed.
+CXX=${CXX:-c++}
+if command -v "$CXX" >/dev/null 2>&1; then
+	printf '#include "vadiscover/vadiscover.h"\nint main() { return vad_new(nullptr); }\n' \
+		> "$tmp/h.cc"
+	if $CXX -std=c++11 -pedantic -Werror -Wall -Wextra -I. -fsyntax-only "$tmp/h.cc" \
+		2>"$tmp/cc-err"; then
+		ok "vadiscover.h compiles as C++11 with -pedantic -Werror"
+	else
+		fail "vadiscover.h does not compile as C++11: $(cat "$tmp/cc-err")"
+	fi
+fi
 
 echo "symbols: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
