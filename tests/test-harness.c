@@ -980,6 +980,25 @@ START_TEST(runin_status_env_and_cleanup)
 }
 END_TEST
 
+/* RUNIN_PRELOAD comes before the shim in LD_PRELOAD; RUNIN_WRAP wraps the command. */
+START_TEST(runin_preload_and_wrap)
+{
+	char *argv[] = { "sh", "-c", "echo \"$LD_PRELOAD\"; echo wrapped=${VAD_WRAPPED-no}", NULL };
+	setenv("RUNIN_PRELOAD", "/lib/x86_64-linux-gnu/libm.so.6", 1);
+	setenv("RUNIN_WRAP", "env VAD_WRAPPED=yes", 1);
+	struct th_result r = run("amd", NULL, argv);
+	unsetenv("RUNIN_PRELOAD");
+	unsetenv("RUNIN_WRAP");
+	ck_assert_int_eq(exit_code(&r), 0);
+	char want[4300];
+	snprintf(want, sizeof(want), "/lib/x86_64-linux-gnu/libm.so.6:%s/tests/harness/libfakegpu.so",
+		 th_builddir());
+	ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\nwrapped=yes\n"), "%s", r.out);
+	th_result_free(&r);
+}
+END_TEST
+
 START_TEST(runin_keep)
 {
 	char dir[] = "/tmp/vad-keep.XXXXXX";
@@ -1286,6 +1305,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, runin_help_and_errors);
 	tcase_add_test(tc, runin_status_env_and_cleanup);
 	tcase_add_test(tc, runin_keep);
+	tcase_add_test(tc, runin_preload_and_wrap);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mktopo");
