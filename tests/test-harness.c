@@ -34,6 +34,13 @@ static void leave(void);
 
 #define INTEL_VENDOR "Intel iHD driver for Intel(R) Gen Graphics - 23.1.1 (fake-gpu harness)"
 
+/* A mkstemp/mkdtemp template in $TMPDIR (the runner's own directory of this run). */
+static void tmpl(char *buf, size_t len, const char *name)
+{
+	const char *t = getenv("TMPDIR");
+	snprintf(buf, len, "%s/%s.XXXXXX", t && *t ? t : "/tmp", name);
+}
+
 /* Runs argv in @topology with extra VA lines; asserts it could be started. */
 static struct th_result run(const char *topology, const char *const *va, char *const argv[])
 {
@@ -90,7 +97,8 @@ START_TEST(vainfo_failing_node)
 {
 	const char *va[] = { "renderD129 fail", NULL };
 	char *argv[] = { "vainfo", "--display", "drm", "--device", "/dev/dri/renderD129", NULL };
-	char count[] = "/tmp/vad-count.XXXXXX";
+	char count[4200];
+	tmpl(count, sizeof(count), "vad-count");
 	int fd = mkstemp(count);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -113,7 +121,8 @@ END_TEST
 /* hang never returns from vaInitialize, crash aborts the program; each counts one init. */
 START_TEST(vainfo_hang_and_crash)
 {
-	char count[] = "/tmp/vad-count.XXXXXX";
+	char count[4200];
+	tmpl(count, sizeof(count), "vad-count");
 	int fd = mkstemp(count);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -211,7 +220,8 @@ START_TEST(ffmpeg_default_device_missing_and_denied)
 	ck_assert_msg(strstr(r.err, "Cannot open DRM render node for device 0."), "%s", r.err);
 	th_result_free(&r);
 
-	char trace[] = "/tmp/vad-trace.XXXXXX";
+	char trace[4200];
+	tmpl(trace, sizeof(trace), "vad-trace");
 	int fd = mkstemp(trace);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -228,7 +238,9 @@ END_TEST
 
 START_TEST(ffmpeg_trace_and_count)
 {
-	char trace[] = "/tmp/vad-trace.XXXXXX", count[] = "/tmp/vad-count.XXXXXX";
+	char trace[4200], count[4200];
+	tmpl(trace, sizeof(trace), "vad-trace");
+	tmpl(count, sizeof(count), "vad-count");
 	int fd = mkstemp(trace);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -295,7 +307,8 @@ static void quiet(void *ctx, const char *msg)
 
 START_TEST(libva_two_displays_in_process)
 {
-	char count[] = "/tmp/vad-count.XXXXXX";
+	char count[4200];
+	tmpl(count, sizeof(count), "vad-count");
 	int cfd = mkstemp(count);
 	ck_assert_int_ge(cfd, 0);
 	close(cfd);
@@ -758,7 +771,8 @@ END_TEST
 
 START_TEST(shim_drm_ioctls)
 {
-	char trace[] = "/tmp/vad-trace.XXXXXX";
+	char trace[4200];
+	tmpl(trace, sizeof(trace), "vad-trace");
 	int tfd = mkstemp(trace);
 	ck_assert_int_ge(tfd, 0);
 	close(tfd);
@@ -1001,7 +1015,8 @@ END_TEST
 
 START_TEST(runin_keep)
 {
-	char dir[] = "/tmp/vad-keep.XXXXXX";
+	char dir[4200];
+	tmpl(dir, sizeof(dir), "vad-keep");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(runin, sizeof(runin), "%s/tests/harness/run-in", th_srcdir());
 	char *argv[] = { runin, "--build", (char *)th_builddir(), "--keep", dir, "xe-sriov", "--",
@@ -1010,7 +1025,7 @@ START_TEST(runin_keep)
 	ck_assert_int_eq(exit_code(&r), 0);
 	ck_assert_msg(strstr(r.out, "renderD132\n"), "%s", r.out);
 	th_result_free(&r);
-	char p[200];
+	char p[4400];
 	snprintf(p, sizeof(p), "%s/sys/devices/pci0000:4a/0000:4a:01.0/0000:4b:00.0/0000:4c:01.0/"
 		 "0000:4d:00.0/sriov_numvfs", dir);
 	ck_assert_int_eq(access(p, F_OK), 0);
@@ -1062,7 +1077,8 @@ static int no_absolute_links(const char *path, const struct stat *st, int flag, 
 
 START_TEST(mktopo_kernel_layout)
 {
-	char dir[] = "/tmp/vad-mktopo.XXXXXX", err[256] = "";
+	char dir[4200], err[256] = "";
+	tmpl(dir, sizeof(dir), "vad-mktopo");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(topology_build(topology_find("adl-sriov-host"), dir, err, sizeof(err)), 0);
 	const char *pf = "sys/devices/pci0000:00/0000:00:02.0";
@@ -1230,7 +1246,8 @@ END_TEST
 
 START_TEST(mktopo_every_topology_builds)
 {
-	char dir[] = "/tmp/vad-mktopo.XXXXXX", err[256] = "";
+	char dir[4200], err[256] = "";
+	tmpl(dir, sizeof(dir), "vad-mktopo");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	const struct topology *t = topologies[_i];
 	ck_assert_msg(topology_build(t, dir, err, sizeof(err)) == 0, "%s: %s", t->name, err);
