@@ -75,9 +75,12 @@ static void run_tool(struct run *r, ...)
 	char *argv[MAX_ARGS];
 	int argc = 0;
 	va_list ap;
-	char dir[] = "/tmp/vad-test-tool-XXXXXX";
-	char count_file[64];
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096];
+	char count_file[4200];
 
+	/* The runner gives each run its own TMPDIR and removes it afterwards. */
+	snprintf(dir, sizeof(dir), "%s/vad-test-tool-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(count_file, sizeof(count_file), "%s/count", dir);
 
