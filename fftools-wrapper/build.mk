@@ -37,7 +37,7 @@ UNINSTALL_TARGETS += uninstall-wrapper
 
 # make bench: the wrapper's overhead against the real ffmpeg, inside a simulated machine.
 BENCH_WRAPPER := $(B)/tests/bench/bench-wrapper
-$(BENCH_WRAPPER): $(B)/tests/bench/bench-wrapper.o
+$(BENCH_WRAPPER): $(B)/tests/bench/bench-wrapper.o $(BENCH_COMMON_O)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^
 

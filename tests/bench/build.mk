@@ -5,10 +5,13 @@ BENCH_TOOL := $(B)/tests/bench/bench-tool
 BENCH_RUNS ?= 21
 BENCH_TOPOLOGIES ?= adl-sriov-host many-nodes
 
+# now_ms/median, shared with bench-wrapper (fftools-wrapper/build.mk).
+BENCH_COMMON_O := $(B)/tests/bench/bench-common.o
+
 $(B)/tests/bench/bench-tool.o: EXTRA_CFLAGS =
-$(BENCH_TOOL): $(B)/tests/bench/bench-tool.o $(VAD_A)
+$(BENCH_TOOL): $(B)/tests/bench/bench-tool.o $(BENCH_COMMON_O) $(VAD_A)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(VAD_A) $(VAD_LIB_DEPLIBS)
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(BENCH_COMMON_O) $(VAD_A) $(VAD_LIB_DEPLIBS)
 
 .PHONY: bench-discovery
 bench-discovery: all $(BENCH_TOOL) $(TOOL)
