@@ -126,42 +126,33 @@ static int vad_filter_facts(const struct vad_device *dev, const struct vad_spec 
 	return 0;
 }
 
-/* The name of group @gid / user @uid into @out (empty when it has none); getgrgid_r and
- * getpwuid_r with a buffer that grows on ERANGE (a 'render' group can list many members). */
-static int vad_group_name(gid_t gid, char *out, size_t len)
+/* The name of group @id (@group true) or user @id into @out (empty when it has none);
+ * getgrgid_r or getpwuid_r with a buffer that grows on ERANGE (a 'render' group can list
+ * many members). */
+static int vad_id_name(bool group, unsigned int id, char *out, size_t len)
 {
 	for (size_t size = 1024; size <= (1u << 20); size *= 4) {
 		char *buf = malloc(size);
-		struct group gr, *grp = NULL;
+		const char *name = NULL;
 		int r;
 
 		if (!buf)
 			return -ENOMEM;
-		r = getgrgid_r(gid, &gr, buf, size, &grp);
-		if (r == 0 && grp && grp->gr_name)
-			snprintf(out, len, "%s", grp->gr_name);
-		else
-			out[0] = '\0';
-		free(buf);
-		if (r != ERANGE)
-			return 0;
-	}
-	out[0] = '\0';
-	return 0;
-}
+		if (group) {
+			struct group gr, *grp = NULL;
 
-static int vad_user_name(uid_t uid, char *out, size_t len)
-{
-	for (size_t size = 1024; size <= (1u << 20); size *= 4) {
-		char *buf = malloc(size);
-		struct passwd pw, *pwp = NULL;
-		int r;
+			r = getgrgid_r((gid_t)id, &gr, buf, size, &grp);
+			if (r == 0 && grp)
+				name = grp->gr_name;
+		} else {
+			struct passwd pw, *pwp = NULL;
 
-		if (!buf)
-			return -ENOMEM;
-		r = getpwuid_r(uid, &pw, buf, size, &pwp);
-		if (r == 0 && pwp && pwp->pw_name)
-			snprintf(out, len, "%s", pwp->pw_name);
+			r = getpwuid_r((uid_t)id, &pw, buf, size, &pwp);
+			if (r == 0 && pwp)
+				name = pwp->pw_name;
+		}
+		if (name)
+			snprintf(out, len, "%s", name);
 		else
 			out[0] = '\0';
 		free(buf);
@@ -181,8 +172,8 @@ static int vad_access_reason(const struct vad_device *dev, int err, char **reaso
 		char group[256], user[256];
 		gid_t gid = dev->node_gid;
 
-		if (vad_group_name(gid, group, sizeof(group)) < 0 ||
-		    vad_user_name(geteuid(), user, sizeof(user)) < 0)
+		if (vad_id_name(true, gid, group, sizeof(group)) < 0 ||
+		    vad_id_name(false, geteuid(), user, sizeof(user)) < 0)
 			return -ENOMEM;
 		if (!user[0])
 			snprintf(user, sizeof(user), "<user>");
