@@ -4,15 +4,8 @@
 # pkg-config, against the shared and the static library. Ends in "install: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
-B=${B:-build}
-CC=${CC:-cc}
+. tests/common/testlib.sh
 MAKE=${MAKE:-make}
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok: $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
 
 conf() { sed -n "s/^$1 = //p" config.mk; }
 LIBDIR=$(conf LIBDIR)

@@ -11,18 +11,10 @@
 # Ends in "symbols: N passed, N failed" for tests/run-tests.
 set -u
 cd "$(dirname "$0")/.."
-B=${B:-build}
-CC=${CC:-cc}
+. tests/common/testlib.sh
 SO=$B/vadiscover/libvadiscover.so
 A=$B/vadiscover/libvadiscover.a
 HDR=vadiscover/vadiscover.h
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { echo "ok: $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
 
 # Functions declared in the header: "name(" at the end of a declaration's first line.
 grep -oE '\*?\bvad_[a-z0-9_]+\(' "$HDR" | tr -d '*(' | sort -u > "$tmp/declared"
