@@ -50,9 +50,12 @@ $(B)/tests/test-harness.o: EXTRA_CFLAGS = $(TEST_CFLAGS) $(DRM_CFLAGS) $(VA_CFLA
 # They link the shared library (rpath into $(B)), so they test what users load.
 VAD_TEST_RUNNER := $(TEST_COMMON_OBJS)
 VAD_TEST_LINK := $(VAD_LIBDIR)/libvadiscover.so -Wl,-rpath,$(abspath $(VAD_LIBDIR))
+# tl_enter/tl_leave/tl_count_fds (tests/common/testlib.h) for the tests that use them.
+VAD_TESTLIB := $(B)/tests/common/testlib.o
+$(VAD_TESTLIB): EXTRA_CFLAGS = $(TEST_CFLAGS)
 $(eval $(call vad_test,test-spec,tests/test-spec.c,$(VAD_TEST_LINK)))
-$(eval $(call vad_test,test-scan,tests/test-scan.c,$(VAD_TEST_LINK)))
-$(eval $(call vad_test,test-select,tests/test-select.c,$(VAD_TEST_LINK)))
+$(eval $(call vad_test,test-scan,tests/test-scan.c,$(VAD_TESTLIB) $(VAD_TEST_LINK)))
+$(eval $(call vad_test,test-select,tests/test-select.c,$(VAD_TESTLIB) $(VAD_TEST_LINK)))
 $(B)/tests/test-scan $(B)/tests/test-select: $(HARNESS_TARGETS)
 # A program test-select runs in a child with another libva on LD_LIBRARY_PATH.
 $(B)/tests/vad-select-helper: $(B)/tests/vad-select-helper.o $(VAD_SO_LINKS)

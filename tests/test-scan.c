@@ -20,22 +20,15 @@
 
 #include "tests/common/harness.h"
 #include "tests/common/runner.h"
+#include "tests/common/testlib.h"
 #include "vadiscover/vadiscover.h"
 
-/* Per-test state: the topology directory and the context. */
-static char topo_dir[PATH_MAX];
-static char count_file[PATH_MAX + 32];
-static struct vad_context *ctx;
+/* Per-test state: the topology directory, the count file and the context. */
+static struct tl_machine m;
 
 static void enter_opts(const char *topology, struct th_opts *o)
 {
-	o->topology = topology;
-	int r = th_enter(o, topo_dir, sizeof(topo_dir));
-	ck_assert_msg(r == 0, "th_enter(%s): %d", topology, r);
-	/* Count VA driver initialisations of this test in a file of its topology dir. */
-	snprintf(count_file, sizeof(count_file), "%s/va-count", topo_dir);
-	setenv("FAKEVA_COUNT", count_file, 1);
-	ck_assert_int_eq(vad_new(&ctx), 0);
+	tl_enter(&m, topology, o);
 }
 
 static void enter(const char *topology)
@@ -48,29 +41,15 @@ static void enter(const char *topology)
 static void leave(void)
 {
 	/* Nothing in here may have loaded a VA driver. */
-	ck_assert_int_eq(th_count_lines(count_file, "init"), 0);
-	ck_assert_ptr_null(vad_unref(ctx));
-	ctx = NULL;
-	th_leave(topo_dir);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
+	ck_assert_int_eq(th_count_lines(m.count_file, "init"), 0);
+	tl_leave(&m);
 }
 
 /* The device whose render (or, without one, card) node is @node. */
 static struct vad_device *dev_by_node(const char *node)
 {
-	for (size_t i = 0; i < vad_device_count(ctx); i++) {
-		struct vad_device *d = vad_device_get(ctx, i);
+	for (size_t i = 0; i < vad_device_count(m.ctx); i++) {
+		struct vad_device *d = vad_device_get(m.ctx, i);
 
 		if (strcmp(vad_device_get_node(d), node) == 0)
 			return d;
@@ -85,7 +64,7 @@ static void corrupt(const char *rel, const char *text)
 	char p[PATH_MAX + 64];
 	FILE *f;
 
-	snprintf(p, sizeof(p), "%s/sys/devices/%s", topo_dir, rel);
+	snprintf(p, sizeof(p), "%s/sys/devices/%s", m.topo_dir, rel);
 	f = fopen(p, "w");
 	ck_assert_msg(f != NULL, "%s: %s", p, strerror(errno));
 	fputs(text, f);
@@ -96,7 +75,7 @@ static void remove_rel(const char *rel)
 {
 	char p[PATH_MAX + 64];
 
-	snprintf(p, sizeof(p), "%s/%s", topo_dir, rel);
+	snprintf(p, sizeof(p), "%s/%s", m.topo_dir, rel);
 	ck_assert_msg(unlink(p) == 0, "%s: %s", p, strerror(errno));
 }
 
@@ -105,12 +84,12 @@ static void remove_rel(const char *rel)
 START_TEST(sriov_host)
 {
 	enter("adl-sriov-host");
-	ck_assert_int_eq(vad_scan(ctx), 8);
-	ck_assert_uint_eq(vad_device_count(ctx), 8);
-	ck_assert_ptr_null(vad_device_get(ctx, 8));
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_uint_eq(vad_device_count(m.ctx), 8);
+	ck_assert_ptr_null(vad_device_get(m.ctx, 8));
 
 	for (int i = 0; i < 8; i++) {
-		struct vad_device *d = vad_device_get(ctx, (size_t)i);
+		struct vad_device *d = vad_device_get(m.ctx, (size_t)i);
 		char node[64], card[64], slot[32];
 
 		snprintf(node, sizeof(node), "/dev/dri/renderD%d", 128 + i);
@@ -136,7 +115,7 @@ START_TEST(sriov_host)
 		ck_assert_ptr_null(vad_device_get_reason(d));
 	}
 
-	struct vad_device *pf = vad_device_get(ctx, 0);
+	struct vad_device *pf = vad_device_get(m.ctx, 0);
 	ck_assert_str_eq(vad_device_get_sysfs_path(pf), "/sys/devices/pci0000:00/0000:00:02.0");
 	ck_assert_int_eq(vad_device_get_sriov_role(pf), VAD_SRIOV_PF);
 	ck_assert_int_eq(vad_device_get_sriov_numvfs(pf), 7);
@@ -145,7 +124,7 @@ START_TEST(sriov_host)
 	ck_assert_ptr_null(vad_device_get_pf_slot(pf));
 	ck_assert_int_eq(vad_device_get_boot_vga(pf), 1);
 
-	struct vad_device *vf4 = vad_device_get(ctx, 4);
+	struct vad_device *vf4 = vad_device_get(m.ctx, 4);
 	ck_assert_str_eq(vad_device_get_sysfs_path(vf4), "/sys/devices/pci0000:00/0000:00:02.4");
 	ck_assert_int_eq(vad_device_get_sriov_role(vf4), VAD_SRIOV_VF);
 	ck_assert_int_eq(vad_device_get_vf_index(vf4), 4);
@@ -154,7 +133,7 @@ START_TEST(sriov_host)
 	ck_assert_int_eq(vad_device_get_sriov_totalvfs(vf4), -ENOENT);
 	ck_assert_int_eq(vad_device_get_boot_vga(vf4), 0);
 	for (int i = 1; i < 8; i++)
-		ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(ctx, (size_t)i)), i);
+		ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(m.ctx, (size_t)i)), i);
 	leave();
 }
 END_TEST
@@ -162,8 +141,8 @@ END_TEST
 START_TEST(lxc_vf4)
 {
 	enter("adl-sriov-lxc-vf4");
-	ck_assert_int_eq(vad_scan(ctx), 1);
-	struct vad_device *d = vad_device_get(ctx, 0);
+	ck_assert_int_eq(vad_scan(m.ctx), 1);
+	struct vad_device *d = vad_device_get(m.ctx, 0);
 	ck_assert_str_eq(vad_device_get_render_node(d), "/dev/dri/renderD132");
 	ck_assert_str_eq(vad_device_get_card_node(d), "/dev/dri/card4");
 	ck_assert_int_eq(vad_device_get_sriov_role(d), VAD_SRIOV_VF);
@@ -176,8 +155,8 @@ END_TEST
 START_TEST(lxc_vf4_remapped)
 {
 	enter("adl-sriov-lxc-vf4-remapped");
-	ck_assert_int_eq(vad_scan(ctx), 1);
-	struct vad_device *d = vad_device_get(ctx, 0);
+	ck_assert_int_eq(vad_scan(m.ctx), 1);
+	struct vad_device *d = vad_device_get(m.ctx, 0);
 	/* The names say 128 and 0; the device numbers say VF 4. */
 	ck_assert_str_eq(vad_device_get_render_node(d), "/dev/dri/renderD128");
 	ck_assert_str_eq(vad_device_get_card_node(d), "/dev/dri/card0");
@@ -195,8 +174,8 @@ END_TEST
 START_TEST(intel_nvidia)
 {
 	enter("intel-nvidia");
-	ck_assert_int_eq(vad_scan(ctx), 2);
-	struct vad_device *nv = vad_device_get(ctx, 0), *intel = vad_device_get(ctx, 1);
+	ck_assert_int_eq(vad_scan(m.ctx), 2);
+	struct vad_device *nv = vad_device_get(m.ctx, 0), *intel = vad_device_get(m.ctx, 1);
 	ck_assert_str_eq(vad_device_get_node(nv), "/dev/dri/renderD128");
 	ck_assert_int_eq(vad_device_get_vendor_id(nv), 0x10de);
 	ck_assert_int_eq(vad_device_get_device_id(nv), 0x2504);
@@ -218,18 +197,18 @@ START_TEST(many_nodes)
 {
 	enter("many-nodes");
 	/* ast card0 (no render node), 10 T4 at renderD128..137, the Arc at renderD138. */
-	ck_assert_int_eq(vad_scan(ctx), 12);
+	ck_assert_int_eq(vad_scan(m.ctx), 12);
 	for (int i = 0; i < 11; i++) {
 		char node[64];
 
 		snprintf(node, sizeof(node), "/dev/dri/renderD%d", 128 + i);
-		ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, (size_t)i)), node);
+		ck_assert_str_eq(vad_device_get_node(vad_device_get(m.ctx, (size_t)i)), node);
 	}
-	struct vad_device *arc = vad_device_get(ctx, 10);
+	struct vad_device *arc = vad_device_get(m.ctx, 10);
 	ck_assert_str_eq(vad_device_get_pci_slot(arc), "0000:d9:00.0");
 	ck_assert_int_eq(vad_device_get_device_id(arc), 0x56a5);
 	/* Devices without a render node come last. */
-	struct vad_device *ast = vad_device_get(ctx, 11);
+	struct vad_device *ast = vad_device_get(m.ctx, 11);
 	ck_assert_ptr_null(vad_device_get_render_node(ast));
 	ck_assert_str_eq(vad_device_get_card_node(ast), "/dev/dri/card0");
 	ck_assert_str_eq(vad_device_get_node(ast), "/dev/dri/card0");
@@ -242,15 +221,15 @@ END_TEST
 START_TEST(xe_sriov)
 {
 	enter("xe-sriov");
-	ck_assert_int_eq(vad_scan(ctx), 6);
-	struct vad_device *pf = vad_device_get(ctx, 0);
+	ck_assert_int_eq(vad_scan(m.ctx), 6);
+	struct vad_device *pf = vad_device_get(m.ctx, 0);
 	ck_assert_str_eq(vad_device_get_node(pf), "/dev/dri/renderD128");
 	ck_assert_str_eq(vad_device_get_kernel_driver(pf), "xe");
 	ck_assert_int_eq(vad_device_get_sriov_role(pf), VAD_SRIOV_PF);
 	ck_assert_int_eq(vad_device_get_sriov_numvfs(pf), 4);
 	ck_assert_int_eq(vad_device_get_sriov_totalvfs(pf), 31);
 	ck_assert_int_eq(vad_device_get_boot_vga(pf), -ENOENT);
-	struct vad_device *vf2 = vad_device_get(ctx, 2);
+	struct vad_device *vf2 = vad_device_get(m.ctx, 2);
 	ck_assert_str_eq(vad_device_get_pci_slot(vf2), "0000:4d:00.2");
 	ck_assert_int_eq(vad_device_get_vf_index(vf2), 2);
 	ck_assert_str_eq(vad_device_get_pf_slot(vf2), "0000:4d:00.0");
@@ -262,8 +241,8 @@ START_TEST(non_pci)
 {
 	enter("non-pci");
 	/* NVIDIA renderD128, vgem renderD129, simpledrm card0 without a render node. */
-	ck_assert_int_eq(vad_scan(ctx), 3);
-	struct vad_device *vgem = vad_device_get(ctx, 1), *simple = vad_device_get(ctx, 2);
+	ck_assert_int_eq(vad_scan(m.ctx), 3);
+	struct vad_device *vgem = vad_device_get(m.ctx, 1), *simple = vad_device_get(m.ctx, 2);
 	ck_assert_str_eq(vad_device_get_node(vgem), "/dev/dri/renderD129");
 	ck_assert_int_eq(vad_device_get_bus(vgem), VAD_BUS_PLATFORM);
 	ck_assert_ptr_null(vad_device_get_pci_slot(vgem));
@@ -285,8 +264,8 @@ START_TEST(card_render_disagree)
 	enter("intel-amd-swapped");
 	/* amdgpu took renderD128 but card1, i915 card0 but renderD129: grouping goes by the
 	 * device, order by the render node. */
-	ck_assert_int_eq(vad_scan(ctx), 2);
-	struct vad_device *amd = vad_device_get(ctx, 0), *intel = vad_device_get(ctx, 1);
+	ck_assert_int_eq(vad_scan(m.ctx), 2);
+	struct vad_device *amd = vad_device_get(m.ctx, 0), *intel = vad_device_get(m.ctx, 1);
 	ck_assert_str_eq(vad_device_get_render_node(amd), "/dev/dri/renderD128");
 	ck_assert_str_eq(vad_device_get_card_node(amd), "/dev/dri/card1");
 	ck_assert_str_eq(vad_device_get_kernel_driver(amd), "amdgpu");
@@ -301,12 +280,12 @@ START_TEST(sriov_vf_on_vfio)
 {
 	enter("adl-sriov-vfio");
 	/* VF 3 is bound to vfio-pci: no nodes, no device; the others keep their numbers. */
-	ck_assert_int_eq(vad_scan(ctx), 7);
-	struct vad_device *d = vad_device_get(ctx, 3);
+	ck_assert_int_eq(vad_scan(m.ctx), 7);
+	struct vad_device *d = vad_device_get(m.ctx, 3);
 	ck_assert_str_eq(vad_device_get_node(d), "/dev/dri/renderD132");
 	ck_assert_int_eq(vad_device_get_vf_index(d), 4);
-	ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, 2)), "/dev/dri/renderD130");
-	ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(ctx, 2)), 2);
+	ck_assert_str_eq(vad_device_get_node(vad_device_get(m.ctx, 2)), "/dev/dri/renderD130");
+	ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(m.ctx, 2)), 2);
 	leave();
 }
 END_TEST
@@ -315,8 +294,8 @@ START_TEST(vm_guest)
 {
 	enter("adl-sriov-vm-guest");
 	/* Inside the VM the VF is an ordinary function: no physfn, role none. */
-	ck_assert_int_eq(vad_scan(ctx), 2);
-	struct vad_device *vf = vad_device_get(ctx, 0), *vga = vad_device_get(ctx, 1);
+	ck_assert_int_eq(vad_scan(m.ctx), 2);
+	struct vad_device *vf = vad_device_get(m.ctx, 0), *vga = vad_device_get(m.ctx, 1);
 	ck_assert_str_eq(vad_device_get_node(vf), "/dev/dri/renderD128");
 	ck_assert_str_eq(vad_device_get_card_node(vf), "/dev/dri/card1");
 	ck_assert_str_eq(vad_device_get_pci_slot(vf), "0000:00:10.0");
@@ -333,9 +312,9 @@ END_TEST
 START_TEST(empty)
 {
 	enter("empty");
-	ck_assert_int_eq(vad_scan(ctx), 0);
-	ck_assert_uint_eq(vad_device_count(ctx), 0);
-	ck_assert_ptr_null(vad_device_get(ctx, 0));
+	ck_assert_int_eq(vad_scan(m.ctx), 0);
+	ck_assert_uint_eq(vad_device_count(m.ctx), 0);
+	ck_assert_ptr_null(vad_device_get(m.ctx, 0));
 	leave();
 }
 END_TEST
@@ -352,8 +331,8 @@ START_TEST(malformed_ids)
 	corrupt("pci0000:00/0000:00:02.0/boot_vga", "2\n");
 	remove_rel("sys/devices/pci0000:00/0000:00:02.0/subsystem_device");
 	corrupt("pci0000:00/0000:00:01.0/0000:01:00.0/vendor", "0x10DE");	/* no newline */
-	ck_assert_int_eq(vad_scan(ctx), 2);
-	struct vad_device *nv = vad_device_get(ctx, 0), *intel = vad_device_get(ctx, 1);
+	ck_assert_int_eq(vad_scan(m.ctx), 2);
+	struct vad_device *nv = vad_device_get(m.ctx, 0), *intel = vad_device_get(m.ctx, 1);
 	ck_assert_int_eq(vad_device_get_vendor_id(nv), 0x10de);
 	ck_assert_int_eq(vad_device_get_vendor_id(intel), -EINVAL);
 	ck_assert_int_eq(vad_device_get_device_id(intel), -EINVAL);
@@ -377,9 +356,9 @@ START_TEST(malformed_long_attribute)
 	memset(big, '7', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	corrupt("pci0000:00/0000:00:03.1/0000:01:00.0/0000:02:00.0/0000:03:00.0/vendor", big);
-	ck_assert_int_eq(vad_scan(ctx), 1);
-	ck_assert_int_eq(vad_device_get_vendor_id(vad_device_get(ctx, 0)), -EINVAL);
-	ck_assert_int_eq(vad_device_get_device_id(vad_device_get(ctx, 0)), 0x73ff);
+	ck_assert_int_eq(vad_scan(m.ctx), 1);
+	ck_assert_int_eq(vad_device_get_vendor_id(vad_device_get(m.ctx, 0)), -EINVAL);
+	ck_assert_int_eq(vad_device_get_device_id(vad_device_get(m.ctx, 0)), 0x73ff);
 	leave();
 }
 END_TEST
@@ -390,14 +369,14 @@ START_TEST(malformed_sriov)
 	corrupt("pci0000:00/0000:00:02.0/sriov_totalvfs", "seven\n");
 	/* The PF's virtfn3 link is gone: VF 4 can no longer be numbered by walking from 0. */
 	remove_rel("sys/devices/pci0000:00/0000:00:02.0/virtfn3");
-	ck_assert_int_eq(vad_scan(ctx), 8);
-	ck_assert_int_eq(vad_device_get_sriov_role(vad_device_get(ctx, 0)), VAD_SRIOV_NONE);
-	ck_assert_int_eq(vad_device_get_sriov_numvfs(vad_device_get(ctx, 0)), -ENOENT);
-	ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(ctx, 3)), 3);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_int_eq(vad_device_get_sriov_role(vad_device_get(m.ctx, 0)), VAD_SRIOV_NONE);
+	ck_assert_int_eq(vad_device_get_sriov_numvfs(vad_device_get(m.ctx, 0)), -ENOENT);
+	ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(m.ctx, 3)), 3);
 	/* A VF is a VF by its physfn link, even when its number cannot be found. */
-	ck_assert_int_eq(vad_device_get_sriov_role(vad_device_get(ctx, 4)), VAD_SRIOV_VF);
-	ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(ctx, 4)), -ENOENT);
-	ck_assert_str_eq(vad_device_get_pf_slot(vad_device_get(ctx, 4)), "0000:00:02.0");
+	ck_assert_int_eq(vad_device_get_sriov_role(vad_device_get(m.ctx, 4)), VAD_SRIOV_VF);
+	ck_assert_int_eq(vad_device_get_vf_index(vad_device_get(m.ctx, 4)), -ENOENT);
+	ck_assert_str_eq(vad_device_get_pf_slot(vad_device_get(m.ctx, 4)), "0000:00:02.0");
 	leave();
 }
 END_TEST
@@ -418,7 +397,7 @@ START_TEST(garbage_everywhere)
 		DIR *d;
 		struct dirent *de;
 
-		snprintf(dir, sizeof(dir), "%s/sys/devices/pci0000:00/0000:00:02.%d", topo_dir, fn);
+		snprintf(dir, sizeof(dir), "%s/sys/devices/pci0000:00/0000:00:02.%d", m.topo_dir, fn);
 		d = opendir(dir);
 		ck_assert_ptr_nonnull(d);
 		while ((de = readdir(d))) {
@@ -444,9 +423,9 @@ START_TEST(garbage_everywhere)
 		}
 		closedir(d);
 	}
-	ck_assert_int_eq(vad_scan(ctx), 8);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
 	for (size_t i = 0; i < 8; i++) {
-		struct vad_device *d = vad_device_get(ctx, i);
+		struct vad_device *d = vad_device_get(m.ctx, i);
 		int v = vad_device_get_vendor_id(d);
 
 		ck_assert_msg(v == -EINVAL || v == -ENOENT || (v >= 0 && v <= 0xffff), "%d", v);
@@ -460,9 +439,9 @@ START_TEST(garbage_everywhere)
 	struct vad_device *out = NULL;
 	struct vad_spec *spec = NULL;
 	ck_assert_int_eq(vad_spec_new(&spec, "vendor=0x8086,role=vf,vf=2", NULL, 0), 0);
-	ck_assert_int_eq(vad_select(ctx, spec, VAD_SELECT_ALL, &out), -ENODEV);
+	ck_assert_int_eq(vad_select(m.ctx, spec, VAD_SELECT_ALL, &out), -ENODEV);
 	for (size_t i = 0; i < 8; i++) {
-		struct vad_device *d = vad_device_get(ctx, i);
+		struct vad_device *d = vad_device_get(m.ctx, i);
 
 		ck_assert_int_eq(vad_device_get_verdict(d), VAD_VERDICT_FILTERED);
 		ck_assert_ptr_nonnull(vad_device_get_reason(d));
@@ -477,7 +456,7 @@ START_TEST(missing_sysfs_entry)
 	enter("intel-nvidia");
 	/* /sys/dev/char/226:129 is gone: the node is still listed, without facts. */
 	remove_rel("sys/dev/char/226:129");
-	ck_assert_int_eq(vad_scan(ctx), 3);
+	ck_assert_int_eq(vad_scan(m.ctx), 3);
 	struct vad_device *d = dev_by_node("/dev/dri/renderD129");
 	ck_assert_ptr_null(vad_device_get_sysfs_path(d));
 	ck_assert_ptr_null(vad_device_get_pci_slot(d));
@@ -487,8 +466,8 @@ START_TEST(missing_sysfs_entry)
 	/* Without a sysfs path it cannot be grouped with card1: that is a device of its own,
 	 * and card1 alone stands for 0000:00:02.0, after every render node. */
 	ck_assert_ptr_null(vad_device_get_card_node(d));
-	ck_assert_ptr_eq(vad_device_get(ctx, 1), d);
-	struct vad_device *card1 = vad_device_get(ctx, 2);
+	ck_assert_ptr_eq(vad_device_get(m.ctx, 1), d);
+	struct vad_device *card1 = vad_device_get(m.ctx, 2);
 	ck_assert_str_eq(vad_device_get_node(card1), "/dev/dri/card1");
 	ck_assert_str_eq(vad_device_get_pci_slot(card1), "0000:00:02.0");
 	leave();
@@ -503,23 +482,23 @@ START_TEST(foreign_entries)
 	enter("amd");
 	/* What else can sit in /dev/dri: a plain file, a directory, a dangling symlink, a
 	 * second name for a node. None is a device of its own. */
-	snprintf(p, sizeof(p), "%s/dev/dri/README", topo_dir);
+	snprintf(p, sizeof(p), "%s/dev/dri/README", m.topo_dir);
 	f = fopen(p, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("not a node\n", f);
 	fclose(f);
-	snprintf(p, sizeof(p), "%s/dev/dri/subdir", topo_dir);
+	snprintf(p, sizeof(p), "%s/dev/dri/subdir", m.topo_dir);
 	ck_assert_int_eq(mkdir(p, 0755), 0);
-	snprintf(p, sizeof(p), "%s/dev/dri/dangling", topo_dir);
+	snprintf(p, sizeof(p), "%s/dev/dri/dangling", m.topo_dir);
 	ck_assert_int_eq(symlink("nowhere", p), 0);
-	snprintf(p, sizeof(p), "%s/dev/dri/gpu-render", topo_dir);
+	snprintf(p, sizeof(p), "%s/dev/dri/gpu-render", m.topo_dir);
 	ck_assert_int_eq(symlink("renderD128", p), 0);
-	snprintf(p, sizeof(p), "%s/dev/dri/a", topo_dir);
+	snprintf(p, sizeof(p), "%s/dev/dri/a", m.topo_dir);
 	ck_assert_int_eq(symlink("renderD128", p), 0);
-	snprintf(p, sizeof(p), "%s/dev/dri/zz", topo_dir);
+	snprintf(p, sizeof(p), "%s/dev/dri/zz", m.topo_dir);
 	ck_assert_int_eq(symlink("card0", p), 0);
-	ck_assert_int_eq(vad_scan(ctx), 1);
-	struct vad_device *d = vad_device_get(ctx, 0);
+	ck_assert_int_eq(vad_scan(m.ctx), 1);
+	struct vad_device *d = vad_device_get(m.ctx, 0);
 	ck_assert_str_eq(vad_device_get_card_node(d), "/dev/dri/card0");
 	/* The node's own name, not the alias, whatever readdir's order. */
 	ck_assert_str_eq(vad_device_get_render_node(d), "/dev/dri/renderD128");
@@ -534,8 +513,8 @@ START_TEST(vanished_before_scan)
 
 	enter_opts("intel-nvidia", &o);
 	/* Listed by readdir, gone at stat: dropped. */
-	ck_assert_int_eq(vad_scan(ctx), 1);
-	ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, 0)), "/dev/dri/renderD129");
+	ck_assert_int_eq(vad_scan(m.ctx), 1);
+	ck_assert_str_eq(vad_device_get_node(vad_device_get(m.ctx, 0)), "/dev/dri/renderD129");
 	leave();
 }
 END_TEST
@@ -545,9 +524,9 @@ START_TEST(access_denied)
 	struct th_opts o = { .deny = "renderD128" };
 
 	enter_opts("intel-nvidia", &o);
-	ck_assert_int_eq(vad_scan(ctx), 2);
-	ck_assert_int_eq(vad_device_get_access(vad_device_get(ctx, 0)), -EACCES);
-	ck_assert_int_eq(vad_device_get_access(vad_device_get(ctx, 1)), 0);
+	ck_assert_int_eq(vad_scan(m.ctx), 2);
+	ck_assert_int_eq(vad_device_get_access(vad_device_get(m.ctx, 0)), -EACCES);
+	ck_assert_int_eq(vad_device_get_access(vad_device_get(m.ctx, 1)), 0);
 	leave();
 }
 END_TEST
@@ -555,11 +534,11 @@ END_TEST
 START_TEST(rescan_and_fds)
 {
 	enter("adl-sriov-host");
-	int before = count_fds();
+	int before = tl_count_fds();
 	for (int i = 0; i < 3; i++)
-		ck_assert_int_eq(vad_scan(ctx), 8);
-	ck_assert_int_eq(count_fds(), before);
-	ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, 7)), "/dev/dri/renderD135");
+		ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_int_eq(tl_count_fds(), before);
+	ck_assert_str_eq(vad_device_get_node(vad_device_get(m.ctx, 7)), "/dev/dri/renderD135");
 	leave();
 }
 END_TEST
@@ -576,7 +555,7 @@ static void capture_log(struct vad_context *c, enum vad_log_priority priority, v
 	struct log_capture *cap = userdata;
 	size_t used = strlen(cap->text);
 
-	ck_assert_ptr_eq(c, ctx);
+	ck_assert_ptr_eq(c, m.ctx);
 	cap->count++;
 	if ((int)priority > cap->max_seen)
 		cap->max_seen = (int)priority;
@@ -595,24 +574,24 @@ START_TEST(log_function)
 
 	enter_opts("intel-nvidia", &o);
 	/* At the default maximum (ERROR) a scan has nothing to say. */
-	vad_set_log_fn(ctx, capture_log, VAD_LOG_ERROR, &cap);
-	ck_assert_int_eq(vad_scan(ctx), 2);
+	vad_set_log_fn(m.ctx, capture_log, VAD_LOG_ERROR, &cap);
+	ck_assert_int_eq(vad_scan(m.ctx), 2);
 	ck_assert_int_eq(cap.count, 0);
 
-	vad_set_log_fn(ctx, capture_log, VAD_LOG_DEBUG, &cap);
-	ck_assert_int_eq(vad_scan(ctx), 2);
+	vad_set_log_fn(m.ctx, capture_log, VAD_LOG_DEBUG, &cap);
+	ck_assert_int_eq(vad_scan(m.ctx), 2);
 	ck_assert_int_gt(cap.count, 0);
 	ck_assert_int_eq(cap.max_seen, VAD_LOG_DEBUG);
 	ck_assert_msg(strstr(cap.text, "/dev/dri/renderD128: vanished after listing: No such file "
 			     "or directory, dropped\n"), "log: %s", cap.text);
 	/* card0 still stands for the NVIDIA device; without a render node it comes last. */
-	ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, 0)), "/dev/dri/renderD129");
-	ck_assert_str_eq(vad_device_get_node(vad_device_get(ctx, 1)), "/dev/dri/card0");
-	ck_assert_int_eq(vad_device_get_vendor_id(vad_device_get(ctx, 1)), 0x10de);
+	ck_assert_str_eq(vad_device_get_node(vad_device_get(m.ctx, 0)), "/dev/dri/renderD129");
+	ck_assert_str_eq(vad_device_get_node(vad_device_get(m.ctx, 1)), "/dev/dri/card0");
+	ck_assert_int_eq(vad_device_get_vendor_id(vad_device_get(m.ctx, 1)), 0x10de);
 
-	vad_set_log_fn(ctx, NULL, VAD_LOG_DEBUG, NULL);
+	vad_set_log_fn(m.ctx, NULL, VAD_LOG_DEBUG, NULL);
 	cap.count = 0;
-	ck_assert_int_eq(vad_scan(ctx), 2);
+	ck_assert_int_eq(vad_scan(m.ctx), 2);
 	ck_assert_int_eq(cap.count, 0);
 	leave();
 }

@@ -20,20 +20,14 @@
 
 #include "tests/common/harness.h"
 #include "tests/common/runner.h"
+#include "tests/common/testlib.h"
 #include "vadiscover/vadiscover.h"
 
-static char topo_dir[PATH_MAX];
-static char count_file[PATH_MAX + 32];
-static struct vad_context *ctx;
+static struct tl_machine m;
 
 static void enter_opts(const char *topology, struct th_opts *o)
 {
-	o->topology = topology;
-	int r = th_enter(o, topo_dir, sizeof(topo_dir));
-	ck_assert_msg(r == 0, "th_enter(%s): %d", topology, r);
-	snprintf(count_file, sizeof(count_file), "%s/va-count", topo_dir);
-	setenv("FAKEVA_COUNT", count_file, 1);
-	ck_assert_int_eq(vad_new(&ctx), 0);
+	tl_enter(&m, topology, o);
 }
 
 static void enter_va(const char *topology, const char *const *va_lines)
@@ -50,15 +44,13 @@ static void enter(const char *topology)
 
 static void leave(void)
 {
-	ck_assert_ptr_null(vad_unref(ctx));
-	ctx = NULL;
-	th_leave(topo_dir);
+	tl_leave(&m);
 }
 
 /* VA driver initialisations so far (each vaInitialize that reached the driver). */
 static int inits(void)
 {
-	return th_count_lines(count_file, "init");
+	return th_count_lines(m.count_file, "init");
 }
 
 static struct vad_spec *spec(const char *text)
@@ -74,7 +66,7 @@ static struct vad_spec *spec(const char *text)
 static int select_text(const char *text, unsigned int flags, struct vad_device **out)
 {
 	struct vad_spec *s = spec(text);
-	int r = vad_select(ctx, s, flags, out);
+	int r = vad_select(m.ctx, s, flags, out);
 
 	vad_spec_free(s);
 	return r;
@@ -82,7 +74,7 @@ static int select_text(const char *text, unsigned int flags, struct vad_device *
 
 static struct vad_device *dev_at(size_t i)
 {
-	struct vad_device *d = vad_device_get(ctx, i);
+	struct vad_device *d = vad_device_get(m.ctx, i);
 
 	ck_assert_ptr_nonnull(d);
 	return d;
@@ -97,18 +89,6 @@ static void assert_verdict(size_t i, enum vad_verdict verdict, const char *reaso
 		      vad_verdict_name(verdict), vad_device_get_reason(d));
 	if (reason)
 		ck_assert_str_eq(vad_device_get_reason(d), reason);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
 }
 
 static const char *user_name(void)
@@ -127,7 +107,7 @@ START_TEST(sriov_pf_fails_default)
 	struct vad_device *out = NULL;
 
 	enter_va("adl-sriov-host", va);
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_ptr_nonnull(out);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
 	ck_assert_int_eq(inits(), 2);
@@ -178,7 +158,7 @@ START_TEST(lxc_remapped)
 	struct vad_device *out = NULL;
 
 	enter("adl-sriov-lxc-vf4-remapped");
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
 	ck_assert_int_eq(vad_device_get_vf_index(out), 4);
 	ck_assert_str_eq(vad_device_get_pf_slot(out), "0000:00:02.0");
@@ -202,7 +182,7 @@ START_TEST(intel_nvidia_default)
 
 	/* No nvidia-vaapi-driver: VA fails on the NVIDIA node FFmpeg would take. */
 	enter("intel-nvidia");
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
 	ck_assert_int_eq(vad_device_get_vendor_id(out), 0x8086);
 	assert_verdict(0, VAD_VERDICT_NO_VA, NULL);
@@ -247,7 +227,7 @@ START_TEST(many_nodes)
 	struct vad_device *out = NULL;
 
 	enter("many-nodes");
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD138");
 	ck_assert_str_eq(vad_device_get_pci_slot(out), "0000:d9:00.0");
 	for (size_t i = 0; i < 10; i++)
@@ -256,7 +236,7 @@ START_TEST(many_nodes)
 	/* The ast card0 (no render node) comes after the chosen one. */
 	assert_verdict(11, VAD_VERDICT_SKIPPED, "not probed: renderD138 was selected first");
 	/* With a vendor, the T4s are not even probed. */
-	ck_assert_int_eq(vad_scan(ctx), 12);
+	ck_assert_int_eq(vad_scan(m.ctx), 12);
 	ck_assert_int_eq(select_text("vendor=0x8086", 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD138");
 	ck_assert_int_eq(inits(), 12);
@@ -277,7 +257,7 @@ START_TEST(intel_arc_av1)
 	ck_assert_ptr_null(vad_device_get_va_error(dev_at(0)));
 	assert_verdict(1, VAD_VERDICT_SELECTED, "matches encode=av1; VA driver iHD");
 	/* The default is still the iGPU. */
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
 	ck_assert_int_eq(select_text("decode=av1+hevc10,encode=hevc+av1_10", 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
@@ -293,7 +273,7 @@ START_TEST(xe_ihd_fallback)
 
 	/* Debian 12's libva 2.17 has no xe -> iHD mapping: the library forces iHD. */
 	enter("xe-sriov");
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
 	ck_assert_str_eq(vad_device_get_kernel_driver(out), "xe");
 	ck_assert_int_eq(vad_device_get_va_status(out), 0);
@@ -350,8 +330,8 @@ START_TEST(xe_runtime_libva_version)
 	char *out;
 
 	enter("empty");	/* for a scratch directory only */
-	snprintf(d117, sizeof(d117), "%s/va117", topo_dir);
-	snprintf(d121, sizeof(d121), "%s/va121", topo_dir);
+	snprintf(d117, sizeof(d117), "%s/va117", m.topo_dir);
+	snprintf(d121, sizeof(d121), "%s/va121", m.topo_dir);
 	libva_copy(d117, "libva.so.2.1700.0");
 	libva_copy(d121, "libva.so.2.2100.0");
 
@@ -378,7 +358,7 @@ START_TEST(xe_user_driver_name)
 	/* LIBVA_DRIVER_NAME is the user's choice: no forced iHD on top of it. */
 	enter("xe-sriov");
 	setenv("LIBVA_DRIVER_NAME", "radeonsi", 1);
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	unsetenv("LIBVA_DRIVER_NAME");
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
 	ck_assert_str_eq(vad_device_get_va_driver(out), "radeonsi");
@@ -395,7 +375,7 @@ START_TEST(eacces_first_node)
 	enter_opts("intel-nvidia", &o);
 	/* The shim's nodes belong to gid 993, which has no name on the test machine... */
 	setenv("FAKEGPU_NODE_GID", "54321", 1);
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
 	snprintf(want, sizeof(want), "permission denied: add this user to the group with gid "
 		 "54321: usermod -aG 54321 %s", user_name());
@@ -416,7 +396,7 @@ START_TEST(eacces_named_group)
 	enter_opts("adl-sriov-host", &o);
 	/* ...and with a group that has a name (Debian's 'video' is gid 44), it is named. */
 	setenv("FAKEGPU_NODE_GID", "44", 1);
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
 	snprintf(want, sizeof(want), "permission denied: add this user to group 'video' (gid 44): "
 		 "usermod -aG video %s", user_name());
@@ -430,8 +410,8 @@ START_TEST(empty_machine)
 	struct vad_device *out = (struct vad_device *)0x1;
 
 	enter("empty");
-	ck_assert_int_eq(vad_scan(ctx), 0);
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), -ENOENT);
+	ck_assert_int_eq(vad_scan(m.ctx), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), -ENOENT);
 	ck_assert_ptr_null(out);
 	ck_assert_int_eq(select_text("vendor=0x8086", VAD_SELECT_ALL, &out), -ENOENT);
 	leave();
@@ -444,8 +424,8 @@ START_TEST(select_scans_first)
 
 	enter("amd");
 	/* No vad_scan(): vad_select() does it. */
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
-	ck_assert_uint_eq(vad_device_count(ctx), 1);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
+	ck_assert_uint_eq(vad_device_count(m.ctx), 1);
 	ck_assert_str_eq(vad_device_get_va_driver(out), "radeonsi");
 	ck_assert_str_eq(vad_device_get_va_vendor(out),
 			 "Mesa Gallium driver 22.3.6 for AMD Radeon RX 6600 (fake-gpu harness)");
@@ -461,11 +441,11 @@ START_TEST(vanish_before_probe)
 	struct vad_device *out = NULL;
 
 	enter("adl-sriov-host");
-	ck_assert_int_eq(vad_scan(ctx), 8);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
 	ck_assert_int_eq(vad_device_get_access(dev_at(0)), 0);
 	/* The node goes away between the scan and the probe. */
 	setenv("FAKEGPU_VANISH", "renderD128", 1);
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
 	assert_verdict(0, VAD_VERDICT_NO_ACCESS,
 		       "node vanished: /dev/dri/renderD128: No such file or directory");
@@ -484,7 +464,7 @@ START_TEST(malformed_vendor)
 	FILE *f;
 
 	enter("intel-nvidia");
-	snprintf(p, sizeof(p), "%s/sys/devices/pci0000:00/0000:00:02.0/vendor", topo_dir);
+	snprintf(p, sizeof(p), "%s/sys/devices/pci0000:00/0000:00:02.0/vendor", m.topo_dir);
 	f = fopen(p, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("zzz\n", f);
@@ -495,7 +475,7 @@ START_TEST(malformed_vendor)
 	assert_verdict(1, VAD_VERDICT_FILTERED,
 		       "filtered out: vendor unreadable (malformed sysfs attribute) != 0x8086");
 	/* Without a vendor filter, the device is still usable. */
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
 	leave();
 }
@@ -508,7 +488,7 @@ START_TEST(no_profiles)
 
 	enter_va("amd", va);
 	/* VA initialises but offers nothing: capable for the empty spec, not for h264. */
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_uint_eq(vad_device_get_decode(out), 0);
 	ck_assert_uint_eq(vad_device_get_encode(out), 0);
 	ck_assert(!vad_device_get_vpp(out));
@@ -547,20 +527,20 @@ START_TEST(strings_live_until_scan)
 	struct vad_device *out = NULL;
 
 	enter_va("adl-sriov-host", va);
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	const char *r0 = vad_device_get_reason(dev_at(0));
 	const char *r1 = vad_device_get_reason(dev_at(1));
 	const char *err0 = vad_device_get_va_error(dev_at(0));
 	ck_assert_str_eq(r1, "the first VA-capable device; VA driver iHD");
 
 	/* The same selection again: the very same strings. */
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_ptr_eq(vad_device_get_reason(dev_at(1)), r1);
 	ck_assert_ptr_eq(vad_device_get_reason(dev_at(0)), r0);
 
 	/* Another selection and another probe replace them; the old ones still read. */
 	ck_assert_int_eq(select_text("role=vf,vf=2", 0, &out), 0);
-	ck_assert_int_eq(vad_device_probe(ctx, dev_at(0), "radeonsi"), -EIO);
+	ck_assert_int_eq(vad_device_probe(m.ctx, dev_at(0), "radeonsi"), -EIO);
 	ck_assert_str_eq(vad_device_get_reason(dev_at(1)), "filtered out: vf 1 != 2");
 	ck_assert_str_eq(r1, "the first VA-capable device; VA driver iHD");
 	ck_assert_msg(strstr(r0, "vaInitialize failed") == r0, "%s", r0);
@@ -574,10 +554,10 @@ END_TEST
 START_TEST(probe_facts)
 {
 	enter("adl-sriov-host");
-	ck_assert_int_eq(vad_scan(ctx), 8);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
 	struct vad_device *d = dev_at(2);
 	ck_assert_int_eq(vad_device_get_va_version(d), -EAGAIN);
-	ck_assert_int_eq(vad_device_probe(ctx, d, NULL), 0);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), 0);
 	ck_assert(vad_device_is_probed(d));
 	ck_assert_int_eq(vad_device_get_va_status(d), 0);
 	ck_assert_ptr_null(vad_device_get_va_error(d));
@@ -594,12 +574,12 @@ START_TEST(probe_facts)
 	ck_assert(vad_device_get_vpp(d));
 	ck_assert_int_eq(inits(), 1);
 	/* Kept: the same driver does not probe again; another driver does. */
-	ck_assert_int_eq(vad_device_probe(ctx, d, NULL), 0);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), 0);
 	ck_assert_int_eq(inits(), 1);
-	ck_assert_int_eq(vad_device_probe(ctx, d, "radeonsi"), 0);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, "radeonsi"), 0);
 	ck_assert_int_eq(inits(), 2);
 	ck_assert_str_eq(vad_device_get_va_driver(d), "radeonsi");
-	ck_assert_int_eq(vad_device_probe(ctx, d, "radeonsi"), 0);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, "radeonsi"), 0);
 	ck_assert_int_eq(inits(), 2);
 	/* A spec's driver= is what vad_select() probes with. */
 	struct vad_device *out = NULL;
@@ -618,7 +598,7 @@ START_TEST(av1_8bit_encoder)
 
 	/* The RT formats of AV1Profile0 tell 8-bit-only from 10-bit. */
 	enter_va("amd", va);
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_uint_eq(vad_device_get_decode(out), VAD_CODEC_AV1 | VAD_CODEC_AV1_10);
 	ck_assert_uint_eq(vad_device_get_encode(out), VAD_CODEC_AV1);
 	leave();
@@ -690,11 +670,11 @@ START_TEST(no_fds_left)
 	int before;
 
 	enter_va("adl-sriov-host", va);
-	before = count_fds();
-	ck_assert_int_eq(vad_scan(ctx), 8);
+	before = tl_count_fds();
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
 	ck_assert_int_eq(select_text("", VAD_SELECT_ALL, &out), 0);
-	ck_assert_int_eq(vad_device_probe(ctx, dev_at(3), "iHD"), 0);
-	ck_assert_int_eq(count_fds(), before);
+	ck_assert_int_eq(vad_device_probe(m.ctx, dev_at(3), "iHD"), 0);
+	ck_assert_int_eq(tl_count_fds(), before);
 	leave();
 }
 END_TEST
@@ -709,9 +689,9 @@ START_TEST(opens_are_cloexec)
 	FILE *f;
 
 	enter_opts("adl-sriov-host", &o);
-	snprintf(trace, sizeof(trace), "%s/trace", topo_dir);
+	snprintf(trace, sizeof(trace), "%s/trace", m.topo_dir);
 	setenv("FAKEGPU_TRACE", trace, 1);
-	ck_assert_int_eq(vad_scan(ctx), 8);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
 	ck_assert_int_eq(select_text("", VAD_SELECT_ALL, &out), 0);
 	unsetenv("FAKEGPU_TRACE");
 	f = fopen(trace, "re");
@@ -815,8 +795,8 @@ START_TEST(log_reasons)
 	struct vad_device *out = NULL;
 
 	enter_va("adl-sriov-host", va);
-	vad_set_log_fn(ctx, capture_log, VAD_LOG_INFO, &cap);
-	ck_assert_int_eq(vad_select(ctx, NULL, 0, &out), 0);
+	vad_set_log_fn(m.ctx, capture_log, VAD_LOG_INFO, &cap);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_msg(strstr(cap.text, "/dev/dri/renderD129: selected: the first VA-capable "
 			     "device; VA driver iHD\n"), "%s", cap.text);
 	ck_assert_msg(strstr(cap.text, "/dev/dri/renderD130: skipped: not probed: renderD129 was "
