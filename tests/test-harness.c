@@ -640,6 +640,63 @@ static int only_nodes(const struct dirent *e)
 }
 
 /* Relative to a directory fd on /dev/dri (openat/fstatat/statx/faccessat), and scandir. */
+/* A node a container's device cgroup denies: it is in /dev/dri, stat sees it, but open and
+ * access() fail with EPERM (the kernel's device cgroup check, after the mode bits). */
+START_TEST(shim_deny_eperm)
+{
+	char trace[4200];
+	snprintf(trace, sizeof(trace), "%s/trace.XXXXXX", getenv("TMPDIR"));
+	int tfd = mkstemp(trace);
+	ck_assert_int_ge(tfd, 0);
+	close(tfd);
+	enter("adl-sriov-host", "renderD128:EPERM,card0:EACCES,renderD130", NULL, trace);
+	struct stat st;
+	errno = 0;
+	ck_assert_int_eq(open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC), -1);
+	ck_assert_int_eq(errno, EPERM);
+	errno = 0;
+	ck_assert_int_eq(open("/dev/dri/by-path/pci-0000:00:02.0-render", O_RDWR), -1);
+	ck_assert_int_eq(errno, EPERM);
+	errno = 0;
+	ck_assert_ptr_null(fopen("/dev/dri/renderD128", "r"));
+	ck_assert_int_eq(errno, EPERM);
+	/* the device cgroup refuses every access() mask, F_OK included */
+	errno = 0;
+	ck_assert_int_eq(access("/dev/dri/renderD128", R_OK | W_OK), -1);
+	ck_assert_int_eq(errno, EPERM);
+	errno = 0;
+	ck_assert_int_eq(access("/dev/dri/renderD128", F_OK), -1);
+	ck_assert_int_eq(errno, EPERM);
+	/* stat still works, and shows the node as it is */
+	ck_assert_int_eq(stat("/dev/dri/renderD128", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	ck_assert_uint_eq(minor(st.st_rdev), 128);
+	/* :EACCES and no suffix are the old deny */
+	errno = 0;
+	ck_assert_int_eq(open("/dev/dri/card0", O_RDWR), -1);
+	ck_assert_int_eq(errno, EACCES);
+	errno = 0;
+	ck_assert_int_eq(open("/dev/dri/renderD130", O_RDWR), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(access("/dev/dri/renderD130", F_OK), 0);
+	int fd = open("/dev/dri/renderD129", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(th_count_lines(trace, "open /dev/dri/renderD128 O_RDWR|O_CLOEXEC -> EPERM"), 1);
+	ck_assert_int_eq(th_count_lines(trace, "open /dev/dri/card0 O_RDWR -> EACCES"), 1);
+	/* an unknown errno is refused, not taken for EACCES */
+	setenv("FAKEGPU_DENY", "renderD129:EBUSY", 1);
+	errno = 0;
+	ck_assert_int_eq(open("/dev/dri/renderD129", O_RDWR), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	leave();
+	unlink(trace);
+	struct th_opts o = { .topology = "adl-sriov-host", .deny = "renderD128:EPREM" };
+	char dir[4096];
+	ck_assert_int_eq(th_enter(&o, dir, sizeof(dir)), -EINVAL);
+}
+END_TEST
+
 START_TEST(shim_dirfd_relative)
 {
 	enter("adl-sriov-host", "renderD128", "renderD129", NULL);
@@ -955,6 +1012,29 @@ START_TEST(runin_help_and_errors)
 		snprintf(line, sizeof(line), "%s\n", topologies[i]->name);
 		ck_assert_msg(strstr(r.out, line), "%s missing from --list", topologies[i]->name);
 	}
+	th_result_free(&r);
+}
+END_TEST
+
+START_TEST(runin_deny_errno)
+{
+	char *argv[] = { "sh", "-c", "cat /dev/dri/renderD128; cat /dev/dri/card0; "
+			 "stat -c %F /dev/dri/renderD128", NULL };
+	struct th_opts o = { .topology = "adl-sriov-host", .deny = "renderD128:EPERM,card0" };
+	struct th_result r;
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	ck_assert_int_eq(exit_code(&r), 0);
+	ck_assert_msg(strstr(r.err, "/dev/dri/renderD128: Operation not permitted"), "%s", r.err);
+	ck_assert_msg(strstr(r.err, "/dev/dri/card0: Permission denied"), "%s", r.err);
+	ck_assert_msg(strstr(r.out, "character special file"), "%s", r.out);
+	th_result_free(&r);
+	/* run-in refuses an errno the shim does not know */
+	snprintf(runin, sizeof(runin), "%s/tests/harness/run-in", th_srcdir());
+	char *bad[] = { runin, "--build", (char *)th_builddir(), "--deny", "renderD128:ENOENT",
+			"adl-sriov-host", "--", "true", NULL };
+	r = run_plain(bad);
+	ck_assert_int_eq(exit_code(&r), 125);
+	ck_assert_msg(strstr(r.err, "'renderD128:ENOENT': ERRNO is EACCES or EPERM"), "%s", r.err);
 	th_result_free(&r);
 }
 END_TEST
@@ -1310,6 +1390,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, shim_remapped_nodes);
 	tcase_add_test(tc, shim_readdir_reports_chr);
 	tcase_add_test(tc, shim_deny_gives_eacces);
+	tcase_add_test(tc, shim_deny_eperm);
 	tcase_add_test(tc, shim_dirfd_relative);
 	tcase_add_test(tc, shim_vanish_gives_enoent);
 	tcase_add_test(tc, shim_sysfs_paths);
@@ -1321,6 +1402,7 @@ Suite *test_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, runin_help_and_errors);
 	tcase_add_test(tc, runin_status_env_and_cleanup);
+	tcase_add_test(tc, runin_deny_errno);
 	tcase_add_test(tc, runin_keep);
 	tcase_add_test(tc, runin_preload_and_wrap);
 	suite_add_tcase(s, tc);

@@ -246,6 +246,27 @@ static void leave_at_exit(void)
 		remove_tree(entered_dir);
 }
 
+/* FAKEGPU_DENY's syntax, NODE[:EACCES|:EPERM][,...], checked as run-in checks --deny. */
+static bool deny_valid(const char *deny)
+{
+	while (deny && *deny) {
+		const char *end = strchr(deny, ',');
+		size_t l = end ? (size_t)(end - deny) : strlen(deny);
+		const char *colon = memchr(deny, ':', l);
+		if (colon) {
+			size_t el = l - (size_t)(colon + 1 - deny);
+			if (!(el == 6 && strncmp(colon + 1, "EACCES", 6) == 0) &&
+			    !(el == 5 && strncmp(colon + 1, "EPERM", 5) == 0)) {
+				fprintf(stderr, "th_enter: deny: '%.*s': ERRNO is EACCES or EPERM\n",
+					(int)l, deny);
+				return false;
+			}
+		}
+		deny = end ? end + 1 : NULL;
+	}
+	return true;
+}
+
 int th_enter(const struct th_opts *o, char *dir, size_t dirlen)
 {
 	const struct topology *t = o && o->topology ? topology_find(o->topology) : NULL;
@@ -253,6 +274,8 @@ int th_enter(const struct th_opts *o, char *dir, size_t dirlen)
 	int ret;
 	if (!t)
 		return -ENOENT;
+	if (!deny_valid(o->deny))
+		return -EINVAL;
 	/* Without the shim this process would see the host's /sys and /dev/dri. */
 	if (!dlsym(RTLD_DEFAULT, "fakegpu_shim_loaded")) {
 		fprintf(stderr, "th_enter: libfakegpu.so is not preloaded (VAD_TEST_NO_SHIM?)\n");

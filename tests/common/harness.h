@@ -18,7 +18,8 @@
 struct th_opts {
 	const char *topology;		/* mktopo name; NULL: run argv without any harness */
 	const char *const *va_lines;	/* NULL-terminated FAKEVA_CONFIG lines tried first */
-	const char *deny;		/* FAKEGPU_DENY: "renderD128,card0" */
+	const char *deny;		/* FAKEGPU_DENY: "renderD128,card0", an entry may
+					 * end in :EACCES (default) or :EPERM */
 	const char *vanish;		/* FAKEGPU_VANISH */
 	const char *trace_file;		/* FAKEGPU_TRACE */
 	const char *count_file;		/* FAKEVA_COUNT */
@@ -42,7 +43,8 @@ void th_result_free(struct th_result *r);
  * LIBVA_DRIVERS_PATH, FAKEGPU_DENY/VANISH/TRACE and FAKEVA_COUNT for this process (unset
  * when not given), and unsets DISPLAY, WAYLAND_DISPLAY and LIBVA_DRIVER_NAME.
  * Returns 0 or a negative errno (-ENOENT: unknown topology, -ENOSYS: the shim is not
- * preloaded in this process). */
+ * preloaded in this process, -EINVAL: a deny entry names another errno than EACCES or
+ * EPERM). */
 int th_enter(const struct th_opts *o, char *dir, size_t dirlen);
 /* Unsets what th_enter() set and removes @dir. */
 void th_leave(const char *dir);

@@ -7,7 +7,14 @@
  *    $FAKEGPU_NODE_GID (default 993), and fds open on them answer the DRM ioctls libdrm,
  *    libva and FFmpeg issue, as the kernel would;
  *  - FAKEGPU_DENY=renderD128,card0: open of those /dev/dri names fails with EACCES (stat
- *    works), FAKEGPU_VANISH=renderD129: listed by readdir, but stat/open give ENOENT;
+ *    works; access() for R_OK/W_OK gives EACCES, F_OK succeeds: a user outside the node's
+ *    group). An entry may name its errno: renderD128:EPERM is a node a device cgroup denies
+ *    (an LXC/Docker container's device list): open and access() with any mode give EPERM,
+ *    as the kernel's inode_permission() runs the device cgroup check after the mode bits
+ *    whatever the mask, while stat works (it checks no permission on the node). Suffixes:
+ *    :EACCES (the default) and :EPERM; any other makes open/access fail with EINVAL and
+ *    print "libfakegpu: FAKEGPU_DENY: ..." on stderr, so a typo is not taken for EACCES;
+ *  - FAKEGPU_VANISH=renderD129: listed by readdir, but stat/open give ENOENT;
  *  - FAKEGPU_TRACE=FILE: one line per open of a fake node and per ioctl on one.
  * The variables are read at every call, so a test process may setenv() them.
  *
@@ -188,6 +195,42 @@ static bool in_list(const char *var, const char *name)
 		list = end ? end + 1 : NULL;
 	}
 	return false;
+}
+
+/* The errno an open of /dev/dri/@name fails with per FAKEGPU_DENY ("NAME[:ERRNO],..."):
+ * 0 when it is not listed, EACCES or EPERM, EINVAL for an unknown suffix (reported). */
+static int deny_errno(const char *name)
+{
+	const char *list = getenv("FAKEGPU_DENY");
+	size_t n = strlen(name);
+	while (list && *list) {
+		const char *end = strchr(list, ',');
+		size_t l = end ? (size_t)(end - list) : strlen(list);
+		if (l >= n && strncmp(list, name, n) == 0 && (l == n || list[n] == ':')) {
+			const char *e = list + n + 1;
+			size_t el = l > n ? l - n - 1 : 0;
+			if (l == n || (el == 6 && strncmp(e, "EACCES", 6) == 0))
+				return EACCES;
+			if (el == 5 && strncmp(e, "EPERM", 5) == 0)
+				return EPERM;
+			char msg[320];
+			int m = snprintf(msg, sizeof(msg), "libfakegpu: FAKEGPU_DENY: %.*s: unknown "
+					 "errno (EACCES or EPERM)\n", (int)(l > 256 ? 256 : l), list);
+			if (m > 0) {
+				ssize_t w = write(2, msg, (size_t)m < sizeof(msg) ? (size_t)m :
+						  sizeof(msg) - 1);
+				(void)w;
+			}
+			return EINVAL;
+		}
+		list = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static const char *errno_name(int e)
+{
+	return e == EACCES ? "EACCES" : e == EPERM ? "EPERM" : e == EINVAL ? "EINVAL" : "?";
 }
 
 struct node_info {
@@ -492,9 +535,10 @@ static int node_check_open(const char *path, const char *p, int *flags, char *na
 		errno = ENOENT;
 		return -1;
 	}
-	if (in_list("FAKEGPU_DENY", name)) {
-		trace("open /dev/dri/%s %s -> EACCES", name, fl);
-		errno = EACCES;
+	int deny = deny_errno(name);
+	if (deny) {
+		trace("open /dev/dri/%s %s -> %s", name, fl, errno_name(deny));
+		errno = deny;
 		return -1;
 	}
 	trace("open /dev/dri/%s %s", name, fl);
@@ -626,8 +670,11 @@ static int node_check_access(const char *path, const char *p, int mode)
 		errno = ENOENT;
 		return -1;
 	}
-	if ((mode & (R_OK | W_OK)) && in_list("FAKEGPU_DENY", name)) {
-		errno = EACCES;
+	/* EACCES: the mode bits refuse R/W, F_OK succeeds. EPERM: the device cgroup check
+	 * refuses any mask, even 0 (no allow rule matches the node). */
+	int deny = deny_errno(name);
+	if (deny && (deny != EACCES || (mode & (R_OK | W_OK)))) {
+		errno = deny;
 		return -1;
 	}
 	return 0;
