@@ -405,6 +405,44 @@ START_TEST(eacces_named_group)
 }
 END_TEST
 
+START_TEST(eperm_device_rule)
+{
+	struct th_opts o = { .deny = "renderD128:EPERM" };
+	struct vad_device *out = NULL;
+
+	/* A node a container's device cgroup denies: open gives EPERM, whatever the group. */
+	enter_opts("adl-sriov-host", &o);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	assert_verdict(0, VAD_VERDICT_NO_ACCESS, "operation not permitted: /dev/dri/renderD128 is "
+		       "denied by a device rule (a container's cgroup device list?): allow it, e.g. "
+		       "lxc.cgroup2.devices.allow: c 226:128 rwm");
+	ck_assert_int_eq(vad_device_get_access(dev_at(0)), -EPERM);
+	ck_assert(!vad_device_is_probed(dev_at(0)));
+	ck_assert_int_eq(inits(), 1);
+	leave();
+}
+END_TEST
+
+START_TEST(eperm_remapped_names_host_minor)
+{
+	struct th_opts o = { .deny = "renderD128:EPERM" };
+	struct vad_device *out = NULL;
+
+	/* In the remapped container renderD128 is the host's 226:132: the rule to add is for
+	 * the device number, not the name. It is the only device, so nothing is selected. */
+	enter_opts("adl-sriov-lxc-vf4-remapped", &o);
+	ck_assert_int_lt(vad_select(m.ctx, NULL, 0, &out), 0);
+	ck_assert_ptr_null(out);
+	assert_verdict(0, VAD_VERDICT_NO_ACCESS, "operation not permitted: /dev/dri/renderD128 is "
+		       "denied by a device rule (a container's cgroup device list?): allow it, e.g. "
+		       "lxc.cgroup2.devices.allow: c 226:132 rwm");
+	ck_assert_int_eq(vad_device_get_access(dev_at(0)), -EPERM);
+	ck_assert_int_eq(inits(), 0);
+	leave();
+}
+END_TEST
+
 START_TEST(empty_machine)
 {
 	struct vad_device *out = (struct vad_device *)0x1;
@@ -829,6 +867,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, xe_runtime_libva_version);
 	tcase_add_test(tc, eacces_first_node);
 	tcase_add_test(tc, eacces_named_group);
+	tcase_add_test(tc, eperm_device_rule);
+	tcase_add_test(tc, eperm_remapped_names_host_minor);
 	tcase_add_test(tc, empty_machine);
 	tcase_add_test(tc, select_scans_first);
 	suite_add_tcase(s, tc);

@@ -187,7 +187,8 @@ static int vad_access_reason(const struct vad_device *dev, int err, char **reaso
 	}
 	if (err == -EPERM)
 		return vad__set_strf(reason, "operation not permitted: %s is denied by a device rule "
-				     "(a container's cgroup device list?): allow c %u:%u rw", node,
+				     "(a container's cgroup device list?): allow it, e.g. "
+				     "lxc.cgroup2.devices.allow: c %u:%u rwm", node,
 				     major(dev->render_node ? dev->render_rdev : dev->card_rdev),
 				     minor(dev->render_node ? dev->render_rdev : dev->card_rdev));
 	if (err == -ENOENT)
