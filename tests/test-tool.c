@@ -383,6 +383,7 @@ START_TEST(help_teaches)
 	assert_contains(r.out, "VADISCOVER_SELECT");
 	assert_contains(r.out, "Exit status: 0 ok; 1 no DRM devices");
 	assert_contains(r.out, "vadiscover pick role=vf");
+	assert_contains(r.out, "--no-probe  list: sysfs only");
 	run_free(&r);
 }
 END_TEST
@@ -436,6 +437,7 @@ START_TEST(usage_errors_exit_2)
 		{"--frob", "list", "unknown option '--frob'"},
 		{"list", "role=vf", "list takes no argument"},
 		{"pick", "-v", "-v applies to list only"},
+		{"--no-probe", "explain", "--no-probe applies to list only"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -448,6 +450,14 @@ START_TEST(usage_errors_exit_2)
 		ck_assert_int_eq(r.inits, 0);
 		run_free(&r);
 	}
+
+	struct run c = {.topology = "adl-sriov-host"};
+	run_tool(&c, "list", "-v", "--no-probe", NULL);
+	ck_assert_int_eq(c.exit_code, 2);
+	ck_assert_str_eq(c.out, "");
+	assert_contains(c.err, "-v and --no-probe contradict each other");
+	ck_assert_int_eq(c.inits, 0);
+	run_free(&c);
 }
 END_TEST
 
@@ -551,12 +561,30 @@ START_TEST(host_list_golden)
 {
 	struct run r = {.topology = "adl-sriov-host"};
 
-	run_tool(&r, "list", NULL);
+	run_tool(&r, "list", "--no-probe", NULL);
 	ck_assert_int_eq(r.exit_code, 0);
 	ck_assert_str_eq(r.err, "");
 	ck_assert_int_eq(r.inits, 0); /* sysfs only */
+	ck_assert_ptr_null(strstr(r.out, "VA:"));
 	assert_golden("adl-sriov-host.list", r.out);
 	run_free(&r);
+
+	/* Plain list probes every device and ends each line with a short VA summary. */
+	struct run s = {.topology = "adl-sriov-host", .va = pf_fails};
+	run_tool(&s, "list", NULL);
+	ck_assert_int_eq(s.exit_code, 0);
+	ck_assert_str_eq(s.err, "");
+	ck_assert_int_eq(s.inits, 8); /* PF + 7 VFs, each probed once */
+	assert_contains(s.out, "0000:00:02.0  8086:4692  i915  PF 7/7 VFs            "
+			       "VA: none (vaInitialize failed)\n");
+	for (int vf = 1; vf <= 7; vf++) {
+		char want[96];
+
+		snprintf(want, sizeof(want), "VF %d of 0000:00:02.0  VA: iHD 1.17\n", vf);
+		assert_contains(s.out, want);
+	}
+	assert_golden("adl-sriov-host-pf-fails.list", s.out);
+	run_free(&s);
 
 	struct run v = {.topology = "adl-sriov-host", .va = pf_fails};
 	run_tool(&v, "list", "-v", NULL);
@@ -853,6 +881,15 @@ START_TEST(intel_nvidia)
 	ck_assert_int_eq(n.inits, 1); /* the Intel device is filtered, never probed */
 	run_free(&n);
 
+	struct run l = {.topology = "intel-nvidia"};
+	run_tool(&l, "list", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	ck_assert_int_eq(l.inits, 2);
+	assert_contains(l.out, "10de:2504  nvidia  VA: none (vaInitialize failed)\n");
+	assert_contains(l.out, "8086:4680  i915    VA: iHD 1.17\n");
+	assert_golden("intel-nvidia.list", l.out);
+	run_free(&l);
+
 	struct run e = {.topology = "intel-nvidia"};
 	run_tool(&e, "explain", "--json", NULL);
 	assert_json(e.out);
@@ -908,8 +945,9 @@ START_TEST(many_nodes)
 	run_free(&r);
 
 	struct run l = {.topology = "many-nodes"};
-	run_tool(&l, "list", "--json", NULL);
+	run_tool(&l, "list", "--no-probe", "--json", NULL);
 	assert_json(l.out);
+	ck_assert_int_eq(l.inits, 0);
 	assert_golden("many-nodes.list.json", l.out);
 	run_free(&l);
 }
@@ -1008,11 +1046,13 @@ START_TEST(every_topology_json)
 {
 	const char *topo = all_topologies[_i];
 	static const char *const cmds[][3] = {
-		{"list", "--json", NULL},
+		{"list", "--no-probe", "--json"},
 		{"list", "-v", "--json"},
+		{"list", "--json", NULL},
 		{"pick", "--json", NULL},
 		{"explain", "--json", NULL},
 	};
+	char *verbose_json = NULL;
 
 	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
 		struct run r = {.topology = topo};
@@ -1022,10 +1062,18 @@ START_TEST(every_topology_json)
 			      cmds[c][0], r.exit_code);
 		assert_json(r.out);
 		assert_contains(r.out, "\"format\": 1,");
-		if (c == 0) /* list without -v reads sysfs only */
+		if (c == 0) { /* list --no-probe reads sysfs only */
 			ck_assert_int_eq(r.inits, 0);
+			ck_assert_ptr_null(strstr(r.out, "\"probed\": true"));
+		}
+		if (c == 1)
+			verbose_json = strdup(r.out);
+		if (c == 2) /* plain list probes as -v does: the same document */
+			ck_assert_msg(strcmp(r.out, verbose_json) == 0,
+				      "%s: 'list --json' differs from 'list -v --json'", topo);
 		run_free(&r);
 	}
+	free(verbose_json);
 
 	struct run p = {.topology = topo};
 	run_tool(&p, "pick", NULL);

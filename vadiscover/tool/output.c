@@ -176,8 +176,55 @@ void out_va_summary(char *buf, size_t len, const struct vad_device *dev)
 		 dec[0] ? dec : "no decode", enc[0] ? "enc " : "no encode", enc);
 }
 
+/* A few lower-case words for a negative errno, as lspci-like lines want. */
+static void short_cause(char *buf, size_t len, int err)
+{
+	switch (err) {
+	case -EIO: snprintf(buf, len, "vaInitialize failed"); return;
+	case -ENODEV: snprintf(buf, len, "no VA display"); return;
+	case -EACCES: snprintf(buf, len, "permission denied"); return;
+	case -ENOENT: snprintf(buf, len, "no such node"); return;
+	default:
+		snprintf(buf, len, "%s", strerror(-err));
+		if (buf[0] >= 'A' && buf[0] <= 'Z')
+			buf[0] = (char)(buf[0] - 'A' + 'a');
+	}
+}
+
+void out_va_short(char *buf, size_t len, const struct vad_device *dev)
+{
+	char cause[64];
+
+	buf[0] = '\0';
+	if (!vad_device_is_probed(dev)) {
+		int access = vad_device_get_access(dev);
+
+		if (access < 0) {
+			short_cause(cause, sizeof(cause), access);
+			snprintf(buf, len, "VA: none (%s)", cause);
+		} else if (vad_device_get_verdict(dev) == VAD_VERDICT_NO_ACCESS) {
+			snprintf(buf, len, "VA: none (no access)");
+		}
+		return;
+	}
+	int status = vad_device_get_va_status(dev);
+	if (status < 0) {
+		short_cause(cause, sizeof(cause), status);
+		snprintf(buf, len, "VA: none (%s)", cause);
+		return;
+	}
+	const char *driver = vad_device_get_va_driver(dev);
+	int version = vad_device_get_va_version(dev);
+
+	if (version >= 0)
+		snprintf(buf, len, "VA: %s %d.%d", driver ? driver : "?", version / 100,
+			 version % 100);
+	else
+		snprintf(buf, len, "VA: %s", driver ? driver : "?");
+}
+
 void out_device_line(FILE *f, const struct vad_device *dev, const struct out_columns *c,
-		     bool va, bool va_failures)
+		     enum out_va va, bool va_failures)
 {
 	char col[6][96];
 	char line[1024] = "";
@@ -194,7 +241,13 @@ void out_device_line(FILE *f, const struct vad_device *dev, const struct out_col
 			break;
 		off += (size_t)w;
 	}
-	if (va) {
+	if (va == OUT_VA_SHORT) {
+		char summary[128];
+
+		out_va_short(summary, sizeof(summary), dev);
+		if (summary[0])
+			snprintf(line + off, sizeof(line) - off, "  %s", summary);
+	} else if (va == OUT_VA_FULL) {
 		char summary[1024];
 
 		out_va_summary(summary, sizeof(summary), dev);

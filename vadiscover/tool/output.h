@@ -20,11 +20,22 @@ struct out_columns {
 
 void out_columns_measure(struct out_columns *c, const struct vad_context *ctx);
 
+/* What a device line says about VA-API after the sysfs columns. */
+enum out_va {
+	OUT_VA_NONE,  /* nothing (list --no-probe) */
+	OUT_VA_SHORT, /* "VA: iHD 1.17" or "VA: none (vaInitialize failed)" (list) */
+	OUT_VA_FULL,  /* out_va_summary(): vendor string and codecs, or the reason (-v) */
+};
+
 /* One line (newline included): render card slot ids driver sr-iov [VA summary]. With
- * @va the VA result or the reason the device has none is appended; a failed probe or
- * open only with @va_failures (explain gives it on its own line). */
+ * OUT_VA_FULL a failed probe or open is shown only with @va_failures (explain gives it
+ * on its own line); OUT_VA_SHORT always shows it. */
 void out_device_line(FILE *f, const struct vad_device *dev, const struct out_columns *c,
-		     bool va, bool va_failures);
+		     enum out_va va, bool va_failures);
+
+/* The short VA summary alone: "VA: <driver> <major>.<minor>" for a capable device,
+ * "VA: none (<cause in a few words>)" otherwise; empty if never probed nor judged. */
+void out_va_short(char *buf, size_t len, const struct vad_device *dev);
 
 /* The VA summary alone, e.g. "VA: Intel iHD driver ... (h264 hevc / enc h264)", written
  * to @buf; empty when the device was neither probed nor given a verdict. */

@@ -33,6 +33,7 @@ struct options {
 	enum command command;
 	bool json;
 	bool verbose;
+	bool no_probe;
 	bool debug;
 	const char *spec_text;	 /* NULL: none given and none in the environment */
 	const char *spec_source; /* "argument", "environment" or "default" */
@@ -43,17 +44,19 @@ static const char usage_text[] =
 	"Find the DRM node to use for VA-API by what the device is, not by its name.\n"
 	"\n"
 	"Commands:\n"
-	"  list [-v]       one line per DRM device: nodes, PCI slot, ids, kernel driver,\n"
-	"                  SR-IOV role. Reads sysfs only, loads no VA driver. With -v,\n"
-	"                  probes VA-API on every device and adds its VA driver and\n"
-	"                  codecs, or the reason it has none.\n"
+	"  list [-v|--no-probe]  one line per DRM device: nodes, PCI slot, ids, kernel\n"
+	"                  driver, SR-IOV role, and a short VA summary from probing\n"
+	"                  VA-API on every device ('VA: iHD 1.17', or 'VA: none (why)').\n"
+	"                  -v gives the VA vendor string and codecs, or the full reason\n"
+	"                  instead; --no-probe reads sysfs only and loads no VA driver.\n"
 	"  pick [SPEC]     print the node to use (render node, else card node) alone on\n"
 	"                  stdout. Devices are tried in render-node order; VA-API is\n"
 	"                  probed only as far as needed.\n"
 	"  explain [SPEC]  every device with its verdict and the reason for it.\n"
 	"\n"
 	"Options:\n"
-	"  -v, --verbose   list: probe VA-API on every device\n"
+	"  -v, --verbose   list: VA vendor string and codecs, or the full reason\n"
+	"      --no-probe  list: sysfs only, no VA summary, no VA driver loaded\n"
 	"      --json      print a JSON document instead (list, pick, explain; see\n"
 	"                  vadiscover(1), section JSON OUTPUT)\n"
 	"  -d, --debug     send the library's debug log to stderr\n"
@@ -75,6 +78,7 @@ static const char usage_text[] =
 	"  Codecs: mpeg2 h264 hevc hevc10 vp8 vp9 vp9_10 av1 av1_10 jpeg vc1\n"
 	"\n"
 	"Examples:\n"
+	"  vadiscover list\n"
 	"  vadiscover list -v\n"
 	"  vadiscover pick                      first VA-capable device\n"
 	"  vadiscover pick role=vf              first working SR-IOV VF\n"
@@ -120,6 +124,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"debug", no_argument, NULL, 'd'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"json", no_argument, NULL, 'j'},
+		{"no-probe", no_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -137,6 +142,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'd': o->debug = true; break;
 		case 'v': o->verbose = true; break;
 		case 'j': o->json = true; break;
+		case 'P': o->no_probe = true; break;
 		default:
 			if (optopt)
 				usage_error("unknown option '-%c'", optopt);
@@ -167,10 +173,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 			usage_error("list takes no argument (got '%s')", argv[optind]);
 			return EXIT_USAGE;
 		}
+		if (o->verbose && o->no_probe) {
+			usage_error("-v and --no-probe contradict each other (-v probes)");
+			return EXIT_USAGE;
+		}
 		return -1;
 	}
 	if (o->verbose) {
 		usage_error("-v applies to list only");
+		return EXIT_USAGE;
+	}
+	if (o->no_probe) {
+		usage_error("--no-probe applies to list only");
 		return EXIT_USAGE;
 	}
 	if (rest > 1) {
@@ -199,7 +213,9 @@ static int cmd_list(struct vad_context *ctx, const struct options *o)
 		fprintf(stderr, "vadiscover: scanning /dev/dri failed: %s\n", strerror(-n));
 		return EXIT_INTERNAL;
 	}
-	if (o->verbose) {
+	bool probe = !o->no_probe;
+
+	if (probe) {
 		/* Probe everything with the empty spec: verdicts and reasons come with it. */
 		int r = vad_select(ctx, NULL, VAD_SELECT_ALL, &sel);
 
@@ -209,8 +225,8 @@ static int cmd_list(struct vad_context *ctx, const struct options *o)
 		}
 	}
 	if (o->json) {
-		out_document_json(stdout, ctx, "list", o->verbose ? "" : NULL,
-				  o->verbose ? "default" : NULL, sel,
+		out_document_json(stdout, ctx, "list", probe ? "" : NULL,
+				  probe ? "default" : NULL, sel,
 				  n == 0 ? NO_DEVICES_MSG : NULL);
 		return EXIT_OK;
 	}
@@ -221,7 +237,9 @@ static int cmd_list(struct vad_context *ctx, const struct options *o)
 	struct out_columns cols;
 	out_columns_measure(&cols, ctx);
 	for (int i = 0; i < n; i++)
-		out_device_line(stdout, vad_device_get(ctx, (size_t)i), &cols, o->verbose, true);
+		out_device_line(stdout, vad_device_get(ctx, (size_t)i), &cols,
+				probe ? (o->verbose ? OUT_VA_FULL : OUT_VA_SHORT) : OUT_VA_NONE,
+				true);
 	return EXIT_OK;
 }
 
@@ -313,7 +331,7 @@ static int cmd_select(struct vad_context *ctx, const struct options *o)
 			const char *verdict = vad_verdict_name(vad_device_get_verdict(dev));
 			size_t vl = strlen(verdict);
 
-			out_device_line(stdout, dev, &cols, true, false);
+			out_device_line(stdout, dev, &cols, OUT_VA_FULL, false);
 			/* The reason may begin with its verdict ("filtered out: ..."). */
 			if (reason && strncmp(reason, verdict, vl) == 0 &&
 			    (reason[vl] == ':' || reason[vl] == ' '))
