@@ -4,7 +4,7 @@
  *
  * (`make bench` does this for adl-sriov-host and many-nodes). Measures, as the median of
  * RUNS (default 21) repetitions:
- *   - `vadiscover list` (sysfs only) and `vadiscover pick` (default spec) as processes:
+ *   - `vadiscover list --no-probe` (sysfs only) and `vadiscover pick` (default spec) as processes:
  *     fork + exec + wait, what a script or the ffmpeg wrapper pays;
  *   - the same work in-process through the library: vad_new + vad_scan (+ vad_select);
  *   - VA driver initialisations per pick, from the fake driver's count file (FAKEVA_COUNT).
@@ -37,8 +37,9 @@ static long count_inits(void)
 	return n;
 }
 
-/* Runs TOOL CMD once with output discarded; returns its exit status or -1. */
-static int run_tool(const char *tool, const char *cmd)
+/* Runs TOOL CMD [OPT] once (OPT may be NULL) with output discarded; returns its exit
+ * status or -1. */
+static int run_tool(const char *tool, const char *cmd, const char *opt)
 {
 	pid_t pid = fork();
 	int status;
@@ -52,7 +53,7 @@ static int run_tool(const char *tool, const char *cmd)
 			dup2(null, 1);
 			dup2(null, 2);
 		}
-		execl(tool, tool, cmd, (char *)NULL);
+		execl(tool, tool, cmd, opt, (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0)
@@ -100,8 +101,8 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < runs; i++) {
 		double s = now_ms();
-		if (run_tool(tool, "list") != 0) {
-			fprintf(stderr, "%s: '%s list' failed\n", argv[0], tool);
+		if (run_tool(tool, "list", "--no-probe") != 0) {
+			fprintf(stderr, "%s: '%s list --no-probe' failed\n", argv[0], tool);
 			return 1;
 		}
 		t[i] = now_ms() - s;
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
 	before = count_inits();
 	for (int i = 0; i < runs; i++) {
 		double s = now_ms();
-		int st = run_tool(tool, "pick");
+		int st = run_tool(tool, "pick", NULL);
 		if (st != 0 && st != 1) {
 			fprintf(stderr, "%s: '%s pick' failed (%d)\n", argv[0], tool, st);
 			return 1;
