@@ -37,6 +37,9 @@ demo: all
 	@echo " (UHD 730) whose GPU is split by SR-IOV into PF 0000:00:02.0 and 7 VFs."
 	@echo "=================================================================================="
 	@echo
+	@echo "$$ vadiscover list"
+	@tests/harness/run-in --build $(B) $(DEMO_TOPOLOGY) -- $(TOOL) list
+	@echo
 	@echo "$$ vadiscover list -v"
 	@tests/harness/run-in --build $(B) $(DEMO_TOPOLOGY) -- $(TOOL) list -v
 	@echo
