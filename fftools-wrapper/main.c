@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 		if (mode != VFW_MODE_OFF) {
 			struct vfw_resolver r;
 			vfw_vad_resolver(vad, &r);
-			if (vfw_rewrite(argc, argv, mode, &r, &res) == 0) {
+			if (vfw_rewrite(argc, argv, mode, VFW_RELEASE_5, &r, &res) == 0) {
 				exec_argv = res.argv;
 				if (res.warning) {
 					say(NULL, "%s", res.warning);

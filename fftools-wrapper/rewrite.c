@@ -703,10 +703,11 @@ static char *site_new_value(const char *value, const struct site *s)
 	return b.s;
 }
 
-int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode,
+int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_release release,
 		const struct vfw_resolver *resolver, struct vfw_result *out)
 {
 	struct parse ps = { .argc = argc, .argv = argv };
+	(void)release;	/* one table (5.1's) until the per-release tables exist */
 	struct sbuf report = { 0 }, warning = { 0 };
 	int extra = 0;
 
@@ -839,4 +840,22 @@ void vfw_result_release(struct vfw_result *res)
 	free(res->report);
 	free(res->warning);
 	memset(res, 0, sizeof(*res));
+}
+
+enum vfw_release vfw_release_from_lavu(int major)
+{
+	switch (major) {
+	case 57: return VFW_RELEASE_5;
+	case 58: return VFW_RELEASE_6;
+	case 59: return VFW_RELEASE_7;
+	case 60: return VFW_RELEASE_8;
+	default: return VFW_RELEASE_UNKNOWN;
+	}
+}
+
+const char *vfw_release_name(enum vfw_release release)
+{
+	static const char *const names[] = { "unknown", "5.x", "6.x", "7.x", "8.x", "9.x" };
+
+	return (unsigned int)release < sizeof(names) / sizeof(names[0]) ? names[release] : "unknown";
 }

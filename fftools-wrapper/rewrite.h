@@ -23,6 +23,25 @@ enum vfw_mode {
 int vfw_mode_parse(const char *text, enum vfw_mode *mode);
 const char *vfw_mode_name(enum vfw_mode mode);
 
+/*
+ * The FFmpeg release lines whose option tables the rewriter knows: which options take a
+ * value differs between them (7.0 turned several into flags). The table in use decides
+ * where each option's value is, and so which arguments are device arguments.
+ */
+enum vfw_release {
+	VFW_RELEASE_UNKNOWN = 0,	/* not known: see vfw_rewrite() for the rule */
+	VFW_RELEASE_5,			/* 5.x: libavutil 57 */
+	VFW_RELEASE_6,			/* 6.x: libavutil 58 */
+	VFW_RELEASE_7,			/* 7.x: libavutil 59 */
+	VFW_RELEASE_8,			/* 8.x: libavutil 60 */
+	VFW_RELEASE_9,			/* 9.x */
+};
+
+/* The release line of a libavutil major version (vad__elf_libavutil_major()), or
+ * VFW_RELEASE_UNKNOWN. */
+enum vfw_release vfw_release_from_lavu(int major);
+const char *vfw_release_name(enum vfw_release release);
+
 /* The selection filters given on the same device (FFmpeg's vaapi options vendor_id,
  * kernel_driver, driver; implied for QSV). Each is NULL when absent. */
 struct vfw_filters {
@@ -78,7 +97,7 @@ struct vfw_result {
  * line ffmpeg itself would reject (an option missing its value) is passed through.
  * Returns 0 (release @out with vfw_result_release()) or -ENOMEM.
  */
-int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode,
+int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_release release,
 		const struct vfw_resolver *resolver, struct vfw_result *out);
 void vfw_result_release(struct vfw_result *res);
 

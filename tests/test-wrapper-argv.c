@@ -440,7 +440,7 @@ static void check_row(size_t i, enum vfw_mode mode, const struct vfw_resolver *r
 	int calls_before = *calls;
 
 	split(&in, row->in);
-	ck_assert_int_eq(vfw_rewrite(in.argc, in.argv, mode, r, &res), 0);
+	ck_assert_int_eq(vfw_rewrite(in.argc, in.argv, mode, VFW_RELEASE_5, r, &res), 0);
 	char *got = join(res.argv, res.argc);
 	const char *want = mode == VFW_MODE_OFF || !row->out ? row->in : row->out;
 
@@ -603,7 +603,7 @@ START_TEST(loglevel_row)
 	struct vfw_resolver r = { t_check, t_select, &t, NULL };
 
 	split(&in, levels[_i].in);
-	ck_assert_int_eq(vfw_rewrite(in.argc, in.argv, VFW_MODE_AUTO, &r, &res), 0);
+	ck_assert_int_eq(vfw_rewrite(in.argc, in.argv, VFW_MODE_AUTO, VFW_RELEASE_5, &r, &res), 0);
 	ck_assert_msg(res.loglevel == levels[_i].level, "'%s': level %d, want %d",
 		      levels[_i].in, res.loglevel, levels[_i].level);
 	vfw_result_release(&res);
@@ -658,7 +658,7 @@ START_TEST(bytes_exact)
 	struct vfw_resolver r = { t_check, t_select, &t, NULL };
 	struct vfw_result res;
 
-	ck_assert_int_eq(vfw_rewrite(argc, argv, VFW_MODE_AUTO, &r, &res), 0);
+	ck_assert_int_eq(vfw_rewrite(argc, argv, VFW_MODE_AUTO, VFW_RELEASE_5, &r, &res), 0);
 	ck_assert_int_eq(res.argc, argc);
 	for (int i = 0; i < argc; i++) {
 		if (i == 4)
@@ -682,7 +682,7 @@ START_TEST(report_text)
 	struct vfw_resolver r = { t_check, t_select, &t, NULL };
 	struct vfw_result res;
 
-	ck_assert_int_eq(vfw_rewrite(5, argv, VFW_MODE_AUTO, &r, &res), 0);
+	ck_assert_int_eq(vfw_rewrite(5, argv, VFW_MODE_AUTO, VFW_RELEASE_5, &r, &res), 0);
 	ck_assert_str_eq(res.argv[2], "vaapi=va:" D132 ",driver=iHD");
 	ck_assert_ptr_eq(res.argv[4], argv[4]);
 	ck_assert_str_eq(res.report, "-init_hw_device vaapi=va:" D128 ",driver=iHD -> vaapi=va:"

@@ -210,6 +210,55 @@ int vad_device_get_sriov_totalvfs(const struct vad_device *dev);
 int vad_device_get_access(const struct vad_device *dev);
 
 /* ------------------------------------------------------------------------------------ */
+/* libva at run time */
+
+/*
+ * libvadiscover does not link libva: it loads libva.so.2 and libva-drm.so.2 with dlopen()
+ * when a probe first needs them (it is compiled against libva's headers, whose ABI is
+ * stable across libva 2.x), so that it probes with the same libva, and so the same VA
+ * drivers, as the program that will use the device. Which libva, in this order:
+ *   1. the libva already loaded in this process (a patched FFmpeg has its own), if any;
+ *   2. the one in the directory given to vad_set_libva_dir() (or found by
+ *      vad_set_libva_program()); libdrm.so.2 is loaded from that directory first when it
+ *      is there, as the program's own libdrm would be;
+ *   3. the system's, by soname.
+ * When none can be loaded, every probe fails with -ELIBACC and a reason that says what to
+ * install; nothing else changes.
+ */
+
+/**
+ * vad_set_libva_dir - load libva from @dir (NULL: the system's). Takes effect for the next
+ * load: before the first probe, or after vad_scan(). Returns 0, -EINVAL (@dir is not an
+ * absolute path) or -ENOMEM.
+ */
+int vad_set_libva_dir(struct vad_context *ctx, const char *dir);
+
+/**
+ * vad_set_libva_program - probe with the libva that the program @path would load: its
+ * ELF file is read (never run), and libva.so.2 is looked up as the dynamic loader would
+ * for it: through the DT_RUNPATH or DT_RPATH ($ORIGIN expanded) of the program and of the
+ * libraries it needs (libavutil), then LD_LIBRARY_PATH. When it would take the system's
+ * libva (or none), the system's is used. Then as vad_set_libva_dir().
+ * Returns 0, -ENOENT (@path missing), -ENOEXEC (not an ELF file this machine runs),
+ * -EINVAL or -ENOMEM.
+ */
+int vad_set_libva_program(struct vad_context *ctx, const char *path);
+
+/**
+ * vad_libva_load - load libva now, if not loaded yet (probes do it themselves).
+ * Returns 0, -ELIBACC (no usable libva: vad_get_libva_error() says what was tried and
+ * what to install) or -ENOMEM.
+ */
+int vad_libva_load(struct vad_context *ctx);
+
+/** The libva.so.2 file loaded (a full path, symlinks resolved), or NULL when none is. */
+const char *vad_get_libva_path(const struct vad_context *ctx);
+/** The loaded libva's version as major * 100 + minor (2.22 -> 222), or -ENOENT. */
+int vad_get_libva_version(const struct vad_context *ctx);
+/** Why libva could not be loaded, in words that say what to install, or NULL. */
+const char *vad_get_libva_error(const struct vad_context *ctx);
+
+/* ------------------------------------------------------------------------------------ */
 /* VA-API probe */
 
 enum vad_codec {
@@ -251,6 +300,17 @@ unsigned int vad_codec_from_name(const char *name);
  *   -ENOMEM
  */
 int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver);
+
+/**
+ * vad_device_get_required_va_driver - the VA driver name a program must force for this
+ * device (FFmpeg's driver= option, vaSetDriverName()), because libva may not choose it by
+ * itself: "iHD" for kernel driver xe (libva before 2.21 has no xe mapping and looks for
+ * xe_drv_video.so; later ones map xe to iHD only, so forcing it is the same there). NULL
+ * for every other device, and when the user chose a driver through LIBVA_DRIVER_NAME or
+ * LIBVA_DRIVER_NAME_JELLYFIN (jellyfin-ffmpeg's libva reads that name instead). The probe
+ * uses it when no driver is given.
+ */
+const char *vad_device_get_required_va_driver(const struct vad_device *dev);
 
 /** Whether the device was probed (by vad_device_probe() or vad_select()). */
 bool vad_device_is_probed(const struct vad_device *dev);
