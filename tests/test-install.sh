@@ -40,8 +40,10 @@ v=$(pkg-config --modversion libvadiscover 2>&1)
 [ "$v" = "$VERSION" ] && ok "pkg-config --modversion is $VERSION" ||
 	fail "pkg-config --modversion: '$v'"
 static_libs=$(pkg-config --static --libs libvadiscover 2>&1)
-case "$static_libs" in
-*-lvadiscover*-lva*) ok "pkg-config --static --libs names libva: $static_libs" ;;
+# libva is loaded at run time: a static user links libdl, and no libva, libva-drm or libdrm.
+case "$static_libs " in
+*"-lva "*|*-lva-drm*|*-ldrm*) fail "pkg-config --static --libs names libva or libdrm: '$static_libs'" ;;
+*-lvadiscover*-ldl*) ok "pkg-config --static --libs is libvadiscover and libdl: $static_libs" ;;
 *) fail "pkg-config --static --libs: '$static_libs'" ;;
 esac
 
@@ -75,11 +77,16 @@ else
 	fail "cannot build against the installed shared library: $(cat "$tmp/log")"
 fi
 if $CC $SAN -I"$root$INCLUDEDIR" "$tmp/prog.c" -o "$tmp/prog-static" \
-	"$root$LIBDIR/libvadiscover.a" $(pkg-config --static --libs libva libva-drm) -ldl \
+	"$root$LIBDIR/libvadiscover.a" \
+	$(pkg-config --static --libs-only-l libvadiscover | sed 's/-lvadiscover//') \
 	2>"$tmp/log"; then
 	out=$("$tmp/prog-static" 2>&1)
 	[ "$out" = "$want" ] && ok "a program links the installed static library" ||
 		fail "static program printed '$out'"
+	needed=$(objdump -p "$tmp/prog-static" | awk '$1 == "NEEDED" { print $2 }' |
+		grep -E 'libva|libdrm')
+	[ -z "$needed" ] && ok "the static program needs no libva or libdrm" ||
+		fail "the static program needs $(echo $needed)"
 else
 	fail "cannot build against the installed static library: $(cat "$tmp/log")"
 fi

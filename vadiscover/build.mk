@@ -11,8 +11,9 @@ VAD_PC := $(VAD_LIBDIR)/libvadiscover.pc
 VAD_LIB_SRCS := vadiscover/context.c vadiscover/sysfs.c vadiscover/scan.c vadiscover/libva.c \
 	vadiscover/probe.c vadiscover/spec.c vadiscover/select.c vadiscover/elf.c
 VAD_LIB_OBJS := $(VAD_LIB_SRCS:%.c=$(B)/%.o)
-# What a program linking the static library needs besides it.
-VAD_LIB_DEPLIBS := $(VA_LIBS) -ldl
+# What a program linking the static library needs besides it: libdl only. libva, libva-drm
+# and libdrm are loaded at run time (vadiscover/libva.c); their headers are needed to build.
+VAD_LIB_DEPLIBS := -ldl
 
 # For users inside this tree: link the shared library and find it at run time.
 VAD_LINK := -L$(VAD_LIBDIR) -Wl,-rpath,$(abspath $(VAD_LIBDIR)) -lvadiscover

@@ -40,6 +40,7 @@ struct vad_context *vad_unref(struct vad_context *ctx)
 		return NULL;
 	if (--ctx->refcount > 0)
 		return NULL;
+	vad__libva_free(ctx);
 	vad__devices_free(ctx);
 	free(ctx);
 	return NULL;

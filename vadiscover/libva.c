@@ -2,42 +2,376 @@
  * libva at run time: which libva.so.2 to load, loading it, and its entry points.
  *
  * SPDX-License-Identifier: MIT
+ *
+ * libvadiscover is not linked against libva: a program that brings its own libva
+ * (jellyfin-ffmpeg in /usr/lib/jellyfin-ffmpeg/lib, found through its rpath) must be probed
+ * with that libva and the VA drivers it finds, and a machine without any libva must still
+ * be able to list its devices. So libva.so.2 and libva-drm.so.2 are loaded with dlopen()
+ * on the first probe, in the order the header gives (vadiscover.h, "libva at run time"),
+ * and every entry point the probe calls is looked up here and kept in the context.
  */
+#include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "vadiscover/vad-private.h"
+#include "vadiscover/vad-libva.h"
 
-/* Placeholder implementations: the loader replaces them. */
+#define VAD_LIBVA_SONAME "libva.so.2"
+#define VAD_LIBVA_DRM_SONAME "libva-drm.so.2"
+#define VAD_LIBDRM_SONAME "libdrm.so.2"
+#define VAD_LIBVA_INSTALL "Debian/Ubuntu: apt install libva2 libva-drm2"
+
+/* Where each entry point is: its name, its slot in struct vad__va_fns, and whether it is
+ * libva-drm's. */
+static const struct vad_va_sym {
+	const char *name;
+	size_t offset;
+	bool drm;
+} vad_va_syms[] = {
+#define VAD_SYM(name, drm) { #name, offsetof(struct vad__va_fns, name), drm }
+	VAD_SYM(vaGetDisplayDRM, true),
+	VAD_SYM(vaSetErrorCallback, false),
+	VAD_SYM(vaSetInfoCallback, false),
+	VAD_SYM(vaSetDriverName, false),
+	VAD_SYM(vaInitialize, false),
+	VAD_SYM(vaTerminate, false),
+	VAD_SYM(vaErrorStr, false),
+	VAD_SYM(vaQueryVendorString, false),
+	VAD_SYM(vaMaxNumProfiles, false),
+	VAD_SYM(vaMaxNumEntrypoints, false),
+	VAD_SYM(vaQueryConfigProfiles, false),
+	VAD_SYM(vaQueryConfigEntrypoints, false),
+	VAD_SYM(vaGetConfigAttributes, false),
+#undef VAD_SYM
+};
+
+/* The context's libva state, created on first use; NULL on -ENOMEM. */
+static struct vad__libva *vad_libva_state(struct vad_context *ctx)
+{
+	if (!ctx->libva) {
+		ctx->libva = calloc(1, sizeof(*ctx->libva));
+		if (ctx->libva)
+			ctx->libva->version = -ENOENT;
+	}
+	return ctx->libva;
+}
+
+/* dlerror() as a string that is never NULL. */
+static const char *vad_dlerror(void)
+{
+	const char *e = dlerror();
+
+	return e ? e : "unknown dlopen error";
+}
+
+/* Close every handle, and retire the strings a getter may have returned. */
+static void vad_libva_unload(struct vad_context *ctx, struct vad__libva *lv)
+{
+	if (lv->h_va_drm)
+		dlclose(lv->h_va_drm);
+	if (lv->h_va)
+		dlclose(lv->h_va);
+	if (lv->h_drm)
+		dlclose(lv->h_drm);
+	lv->h_va_drm = lv->h_va = lv->h_drm = NULL;
+	vad__retire(ctx, lv->path);
+	vad__retire(ctx, lv->error);
+	lv->path = lv->error = NULL;
+	lv->version = -ENOENT;
+	memset(&lv->fn, 0, sizeof(lv->fn));
+}
+
+/*
+ * The version in libva's file name: libtool and meson name libva 2.MM.P's file
+ * libva.so.2.MM00+P.0 (2.17.0 -> libva.so.2.1700.0), so 2.17 -> 217. -ENOENT when the name
+ * does not follow the scheme (a copy named libva.so.2, a static build).
+ */
+static int vad_libva_file_version(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	unsigned long major, mmnn;
+	char *end;
+
+	base = base ? base + 1 : path;
+	if (strncmp(base, "libva.so.", 9) != 0)
+		return -ENOENT;
+	base += 9;
+	if (*base < '0' || *base > '9')
+		return -ENOENT;
+	major = strtoul(base, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return -ENOENT;
+	mmnn = strtoul(end + 1, &end, 10);
+	if ((*end != '.' && *end != '\0') || major == 0 || major > 99 || mmnn > 9999)
+		return -ENOENT;
+	return (int)(major * 100 + mmnn / 100);
+}
+
+/* The file behind @handle, symlinks resolved, malloc'ed; NULL on -ENOMEM. */
+static char *vad_handle_path(void *handle)
+{
+	struct link_map *lm = NULL;
+	char *real;
+
+	if (dlinfo(handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm || !lm->l_name || !lm->l_name[0])
+		return strdup("(unknown path)");
+	real = realpath(lm->l_name, NULL);
+	return real ? real : strdup(lm->l_name);
+}
+
+/* dlopen(@dir/@name); -ELIBACC with dlerror's text in @err, or -ENOMEM. */
+static void *vad_open_in(const char *dir, const char *name, int flags, char **err, int *r)
+{
+	char *path = vad__strdupf("%s/%s", dir, name);
+	void *h;
+
+	*r = 0;
+	if (!path) {
+		*r = -ENOMEM;
+		return NULL;
+	}
+	h = dlopen(path, flags);
+	if (!h) {
+		*r = vad__set_strf(err, "cannot load %s (%s); put a working libva 2.x there (%s), "
+				   "or reinstall the program it belongs to", path, vad_dlerror(),
+				   VAD_LIBVA_INSTALL) < 0 ? -ENOMEM : -ELIBACC;
+	}
+	free(path);
+	return h;
+}
+
+/* Step 1: the libva this process has already loaded. 0 (found or not), -ELIBACC, -ENOMEM. */
+static int vad_libva_open_loaded(struct vad__libva *lv, char **err)
+{
+	char *dir, *slash;
+	int r = 0;
+
+	lv->h_va = dlopen(VAD_LIBVA_SONAME, RTLD_NOW | RTLD_NOLOAD);
+	if (!lv->h_va) {
+		dlerror();
+		return 0;
+	}
+	lv->h_va_drm = dlopen(VAD_LIBVA_DRM_SONAME, RTLD_NOW | RTLD_NOLOAD);
+	if (lv->h_va_drm)
+		return 0;
+	dlerror();
+	/* libva without libva-drm (a program that uses VA through X11 or Wayland only): the
+	 * libva-drm beside that libva, else the system's, which binds to the loaded libva. */
+	dir = vad_handle_path(lv->h_va);
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		if (slash != dir)
+			lv->h_va_drm = vad_open_in(dir, VAD_LIBVA_DRM_SONAME, RTLD_NOW, err, &r);
+	}
+	free(dir);
+	if (r == -ENOMEM)
+		return r;
+	if (!lv->h_va_drm)
+		lv->h_va_drm = dlopen(VAD_LIBVA_DRM_SONAME, RTLD_NOW);
+	if (!lv->h_va_drm)
+		return vad__set_strf(err, "libva-drm is not installed: cannot load %s (%s); install "
+				     "it (Debian/Ubuntu: apt install libva-drm2)", VAD_LIBVA_DRM_SONAME,
+				     vad_dlerror()) < 0 ? -ENOMEM : -ELIBACC;
+	return 0;
+}
+
+/* Step 2: libdrm (when there), libva and libva-drm from @dir, by full path. */
+static int vad_libva_open_dir(struct vad__libva *lv, const char *dir, char **err)
+{
+	char *drm = vad__strdupf("%s/%s", dir, VAD_LIBDRM_SONAME);
+	int r;
+
+	if (!drm)
+		return -ENOMEM;
+	/* The program's own libdrm goes first, as its loader would map it before libva: that
+	 * libva's NEEDED libdrm.so.2 then binds to it, not to the system's. */
+	r = access(drm, F_OK);
+	free(drm);
+	if (r == 0) {
+		lv->h_drm = vad_open_in(dir, VAD_LIBDRM_SONAME, RTLD_NOW, err, &r);
+		if (!lv->h_drm)
+			return r;
+	}
+	lv->h_va = vad_open_in(dir, VAD_LIBVA_SONAME, RTLD_NOW, err, &r);
+	if (!lv->h_va)
+		return r;
+	lv->h_va_drm = vad_open_in(dir, VAD_LIBVA_DRM_SONAME, RTLD_NOW, err, &r);
+	return lv->h_va_drm ? 0 : r;
+}
+
+/* Step 3: the system's, by soname. */
+static int vad_libva_open_system(struct vad__libva *lv, char **err)
+{
+	lv->h_va = dlopen(VAD_LIBVA_SONAME, RTLD_NOW);
+	if (!lv->h_va)
+		return vad__set_strf(err, "libva is not installed: cannot load %s (%s); install it "
+				     "(%s), or use the ffmpeg's own libva (vadiscover --ffmpeg PATH)",
+				     VAD_LIBVA_SONAME, vad_dlerror(), VAD_LIBVA_INSTALL) < 0
+			       ? -ENOMEM : -ELIBACC;
+	lv->h_va_drm = dlopen(VAD_LIBVA_DRM_SONAME, RTLD_NOW);
+	if (!lv->h_va_drm)
+		return vad__set_strf(err, "libva-drm is not installed: cannot load %s (%s); install "
+				     "it (Debian/Ubuntu: apt install libva-drm2)", VAD_LIBVA_DRM_SONAME,
+				     vad_dlerror()) < 0 ? -ENOMEM : -ELIBACC;
+	return 0;
+}
+
+/* Every entry point, from the handles just opened. */
+static int vad_libva_resolve(struct vad__libva *lv, char **err)
+{
+	for (size_t i = 0; i < sizeof(vad_va_syms) / sizeof(vad_va_syms[0]); i++) {
+		const struct vad_va_sym *s = &vad_va_syms[i];
+		void *handle = s->drm ? lv->h_va_drm : lv->h_va;
+		void *sym;
+
+		dlerror();
+		sym = dlsym(handle, s->name);
+		if (!sym) {
+			char *file = vad_handle_path(handle);
+			int r;
+
+			r = vad__set_strf(err, "%s is not a usable libva: it lacks %s (%s); install "
+					  "libva 2.x (%s)", file ? file : "?", s->name, vad_dlerror(),
+					  VAD_LIBVA_INSTALL);
+			free(file);
+			return r < 0 || !file ? -ENOMEM : -ELIBACC;
+		}
+		/* POSIX: a function pointer and void * have the same representation. */
+		memcpy((char *)&lv->fn + s->offset, &sym, sizeof(sym));
+	}
+	return 0;
+}
+
+static int vad_libva_load_now(struct vad_context *ctx, struct vad__libva *lv)
+{
+	char *err = NULL;
+	const char *how;
+	int r;
+
+	how = "already loaded in this process";
+	r = vad_libva_open_loaded(lv, &err);
+	if (r == 0 && !lv->h_va) {
+		how = lv->dir ? "from the directory given" : "the system's, by soname";
+		r = lv->dir ? vad_libva_open_dir(lv, lv->dir, &err)
+			    : vad_libva_open_system(lv, &err);
+	}
+	if (r == 0)
+		r = vad_libva_resolve(lv, &err);
+	if (r == 0) {
+		lv->path = vad_handle_path(lv->h_va);
+		if (!lv->path)
+			r = -ENOMEM;
+	}
+	if (r < 0) {
+		vad_libva_unload(ctx, lv);
+		if (r == -ENOMEM) {
+			free(err);
+			return r;
+		}
+		lv->error = err;
+		vad__log(ctx, VAD_LOG_DEBUG, "libva: %s", err);
+		return r;
+	}
+	free(err);	/* a fallback that worked (step 1's libva-drm) */
+	lv->version = vad_libva_file_version(lv->path);
+	vad__log(ctx, VAD_LOG_DEBUG, "libva: %s (%s)", lv->path, how);
+	return 0;
+}
+
+int vad__libva_use(struct vad_context *ctx, const struct vad__va_fns **fn)
+{
+	struct vad__libva *lv = vad_libva_state(ctx);
+	int r = 0;
+
+	*fn = NULL;
+	if (!lv)
+		return -ENOMEM;
+	if (lv->error)
+		return -ELIBACC;
+	if (!lv->h_va)
+		r = vad_libva_load_now(ctx, lv);
+	if (r == 0)
+		*fn = &lv->fn;
+	return r;
+}
+
+void vad__libva_rescan(struct vad_context *ctx)
+{
+	struct vad__libva *lv = ctx->libva;
+
+	if (!lv)
+		return;
+	if (lv->error || lv->dir_changed)
+		vad_libva_unload(ctx, lv);
+	lv->dir_changed = false;
+}
+
+void vad__libva_free(struct vad_context *ctx)
+{
+	struct vad__libva *lv = ctx->libva;
+
+	if (!lv)
+		return;
+	vad_libva_unload(ctx, lv);
+	free(lv->dir);
+	free(lv);
+	ctx->libva = NULL;
+}
+
 int vad_set_libva_dir(struct vad_context *ctx, const char *dir)
 {
+	struct vad__libva *lv;
+	char *copy = NULL;
+
 	if (!ctx || (dir && dir[0] != '/'))
 		return -EINVAL;
+	lv = vad_libva_state(ctx);
+	if (!lv)
+		return -ENOMEM;
+	if (dir) {
+		copy = strdup(dir);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(lv->dir);
+	lv->dir = copy;
+	if (lv->h_va)
+		lv->dir_changed = true;		/* the loaded one stays until vad_scan() */
+	else if (lv->error)
+		vad_libva_unload(ctx, lv);	/* nothing loaded: the next probe tries @dir */
 	return 0;
 }
 
 int vad_libva_load(struct vad_context *ctx)
 {
-	return ctx ? 0 : -EINVAL;
+	const struct vad__va_fns *fn;
+
+	if (!ctx)
+		return -EINVAL;
+	return vad__libva_use(ctx, &fn);
 }
 
 const char *vad_get_libva_path(const struct vad_context *ctx)
 {
-	(void)ctx;
-	return NULL;
+	return ctx && ctx->libva ? ctx->libva->path : NULL;
 }
 
 int vad_get_libva_version(const struct vad_context *ctx)
 {
-	(void)ctx;
-	return -ENOENT;
+	return ctx && ctx->libva && ctx->libva->path ? ctx->libva->version : -ENOENT;
 }
 
 const char *vad_get_libva_error(const struct vad_context *ctx)
 {
-	(void)ctx;
-	return NULL;
+	return ctx && ctx->libva ? ctx->libva->error : NULL;
 }
 
 const char *vad_device_get_required_va_driver(const struct vad_device *dev)

@@ -1,9 +1,8 @@
 /*
- * VA-API probing through real libva, and the codec names.
+ * VA-API probing through real libva (loaded at run time: libva.c), and the codec names.
  *
  * SPDX-License-Identifier: MIT
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,10 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <va/va.h>
-#include <va/va_drm.h>
-
-#include "vadiscover/vad-private.h"
+#include "vadiscover/vad-libva.h"
 
 static const char *const vad_codec_names[VAD_CODEC_COUNT] = {
 	"mpeg2", "h264", "hevc", "hevc10", "vp8", "vp9", "vp9_10", "av1", "av1_10", "jpeg", "vc1",
@@ -150,67 +146,6 @@ static void vad_va_info_cb(void *user, const char *message)
 	}
 }
 
-/*
- * Whether the libva in this process maps the kernel driver "xe" to a VA driver.
- *
- * libva added xe -> iHD in 2.21 (VA-API 1.21); before that it looks for
- * "xe_drv_video.so", which no VA driver ships, so an xe device fails without a forced
- * driver. The header we were built against says nothing about the libva we run with (a
- * distro upgrade replaces libva.so.2 under us), so ask the loaded library itself: libva's
- * file is named libva.so.2.<VA minor * 100 + micro>.0 (its libtool/meson version scheme
- * since libva 2.0: 2.17.0 -> libva.so.2.1700.0), and dladdr() on vaInitialize gives the
- * file that is actually mapped. When the name cannot be read (a static libva, a renamed
- * file), fall back to the compile-time version, the best remaining evidence.
- */
-static bool vad_libva_maps_xe(void)
-{
-	Dl_info info;
-	char *real = NULL;
-	const char *base, *p;
-	bool known = false, maps = false;
-
-	if (dladdr((void *)vaInitialize, &info) && info.dli_fname) {
-		real = realpath(info.dli_fname, NULL);
-		base = strrchr(real ? real : info.dli_fname, '/');
-		base = base ? base + 1 : (real ? real : info.dli_fname);
-		p = strstr(base, ".so.2.");
-		if (p && strncmp(base, "libva", 5) == 0) {
-			char *end;
-			unsigned long v = strtoul(p + strlen(".so.2."), &end, 10);
-
-			if (end != p + strlen(".so.2.") && (*end == '.' || *end == '\0') && v >= 100) {
-				known = true;
-				maps = v / 100 >= 21;
-			}
-		}
-		free(real);
-	}
-	if (!known)
-		maps = VA_CHECK_VERSION(1, 21, 0);
-	return maps;
-}
-
-/* The driver to force for @dev, or NULL for libva's own choice. */
-static const char *vad_effective_driver(struct vad_context *ctx, const struct vad_device *dev,
-					const char *driver)
-{
-	if (driver)
-		return driver;
-	if (dev->kernel_driver && strcmp(dev->kernel_driver, "xe") == 0) {
-		/* LIBVA_DRIVER_NAME is the user's own override; libva honours it only when
-		 * euid == uid, as secure_getenv() reads it. */
-		if (secure_getenv("LIBVA_DRIVER_NAME"))
-			return NULL;
-		if (!vad_libva_maps_xe()) {
-			vad__log(ctx, VAD_LOG_DEBUG,
-				 "%s: kernel driver xe and libva without an xe mapping: using iHD",
-				 vad_device_get_node(dev));
-			return "iHD";
-		}
-	}
-	return NULL;
-}
-
 static void vad_probe_reset(struct vad_context *ctx, struct vad_device *dev)
 {
 	vad__retire(ctx, dev->va_vendor);
@@ -227,20 +162,21 @@ static void vad_probe_reset(struct vad_context *ctx, struct vad_device *dev)
 }
 
 /* Whether the entrypoint's RT formats rule 10-bit 4:2:0 out. */
-static bool vad_lacks_10bit(VADisplay dpy, VAProfile profile, VAEntrypoint ep)
+static bool vad_lacks_10bit(const struct vad__va_fns *va, VADisplay dpy, VAProfile profile,
+			    VAEntrypoint ep)
 {
 	VAConfigAttrib attr = { .type = VAConfigAttribRTFormat };
 
-	if (vaGetConfigAttributes(dpy, profile, ep, &attr, 1) != VA_STATUS_SUCCESS)
+	if (va->vaGetConfigAttributes(dpy, profile, ep, &attr, 1) != VA_STATUS_SUCCESS)
 		return false;
 	if (attr.value == VA_ATTRIB_NOT_SUPPORTED)
 		return false;
 	return !(attr.value & VA_RT_FORMAT_YUV420_10);
 }
 
-static int vad_query_codecs(struct vad_device *dev, VADisplay dpy)
+static int vad_query_codecs(const struct vad__va_fns *va, struct vad_device *dev, VADisplay dpy)
 {
-	int nprof = vaMaxNumProfiles(dpy), nent = vaMaxNumEntrypoints(dpy);
+	int nprof = va->vaMaxNumProfiles(dpy), nent = va->vaMaxNumEntrypoints(dpy);
 	VAProfile *profiles;
 	VAEntrypoint *eps;
 	int count = 0;
@@ -254,7 +190,7 @@ static int vad_query_codecs(struct vad_device *dev, VADisplay dpy)
 		free(eps);
 		return -ENOMEM;
 	}
-	if (vaQueryConfigProfiles(dpy, profiles, &count) != VA_STATUS_SUCCESS)
+	if (va->vaQueryConfigProfiles(dpy, profiles, &count) != VA_STATUS_SUCCESS)
 		count = 0;
 	if (count > nprof)
 		count = nprof;
@@ -264,7 +200,7 @@ static int vad_query_codecs(struct vad_device *dev, VADisplay dpy)
 
 		if (!codecs && profiles[i] != VAProfileNone)
 			continue;
-		if (vaQueryConfigEntrypoints(dpy, profiles[i], eps, &n) != VA_STATUS_SUCCESS)
+		if (va->vaQueryConfigEntrypoints(dpy, profiles[i], eps, &n) != VA_STATUS_SUCCESS)
 			continue;
 		if (n > nent)
 			n = nent;
@@ -276,7 +212,7 @@ static int vad_query_codecs(struct vad_device *dev, VADisplay dpy)
 					dev->vpp = true;
 				continue;
 			}
-			if ((c & VAD_CODEC_AV1_10) && vad_lacks_10bit(dpy, profiles[i], eps[j]))
+			if ((c & VAD_CODEC_AV1_10) && vad_lacks_10bit(va, dpy, profiles[i], eps[j]))
 				c &= ~(unsigned int)VAD_CODEC_AV1_10;
 			switch (eps[j]) {
 			case VAEntrypointVLD:
@@ -300,6 +236,7 @@ static int vad_query_codecs(struct vad_device *dev, VADisplay dpy)
 int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver)
 {
 	struct vad_capture cap = { .ctx = ctx };
+	const struct vad__va_fns *va;
 	const char *node, *force;
 	VADisplay dpy;
 	VAStatus st;
@@ -319,7 +256,20 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 	}
 	dev->probed = true;
 	node = vad_device_get_node(dev);
-	force = vad_effective_driver(ctx, dev, driver);
+	force = driver ? driver : vad_device_get_required_va_driver(dev);
+	if (!driver && force)
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: kernel driver %s: using VA driver %s", node,
+			 dev->kernel_driver, force);
+
+	/* No libva, no probe: every device says why, and what to install. */
+	r = vad__libva_use(ctx, &va);
+	if (r < 0) {
+		dev->va_status = r;
+		if (r == -ELIBACC && vad__set_strf(&dev->va_error, "%s",
+						   vad_get_libva_error(ctx)) < 0)
+			dev->va_status = -ENOMEM;
+		return dev->va_status;
+	}
 
 	fd = open(node, O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
@@ -332,7 +282,7 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 		return dev->va_status;
 	}
 
-	dpy = vaGetDisplayDRM(fd);
+	dpy = va->vaGetDisplayDRM(fd);
 	if (!dpy) {
 		close(fd);
 		dev->va_status = -ENODEV;
@@ -341,8 +291,8 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 			dev->va_status = -ENOMEM;
 		return dev->va_status;
 	}
-	vaSetErrorCallback(dpy, vad_va_error_cb, &cap);
-	vaSetInfoCallback(dpy, vad_va_info_cb, &cap);
+	va->vaSetErrorCallback(dpy, vad_va_error_cb, &cap);
+	va->vaSetInfoCallback(dpy, vad_va_info_cb, &cap);
 
 	if (force) {
 		/* vaSetDriverName takes a char * (and copies the name). */
@@ -352,11 +302,11 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 			dev->va_status = -ENOMEM;
 			goto out;
 		}
-		st = vaSetDriverName(dpy, name);
+		st = va->vaSetDriverName(dpy, name);
 		free(name);
 		if (st != VA_STATUS_SUCCESS) {
 			r = vad__set_strf(&dev->va_error, "vaSetDriverName(%s) failed: %d (%s)", force,
-					  (int)st, vaErrorStr(st));
+					  (int)st, va->vaErrorStr(st));
 			dev->va_status = r < 0 ? r : -EINVAL;
 			goto out;
 		}
@@ -364,22 +314,22 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 
 	vad__log(ctx, VAD_LOG_DEBUG, "%s: vaInitialize%s%s", node, force ? " with driver " : "",
 		 force ? force : "");
-	st = vaInitialize(dpy, &major, &minor);
+	st = va->vaInitialize(dpy, &major, &minor);
 	if (st != VA_STATUS_SUCCESS) {
 		if (cap.errors[0] || cap.info[0])
 			r = vad__set_strf(&dev->va_error, "vaInitialize failed: %d (%s); libva: %s",
-					  (int)st, vaErrorStr(st),
+					  (int)st, va->vaErrorStr(st),
 					  cap.errors[0] ? cap.errors : cap.info);
 		else
 			r = vad__set_strf(&dev->va_error, "vaInitialize failed: %d (%s)", (int)st,
-					  vaErrorStr(st));
+					  va->vaErrorStr(st));
 		dev->va_status = r < 0 ? r : -EIO;
 		goto out;
 	}
 
 	dev->va_version = major * 100 + minor;
 	{
-		const char *vendor = vaQueryVendorString(dpy);
+		const char *vendor = va->vaQueryVendorString(dpy);
 
 		if (vendor) {
 			dev->va_vendor = strdup(vendor);
@@ -396,14 +346,14 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 			goto out;
 		}
 	}
-	r = vad_query_codecs(dev, dpy);
+	r = vad_query_codecs(va, dev, dpy);
 	dev->va_status = r;
 	if (r == 0)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: VA %d.%d, %s, decode 0x%x encode 0x%x vpp %d", node,
 			 major, minor, dev->va_vendor ? dev->va_vendor : "(no vendor)", dev->decode,
 			 dev->encode, dev->vpp);
 out:
-	vaTerminate(dpy);
+	va->vaTerminate(dpy);
 	close(fd);
 	if (dev->va_status < 0) {
 		dev->decode = dev->encode = 0;

@@ -466,6 +466,7 @@ int vad_scan(struct vad_context *ctx)
 
 	if (!ctx)
 		return -EINVAL;
+	vad__libva_rescan(ctx);
 	vad__devices_free(ctx);
 	ctx->scanned = true;
 

@@ -87,6 +87,9 @@ struct vad_context {
 	 * only then (vad__devices_free()). */
 	char **retired;
 	size_t nretired, retired_cap;
+
+	/* The libva loaded at run time (vad-libva.h), created on first use. */
+	struct vad__libva *libva;
 };
 
 /* Spec keys, in grammar (canonical) order. */
@@ -142,6 +145,13 @@ int vad__set_strf(char **slot, const char *format, ...) __attribute__((format(pr
  * lives until the end of the enclosing full expression's block. */
 const char *vad__strerror(int err, char *buf, size_t len);
 #define VAD_STRERROR(err) vad__strerror((err), (char[128]){ 0 }, 128)
+
+/* libva.c */
+/* vad_scan(): forget a failed load, and unload a libva whose directory was changed since
+ * it was loaded (its path and error strings are retired). */
+void vad__libva_rescan(struct vad_context *ctx);
+/* vad_unref(): close every handle and free the state. */
+void vad__libva_free(struct vad_context *ctx);
 
 /* spec.c: the canonical text of @spec (NULL: ""), malloc'ed; NULL on -ENOMEM. Does not
  * touch @spec, so a spec may be shared by threads that only select with it. */
