@@ -12,7 +12,8 @@
  * node and the render node of one device become one struct vad_device.
  *
  * Facts from sysfs are read by vad_scan(). VA-API is probed only on demand, once per
- * device (vad_device_probe(), or vad_select() when a spec needs it), through real libva.
+ * device (vad_device_probe(), or vad_select() when a spec needs it), through real libva,
+ * which the library loads at run time (it does not link libva: see "libva at run time").
  *
  * vad_select() takes a parsed spec (struct vad_spec, grammar below) and returns the device
  * to use; afterwards every device carries a verdict and a reason a user can act on.
@@ -222,14 +223,29 @@ int vad_device_get_access(const struct vad_device *dev);
  *      vad_set_libva_program()); libdrm.so.2 is loaded from that directory first when it
  *      is there, as the program's own libdrm would be;
  *   3. the system's, by soname.
- * When none can be loaded, every probe fails with -ELIBACC and a reason that says what to
- * install; nothing else changes.
+ * One libva per process: while a context holds one loaded, a load by any other context of
+ * the process finds it in step 1. A context keeps its libva loaded until vad_scan()
+ * after a change of directory, or until it is freed (vad_unref() closes its handles).
+ * When none can be loaded, or a required entry point is missing from what was loaded,
+ * vad_libva_load() and every probe fail with -ELIBACC, each device's
+ * vad_device_get_va_error() (and, after vad_select(), its reason) is the text of
+ * vad_get_libva_error(), which says what was tried and what to install; vad_select() then
+ * returns -ENODEV as for any set of devices without VA. Enumeration does not need libva.
+ * A failed load is not retried until vad_scan() or vad_set_libva_dir().
  */
 
 /**
- * vad_set_libva_dir - load libva from @dir (NULL: the system's). Takes effect for the next
- * load: before the first probe, or after vad_scan(). Returns 0, -EINVAL (@dir is not an
- * absolute path) or -ENOMEM.
+ * vad_set_libva_dir - load libva from @dir (NULL: the system's), by full path:
+ * @dir/libdrm.so.2 first when that file exists, then @dir/libva.so.2 and
+ * @dir/libva-drm.so.2. There is no fallback to the system's copy: when @dir holds no
+ * usable libva, probes fail with -ELIBACC.
+ *
+ * When it takes effect: when no libva is loaded yet (before the first probe or
+ * vad_libva_load(), or after a failed load), the next load uses @dir. When one is loaded,
+ * it stays in use (and vad_get_libva_path() names it) until the next vad_scan(), which
+ * unloads it; the first probe after that scan loads from @dir. Step 1 above still comes
+ * first: a libva already loaded in the process wins over @dir.
+ * Returns 0, -EINVAL (@dir is not an absolute path) or -ENOMEM.
  */
 int vad_set_libva_dir(struct vad_context *ctx, const char *dir);
 
@@ -251,11 +267,25 @@ int vad_set_libva_program(struct vad_context *ctx, const char *path);
  */
 int vad_libva_load(struct vad_context *ctx);
 
-/** The libva.so.2 file loaded (a full path, symlinks resolved), or NULL when none is. */
+/**
+ * The libva.so.2 file loaded (a full path, symlinks resolved:
+ * "/usr/lib/x86_64-linux-gnu/libva.so.2.1700.0"), or NULL when none is (not loaded yet,
+ * or the load failed).
+ */
 const char *vad_get_libva_path(const struct vad_context *ctx);
-/** The loaded libva's version as major * 100 + minor (2.22 -> 222), or -ENOENT. */
+/**
+ * The loaded libva's version as major * 100 + minor (2.22 -> 222), read from its file
+ * name (libva 2.MM.P is libva.so.2.MM00+P.0, so libva.so.2.1700.0 -> 217); -ENOENT when
+ * none is loaded or the file name does not say (a copy named plain libva.so.2).
+ */
 int vad_get_libva_version(const struct vad_context *ctx);
-/** Why libva could not be loaded, in words that say what to install, or NULL. */
+/**
+ * Why libva could not be loaded, in words that say what was tried (the dynamic loader's
+ * message) and what to install, e.g. "libva is not installed: cannot load libva.so.2
+ * (libva.so.2: cannot open shared object file: No such file or directory); install it
+ * (Debian/Ubuntu: apt install libva2 libva-drm2), or use the ffmpeg's own libva
+ * (vadiscover --ffmpeg PATH)". NULL when no load failed.
+ */
 const char *vad_get_libva_error(const struct vad_context *ctx);
 
 /* ------------------------------------------------------------------------------------ */
@@ -284,16 +314,20 @@ unsigned int vad_codec_from_name(const char *name);
 /**
  * vad_device_probe - probe VA-API on @dev, once, and keep the result.
  * @driver: the VA driver name to force (as FFmpeg's driver= option, e.g. "iHD"), or NULL
- *          for libva's own choice by kernel driver. When the kernel driver is "xe" and the
- *          installed libva predates its xe mapping (2.21), "iHD" is used.
+ *          for vad_device_get_required_va_driver() of @dev: "iHD" for kernel driver xe
+ *          (unless LIBVA_DRIVER_NAME or LIBVA_DRIVER_NAME_JELLYFIN is set), else libva's
+ *          own choice by kernel driver. vad_device_get_va_driver() tells which was used.
  *
- * Opens the render node (the card node if the device has none) O_RDWR|O_CLOEXEC, then
+ * Loads libva first if it is not loaded (vad_libva_load()), then opens the render node
+ * (the card node if the device has none) O_RDWR|O_CLOEXEC, then
  * vaGetDisplayDRM, vaInitialize, vaQueryVendorString, profiles x entrypoints, vaTerminate,
  * close. libva's own error and info messages are captured, never printed, and kept for
  * vad_device_get_va_error(). A second call with the same @driver returns the kept result;
  * with another driver it probes again.
  *
  * Returns 0 if the device is VA-capable, or:
+ *   -ELIBACC no usable libva (the node is not opened); the device's VA error is the text
+ *            of vad_get_libva_error(), which says what to install
  *   -EACCES, -EPERM, -ENOENT ...  the node could not be opened (errno of open)
  *   -ENODEV  libva has no display for the fd (not a DRM node)
  *   -EIO     vaInitialize failed (the libva status is in the error string)
@@ -307,8 +341,9 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
  * itself: "iHD" for kernel driver xe (libva before 2.21 has no xe mapping and looks for
  * xe_drv_video.so; later ones map xe to iHD only, so forcing it is the same there). NULL
  * for every other device, and when the user chose a driver through LIBVA_DRIVER_NAME or
- * LIBVA_DRIVER_NAME_JELLYFIN (jellyfin-ffmpeg's libva reads that name instead). The probe
- * uses it when no driver is given.
+ * LIBVA_DRIVER_NAME_JELLYFIN (jellyfin-ffmpeg's libva reads that name instead); both are
+ * read with secure_getenv(), as libva reads LIBVA_DRIVER_NAME. vad_device_probe() uses it
+ * when no driver is given.
  */
 const char *vad_device_get_required_va_driver(const struct vad_device *dev);
 
