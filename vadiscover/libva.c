@@ -69,6 +69,12 @@ static const char *vad_dlerror(void)
 	return e ? e : "unknown dlopen error";
 }
 
+/* Whether dlopen()'s message @e says the file is not there at all (rather than broken). */
+static bool vad_dlerror_missing(const char *e)
+{
+	return strstr(e, "cannot open shared object file") != NULL;
+}
+
 /* Close every handle, and retire the strings a getter may have returned. */
 static void vad_libva_unload(struct vad_context *ctx, struct vad__libva *lv)
 {
@@ -145,45 +151,15 @@ static void *vad_open_in(const char *dir, const char *name, int flags, char **er
 	return h;
 }
 
-/* Step 1: the libva this process has already loaded. 0 (found or not), -ELIBACC, -ENOMEM. */
-static int vad_libva_open_loaded(struct vad__libva *lv, char **err)
+/* Step 1: the libva this process has already loaded, if any. */
+static void vad_libva_open_loaded(struct vad__libva *lv)
 {
-	char *dir, *slash;
-	int r = 0;
-
 	lv->h_va = dlopen(VAD_LIBVA_SONAME, RTLD_NOW | RTLD_NOLOAD);
-	if (!lv->h_va) {
+	if (!lv->h_va)
 		dlerror();
-		return 0;
-	}
-	lv->h_va_drm = dlopen(VAD_LIBVA_DRM_SONAME, RTLD_NOW | RTLD_NOLOAD);
-	if (lv->h_va_drm)
-		return 0;
-	dlerror();
-	/* libva without libva-drm (a program that uses VA through X11 or Wayland only): the
-	 * libva-drm beside that libva, else the system's, which binds to the loaded libva. */
-	dir = vad_handle_path(lv->h_va);
-	if (!dir)
-		return -ENOMEM;
-	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		if (slash != dir)
-			lv->h_va_drm = vad_open_in(dir, VAD_LIBVA_DRM_SONAME, RTLD_NOW, err, &r);
-	}
-	free(dir);
-	if (r == -ENOMEM)
-		return r;
-	if (!lv->h_va_drm)
-		lv->h_va_drm = dlopen(VAD_LIBVA_DRM_SONAME, RTLD_NOW);
-	if (!lv->h_va_drm)
-		return vad__set_strf(err, "libva-drm is not installed: cannot load %s (%s); install "
-				     "it (Debian/Ubuntu: apt install libva-drm2)", VAD_LIBVA_DRM_SONAME,
-				     vad_dlerror()) < 0 ? -ENOMEM : -ELIBACC;
-	return 0;
 }
 
-/* Step 2: libdrm (when there), libva and libva-drm from @dir, by full path. */
+/* Step 2: libdrm (when there) and libva from @dir, by full path. */
 static int vad_libva_open_dir(struct vad__libva *lv, const char *dir, char **err)
 {
 	char *drm = vad__strdupf("%s/%s", dir, VAD_LIBDRM_SONAME);
@@ -201,45 +177,96 @@ static int vad_libva_open_dir(struct vad__libva *lv, const char *dir, char **err
 			return r;
 	}
 	lv->h_va = vad_open_in(dir, VAD_LIBVA_SONAME, RTLD_NOW, err, &r);
-	if (!lv->h_va)
-		return r;
-	lv->h_va_drm = vad_open_in(dir, VAD_LIBVA_DRM_SONAME, RTLD_NOW, err, &r);
-	return lv->h_va_drm ? 0 : r;
+	return lv->h_va ? 0 : r;
 }
 
 /* Step 3: the system's, by soname. */
 static int vad_libva_open_system(struct vad__libva *lv, char **err)
 {
+	const char *e;
+	bool missing;
+
 	lv->h_va = dlopen(VAD_LIBVA_SONAME, RTLD_NOW);
-	if (!lv->h_va)
-		return vad__set_strf(err, "libva is not installed: cannot load %s (%s); install it "
-				     "(%s), or use the ffmpeg's own libva (vadiscover --ffmpeg PATH)",
-				     VAD_LIBVA_SONAME, vad_dlerror(), VAD_LIBVA_INSTALL) < 0
-			       ? -ENOMEM : -ELIBACC;
+	if (lv->h_va)
+		return 0;
+	e = vad_dlerror();
+	missing = vad_dlerror_missing(e);
+	return vad__set_strf(err, "%s: cannot load %s (%s); %s it (%s), or use the ffmpeg's own "
+			     "libva (vadiscover --ffmpeg PATH)",
+			     missing ? "libva is not installed" : "the libva found is broken",
+			     VAD_LIBVA_SONAME, e, missing ? "install" : "reinstall",
+			     VAD_LIBVA_INSTALL) < 0 ? -ENOMEM : -ELIBACC;
+}
+
+/*
+ * libva-drm for the libva just opened: with a libva from step 1, the libva-drm loaded
+ * beside it, else the one in its directory, else the system's; with step 2, the one in the
+ * directory; with step 3, the system's. Whichever it is, its NEEDED libva.so.2 binds to the
+ * libva already loaded (same soname).
+ */
+static int vad_libva_open_drm(struct vad__libva *lv, int step, char **err)
+{
+	char *dir, *slash;
+	int r = 0;
+
+	if (step == 1) {
+		lv->h_va_drm = dlopen(VAD_LIBVA_DRM_SONAME, RTLD_NOW | RTLD_NOLOAD);
+		if (lv->h_va_drm)
+			return 0;
+		dlerror();
+	}
+	if (step == 2)
+		return (lv->h_va_drm = vad_open_in(lv->dir, VAD_LIBVA_DRM_SONAME, RTLD_NOW, err, &r))
+			       ? 0 : r;
+	if (step == 1) {
+		dir = vad_handle_path(lv->h_va);
+		if (!dir)
+			return -ENOMEM;
+		slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			lv->h_va_drm = vad_open_in(dir, VAD_LIBVA_DRM_SONAME, RTLD_NOW, err, &r);
+		}
+		free(dir);
+		if (r == -ENOMEM)
+			return r;
+		if (lv->h_va_drm)
+			return 0;
+	}
 	lv->h_va_drm = dlopen(VAD_LIBVA_DRM_SONAME, RTLD_NOW);
-	if (!lv->h_va_drm)
-		return vad__set_strf(err, "libva-drm is not installed: cannot load %s (%s); install "
-				     "it (Debian/Ubuntu: apt install libva-drm2)", VAD_LIBVA_DRM_SONAME,
-				     vad_dlerror()) < 0 ? -ENOMEM : -ELIBACC;
+	if (!lv->h_va_drm) {
+		const char *e = vad_dlerror();
+		bool missing = vad_dlerror_missing(e);
+
+		return vad__set_strf(err, "%s: cannot load %s (%s); %s it (Debian/Ubuntu: apt "
+				     "install libva-drm2)",
+				     missing ? "libva-drm is not installed" : "the libva-drm found is broken",
+				     VAD_LIBVA_DRM_SONAME, e, missing ? "install" : "reinstall") < 0
+			       ? -ENOMEM : -ELIBACC;
+	}
 	return 0;
 }
 
-/* Every entry point, from the handles just opened. */
-static int vad_libva_resolve(struct vad__libva *lv, char **err)
+/* The entry points of libva (@drm false) or of libva-drm (@drm true). */
+static int vad_libva_resolve(struct vad__libva *lv, bool drm, char **err)
 {
+	void *handle = drm ? lv->h_va_drm : lv->h_va;
+
 	for (size_t i = 0; i < sizeof(vad_va_syms) / sizeof(vad_va_syms[0]); i++) {
 		const struct vad_va_sym *s = &vad_va_syms[i];
-		void *handle = s->drm ? lv->h_va_drm : lv->h_va;
 		void *sym;
 
+		if (s->drm != drm)
+			continue;
 		dlerror();
 		sym = dlsym(handle, s->name);
 		if (!sym) {
 			char *file = vad_handle_path(handle);
 			int r;
 
-			r = vad__set_strf(err, "%s is not a usable libva: it lacks %s (%s); install "
-					  "libva 2.x (%s)", file ? file : "?", s->name, vad_dlerror(),
+			r = vad__set_strf(err, "%s is not a usable %s: it lacks %s (%s); install "
+					  "libva 2.x (%s)", file ? file : "?",
+					  drm ? "libva-drm" : "libva", s->name, vad_dlerror(),
 					  VAD_LIBVA_INSTALL);
 			free(file);
 			return r < 0 || !file ? -ENOMEM : -ELIBACC;
@@ -250,21 +277,28 @@ static int vad_libva_resolve(struct vad__libva *lv, char **err)
 	return 0;
 }
 
+static const char *const vad_libva_steps[] = {
+	NULL, "already loaded in this process", "from the directory set", "the system's",
+};
+
 static int vad_libva_load_now(struct vad_context *ctx, struct vad__libva *lv)
 {
 	char *err = NULL;
-	const char *how;
-	int r;
+	int step = 1, r = 0;
 
-	how = "already loaded in this process";
-	r = vad_libva_open_loaded(lv, &err);
-	if (r == 0 && !lv->h_va) {
-		how = lv->dir ? "from the directory given" : "the system's, by soname";
-		r = lv->dir ? vad_libva_open_dir(lv, lv->dir, &err)
-			    : vad_libva_open_system(lv, &err);
+	vad_libva_open_loaded(lv);
+	if (!lv->h_va) {
+		step = lv->dir ? 2 : 3;
+		r = step == 2 ? vad_libva_open_dir(lv, lv->dir, &err) : vad_libva_open_system(lv, &err);
 	}
+	/* libva's own entry points before libva-drm is loaded: a file named libva.so.2 that is
+	 * not libva is reported as such, not as libva-drm's unresolved symbols. */
 	if (r == 0)
-		r = vad_libva_resolve(lv, &err);
+		r = vad_libva_resolve(lv, false, &err);
+	if (r == 0)
+		r = vad_libva_open_drm(lv, step, &err);
+	if (r == 0)
+		r = vad_libva_resolve(lv, true, &err);
 	if (r == 0) {
 		lv->path = vad_handle_path(lv->h_va);
 		if (!lv->path)
@@ -282,7 +316,7 @@ static int vad_libva_load_now(struct vad_context *ctx, struct vad__libva *lv)
 	}
 	free(err);	/* a fallback that worked (step 1's libva-drm) */
 	lv->version = vad_libva_file_version(lv->path);
-	vad__log(ctx, VAD_LOG_DEBUG, "libva: %s (%s)", lv->path, how);
+	vad__log(ctx, VAD_LOG_DEBUG, "libva: %s (%s)", lv->path, vad_libva_steps[step]);
 	return 0;
 }
 

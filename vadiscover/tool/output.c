@@ -184,6 +184,7 @@ static void short_cause(char *buf, size_t len, int err)
 	case -ENODEV: snprintf(buf, len, "no VA display"); return;
 	case -EACCES: snprintf(buf, len, "permission denied"); return;
 	case -ENOENT: snprintf(buf, len, "no such node"); return;
+	case -ELIBACC: snprintf(buf, len, "no usable libva"); return;
 	default:
 		snprintf(buf, len, "%s", strerror(-err));
 		if (buf[0] >= 'A' && buf[0] <= 'Z')
@@ -260,6 +261,19 @@ void out_device_line(FILE *f, const struct vad_device *dev, const struct out_col
 	while (l && line[l - 1] == ' ')
 		line[--l] = '\0';
 	fprintf(f, "%s\n", line);
+}
+
+void out_libva_line(FILE *f, const struct vad_context *ctx)
+{
+	const char *path = vad_get_libva_path(ctx), *err = vad_get_libva_error(ctx);
+	int v = vad_get_libva_version(ctx);
+
+	if (path && v >= 0)
+		fprintf(f, "libva: %s (%d.%d)\n", path, v / 100, v % 100);
+	else if (path)
+		fprintf(f, "libva: %s (version unknown)\n", path);
+	else if (err)
+		fprintf(f, "libva: none: %s\n", err);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -411,6 +425,23 @@ void out_document_json(FILE *f, const struct vad_context *ctx, const char *comma
 	jw_string(&w, "spec_source", spec_source);
 	jw_string(&w, "selected", selected ? vad_device_get_node(selected) : NULL);
 	jw_string(&w, "error", error);
+	/* The libva loaded for the probes; every key null when none was tried (--no-probe). */
+	{
+		const char *path = vad_get_libva_path(ctx);
+		int v = vad_get_libva_version(ctx);
+		char version[16];
+
+		jw_object_begin(&w, "libva");
+		jw_string(&w, "path", path);
+		if (path && v >= 0) {
+			snprintf(version, sizeof(version), "%d.%d", v / 100, v % 100);
+			jw_string(&w, "version", version);
+		} else {
+			jw_null(&w, "version");
+		}
+		jw_string(&w, "error", vad_get_libva_error(ctx));
+		jw_object_end(&w);
+	}
 	jw_array_begin(&w, "devices");
 	for (size_t i = 0; i < n; i++)
 		out_device_json(&w, vad_device_get(ctx, i));

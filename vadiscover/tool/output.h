@@ -44,11 +44,16 @@ void out_va_summary(char *buf, size_t len, const struct vad_device *dev);
 /* A short name for messages: the node's basename ("renderD129"), or "?". */
 const char *out_device_name(const struct vad_device *dev);
 
+/* "libva: PATH (2.17)" (newline included) for the libva @ctx loaded, "libva: PATH
+ * (version unknown)" when its file name does not say, "libva: none: WHY" when the load
+ * failed; nothing when no load was tried. */
+void out_libva_line(FILE *f, const struct vad_context *ctx);
+
 /* The device object of the JSON contract. */
 void out_device_json(struct jw *w, const struct vad_device *dev);
 
 /* The whole JSON document: {"format", "command", "spec", "spec_source", "selected",
- * "error", "devices": [...]}. @spec is NULL for list; @error NULL when there is none. */
+ * "error", "libva": {"path", "version", "error"}, "devices": [...]}. @spec is NULL for list; @error NULL when there is none. */
 void out_document_json(FILE *f, const struct vad_context *ctx, const char *command,
 		       const char *spec, const char *spec_source,
 		       const struct vad_device *selected, const char *error);

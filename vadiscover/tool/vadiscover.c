@@ -35,6 +35,7 @@ struct options {
 	bool verbose;
 	bool no_probe;
 	bool debug;
+	const char *ffmpeg;	 /* --ffmpeg: probe with the libva this program would load */
 	const char *spec_text;	 /* NULL: none given and none in the environment */
 	const char *spec_source; /* "argument", "environment" or "default" */
 };
@@ -47,18 +48,27 @@ static const char usage_text[] =
 	"  list [-v|--no-probe]  one line per DRM device: nodes, PCI slot, ids, kernel\n"
 	"                  driver, SR-IOV role, and a short VA summary from probing\n"
 	"                  VA-API on every device ('VA: iHD 1.17', or 'VA: none (why)').\n"
-	"                  -v gives the VA vendor string and codecs, or the full reason\n"
+	"                  -v first names the libva used ('libva: PATH (2.17)'), then\n"
+	"                  gives the VA vendor string and codecs, or the full reason\n"
 	"                  instead; --no-probe reads sysfs only and loads no VA driver.\n"
 	"  pick [SPEC]     print the node to use (render node, else card node) alone on\n"
 	"                  stdout. Devices are tried in render-node order; VA-API is\n"
 	"                  probed only as far as needed.\n"
-	"  explain [SPEC]  every device with its verdict and the reason for it.\n"
+	"  explain [SPEC]  the libva used, then every device with its verdict and the\n"
+	"                  reason for it.\n"
+	"\n"
+	"libva is loaded at run time: the one named by --ffmpeg, else the system's\n"
+	"(libva.so.2). Without a usable libva every device is 'VA: none (no usable\n"
+	"libva)' and the reason says what to install.\n"
 	"\n"
 	"Options:\n"
 	"  -v, --verbose   list: VA vendor string and codecs, or the full reason\n"
 	"      --no-probe  list: sysfs only, no VA summary, no VA driver loaded\n"
 	"      --json      print a JSON document instead (list, pick, explain; see\n"
 	"                  vadiscover(1), section JSON OUTPUT)\n"
+	"      --ffmpeg PATH  probe as that ffmpeg would: with the libva its ELF file\n"
+	"                  names (its rpath, e.g. jellyfin-ffmpeg's own libva in\n"
+	"                  /usr/lib/jellyfin-ffmpeg/lib), else the system's libva\n"
 	"  -d, --debug     send the library's debug log to stderr\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   the tool's and the library's version\n"
@@ -125,13 +135,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"verbose", no_argument, NULL, 'v'},
 		{"json", no_argument, NULL, 'j'},
 		{"no-probe", no_argument, NULL, 'P'},
+		{"ffmpeg", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hVdv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVdv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
@@ -143,6 +154,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'v': o->verbose = true; break;
 		case 'j': o->json = true; break;
 		case 'P': o->no_probe = true; break;
+		case 'F': o->ffmpeg = optarg; break;
+		case ':':
+			usage_error("option '%s' needs an argument", argv[optind - 1]);
+			return EXIT_USAGE;
 		default:
 			if (optopt)
 				usage_error("unknown option '-%c'", optopt);
@@ -224,6 +239,9 @@ static int cmd_list(struct vad_context *ctx, const struct options *o)
 			return EXIT_INTERNAL;
 		}
 	}
+	/* Which libva, also when no device was probed (-v and JSON say). */
+	if (probe && (o->verbose || o->json))
+		vad_libva_load(ctx);
 	if (o->json) {
 		out_document_json(stdout, ctx, "list", probe ? "" : NULL,
 				  probe ? "default" : NULL, sel,
@@ -235,6 +253,8 @@ static int cmd_list(struct vad_context *ctx, const struct options *o)
 		return EXIT_OK;
 	}
 	struct out_columns cols;
+	if (o->verbose)
+		out_libva_line(stdout, ctx);
 	out_columns_measure(&cols, ctx);
 	for (int i = 0; i < n; i++)
 		out_device_line(stdout, vad_device_get(ctx, (size_t)i), &cols,
@@ -314,6 +334,9 @@ static int cmd_select(struct vad_context *ctx, const struct options *o)
 	else if (!sel)
 		snprintf(msg, sizeof(msg), "no VA-capable device");
 	ret = sel ? EXIT_OK : EXIT_NO_DEVICE;
+	/* Which libva, also when the spec ruled every device out before a probe. */
+	if (o->json || explain)
+		vad_libva_load(ctx);
 
 	if (o->json) {
 		out_document_json(stdout, ctx, explain ? "explain" : "pick", canonical,
@@ -322,6 +345,7 @@ static int cmd_select(struct vad_context *ctx, const struct options *o)
 		struct out_columns cols;
 		size_t n = vad_device_count(ctx);
 
+		out_libva_line(stdout, ctx);
 		describe_spec(stdout, canonical, o);
 		out_columns_measure(&cols, ctx);
 		for (size_t i = 0; i < n; i++) {
@@ -386,6 +410,16 @@ int main(int argc, char **argv)
 	}
 	if (o.debug)
 		vad_set_log_fn(ctx, log_to_stderr, VAD_LOG_DEBUG, NULL);
+	if (o.ffmpeg) {
+		ret = vad_set_libva_program(ctx, o.ffmpeg);
+		if (ret < 0) {
+			fprintf(stderr, "vadiscover: --ffmpeg %s: %s\n", o.ffmpeg,
+				ret == -ENOEXEC ? "not an ELF program this machine runs"
+						: strerror(-ret));
+			vad_unref(ctx);
+			return ret == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+		}
+	}
 	ret = o.command == CMD_LIST ? cmd_list(ctx, &o) : cmd_select(ctx, &o);
 	vad_unref(ctx);
 flush:
