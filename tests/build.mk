@@ -54,14 +54,28 @@ VAD_TEST_LINK := $(VAD_LIBDIR)/libvadiscover.so -Wl,-rpath,$(abspath $(VAD_LIBDI
 VAD_TESTLIB := $(B)/tests/common/testlib.o
 $(VAD_TESTLIB): EXTRA_CFLAGS = $(TEST_CFLAGS)
 $(eval $(call vad_test,test-spec,tests/test-spec.c,$(VAD_TEST_LINK)))
-$(eval $(call vad_test,test-scan,tests/test-scan.c,$(VAD_TESTLIB) $(VAD_TEST_LINK)))
-$(eval $(call vad_test,test-select,tests/test-select.c,$(VAD_TESTLIB) $(VAD_TEST_LINK)))
+$(eval $(call vad_test,test-scan,tests/test-scan.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
+$(eval $(call vad_test,test-select,tests/test-select.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
 $(B)/tests/test-scan $(B)/tests/test-select: $(HARNESS_TARGETS)
-# A program test-select runs in a child with another libva on LD_LIBRARY_PATH.
+# A program test-select runs in a child with another libva on LD_LIBRARY_PATH; the same
+# linked against libva itself, as a patched FFmpeg is (the library must use that libva).
 $(B)/tests/vad-select-helper: $(B)/tests/vad-select-helper.o $(VAD_SO_LINKS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(B)/tests/vad-select-helper.o $(VAD_TEST_LINK)
-$(B)/tests/test-select: $(B)/tests/vad-select-helper
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(B)/tests/vad-select-helper.o $(VAD_TEST_LINK) -ldl
+$(B)/tests/vad-select-helper-linked: $(B)/tests/vad-select-helper.o $(VAD_SO_LINKS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(B)/tests/vad-select-helper.o $(VAD_TEST_LINK) -ldl \
+		-Wl,--no-as-needed $(VA_LIBS) -Wl,--as-needed
+# A file named libva.so.2 that is a shared object but not libva (none of its functions):
+# the tests' broken libva, on LD_LIBRARY_PATH or in the directory given to the library.
+# Loaded into sanitized programs too, so built like the harness's objects.
+VAD_TEST_BROKEN_LIBVA := $(B)/tests/broken-libva/libva.so.2
+$(VAD_TEST_BROKEN_LIBVA): tests/broken-libva.c
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(HARNESS_SO_CFLAGS) $(LDFLAGS) -Wl,-soname,libva.so.2 -o $@ $<
+$(B)/tests/test-select: $(B)/tests/vad-select-helper $(B)/tests/vad-select-helper-linked \
+	$(VAD_TEST_BROKEN_LIBVA)
 CHECK_PROGS += tests/test-symbols.sh tests/test-install.sh
 # --- end libvadiscover ---
 
@@ -81,6 +95,6 @@ $(B)/tests/test-wrapper-exec: $(WRAPPER) $(WRAPPER_PROBE) $(B)/tests/wrapper-fdl
 
 # --- the vadiscover tool's tests (tool engineer) ---
 # test-tool: the real tool binary on every topology (th_run), plus its JSON writer.
-$(eval $(call vad_test,test-tool,tests/test-tool.c,$(B)/vadiscover/tool/json.o))
-$(B)/tests/test-tool: $(TOOL) $(HARNESS_TARGETS)
+$(eval $(call vad_test,test-tool,tests/test-tool.c,$(B)/vadiscover/tool/json.o -ldl))
+$(B)/tests/test-tool: $(TOOL) $(HARNESS_TARGETS) $(VAD_TEST_BROKEN_LIBVA)
 # --- end vadiscover tool ---

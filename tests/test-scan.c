@@ -237,6 +237,49 @@ START_TEST(xe_sriov)
 }
 END_TEST
 
+/* The VA driver a program must force: iHD on xe (every function), nothing on i915 or
+ * another driver, nothing when the user chose a driver (LIBVA_DRIVER_NAME, or
+ * LIBVA_DRIVER_NAME_JELLYFIN for jellyfin-ffmpeg's libva). A fact of the device: no libva
+ * is loaded for it. */
+START_TEST(required_va_driver)
+{
+	enter("xe-sriov");
+	ck_assert_int_eq(vad_scan(m.ctx), 6);
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_str_eq(vad_device_get_required_va_driver(vad_device_get(m.ctx, i)), "iHD");
+	/* The BMC's ast display device beside them. */
+	ck_assert_str_eq(vad_device_get_kernel_driver(vad_device_get(m.ctx, 5)), "ast");
+	ck_assert_ptr_null(vad_device_get_required_va_driver(vad_device_get(m.ctx, 5)));
+	struct vad_device *pf = vad_device_get(m.ctx, 0);
+	setenv("LIBVA_DRIVER_NAME", "iHD", 1);
+	ck_assert_ptr_null(vad_device_get_required_va_driver(pf));
+	unsetenv("LIBVA_DRIVER_NAME");
+	setenv("LIBVA_DRIVER_NAME_JELLYFIN", "i965", 1);
+	ck_assert_ptr_null(vad_device_get_required_va_driver(pf));
+	unsetenv("LIBVA_DRIVER_NAME_JELLYFIN");
+	ck_assert_str_eq(vad_device_get_required_va_driver(pf), "iHD");
+	ck_assert_ptr_null(vad_get_libva_path(m.ctx));
+	ck_assert_ptr_null(vad_get_libva_error(m.ctx));
+	leave();
+
+	enter("adl-sriov-host");
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	for (size_t i = 0; i < 8; i++) {
+		struct vad_device *d = vad_device_get(m.ctx, i);
+
+		ck_assert_str_eq(vad_device_get_kernel_driver(d), "i915");
+		ck_assert_ptr_null(vad_device_get_required_va_driver(d));
+	}
+	leave();
+
+	enter("intel-nvidia");
+	ck_assert_int_eq(vad_scan(m.ctx), 2);
+	for (size_t i = 0; i < 2; i++)
+		ck_assert_ptr_null(vad_device_get_required_va_driver(vad_device_get(m.ctx, i)));
+	leave();
+}
+END_TEST
+
 START_TEST(non_pci)
 {
 	enter("non-pci");
@@ -613,6 +656,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, intel_nvidia);
 	tcase_add_test(tc, many_nodes);
 	tcase_add_test(tc, xe_sriov);
+	tcase_add_test(tc, required_va_driver);
 	tcase_add_test(tc, non_pci);
 	tcase_add_test(tc, card_render_disagree);
 	tcase_add_test(tc, sriov_vf_on_vfio);

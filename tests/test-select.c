@@ -10,12 +10,14 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/common/harness.h"
@@ -290,63 +292,365 @@ START_TEST(xe_ihd_fallback)
 }
 END_TEST
 
-/* The xe fallback reads the libva this process has loaded, not the header it was built
- * with: the same program, given libva's file under the 2.21 name on LD_LIBRARY_PATH, leaves
- * the driver choice to libva (which, being 2.17 inside, then finds no xe driver). */
-static void libva_copy(const char *dir, const char *name)
+static char *run_helper_in(const char *topology, const char *libdir, const char *helper_name,
+			   const char *set_dir)
 {
-	void *sym = dlsym(RTLD_DEFAULT, "vaInitialize");
-	Dl_info info;
-	char *real, cmd[3 * PATH_MAX];
-
-	ck_assert_ptr_nonnull(sym);
-	ck_assert(dladdr(sym, &info) && info.dli_fname);
-	real = realpath(info.dli_fname, NULL);
-	ck_assert_ptr_nonnull(real);
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp '%s' '%s/%s' && ln -sf '%s' '%s/libva.so.2'",
-		 dir, real, dir, name, name, dir);
-	free(real);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *run_helper(const char *libdir)
-{
-	struct th_opts o = { .topology = "xe-sriov" };
+	struct th_opts o = { .topology = topology };
 	struct th_result r;
 	char env[PATH_MAX + 32], helper[PATH_MAX];
-	char *argv[] = { "env", env, helper, NULL };
+	char *argv[] = { "env", env, helper, NULL, NULL, NULL };
 
-	snprintf(env, sizeof(env), "LD_LIBRARY_PATH=%s", libdir);
-	snprintf(helper, sizeof(helper), "%s/tests/vad-select-helper", th_builddir());
+	snprintf(env, sizeof(env), "LD_LIBRARY_PATH=%s", libdir ? libdir : "");
+	snprintf(helper, sizeof(helper), "%s/tests/%s", th_builddir(), helper_name);
+	if (set_dir) {
+		argv[3] = "-L";
+		argv[4] = (char *)set_dir;
+	}
 	ck_assert_int_eq(th_run(&o, argv, &r), 0);
 	char *out = strdup(r.out);
 	th_result_free(&r);
 	return out;
 }
 
+static char *run_helper(const char *libdir)
+{
+	return run_helper_in("xe-sriov", libdir, "vad-select-helper", NULL);
+}
+
+/* iHD is forced on xe whatever libva says it is: libva before 2.21 knows no VA driver for
+ * xe, later ones map xe to iHD only, so forcing it is right with both. The program is
+ * given libva's file under a 2.17 and a 2.21 name on LD_LIBRARY_PATH; both probe with iHD,
+ * and the library reports the libva it loaded from there, with the version of its name. */
 START_TEST(xe_runtime_libva_version)
 {
-	char d117[PATH_MAX + 16], d121[PATH_MAX + 16];
+	char d117[PATH_MAX + 16], d121[PATH_MAX + 16], want[3 * PATH_MAX];
 	char *out;
 
 	enter("empty");	/* for a scratch directory only */
 	snprintf(d117, sizeof(d117), "%s/va117", m.topo_dir);
 	snprintf(d121, sizeof(d121), "%s/va121", m.topo_dir);
-	libva_copy(d117, "libva.so.2.1700.0");
-	libva_copy(d121, "libva.so.2.2100.0");
+	tl_libva_dir(d117, "libva.so.2.1700.0");
+	tl_libva_dir(d121, "libva.so.2.2100.0");
 
-	const char *want = "0 /dev/dri/renderD128\n/dev/dri/renderD128 selected: the first "
-			   "VA-capable device; VA driver iHD [iHD]\n";
+	const char *sel = "0 /dev/dri/renderD128\n/dev/dri/renderD128 selected: the first "
+			  "VA-capable device; VA driver iHD [iHD]\n";
+	char real[PATH_MAX];
+
+	ck_assert_ptr_nonnull(realpath(d117, real));
 	out = run_helper(d117);
-	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	ck_assert_msg(strncmp(out, sel, strlen(sel)) == 0, "%s", out);
+	snprintf(want, sizeof(want), "\nlibva: %s/libva.so.2.1700.0 217\nmapped: -\n", real);
+	ck_assert_msg(strstr(out, want), "no '%s' in:\n%s", want, out);
 	free(out);
 
+	ck_assert_ptr_nonnull(realpath(d121, real));
 	out = run_helper(d121);
-	ck_assert_msg(strncmp(out, "-19 -\n", 6) == 0, "%s", out);
-	ck_assert_msg(strstr(out, "/dev/dri/renderD128 no-va: vaInitialize failed: -1 (unknown "
-			      "libva error); libva: Trying to open "), "%s", out);
-	ck_assert_msg(strstr(out, "/xe_drv_video.so"), "%s", out);
+	ck_assert_msg(strncmp(out, sel, strlen(sel)) == 0, "%s", out);
+	snprintf(want, sizeof(want), "\nlibva: %s/libva.so.2.2100.0 221\nmapped: -\n", real);
+	ck_assert_msg(strstr(out, want), "no '%s' in:\n%s", want, out);
 	free(out);
+	leave();
+}
+END_TEST
+
+/* LIBVA_DRIVER_NAME_JELLYFIN is jellyfin-ffmpeg's libva's name for the user's choice: no
+ * forced iHD on top of it either. Debian's libva ignores that variable and, left to choose
+ * for xe by itself (2.17), looks for a driver that does not exist. */
+START_TEST(xe_jellyfin_driver_name)
+{
+	struct vad_device *out = NULL;
+
+	enter("xe-sriov");
+	ck_assert_int_eq(vad_scan(m.ctx), 6);
+	setenv("LIBVA_DRIVER_NAME_JELLYFIN", "iHD", 1);
+	ck_assert_ptr_null(vad_device_get_required_va_driver(dev_at(0)));
+	ck_assert_int_eq(vad_device_probe(m.ctx, dev_at(0), NULL), -EIO);
+	unsetenv("LIBVA_DRIVER_NAME_JELLYFIN");
+	ck_assert_msg(strstr(vad_device_get_va_error(dev_at(0)), "/xe_drv_video.so"), "%s",
+		      vad_device_get_va_error(dev_at(0)));
+	/* Without it, iHD again, after a new scan (which drops the kept probes). */
+	ck_assert_str_eq(vad_device_get_required_va_driver(dev_at(0)), "iHD");
+	ck_assert_int_eq(vad_scan(m.ctx), 6);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	ck_assert_str_eq(vad_device_get_va_driver(out), "iHD");
+	leave();
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------ */
+/* libva at run time */
+
+/* The version in a libva file name, read here independently of the library:
+ * libva.so.2.MMNN.0 -> 2 * 100 + MM. */
+static int name_version(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	unsigned int major, mmnn, micro;
+	char end;
+
+	base = base ? base + 1 : path;
+	if (sscanf(base, "libva.so.%u.%u.%u%c", &major, &mmnn, &micro, &end) != 3)
+		return -ENOENT;
+	return (int)(major * 100 + mmnn / 100);
+}
+
+static void real(const char *path, char *out)
+{
+	ck_assert_msg(realpath(path, out) != NULL, "realpath(%s)", path);
+}
+
+/* A program's private lib directory: libva, libva-drm and libdrm copied there, loaded from
+ * there by full path (libdrm first), and probes work with them; unref unmaps them. */
+START_TEST(libva_from_dir)
+{
+	char dir[PATH_MAX + 16], rdir[PATH_MAX], va[PATH_MAX], va_drm[PATH_MAX];
+	char drm[PATH_MAX], cmd[4 * PATH_MAX], copy[PATH_MAX + 32], drm_copy[PATH_MAX + 32];
+	struct vad_device *out = NULL;
+
+	enter("adl-sriov-host");
+	snprintf(dir, sizeof(dir), "%s/lib", m.topo_dir);
+	tl_libva_dir(dir, NULL);
+	tl_system_libva(va, va_drm);
+	/* The system's libdrm beside them, under its own name. */
+	void *h = dlopen("libdrm.so.2", RTLD_NOW);
+	struct link_map *lm = NULL;
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(dlinfo(h, RTLD_DI_LINKMAP, &lm), 0);
+	real(lm->l_name, drm);
+	dlclose(h);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/' && ln -sf '%s' '%s/libdrm.so.2'", drm, dir,
+		 strrchr(drm, '/') + 1, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	real(dir, rdir);
+	snprintf(copy, sizeof(copy), "%s%s", rdir, strrchr(va, '/'));
+	snprintf(drm_copy, sizeof(drm_copy), "%s%s", rdir, strrchr(drm, '/'));
+
+	ck_assert_int_eq(vad_set_libva_dir(m.ctx, dir), 0);
+	ck_assert_ptr_null(vad_get_libva_path(m.ctx));		/* nothing loaded yet */
+	ck_assert_int_eq(vad_get_libva_version(m.ctx), -ENOENT);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD128");
+	ck_assert_str_eq(vad_device_get_va_driver(out), "iHD");
+	ck_assert_str_eq(vad_get_libva_path(m.ctx), copy);
+	ck_assert_int_eq(vad_get_libva_version(m.ctx), name_version(va));
+	ck_assert_int_ge(vad_get_libva_version(m.ctx), 200);
+	ck_assert_ptr_null(vad_get_libva_error(m.ctx));
+	ck_assert_msg(tl_mapped(copy), "%s not mapped", copy);
+	ck_assert_msg(tl_mapped(drm_copy), "%s not mapped: libdrm was not loaded from %s",
+		      drm_copy, dir);
+	ck_assert_msg(!tl_mapped(va), "the system's %s is mapped too", va);
+	leave();
+	ck_assert_msg(!tl_mapped(copy), "%s still mapped after vad_unref", copy);
+}
+END_TEST
+
+START_TEST(libva_dir_rejects_relative)
+{
+	enter("empty");
+	ck_assert_int_eq(vad_set_libva_dir(m.ctx, "lib"), -EINVAL);
+	ck_assert_int_eq(vad_set_libva_dir(m.ctx, ""), -EINVAL);
+	ck_assert_int_eq(vad_set_libva_dir(NULL, "/lib"), -EINVAL);
+	ck_assert_int_eq(vad_libva_load(NULL), -EINVAL);
+	ck_assert_int_eq(vad_set_libva_dir(m.ctx, NULL), 0);
+	leave();
+}
+END_TEST
+
+/* A directory without libva: no fallback to the system's; the error names the file. */
+START_TEST(libva_dir_missing)
+{
+	char dir[PATH_MAX + 16];
+
+	enter("adl-sriov-host");
+	snprintf(dir, sizeof(dir), "%s/nolib", m.topo_dir);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	ck_assert_int_eq(vad_set_libva_dir(m.ctx, dir), 0);
+	ck_assert_int_eq(vad_libva_load(m.ctx), -ELIBACC);
+	ck_assert_ptr_null(vad_get_libva_path(m.ctx));
+	ck_assert_int_eq(vad_get_libva_version(m.ctx), -ENOENT);
+	const char *e = vad_get_libva_error(m.ctx);
+	ck_assert_ptr_nonnull(e);
+	char want[PATH_MAX + 64];
+	snprintf(want, sizeof(want), "cannot load %s/libva.so.2 (", dir);
+	ck_assert_msg(strncmp(e, want, strlen(want)) == 0, "%s", e);
+	ck_assert_msg(strstr(e, "cannot open shared object file"), "%s", e);
+	ck_assert_msg(strstr(e, "apt install libva2 libva-drm2"), "%s", e);
+	/* Remembered: a second load does not try again, and says the same. */
+	ck_assert_int_eq(vad_libva_load(m.ctx), -ELIBACC);
+	ck_assert_str_eq(vad_get_libva_error(m.ctx), e);
+	/* Nothing loaded: a new directory applies at once. */
+	ck_assert_int_eq(vad_set_libva_dir(m.ctx, NULL), 0);
+	ck_assert_int_eq(vad_libva_load(m.ctx), 0);
+	ck_assert_ptr_null(vad_get_libva_error(m.ctx));
+	ck_assert_ptr_nonnull(vad_get_libva_path(m.ctx));
+	leave();
+}
+END_TEST
+
+/* A file named libva.so.2 that is no libva: every probe fails with -ELIBACC and the reason
+ * says what to install; selection fails as with no VA at all; no node is opened and no
+ * VA driver loaded. */
+START_TEST(libva_dir_broken)
+{
+	char dir[PATH_MAX], file[PATH_MAX + 16];
+	struct vad_device *out = NULL;
+
+	enter("adl-sriov-host");
+	snprintf(dir, sizeof(dir), "%s/tests/broken-libva", th_builddir());
+	ck_assert_int_eq(vad_set_libva_dir(m.ctx, dir), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), -ENODEV);
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(inits(), 0);
+	const char *e = vad_get_libva_error(m.ctx);
+	ck_assert_ptr_nonnull(e);
+	snprintf(file, sizeof(file), "%s/libva.so.2", dir);
+	char rfile[PATH_MAX], want[2 * PATH_MAX];
+	real(file, rfile);
+	snprintf(want, sizeof(want), "%s is not a usable libva: it lacks vaSetErrorCallback (",
+		 rfile);
+	ck_assert_msg(strncmp(e, want, strlen(want)) == 0, "%s", e);
+	ck_assert_msg(strstr(e, "install libva 2.x (Debian/Ubuntu: apt install libva2 "
+			     "libva-drm2)"), "%s", e);
+	ck_assert_ptr_null(vad_get_libva_path(m.ctx));
+	ck_assert_int_eq(vad_device_count(m.ctx), 8);
+	for (size_t i = 0; i < 8; i++) {
+		struct vad_device *d = dev_at(i);
+
+		ck_assert_int_eq(vad_device_get_va_status(d), -ELIBACC);
+		ck_assert_str_eq(vad_device_get_va_error(d), e);
+		assert_verdict(i, VAD_VERDICT_NO_VA, e);
+	}
+	/* vad_device_probe() alone says the same. */
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_int_eq(vad_device_probe(m.ctx, dev_at(3), "iHD"), -ELIBACC);
+	ck_assert_str_eq(vad_device_get_va_error(dev_at(3)), vad_get_libva_error(m.ctx));
+	ck_assert_int_eq(inits(), 0);
+	leave();
+}
+END_TEST
+
+/* The system's libva made unloadable through LD_LIBRARY_PATH, as a broken install would:
+ * an empty file, and a shared object that is not libva. */
+START_TEST(libva_broken_on_library_path)
+{
+	char dir[PATH_MAX + 16], file[PATH_MAX + 32];
+	char *out;
+
+	enter("empty");	/* for a scratch directory only */
+	snprintf(dir, sizeof(dir), "%s/empty-libva", m.topo_dir);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	snprintf(file, sizeof(file), "%s/libva.so.2", dir);
+	FILE *f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+
+	out = run_helper_in("adl-sriov-host", dir, "vad-select-helper", NULL);
+	const char *want = "-19 -\n/dev/dri/renderD128 no-va: the libva found is broken: "
+			   "cannot load libva.so.2 (";
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "file too short); reinstall it (Debian/Ubuntu: apt install "
+			     "libva2 libva-drm2)"), "%s", out);
+	ck_assert_msg(strstr(out, "\n/dev/dri/renderD135 no-va: the libva found is broken: "),
+		      "%s", out);
+	ck_assert_msg(strstr(out, "\nlibva: - the libva found is broken: "), "%s", out);
+	free(out);
+
+	snprintf(dir, sizeof(dir), "%s/tests/broken-libva", th_builddir());
+	out = run_helper_in("adl-sriov-host", dir, "vad-select-helper", NULL);
+	ck_assert_msg(strncmp(out, "-19 -\n", 6) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "/libva.so.2 is not a usable libva: it lacks "
+			     "vaSetErrorCallback"), "%s", out);
+	free(out);
+	leave();
+}
+END_TEST
+
+/* A program that has libva already (FFmpeg linked against it): the library uses that one,
+ * even when given another directory. */
+START_TEST(libva_already_loaded)
+{
+	char dir[PATH_MAX + 16], want[3 * PATH_MAX], va[PATH_MAX], va_drm[PATH_MAX];
+	char *out;
+
+	enter("empty");	/* for a scratch directory only */
+	snprintf(dir, sizeof(dir), "%s/lib", m.topo_dir);
+	tl_libva_dir(dir, "libva.so.2.2100.0");
+	tl_system_libva(va, va_drm);
+
+	out = run_helper_in("adl-sriov-host", NULL, "vad-select-helper-linked", dir);
+	ck_assert_msg(strncmp(out, "0 /dev/dri/renderD128\n", 22) == 0, "%s", out);
+	snprintf(want, sizeof(want), "\nlibva: %s %d\nmapped: %s\n", va, name_version(va), va);
+	ck_assert_msg(strstr(out, want), "no '%s' in:\n%s", want, out);
+	free(out);
+
+	/* The same helper without libva of its own takes the directory's. */
+	char rdir[PATH_MAX];
+	real(dir, rdir);
+	out = run_helper_in("adl-sriov-host", NULL, "vad-select-helper", dir);
+	snprintf(want, sizeof(want), "\nlibva: %s/libva.so.2.2100.0 221\nmapped: -\n", rdir);
+	ck_assert_msg(strstr(out, want), "no '%s' in:\n%s", want, out);
+	free(out);
+	leave();
+}
+END_TEST
+
+/* In this process: a libva loaded before the library runs (dlopen, as a plugin host might)
+ * is the one it uses. */
+START_TEST(libva_already_loaded_in_process)
+{
+	char dir[PATH_MAX + 16], file[PATH_MAX + 32], rfile[PATH_MAX];
+	struct vad_device *out = NULL;
+
+	enter("adl-sriov-host");
+	snprintf(dir, sizeof(dir), "%s/lib", m.topo_dir);
+	tl_libva_dir(dir, "libva.so.2.2200.0");
+	snprintf(file, sizeof(file), "%s/libva.so.2", dir);
+	real(file, rfile);
+	void *h = dlopen(file, RTLD_NOW | RTLD_GLOBAL);
+	ck_assert_msg(h != NULL, "%s", dlerror());
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
+	ck_assert_str_eq(vad_get_libva_path(m.ctx), rfile);
+	ck_assert_int_eq(vad_get_libva_version(m.ctx), 222);
+	leave();
+	dlclose(h);
+}
+END_TEST
+
+/* vad_set_libva_dir() with a libva loaded: the loaded one stays (and its path string
+ * stays valid) until vad_scan(); the next load then takes the new directory. */
+START_TEST(libva_dir_applies_after_scan)
+{
+	char dir[PATH_MAX + 16], rdir[PATH_MAX], va[PATH_MAX], va_drm[PATH_MAX], want[2 * PATH_MAX];
+
+	enter("adl-sriov-host");
+	snprintf(dir, sizeof(dir), "%s/lib", m.topo_dir);
+	tl_libva_dir(dir, "libva.so.2.2100.0");
+	tl_system_libva(va, va_drm);
+	real(dir, rdir);
+
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_int_eq(vad_device_probe(m.ctx, dev_at(0), NULL), 0);
+	const char *before = vad_get_libva_path(m.ctx);
+	ck_assert_str_eq(before, va);
+	ck_assert_int_eq(vad_set_libva_dir(m.ctx, dir), 0);
+	ck_assert_int_eq(vad_libva_load(m.ctx), 0);
+	ck_assert_ptr_eq(vad_get_libva_path(m.ctx), before);
+	ck_assert_int_eq(vad_device_probe(m.ctx, dev_at(1), NULL), 0);
+	ck_assert_str_eq(vad_get_libva_path(m.ctx), va);
+	ck_assert_str_eq(before, va);	/* still valid */
+
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_ptr_null(vad_get_libva_path(m.ctx));
+	ck_assert_msg(!tl_mapped(va), "%s still mapped after vad_scan", va);
+	ck_assert_int_eq(vad_device_probe(m.ctx, dev_at(0), NULL), 0);
+	snprintf(want, sizeof(want), "%s/libva.so.2.2100.0", rdir);
+	ck_assert_str_eq(vad_get_libva_path(m.ctx), want);
+	ck_assert_int_eq(vad_get_libva_version(m.ctx), 221);
+
+	/* A scan without a change keeps it loaded. */
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_str_eq(vad_get_libva_path(m.ctx), want);
 	leave();
 }
 END_TEST
@@ -846,7 +1150,7 @@ START_TEST(log_reasons)
 END_TEST
 
 const struct test_case_name test_case_names[] = {
-	{ "issue" }, { "broken" }, { "machinery" }, { NULL },
+	{ "issue" }, { "libva" }, { "broken" }, { "machinery" }, { NULL },
 };
 
 Suite *test_suite(void)
@@ -865,12 +1169,24 @@ Suite *test_suite(void)
 	tcase_add_test(tc, xe_ihd_fallback);
 	tcase_add_test(tc, xe_user_driver_name);
 	tcase_add_test(tc, xe_runtime_libva_version);
+	tcase_add_test(tc, xe_jellyfin_driver_name);
 	tcase_add_test(tc, eacces_first_node);
 	tcase_add_test(tc, eacces_named_group);
 	tcase_add_test(tc, eperm_device_rule);
 	tcase_add_test(tc, eperm_remapped_names_host_minor);
 	tcase_add_test(tc, empty_machine);
 	tcase_add_test(tc, select_scans_first);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("libva");
+	tcase_add_test(tc, libva_from_dir);
+	tcase_add_test(tc, libva_dir_rejects_relative);
+	tcase_add_test(tc, libva_dir_missing);
+	tcase_add_test(tc, libva_dir_broken);
+	tcase_add_test(tc, libva_broken_on_library_path);
+	tcase_add_test(tc, libva_already_loaded);
+	tcase_add_test(tc, libva_already_loaded_in_process);
+	tcase_add_test(tc, libva_dir_applies_after_scan);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("broken");

@@ -31,4 +31,18 @@ void tl_leave(struct tl_machine *m);
  * reading the directory). */
 int tl_count_fds(void);
 
+/* The real paths (symlinks resolved) of the libva.so.2 and libva-drm.so.2 the dynamic
+ * loader finds by soname, each into a PATH_MAX buffer. They are loaded to be found and
+ * unloaded again: the process has no libva mapped afterwards (asserted). */
+void tl_system_libva(char *va, char *va_drm);
+
+/* A private lib directory as a program that brings its own libva has one (jellyfin-ffmpeg's
+ * /usr/lib/jellyfin-ffmpeg/lib): @dir (created) with copies of the system's libva and
+ * libva-drm under their real names, and libva.so.2 / libva-drm.so.2 links to them. With
+ * @va_name, libva's copy is named that instead (another version's file name). */
+void tl_libva_dir(const char *dir, const char *va_name);
+
+/* Whether this process has the file @path mapped (compared after resolving symlinks). */
+int tl_mapped(const char *path);
+
 #endif
