@@ -6,6 +6,7 @@
 #    sees no foreign names;
 #  - the library has no writable data objects (no mutable global state);
 #  - the soname is libvadiscover.so.0;
+#  - the shared library needs no libva, libva-drm or libdrm (it loads libva at run time);
 #  - the public header compiles alone as C99 with -pedantic -Werror (and as C11, and as
 #    C++11 when a C++ compiler is there).
 # Ends in "symbols: N passed, N failed" for tests/run-tests.
@@ -74,6 +75,20 @@ if [ "$soname" = "libvadiscover.so.0" ]; then
 	ok "soname is libvadiscover.so.0"
 else
 	fail "soname is '$soname', not libvadiscover.so.0"
+fi
+
+# 3b. libva is loaded at run time: the shared library needs libc and libdl (folded into
+#     libc since glibc 2.34) and nothing else; no libva, libva-drm or libdrm.
+needed=$(readelf -d "$SO" 2>"$tmp/nm-err" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort)
+if [ -z "$needed" ]; then
+	fail "readelf -d $SO lists no NEEDED entry: $(cat "$tmp/nm-err")"
+else
+	foreign=$(echo "$needed" | grep -v -E '^(libc|libdl)\.so\.[0-9]+$')
+	if [ -z "$foreign" ]; then
+		ok "the shared library needs only $(echo $needed) (no libva, libva-drm, libdrm)"
+	else
+		fail "the shared library needs $(echo $foreign): libva must be loaded at run time"
+	fi
 fi
 
 # 4. The header alone, strict C99 and C11.
