@@ -6,10 +6,15 @@
  *
  * Golden files: VAD_UPDATE_GOLDEN=1 rewrites them from the current output instead of
  * comparing (review the diff before committing). Absolute build and source paths are
- * replaced by @BUILDDIR@ and @SRCDIR@ so the files do not depend on the checkout.
+ * replaced by @BUILDDIR@ and @SRCDIR@ so the files do not depend on the checkout, and the
+ * system's libva (the file the tool loads, and its version) by @LIBVA@ and
+ * @LIBVA_VERSION@ so they do not depend on the machine.
  */
 #include <check.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
+#include <link.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -20,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "tests/common/harness.h"
 #include "tests/common/runner.h"
 #include "vadiscover/tool/json.h"
@@ -39,6 +45,7 @@ struct run {
 	const char *const *va;	/* --va lines, NULL-terminated, or NULL */
 	const char *deny;
 	const char *select_env; /* VADISCOVER_SELECT for this run, or NULL (unset) */
+	const char *libpath;	/* LD_LIBRARY_PATH for this run, or NULL (unset) */
 	/* results */
 	int exit_code;		/* -1 when it did not exit normally */
 	int inits;		/* VA driver initialisations (fake driver's count file) */
@@ -90,6 +97,10 @@ static void run_tool(struct run *r, ...)
 		setenv("VADISCOVER_SELECT", r->select_env, 1);
 	else
 		unsetenv("VADISCOVER_SELECT");
+	if (r->libpath)
+		setenv("LD_LIBRARY_PATH", r->libpath, 1);
+	else
+		unsetenv("LD_LIBRARY_PATH");
 	argv[argc++] = tool_path();
 	va_start(ap, r);
 	for (const char *a; (a = va_arg(ap, const char *)) != NULL;) {
@@ -298,9 +309,27 @@ static char *replace_all(const char *s, const char *from, const char *to)
 	return out;
 }
 
+/* The system's libva as the tool finds it by soname: its real path, and its version
+ * ("2.17") read from the file name libva.so.2.MMNN.0 here, independently of the library. */
+static void system_libva(char *path, char *version, size_t vlen)
+{
+	void *h = dlopen("libva.so.2", RTLD_NOW | RTLD_LOCAL);
+	struct link_map *lm = NULL;
+	unsigned int major, mmnn, micro;
+	const char *base;
+
+	ck_assert_msg(h != NULL, "dlopen(libva.so.2): %s", dlerror());
+	ck_assert_int_eq(dlinfo(h, RTLD_DI_LINKMAP, &lm), 0);
+	ck_assert_ptr_nonnull(realpath(lm->l_name, path));
+	dlclose(h);
+	base = strrchr(path, '/') + 1;
+	ck_assert_msg(sscanf(base, "libva.so.%u.%u.%u", &major, &mmnn, &micro) == 3, "%s", path);
+	snprintf(version, vlen, "%u.%u", major, mmnn / 100);
+}
+
 static char *normalize(const char *text)
 {
-	char build[4096], src[4096];
+	char build[4096], src[4096], libva[PATH_MAX], version[32], quoted[64], paren[64];
 
 	/* Absolute forms first: the harness may report either. */
 	if (!realpath(VAD_TEST_BUILDDIR, build))
@@ -310,7 +339,17 @@ static char *normalize(const char *text)
 	char *a = replace_all(text, build, "@BUILDDIR@");
 	char *b = replace_all(a, src, "@SRCDIR@");
 	free(a);
-	return b;
+	system_libva(libva, version, sizeof(version));
+	a = replace_all(b, libva, "@LIBVA@");
+	free(b);
+	/* The version where the tool prints it: "libva: PATH (2.17)" and "version": "2.17". */
+	snprintf(paren, sizeof(paren), "@LIBVA@ (%s)", version);
+	b = replace_all(a, paren, "@LIBVA@ (@LIBVA_VERSION@)");
+	free(a);
+	snprintf(quoted, sizeof(quoted), "\"version\": \"%s\"", version);
+	a = replace_all(b, quoted, "\"version\": \"@LIBVA_VERSION@\"");
+	free(b);
+	return a;
 }
 
 static char *slurp(const char *path)
@@ -384,6 +423,8 @@ START_TEST(help_teaches)
 	assert_contains(r.out, "Exit status: 0 ok; 1 no DRM devices");
 	assert_contains(r.out, "vadiscover pick role=vf");
 	assert_contains(r.out, "--no-probe  list: sysfs only");
+	assert_contains(r.out, "--ffmpeg PATH  probe as that ffmpeg would: with the libva its ELF");
+	assert_contains(r.out, "'libva: PATH (2.17)'");
 	run_free(&r);
 }
 END_TEST
@@ -438,6 +479,7 @@ START_TEST(usage_errors_exit_2)
 		{"list", "role=vf", "list takes no argument"},
 		{"pick", "-v", "-v applies to list only"},
 		{"--no-probe", "explain", "--no-probe applies to list only"},
+		{"list", "--ffmpeg", "option '--ffmpeg' needs an argument"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -994,6 +1036,157 @@ START_TEST(non_pci)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------------------- */
+/* Which libva */
+
+/* The libva used is named by list -v, explain and the JSON, not by plain list or pick; a
+ * sysfs-only list loads none. */
+START_TEST(libva_named)
+{
+	struct run v = {.topology = "adl-sriov-host"};
+	run_tool(&v, "list", "-v", NULL);
+	ck_assert_int_eq(v.exit_code, 0);
+	char *norm = normalize(v.out);
+	ck_assert_msg(strncmp(norm, "libva: @LIBVA@ (@LIBVA_VERSION@)\nrenderD128  ", 45) == 0,
+		      "%s", norm);
+	free(norm);
+	run_free(&v);
+
+	struct run l = {.topology = "adl-sriov-host"};
+	run_tool(&l, "list", NULL);
+	ck_assert_msg(strncmp(l.out, "renderD128  ", 12) == 0, "%s", l.out);
+	ck_assert_ptr_null(strstr(l.out, "libva"));
+	run_free(&l);
+
+	struct run p = {.topology = "adl-sriov-host"};
+	run_tool(&p, "pick", NULL);
+	ck_assert_str_eq(p.out, "/dev/dri/renderD128\n");
+	run_free(&p);
+
+	/* A spec that rules every device out still says which libva would have probed. */
+	struct run e = {.topology = "adl-sriov-host"};
+	run_tool(&e, "explain", "vendor=0x10de", NULL);
+	ck_assert_int_eq(e.exit_code, 1);
+	ck_assert_int_eq(e.inits, 0);
+	norm = normalize(e.out);
+	ck_assert_msg(strncmp(norm, "libva: @LIBVA@ (@LIBVA_VERSION@)\nspec: vendor=0x10de\n",
+			      52) == 0, "%s", norm);
+	free(norm);
+	run_free(&e);
+
+	struct run n = {.topology = "adl-sriov-host"};
+	run_tool(&n, "list", "--no-probe", "--json", NULL);
+	assert_json(n.out);
+	assert_contains(n.out, "  \"libva\": {\n    \"path\": null,\n    \"version\": null,\n"
+			       "    \"error\": null\n  },\n");
+	run_free(&n);
+}
+END_TEST
+
+/* A file named libva.so.2 that is not libva, first on LD_LIBRARY_PATH: every device has
+ * no VA and says what to install; no VA driver is loaded; pick and explain exit 1, list 0. */
+START_TEST(libva_broken)
+{
+	char dir[4096], want[8192];
+
+	snprintf(dir, sizeof(dir), "%s/tests/broken-libva", VAD_TEST_BUILDDIR);
+
+	struct run e = {.topology = "adl-sriov-host", .libpath = dir};
+	run_tool(&e, "explain", NULL);
+	ck_assert_int_eq(e.exit_code, 1);
+	ck_assert_int_eq(e.inits, 0);
+	ck_assert_str_eq(e.err, "vadiscover: no VA-capable device\n");
+	char *norm = normalize(e.out);
+	const char *lead = "libva: none: @BUILDDIR@/tests/broken-libva/libva.so.2 is not a usable "
+			   "libva: it lacks vaSetErrorCallback (";
+	ck_assert_msg(strncmp(norm, lead, strlen(lead)) == 0, "%s", norm);
+	/* The reason, whole, from the first line; each of the 8 devices gives it. */
+	const char *reason = norm + strlen("libva: none: ");
+	size_t rlen = strcspn(reason, "\n");
+	ck_assert_msg(strstr(reason, "); install libva 2.x (Debian/Ubuntu: apt install libva2 "
+			     "libva-drm2)\n"), "%s", norm);
+	snprintf(want, sizeof(want), "    -> no-va: %.*s\n", (int)rlen, reason);
+	int count = 0;
+	for (const char *q = norm; (q = strstr(q, want)); q += strlen(want))
+		count++;
+	ck_assert_msg(count == 8, "%d devices with '%s' in:\n%s", count, want, norm);
+	free(norm);
+	run_free(&e);
+
+	struct run l = {.topology = "adl-sriov-host", .libpath = dir};
+	run_tool(&l, "list", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	assert_contains(l.out, "renderD128  card0  0000:00:02.0  8086:4692  i915  PF 7/7 VFs      "
+			       "      VA: none (no usable libva)\n");
+	run_free(&l);
+
+	struct run p = {.topology = "adl-sriov-host", .libpath = dir};
+	run_tool(&p, "pick", "role=vf", NULL);
+	ck_assert_int_eq(p.exit_code, 1);
+	ck_assert_str_eq(p.out, "");
+	assert_contains(p.err, "vadiscover: no device matches 'role=vf':\n  renderD128 "
+			       "(0000:00:02.0): filtered out: role pf != vf\n  renderD129 "
+			       "(0000:00:02.1): ");
+	assert_contains(p.err, "apt install libva2 libva-drm2");
+	run_free(&p);
+
+	struct run j = {.topology = "adl-sriov-host", .libpath = dir};
+	run_tool(&j, "explain", "--json", NULL);
+	ck_assert_int_eq(j.exit_code, 1);
+	assert_json(j.out);
+	assert_contains(j.out, "  \"error\": \"no VA-capable device\",\n  \"libva\": {\n"
+			       "    \"path\": null,\n    \"version\": null,\n    \"error\": \"");
+	assert_contains(j.out, "is not a usable libva: it lacks vaSetErrorCallback");
+	assert_contains(j.out, "\"verdict\": \"no-va\"");
+	run_free(&j);
+}
+END_TEST
+
+/* An empty file named libva.so.2: broken, not missing, and list -v says so on top. */
+START_TEST(libva_empty_file)
+{
+	char dir[4096], file[8192];
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, sizeof(dir), "%s/vad-test-libva-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/libva.so.2", dir);
+	int fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+
+	struct run v = {.topology = "intel-nvidia", .libpath = dir};
+	run_tool(&v, "list", "-v", NULL);
+	ck_assert_int_eq(v.exit_code, 0);
+	snprintf(file, sizeof(file), "libva: none: the libva found is broken: cannot load "
+		 "libva.so.2 (%s/libva.so.2: file too short); reinstall it (Debian/Ubuntu: apt "
+		 "install libva2 libva-drm2), or use the ffmpeg's own libva (vadiscover --ffmpeg "
+		 "PATH)\n", dir);
+	ck_assert_msg(strncmp(v.out, file, strlen(file)) == 0, "%s", v.out);
+	assert_contains(v.out, "VA: failed: the libva found is broken: ");
+	run_free(&v);
+	snprintf(file, sizeof(file), "%s/libva.so.2", dir);
+	unlink(file);
+	rmdir(dir);
+}
+END_TEST
+
+/* --ffmpeg: probe with the libva that ffmpeg would load; Debian's ffmpeg takes the
+ * system's. */
+START_TEST(ffmpeg_option)
+{
+	struct run e = {.topology = "adl-sriov-host"};
+	run_tool(&e, "--ffmpeg", VAD_REAL_FFMPEG, "explain", "role=vf", NULL);
+	ck_assert_int_eq(e.exit_code, 0);
+	char *norm = normalize(e.out);
+	ck_assert_msg(strncmp(norm, "libva: @LIBVA@ (@LIBVA_VERSION@)\nspec: role=vf\n", 46) == 0,
+		      "%s", norm);
+	assert_contains(norm, "selected: /dev/dri/renderD129\n");
+	free(norm);
+	run_free(&e);
+}
+END_TEST
+
 START_TEST(empty)
 {
 	struct run p = {.topology = "empty"};
@@ -1014,7 +1207,10 @@ START_TEST(empty)
 	struct run e = {.topology = "empty"};
 	run_tool(&e, "explain", NULL);
 	ck_assert_int_eq(e.exit_code, 1);
-	ck_assert_str_eq(e.out, "spec: (empty: the first VA-capable device in render-node order)\n");
+	char *norm = normalize(e.out);
+	ck_assert_str_eq(norm, "libva: @LIBVA@ (@LIBVA_VERSION@)\n"
+			       "spec: (empty: the first VA-capable device in render-node order)\n");
+	free(norm);
 	ck_assert_str_eq(e.err, "vadiscover: no DRM devices: /dev/dri is missing or empty\n");
 	run_free(&e);
 
@@ -1022,15 +1218,22 @@ START_TEST(empty)
 	run_tool(&j, "pick", "--json", NULL);
 	ck_assert_int_eq(j.exit_code, 1);
 	assert_json(j.out);
-	ck_assert_str_eq(j.out, "{\n"
-				"  \"format\": 1,\n"
-				"  \"command\": \"pick\",\n"
-				"  \"spec\": \"\",\n"
-				"  \"spec_source\": \"default\",\n"
-				"  \"selected\": null,\n"
-				"  \"error\": \"no DRM devices: /dev/dri is missing or empty\",\n"
-				"  \"devices\": []\n"
-				"}\n");
+	norm = normalize(j.out);
+	ck_assert_str_eq(norm, "{\n"
+			       "  \"format\": 1,\n"
+			       "  \"command\": \"pick\",\n"
+			       "  \"spec\": \"\",\n"
+			       "  \"spec_source\": \"default\",\n"
+			       "  \"selected\": null,\n"
+			       "  \"error\": \"no DRM devices: /dev/dri is missing or empty\",\n"
+			       "  \"libva\": {\n"
+			       "    \"path\": \"@LIBVA@\",\n"
+			       "    \"version\": \"@LIBVA_VERSION@\",\n"
+			       "    \"error\": null\n"
+			       "  },\n"
+			       "  \"devices\": []\n"
+			       "}\n");
+	free(norm);
 	run_free(&j);
 }
 END_TEST
@@ -1207,7 +1410,7 @@ END_TEST
 
 const struct test_case_name test_case_names[] = {
 	{"cli"}, {"spec"}, {"adl-sriov-host"}, {"access"}, {"containers"}, {"machines"},
-	{"empty"}, {"json"}, {"json-writer"}, {NULL},
+	{"empty"}, {"libva"}, {"json"}, {"json-writer"}, {NULL},
 };
 
 static TCase *tcase(const char *name)
@@ -1274,6 +1477,13 @@ Suite *test_suite(void)
 
 	tc = tcase("empty");
 	tcase_add_test(tc, empty);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("libva");
+	tcase_add_test(tc, libva_named);
+	tcase_add_test(tc, libva_broken);
+	tcase_add_test(tc, libva_empty_file);
+	tcase_add_test(tc, ffmpeg_option);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("json");
