@@ -440,8 +440,10 @@ START_TEST(libva_from_dir)
 	ck_assert_msg(tl_mapped(drm_copy), "%s not mapped: libdrm was not loaded from %s",
 		      drm_copy, dir);
 	ck_assert_msg(!tl_mapped(va), "the system's %s is mapped too", va);
-	leave();
+	m.ctx = vad_unref(m.ctx);
 	ck_assert_msg(!tl_mapped(copy), "%s still mapped after vad_unref", copy);
+	ck_assert_msg(!tl_mapped(drm_copy), "%s still mapped after vad_unref", drm_copy);
+	leave();
 }
 END_TEST
 
@@ -596,19 +598,22 @@ START_TEST(libva_already_loaded)
 END_TEST
 
 /* In this process: a libva loaded before the library runs (dlopen, as a plugin host might)
- * is the one it uses. */
+ * is the one it uses, even when given a directory with another. */
 START_TEST(libva_already_loaded_in_process)
 {
-	char dir[PATH_MAX + 16], file[PATH_MAX + 32], rfile[PATH_MAX];
+	char dir[PATH_MAX + 16], other[PATH_MAX + 16], file[PATH_MAX + 32], rfile[PATH_MAX];
 	struct vad_device *out = NULL;
 
 	enter("adl-sriov-host");
 	snprintf(dir, sizeof(dir), "%s/lib", m.topo_dir);
+	snprintf(other, sizeof(other), "%s/other", m.topo_dir);
 	tl_libva_dir(dir, "libva.so.2.2200.0");
+	tl_libva_dir(other, "libva.so.2.2100.0");
 	snprintf(file, sizeof(file), "%s/libva.so.2", dir);
 	real(file, rfile);
 	void *h = dlopen(file, RTLD_NOW | RTLD_GLOBAL);
 	ck_assert_msg(h != NULL, "%s", dlerror());
+	ck_assert_int_eq(vad_set_libva_dir(m.ctx, other), 0);
 	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
 	ck_assert_str_eq(vad_get_libva_path(m.ctx), rfile);
 	ck_assert_int_eq(vad_get_libva_version(m.ctx), 222);
