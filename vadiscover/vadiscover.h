@@ -244,7 +244,8 @@ int vad_device_get_access(const struct vad_device *dev);
  * vad_libva_load(), or after a failed load), the next load uses @dir. When one is loaded,
  * it stays in use (and vad_get_libva_path() names it) until the next vad_scan(), which
  * unloads it; the first probe after that scan loads from @dir. Step 1 above still comes
- * first: a libva already loaded in the process wins over @dir.
+ * first: a libva already loaded in the process wins over @dir. Probe results already
+ * kept (a -ELIBACC too) stay until vad_scan(), like every probe result.
  * Returns 0, -EINVAL (@dir is not an absolute path) or -ENOMEM.
  */
 int vad_set_libva_dir(struct vad_context *ctx, const char *dir);
