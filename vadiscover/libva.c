@@ -261,15 +261,19 @@ static int vad_libva_resolve(struct vad__libva *lv, bool drm, char **err)
 		dlerror();
 		sym = dlsym(handle, s->name);
 		if (!sym) {
+			/* dlerror()'s text first: dlinfo() below resets it. */
+			char *why = strdup(vad_dlerror());
 			char *file = vad_handle_path(handle);
-			int r;
+			int r = -ENOMEM;
 
-			r = vad__set_strf(err, "%s is not a usable %s: it lacks %s (%s); install "
-					  "libva 2.x (%s)", file ? file : "?",
-					  drm ? "libva-drm" : "libva", s->name, vad_dlerror(),
-					  VAD_LIBVA_INSTALL);
+			if (why && file)
+				r = vad__set_strf(err, "%s is not a usable %s: it lacks %s (%s); "
+						  "install libva 2.x (%s)", file,
+						  drm ? "libva-drm" : "libva", s->name, why,
+						  VAD_LIBVA_INSTALL) < 0 ? -ENOMEM : -ELIBACC;
+			free(why);
 			free(file);
-			return r < 0 || !file ? -ENOMEM : -ELIBACC;
+			return r;
 		}
 		/* POSIX: a function pointer and void * have the same representation. */
 		memcpy((char *)&lv->fn + s->offset, &sym, sizeof(sym));
