@@ -6,6 +6,8 @@
  * select(filters):       vad_select() with VADISCOVER_SELECT plus the filters (the
  *                        filters win over the same keys in VADISCOVER_SELECT: ffmpeg will
  *                        open the device with them).
+ * Both answer the VA driver the device needs named (vad_device_get_required_va_driver():
+ * iHD on xe, where libva before 2.21 finds no driver by itself).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -150,7 +152,7 @@ static const char *reasons(struct vfw_vad *v, const char *lead)
 }
 
 static int vad_check(void *data, const char *node, const struct vfw_filters *f,
-		     const char **why)
+		     const char **va_driver, const char **why)
 {
 	struct vfw_vad *v = data;
 	struct vad_spec *spec = NULL;
@@ -159,6 +161,7 @@ static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 	char err[256] = "";
 	int rc;
 
+	*va_driver = NULL;
 	if (stat(node, &st) < 0) {
 		*why = set_why(v, "%s", strerror(errno));
 		return -errno;
@@ -180,8 +183,10 @@ static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 	if (rc < 0)
 		goto out;
 	rc = vad_select(v->ctx, spec, 0, &dev);
-	if (rc == 0 && dev)
+	if (rc == 0 && dev) {
+		*va_driver = vad_device_get_required_va_driver(dev);
 		goto out;
+	}
 	if (rc == 0)
 		rc = -ENODEV;
 	*why = set_why(v, "not a DRM device node");
@@ -200,7 +205,7 @@ out:
 }
 
 static int vad_pick(void *data, const struct vfw_filters *f, const char **node,
-		    const char **why)
+		    const char **va_driver, const char **why)
 {
 	struct vfw_vad *v = data;
 	struct vad_spec *spec = NULL;
@@ -209,6 +214,7 @@ static int vad_pick(void *data, const struct vfw_filters *f, const char **node,
 	int rc;
 
 	*node = NULL;
+	*va_driver = NULL;
 	rc = ensure_scanned(v, why);
 	if (rc < 0)
 		return rc;
@@ -229,6 +235,7 @@ static int vad_pick(void *data, const struct vfw_filters *f, const char **node,
 			*why = "out of memory";
 		}
 		*node = v->node;
+		*va_driver = vad_device_get_required_va_driver(dev);
 		goto out;
 	}
 	const char *text = vad_spec_to_string(spec);

@@ -1,13 +1,16 @@
 /*
  * The argv rewriter of the ffmpeg wrapper (see rewrite.h).
  *
- * ffmpeg's syntax, as Debian's ffmpeg 5.1 parses it (fftools/cmdutils.c split_commandline):
+ * ffmpeg's syntax (fftools/cmdutils.c split_commandline, alike in 5.x to 9.x but for the
+ * option table and what 7.0 added):
  *   - "--" makes the next argument a file name; a lone "-" or anything not starting with
  *     '-' is an output file name;
- *   - "-i X" ends an input group; options before it belong to that input;
- *   - an option of the table (ffopts.inc, matched up to an optional ":stream_spec") takes a
- *     value when it has HAS_ARG; an OPT_EXIT option (-h, -version...) takes the next
- *     argument, whatever it is;
+ *   - "-i X" ends an input group; options before it belong to that input; from 7.1
+ *     "-dec X" ends a loopback decoder's group the same way;
+ *   - an option of the table (ffopts.inc, matched up to an optional ":stream_spec") takes
+ *     a value or not as its release line says; an OPT_EXIT option (-h, -version...) takes
+ *     the next argument, whatever it is; from 7.0 "-/NAME FILE" is NAME with its value
+ *     read from FILE;
  *   - any other option is an AVOption of a codec or format and takes a value, except
  *     -noNAME for a boolean NAME of the table.
  * Device arguments (hw_device_init_from_string in fftools/ffmpeg_hw.c):
@@ -28,28 +31,140 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { FO_ARG = 1, FO_BOOL = 2, FO_EXIT = 4 };
-
+/* ffmpeg's own options, one row per name, one code per release line (gen-ffopts explains
+ * the codes). Sorted by name; no name contains ':' or '/'. */
 struct ffopt {
 	const char *name;
-	unsigned int flags;
+	char codes[6];		/* 5.x 6.x 7.x 8.x 9.x */
 };
 
 static const struct ffopt ffopts[] = {
 #include "fftools-wrapper/ffopts.inc"
-	{ NULL, 0 },
 };
 
-/* fftools' find_option(): the first entry whose name is a prefix of @name followed by the
- * end or ':' (a stream specifier). */
+#define NRELEASES 5	/* VFW_RELEASE_5 .. VFW_RELEASE_9 */
+
+static int ffopt_cmp(const void *key, const void *elem)
+{
+	const char *name = key;
+	const struct ffopt *o = elem;
+	size_t n = strcspn(name, ":");
+	int c = strncmp(name, o->name, n);
+
+	return c ? c : o->name[n] ? -1 : 0;
+}
+
+/* fftools' find_option(): the entry whose name is @name up to an optional ":stream_spec". */
 static const struct ffopt *find_option(const char *name)
 {
-	for (const struct ffopt *o = ffopts; o->name; o++) {
-		size_t n = strlen(o->name);
-		if (!strncmp(name, o->name, n) && (name[n] == '\0' || name[n] == ':'))
-			return o;
+	return bsearch(name, ffopts, sizeof(ffopts) / sizeof(ffopts[0]), sizeof(ffopts[0]),
+		       ffopt_cmp);
+}
+
+/* What one option does with the argument after it. */
+enum use {
+	USE_NONE,	/* a flag: nothing */
+	USE_VALUE,	/* takes it as its value */
+	USE_EXIT,	/* takes it, whatever it is, and ffmpeg exits */
+	USE_SEP,	/* takes it and ends a group of options (-i URL, -dec SPEC) */
+};
+
+struct optinfo {
+	enum use use;
+	const struct ffopt *opt;	/* the option of the table, NULL: an AVOption */
+	bool file;		/* -/NAME (7.0): the value is a file holding the real value */
+};
+
+static bool consumes(enum use u)
+{
+	return u != USE_NONE;
+}
+
+/*
+ * How ffmpeg of release line @r (0: 5.x .. 4: 9.x) parses "-@name", following
+ * split_commandline() (fftools/cmdutils.c): a group separator only when the name is
+ * exactly one; from 7.0 a leading '/' is skipped (find_option) and the value is a file
+ * name; then the option of the table; else an AVOption (takes a value) unless -noNAME for
+ * a boolean NAME.
+ */
+static struct optinfo option_in(const char *name, int r)
+{
+	struct optinfo oi = { .use = USE_VALUE };
+	const char *n = name;
+	bool slash = name[0] == '/';
+
+	if (slash) {
+		if (r < VFW_RELEASE_7 - VFW_RELEASE_5)
+			return oi;	/* "/NAME": no option; an unknown AVOption */
+		n++;
 	}
-	return NULL;
+	const struct ffopt *o = find_option(n);
+	char c = o ? o->codes[r] : '.';
+	if (c == 's' && (slash || strcmp(n, o->name)))
+		c = '.';	/* match_group_separator() wants the exact name */
+	switch (c) {
+	case 'v':
+	case 'B':
+		oi.use = USE_VALUE;
+		break;
+	case 'f':
+	case 'b':
+		oi.use = USE_NONE;
+		break;
+	case 'x':
+		oi.use = USE_EXIT;
+		break;
+	case 's':
+		oi.use = USE_SEP;
+		break;
+	default:
+		o = NULL;
+		if (!slash && n[0] == 'n' && n[1] == 'o') {
+			const struct ffopt *b = find_option(n + 2);
+			if (b && (b->codes[r] == 'b' || b->codes[r] == 'B')) {
+				oi.use = USE_NONE;
+				o = b;
+			}
+		}
+		break;
+	}
+	oi.opt = o;
+	oi.file = slash && oi.use == USE_VALUE && o;
+	return oi;
+}
+
+/*
+ * The same for @release; for VFW_RELEASE_UNKNOWN the rule of rewrite.h: where all release
+ * lines agree, that; where they agree that the next argument is taken, the newest line's
+ * reading; where some take it and some do not, it is taken exactly when it does not look
+ * like an option (it does not start with '-', or is "-" alone).
+ */
+static struct optinfo option_info(const char *name, enum vfw_release release,
+				  const char *next)
+{
+	if (release >= VFW_RELEASE_5 && release <= VFW_RELEASE_9)
+		return option_in(name, (int)release - VFW_RELEASE_5);
+
+	struct optinfo newest = option_in(name, NRELEASES - 1);
+	struct optinfo taking = { .use = USE_NONE };
+	int ntaking = 0;
+
+	for (int r = NRELEASES - 1; r >= 0; r--) {
+		struct optinfo oi = r == NRELEASES - 1 ? newest : option_in(name, r);
+		if (consumes(oi.use) && ntaking++ == 0)
+			taking = oi;
+	}
+	if (ntaking == 0 || ntaking == NRELEASES)
+		return ntaking ? taking : newest;
+	if (next && (next[0] != '-' || next[1] == '\0'))
+		return taking;
+	struct optinfo flag = { .use = USE_NONE };
+	for (int r = NRELEASES - 1; r >= 0; r--) {
+		struct optinfo oi = option_in(name, r);
+		if (!consumes(oi.use))
+			return oi;
+	}
+	return flag;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -116,18 +231,23 @@ struct site {
 	bool given;		/* the value names a node, at [off, off + len) */
 	size_t off, len;	/* the node, or (not given) where to insert one */
 	const char *prefix;	/* inserted before a node that was not given */
+	bool options;		/* the value may end with ",KEY=VALUE" options (driver=) */
 	char *hwaccel_opt;	/* SITE_HWACCEL: the option to add ("-hwaccel_device:v") */
 	char *vendor, *kernel_driver, *driver;
-	char *node;		/* the node to use instead, or NULL: unchanged */
+	char *node;		/* the node to use instead, or NULL: the one given */
+	const char *append;	/* appended to the value (",driver=iHD"), or NULL */
 };
 
 struct hwaccel_dev {
 	int opt, arg;
+	const char *spec;	/* the stream specifier after the name ("", ":v") */
+	bool file;		/* -/hwaccel_device FILE: the device is in a file */
 };
 
 struct parse {
 	int argc;
 	char *const *argv;
+	enum vfw_release release;
 	bool error;		/* ffmpeg would reject the command line */
 	bool oom;
 
@@ -138,6 +258,7 @@ struct parse {
 	char **names;
 	size_t nnames, capnames;
 	int nvaapi;		/* VAAPI devices the options create */
+	bool unknown_devices;	/* -/init_hw_device FILE: devices we cannot see */
 
 	/* The input group being parsed: its last "-hwaccel vaapi", its -hwaccel_device. */
 	int hw_opt, hw_arg;
@@ -322,7 +443,9 @@ static void parse_init_hw_device(struct parse *ps, int opt, int arg)
 	if (*p != '\0' && *p != ':' && *p != ',')
 		return;		/* ffmpeg: parse error */
 
-	struct site s = { .kind = kind, .opt = opt, .arg = arg, .prefix = "" };
+	/* av_hwdevice_ctx_create(type, device, options): a VAAPI device takes driver= there */
+	struct site s = { .kind = kind, .opt = opt, .arg = arg, .prefix = "",
+			  .options = kind == SITE_VAAPI };
 	const char *opts = NULL;
 
 	if (*p == '\0') {
@@ -384,10 +507,17 @@ static void parse_init_hw_device(struct parse *ps, int opt, int arg)
 	*ns = s;
 }
 
-/* -vaapi_device X, -qsv_device X: X is a node (or empty: no node). */
-static void parse_device_shorthand(struct parse *ps, enum site_kind kind, int opt, int arg)
+/*
+ * -vaapi_device X is -init_hw_device "vaapi:X" and -qsv_device X is -init_hw_device
+ * "qsv=__qsv_device:hw_any,child_device=X" (opt_vaapi_device, opt_qsv_device: the value is
+ * pasted in), so X is NODE[,KEY=VALUE...]: a VAAPI one takes driver= too. An empty X: no
+ * node. @file: -/vaapi_device FILE, the value is in a file (a device all the same).
+ */
+static void parse_device_shorthand(struct parse *ps, enum site_kind kind, int opt, int arg,
+				   bool file)
 {
 	const char *value = ps->argv[arg];
+	size_t dlen = strcspn(value, ",");
 
 	if (kind == SITE_VAAPI) {
 		ps->nvaapi++;
@@ -395,13 +525,23 @@ static void parse_device_shorthand(struct parse *ps, enum site_kind kind, int op
 	} else {
 		add_name(ps, "__qsv_device", 12);
 	}
-	if (value[0] != '\0' && value[0] != '/')
+	if (file || (dlen > 0 && value[0] != '/'))
+		return;		/* not a node: an X11 display, an adapter index */
+
+	struct site s = { .kind = kind, .opt = opt, .arg = arg, .prefix = "",
+			  .given = dlen > 0, .len = dlen, .options = kind == SITE_VAAPI };
+	bool child = false;
+	if (kind == SITE_VAAPI && value[dlen] == ',' &&
+	    !parse_device_options(ps, &s, value, value + dlen + 1, &child)) {
+		site_free(&s);
 		return;
-	struct site *s = add_site(ps, kind, opt, arg);
-	if (s) {
-		s->given = value[0] != '\0';
-		s->len = strlen(value);
 	}
+	struct site *ns = add_site(ps, kind, opt, arg);
+	if (!ns) {
+		site_free(&s);
+		return;
+	}
+	*ns = s;
 }
 
 static void finish_input_group(struct parse *ps)
@@ -444,7 +584,9 @@ static void resolve_hwaccel(struct parse *ps)
 
 		for (size_t j = 0; j < pd->ndevs; j++) {
 			const char *v = ps->argv[pd->devs[j].arg];
-			if (has_name(ps, v, strlen(v))) {
+			if (pd->devs[j].file) {
+				named = true;	/* in a file: left to ffmpeg */
+			} else if (has_name(ps, v, strlen(v))) {
 				named = true;	/* the device of that name is used */
 			} else if (v[0] == '/') {
 				struct site *s = add_site(ps, SITE_VAAPI, pd->devs[j].opt,
@@ -460,7 +602,7 @@ static void resolve_hwaccel(struct parse *ps)
 		}
 		/* No -hwaccel_device: ffmpeg uses the one VAAPI device the options created,
 		 * else creates one with no node. */
-		if (!named && ps->nvaapi != 1) {
+		if (!named && ps->nvaapi != 1 && !ps->unknown_devices) {
 			const char *o = ps->argv[pd->hw_opt] + 1 + strlen("hwaccel");
 			struct site *s = add_site(ps, SITE_HWACCEL, pd->hw_opt, pd->hw_arg);
 			if (s) {
@@ -473,6 +615,40 @@ static void resolve_hwaccel(struct parse *ps)
 			}
 		}
 	}
+}
+
+/* -hwaccel VALUE in the input group being parsed: ffmpeg uses the last one (the per-stream
+ * option's last match), so a later one that is not vaapi, or that comes from a file,
+ * undoes an earlier vaapi. Conservative on purpose: a node added for a stream that ends up
+ * on another hwaccel (cuda, qsv) would be given to that hwaccel as its device. */
+static void parse_hwaccel(struct parse *ps, int opt, int arg, bool file)
+{
+	if (!file && !strcmp(ps->argv[arg], "vaapi")) {
+		ps->hw_opt = opt;
+		ps->hw_arg = arg;
+	} else {
+		ps->hw_opt = ps->hw_arg = 0;
+	}
+}
+
+/* -hwaccel_device[SPEC] VALUE: for each stream the last matching one counts, so a later one
+ * with the same specifier, or with none (it matches every stream), replaces earlier ones. */
+static void parse_hwaccel_device(struct parse *ps, const char *spec, int opt, int arg,
+				 bool file)
+{
+	size_t k = 0;
+
+	for (size_t j = 0; j < ps->nhwdevs; j++)
+		if (spec[0] != '\0' && strcmp(ps->hwdevs[j].spec, spec))
+			ps->hwdevs[k++] = ps->hwdevs[j];
+	ps->nhwdevs = k;
+
+	struct hwaccel_dev *d = grow(ps->hwdevs, &ps->caphwdevs, ps->nhwdevs, sizeof(*d),
+				     &ps->oom);
+	if (!d)
+		return;
+	ps->hwdevs = d;
+	ps->hwdevs[ps->nhwdevs++] = (struct hwaccel_dev){ opt, arg, spec, file };
 }
 
 static void parse_argv(struct parse *ps)
@@ -492,77 +668,61 @@ static void parse_argv(struct parse *ps)
 			continue;
 		}
 		const char *name = opt + 1;
-		if (!strcmp(name, "i")) {
-			if (i >= ps->argc) {
-				ps->error = true;
-				return;
-			}
-			i++;
-			finish_input_group(ps);
+		struct optinfo oi = option_info(name, ps->release, i < ps->argc ? ps->argv[i] : NULL);
+
+		if (oi.use == USE_NONE)
+			continue;
+		if (oi.use == USE_EXIT) {
+			i++;	/* an optional argument, whatever it is */
 			continue;
 		}
-
-		const struct ffopt *po = find_option(name);
-		if (po) {
-			if (po->flags & FO_EXIT) {
-				i++;	/* an optional argument, whatever it is */
-				continue;
-			}
-			if (!(po->flags & FO_ARG))
-				continue;
-			if (i >= ps->argc) {
-				ps->error = true;	/* "Missing argument for option" */
-				return;
-			}
-			int arg = i++;
-			const char *value = ps->argv[arg];
-
-			if (!strcmp(po->name, "init_hw_device")) {
-				parse_init_hw_device(ps, optidx, arg);
-			} else if (!strcmp(po->name, "vaapi_device")) {
-				parse_device_shorthand(ps, SITE_VAAPI, optidx, arg);
-			} else if (!strcmp(po->name, "qsv_device")) {
-				parse_device_shorthand(ps, SITE_QSV, optidx, arg);
-			} else if (!strcmp(po->name, "hwaccel")) {
-				if (!strcmp(value, "vaapi")) {
-					ps->hw_opt = optidx;
-					ps->hw_arg = arg;
-				}
-			} else if (!strcmp(po->name, "hwaccel_device")) {
-				struct hwaccel_dev *d = grow(ps->hwdevs, &ps->caphwdevs,
-							     ps->nhwdevs, sizeof(*d), &ps->oom);
-				if (d) {
-					ps->hwdevs = d;
-					ps->hwdevs[ps->nhwdevs].opt = optidx;
-					ps->hwdevs[ps->nhwdevs].arg = arg;
-					ps->nhwdevs++;
-				}
-			} else if (!strcmp(po->name, "loglevel") || !strcmp(po->name, "v")) {
-				int *l = grow(ps->levels, &ps->caplevels, ps->nlevels,
-					      sizeof(*l), &ps->oom);
-				if (l) {
-					ps->levels = l;
-					ps->levels[ps->nlevels++] = arg;
-				}
-			}
-			continue;
-		}
-
-		/* -noNAME for a boolean NAME */
-		if (name[0] == 'n' && name[1] == 'o') {
-			po = find_option(name + 2);
-			if (po && (po->flags & FO_BOOL))
-				continue;
-		}
-		/* An AVOption: takes a value. */
 		if (i >= ps->argc) {
-			ps->error = true;	/* "Unrecognized option" */
+			/* "Missing argument for option", or an AVOption without a value:
+			 * "Unrecognized option" */
+			ps->error = true;
 			return;
 		}
-		i++;
-		/* opt_default() raises the log level for -debug and -fdebug. */
-		if (!strcmp(name, "debug") || !strcmp(name, "fdebug"))
-			ps->debug_option = true;
+		int arg = i++;
+
+		if (oi.use == USE_SEP) {
+			if (!strcmp(oi.opt->name, "i"))
+				finish_input_group(ps);
+			else
+				finish_output_group(ps);	/* -dec: no -hwaccel there */
+			continue;
+		}
+		if (!oi.opt) {
+			/* An AVOption. opt_default() raises the log level for -debug and
+			 * -fdebug. */
+			if (!strcmp(name, "debug") || !strcmp(name, "fdebug"))
+				ps->debug_option = true;
+			continue;
+		}
+
+		const char *oname = oi.opt->name;
+		const char *spec = name + (oi.file ? 1 : 0) + strlen(oname);
+
+		if (!strcmp(oname, "init_hw_device")) {
+			if (oi.file)
+				ps->unknown_devices = true;	/* in a file: not ours to read */
+			else
+				parse_init_hw_device(ps, optidx, arg);
+		} else if (!strcmp(oname, "vaapi_device")) {
+			parse_device_shorthand(ps, SITE_VAAPI, optidx, arg, oi.file);
+		} else if (!strcmp(oname, "qsv_device")) {
+			parse_device_shorthand(ps, SITE_QSV, optidx, arg, oi.file);
+		} else if (!strcmp(oname, "hwaccel")) {
+			parse_hwaccel(ps, optidx, arg, oi.file);
+		} else if (!strcmp(oname, "hwaccel_device")) {
+			parse_hwaccel_device(ps, spec, optidx, arg, oi.file);
+		} else if ((!strcmp(oname, "loglevel") || !strcmp(oname, "v")) && !oi.file) {
+			int *l = grow(ps->levels, &ps->caplevels, ps->nlevels, sizeof(*l),
+				      &ps->oom);
+			if (l) {
+				ps->levels = l;
+				ps->levels[ps->nlevels++] = arg;
+			}
+		}
 	}
 	finish_output_group(ps);
 	resolve_hwaccel(ps);
@@ -694,8 +854,13 @@ static char *site_new_value(const char *value, const struct site *s)
 {
 	struct sbuf b = { 0 };
 
-	sb_printf(&b, "%.*s%s%s%s", (int)s->off, value, s->given ? "" : s->prefix, s->node,
-		  value + s->off + s->len);
+	if (s->node)
+		sb_printf(&b, "%.*s%s%s%s", (int)s->off, value, s->given ? "" : s->prefix,
+			  s->node, value + s->off + s->len);
+	else
+		sb_printf(&b, "%s", value);
+	if (s->append)
+		sb_printf(&b, "%s%s", b.len && b.s[b.len - 1] == ',' ? "" : ",", s->append);
 	if (b.oom) {
 		free(b.s);
 		return NULL;
@@ -703,11 +868,36 @@ static char *site_new_value(const char *value, const struct site *s)
 	return b.s;
 }
 
+/*
+ * The ",driver=NAME" to append to a site's value when the device needs a VA driver named
+ * (resolver: va_driver) and the value can say so. Only a VAAPI device that ffmpeg creates
+ * with av_hwdevice_ctx_create(type, device, options) reads driver= (vaapi_device_create in
+ * libavutil/hwcontext_vaapi.c): -init_hw_device vaapi[=NAME][:NODE][,KEY=VALUE...] and
+ * -vaapi_device NODE[,KEY=VALUE...] (pasted after "vaapi:"). These cannot carry one:
+ *   -hwaccel_device NODE   hw_device_init_from_type() creates the device with no options;
+ *   vaapi=NAME@SOURCE      av_hwdevice_ctx_create_derived() passes no options, and
+ *                          vaapi_device_derive() reads none;
+ *   drm=NAME:NODE          a DRM device: hwcontext_drm has no VA driver;
+ *   qsv / -qsv_device      libavutil's QSV device already opens its VAAPI child with
+ *                          driver=iHD.
+ * An explicit driver= is never overridden.
+ */
+static const char *site_append(const struct site *s, const char *va_driver, char **buf)
+{
+	*buf = NULL;
+	if (!va_driver || s->kind != SITE_VAAPI || !s->options || s->driver)
+		return NULL;
+	if (asprintf(buf, "driver=%s", va_driver) < 0) {
+		*buf = NULL;
+		return NULL;
+	}
+	return *buf;
+}
+
 int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_release release,
 		const struct vfw_resolver *resolver, struct vfw_result *out)
 {
-	struct parse ps = { .argc = argc, .argv = argv };
-	(void)release;	/* one table (5.1's) until the per-release tables exist */
+	struct parse ps = { .argc = argc, .argv = argv, .release = release };
 	struct sbuf report = { 0 }, warning = { 0 };
 	int extra = 0;
 
@@ -727,8 +917,9 @@ int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_relea
 		struct site *s = &ps.sites[i];
 		const char *value = argv[s->arg];
 		struct vfw_filters f;
-		const char *why = NULL, *node = NULL;
-		char *given = NULL, *given_why = NULL;
+		const char *why = NULL, *node = NULL, *va_driver = NULL;
+		char *given = NULL, *given_why = NULL, *append = NULL;
+		bool keep = false;
 		int rc;
 
 		site_filters(s, &f);
@@ -738,32 +929,41 @@ int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_relea
 				goto nomem;
 		}
 		if (mode == VFW_MODE_AUTO && s->given) {
-			rc = resolver->check(resolver->data, given, &f, &why);
+			rc = resolver->check(resolver->data, given, &f, &va_driver, &why);
 			if (rc == 0) {
-				free(given);
-				continue;	/* it works: keep it */
-			}
-			given_why = strdup(why ? why : "unusable");
-			if (!given_why) {
-				free(given);
-				goto nomem;
+				keep = true;	/* it works: keep it */
+			} else {
+				given_why = strdup(why ? why : "unusable");
+				if (!given_why) {
+					free(given);
+					goto nomem;
+				}
 			}
 		}
-		rc = resolver->select(resolver->data, &f, &node, &why);
-		if (rc < 0 || !node) {
-			sb_printf(&warning, "%sleft %s %s as given: ", warning.len ? "; " : "",
-				  argv[s->opt], value);
-			if (given_why)
-				sb_printf(&warning, "%s: %s; ", given, given_why);
-			sb_printf(&warning, "no device to use instead: %s", why ? why : "none");
-		} else if (!given || (resolver->same ? !resolver->same(resolver->data, given, node)
-						     : strcmp(given, node) != 0)) {
-			s->node = strdup(node);
-			if (!s->node) {
+		if (!keep) {
+			va_driver = NULL;
+			rc = resolver->select(resolver->data, &f, &node, &va_driver, &why);
+			if (rc < 0 || !node) {
+				sb_printf(&warning, "%sleft %s %s as given: ",
+					  warning.len ? "; " : "", argv[s->opt], value);
+				if (given_why)
+					sb_printf(&warning, "%s: %s; ", given, given_why);
+				sb_printf(&warning, "no device to use instead: %s",
+					  why ? why : "none");
 				free(given);
 				free(given_why);
-				goto nomem;
+				continue;
 			}
+			if (given && (resolver->same ? resolver->same(resolver->data, given, node)
+						     : !strcmp(given, node)))
+				keep = true;	/* the selected node, under this name */
+			else if (!(s->node = strdup(node)))
+				goto nomem_site;
+		}
+		s->append = site_append(s, va_driver, &append);
+		if (append && !own(out, append))
+			goto nomem_site;
+		if (s->node || s->append) {
 			out->nchanged++;
 			if (s->kind == SITE_HWACCEL) {
 				extra += 2;
@@ -776,7 +976,9 @@ int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_relea
 					  argv[s->opt], value, nv ? nv : "?");
 				free(nv);
 			}
-			if (given_why)
+			if (!s->node)
+				sb_printf(&report, " (the device needs VA driver %s)", va_driver);
+			else if (given_why)
 				sb_printf(&report, " (%s: %s)", given, given_why);
 			else if (given)
 				sb_printf(&report, " (mode force)");
@@ -785,6 +987,11 @@ int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_relea
 		}
 		free(given);
 		free(given_why);
+		continue;
+nomem_site:
+		free(given);
+		free(given_why);
+		goto nomem;
 	}
 	if (report.oom || warning.oom)
 		goto nomem;
@@ -796,7 +1003,7 @@ int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_relea
 	for (int i = 0; i < argc; i++) {
 		const struct site *s = NULL;
 		for (size_t j = 0; j < ps.nsites; j++)
-			if (ps.sites[j].arg == i && ps.sites[j].node)
+			if (ps.sites[j].arg == i && (ps.sites[j].node || ps.sites[j].append))
 				s = &ps.sites[j];
 		if (!s) {
 			out->argv[n++] = argv[i];
@@ -849,6 +1056,7 @@ enum vfw_release vfw_release_from_lavu(int major)
 	case 58: return VFW_RELEASE_6;
 	case 59: return VFW_RELEASE_7;
 	case 60: return VFW_RELEASE_8;
+	case 61: return VFW_RELEASE_9;	/* FFmpeg 9.0.2: LIBAVUTIL_VERSION_MAJOR 61 */
 	default: return VFW_RELEASE_UNKNOWN;
 	}
 }

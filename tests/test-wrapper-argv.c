@@ -319,9 +319,15 @@ struct tres {
 	char why[256];
 };
 
+/* As vad_device_get_required_va_driver(): libva before 2.21 has no driver for xe. */
+static const char *required_va_driver(const struct tnode *n)
+{
+	return !strcmp(n->kernel_driver, "xe") ? "iHD" : NULL;
+}
+
 static const char *default_va_driver(const char *kernel_driver)
 {
-	if (!strcmp(kernel_driver, "i915"))
+	if (!strcmp(kernel_driver, "i915") || !strcmp(kernel_driver, "xe"))
 		return "iHD";
 	if (!strcmp(kernel_driver, "amdgpu"))
 		return "radeonsi";
@@ -354,7 +360,8 @@ static bool tnode_matches(struct tres *t, const struct tnode *n, const struct vf
 	return true;
 }
 
-static int t_check(void *data, const char *node, const struct vfw_filters *f, const char **why)
+static int t_check(void *data, const char *node, const struct vfw_filters *f,
+		   const char **va_driver, const char **why)
 {
 	struct tres *t = data;
 	const char *select = t->select;
@@ -362,24 +369,32 @@ static int t_check(void *data, const char *node, const struct vfw_filters *f, co
 
 	t->calls++;
 	t->select = NULL;	/* check() judges the node by its own filters only */
+	*va_driver = NULL;
 	snprintf(t->why, sizeof(t->why), "no such node");
-	for (const struct tnode *n = t->topo->nodes; n->path; n++)
-		if (!strcmp(n->path, node))
+	for (const struct tnode *n = t->topo->nodes; n->path; n++) {
+		if (!strcmp(n->path, node)) {
 			rc = tnode_matches(t, n, f) ? 0 : -ENODEV;
+			if (rc == 0)
+				*va_driver = required_va_driver(n);
+		}
+	}
 	t->select = select;
 	*why = t->why;
 	return rc;
 }
 
-static int t_select(void *data, const struct vfw_filters *f, const char **node, const char **why)
+static int t_select(void *data, const struct vfw_filters *f, const char **node,
+		    const char **va_driver, const char **why)
 {
 	struct tres *t = data;
 
 	t->calls++;
+	*va_driver = NULL;
 	snprintf(t->why, sizeof(t->why), "no device");
 	for (const struct tnode *n = t->topo->nodes; n->path; n++) {
 		if (tnode_matches(t, n, f)) {
 			*node = n->path;
+			*va_driver = required_va_driver(n);
 			return 0;
 		}
 	}
@@ -518,19 +533,20 @@ struct counting {
 	int calls;
 };
 
-static int c_check(void *data, const char *node, const struct vfw_filters *f, const char **why)
+static int c_check(void *data, const char *node, const struct vfw_filters *f,
+		   const char **va_driver, const char **why)
 {
 	struct counting *c = data;
 	c->calls++;
-	return c->inner.check(c->inner.data, node, f, why);
+	return c->inner.check(c->inner.data, node, f, va_driver, why);
 }
 
 static int c_select(void *data, const struct vfw_filters *f, const char **node,
-		    const char **why)
+		    const char **va_driver, const char **why)
 {
 	struct counting *c = data;
 	c->calls++;
-	return c->inner.select(c->inner.data, f, node, why);
+	return c->inner.select(c->inner.data, f, node, va_driver, why);
 }
 
 static bool c_same(void *data, const char *a, const char *b)
