@@ -43,6 +43,7 @@ static const struct ffopt ffopts[] = {
 };
 
 #define NRELEASES 5	/* VFW_RELEASE_5 .. VFW_RELEASE_9 */
+#define FIRST_SLASH (VFW_RELEASE_7 - VFW_RELEASE_5)	/* the first line with -/NAME */
 
 static int ffopt_cmp(const void *key, const void *elem)
 {
@@ -73,6 +74,7 @@ struct optinfo {
 	enum use use;
 	const struct ffopt *opt;	/* the option of the table, NULL: an AVOption */
 	bool file;		/* -/NAME (7.0): the value is a file holding the real value */
+	bool reject;		/* ffmpeg rejects the option ("-/NAME" before 7.0) */
 };
 
 static bool consumes(enum use u)
@@ -94,8 +96,10 @@ static struct optinfo option_in(const char *name, int r)
 	bool slash = name[0] == '/';
 
 	if (slash) {
-		if (r < VFW_RELEASE_7 - VFW_RELEASE_5)
-			return oi;	/* "/NAME": no option; an unknown AVOption */
+		if (r < FIRST_SLASH) {
+			oi.reject = true;	/* no option, no AVOption is named "/NAME" */
+			return oi;
+		}
 		n++;
 	}
 	const struct ffopt *o = find_option(n);
@@ -137,7 +141,8 @@ static struct optinfo option_in(const char *name, int r)
  * The same for @release; for VFW_RELEASE_UNKNOWN the rule of rewrite.h: where all release
  * lines agree, that; where they agree that the next argument is taken, the newest line's
  * reading; where some take it and some do not, it is taken exactly when it does not look
- * like an option (it does not start with '-', or is "-" alone).
+ * like an option (it does not start with '-', or is "-" alone). "-/NAME" is read as the
+ * lines that know it read it.
  */
 static struct optinfo option_info(const char *name, enum vfw_release release,
 				  const char *next)
@@ -145,26 +150,23 @@ static struct optinfo option_info(const char *name, enum vfw_release release,
 	if (release >= VFW_RELEASE_5 && release <= VFW_RELEASE_9)
 		return option_in(name, (int)release - VFW_RELEASE_5);
 
+	int first = name[0] == '/' ? FIRST_SLASH : 0;
 	struct optinfo newest = option_in(name, NRELEASES - 1);
-	struct optinfo taking = { .use = USE_NONE };
-	int ntaking = 0;
+	struct optinfo taking = { .use = USE_NONE }, flag = { .use = USE_NONE };
+	int ntaking = 0, nflag = 0;
 
-	for (int r = NRELEASES - 1; r >= 0; r--) {
+	for (int r = NRELEASES - 1; r >= first; r--) {
 		struct optinfo oi = r == NRELEASES - 1 ? newest : option_in(name, r);
 		if (consumes(oi.use) && ntaking++ == 0)
 			taking = oi;
+		if (!consumes(oi.use) && nflag++ == 0)
+			flag = oi;
 	}
-	if (ntaking == 0 || ntaking == NRELEASES)
-		return ntaking ? taking : newest;
-	if (next && (next[0] != '-' || next[1] == '\0'))
+	if (!nflag)
 		return taking;
-	struct optinfo flag = { .use = USE_NONE };
-	for (int r = NRELEASES - 1; r >= 0; r--) {
-		struct optinfo oi = option_in(name, r);
-		if (!consumes(oi.use))
-			return oi;
-	}
-	return flag;
+	if (!ntaking)
+		return flag;
+	return next && (next[0] != '-' || next[1] == '\0') ? taking : flag;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -670,6 +672,10 @@ static void parse_argv(struct parse *ps)
 		const char *name = opt + 1;
 		struct optinfo oi = option_info(name, ps->release, i < ps->argc ? ps->argv[i] : NULL);
 
+		if (oi.reject) {
+			ps->error = true;	/* "Unrecognized option" */
+			return;
+		}
 		if (oi.use == USE_NONE)
 			continue;
 		if (oi.use == USE_EXIT) {

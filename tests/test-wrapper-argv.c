@@ -1,8 +1,9 @@
 /*
  * The ffmpeg wrapper's argv rewriter (fftools-wrapper/rewrite.c), table-driven.
  *
- * Each row is a real command line (Jellyfin, Emby, Plex-style, Frigate), a topology, a mode
- * and the command line expected. The rows run twice:
+ * Each row is a real command line (Jellyfin, Emby, Plex-style, Frigate), a topology, a mode,
+ * the FFmpeg release lines it holds for (all, unless it says) and the command line expected.
+ * The rows run twice, for each of those release lines:
  *   - "table": against a resolver that answers from a small table modelled on the harness
  *     topology of the same name (no devices, no libvadiscover): the rewriter alone;
  *   - "harness": against the wrapper's real resolver (libvadiscover, real libva, the fake
@@ -74,6 +75,16 @@ enum {
 	R_HARNESS = 1 << 3,	/* only in the harness (the table has no such topology) */
 };
 
+/* FFmpeg release lines (enum vfw_release) */
+#define REL(r) (1u << (r))
+#define UNK REL(VFW_RELEASE_UNKNOWN)
+#define F5 REL(VFW_RELEASE_5)
+#define F6 REL(VFW_RELEASE_6)
+#define F7 REL(VFW_RELEASE_7)
+#define F8 REL(VFW_RELEASE_8)
+#define F9 REL(VFW_RELEASE_9)
+#define ALL_RELEASES (UNK | F5 | F6 | F7 | F8 | F9)
+
 #define AUTO (1 << VFW_MODE_AUTO)
 #define FORCE (1 << VFW_MODE_FORCE)
 #define BOTH (AUTO | FORCE)
@@ -85,206 +96,333 @@ struct row {
 	const char *in;		/* the command line after argv[0], split at spaces */
 	const char *out;	/* expected, or NULL: unchanged */
 	unsigned int flags;
+	unsigned int releases;	/* F5, F7, UNK...; 0: every release line */
 };
 
 static const struct row rows[] = {
 	/* Jellyfin's start-up probes (stdout parsed): no device argument, no probing */
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-version", NULL, R_NOPROBE },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -decoders", NULL, R_NOPROBE },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -encoders", NULL, R_NOPROBE },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -filters", NULL, R_NOPROBE },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -hwaccels", NULL, R_NOPROBE },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -h filter=scale_vaapi", NULL, R_NOPROBE },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-version", NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -decoders", NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -encoders", NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -filters", NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -hwaccels", NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -h filter=scale_vaapi", NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -h bsf=hevc_mp4toannexb", NULL,
-	  R_NOPROBE },
+	  R_NOPROBE, 0 },
 	/* an OPT_EXIT option takes the next argument, whatever it is */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-version -init_hw_device vaapi=va:" D128, NULL,
-	  R_NOPROBE },
+	  R_NOPROBE, 0 },
 
 	/* Jellyfin's VAAPI probe (stderr parsed) */
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, PROBE D128, PROBE D132, 0 },
-	{ "adl-sriov-lxc-vf4-remapped", BOTH, NULL, PROBE D128, NULL, 0 },
-	{ "intel-nvidia", BOTH, NULL, PROBE D128, PROBE D129, 0 },
-	{ "intel-amd-swapped", BOTH, NULL, PROBE D128, NULL, 0 },
-	{ "intel-amd-swapped", AUTO, "vendor=0x8086", PROBE D128, NULL, 0 },
-	{ "intel-amd-swapped", FORCE, "vendor=0x8086", PROBE D128, PROBE D129, 0 },
-	{ "empty", BOTH, NULL, PROBE D128, NULL, R_WARN },
-	{ "intel-nvidia", AUTO, "vendor=0x1002", PROBE D129, NULL, 0 },
-	{ "intel-nvidia", FORCE, "vendor=0x1002", PROBE D129, NULL, R_WARN },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, PROBE D128, PROBE D132, 0, 0 },
+	{ "adl-sriov-lxc-vf4-remapped", BOTH, NULL, PROBE D128, NULL, 0, 0 },
+	{ "intel-nvidia", BOTH, NULL, PROBE D128, PROBE D129, 0, 0 },
+	{ "intel-amd-swapped", BOTH, NULL, PROBE D128, NULL, 0, 0 },
+	{ "intel-amd-swapped", AUTO, "vendor=0x8086", PROBE D128, NULL, 0, 0 },
+	{ "intel-amd-swapped", FORCE, "vendor=0x8086", PROBE D128, PROBE D129, 0, 0 },
+	{ "empty", BOTH, NULL, PROBE D128, NULL, R_WARN, 0 },
+	{ "intel-nvidia", AUTO, "vendor=0x1002", PROBE D129, NULL, 0, 0 },
+	{ "intel-nvidia", FORCE, "vendor=0x1002", PROBE D129, NULL, R_WARN, 0 },
 	/* Jellyfin's Vulkan probe */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-v verbose -hide_banner -init_hw_device drm=dr:" D128 " -init_hw_device vulkan=vk@dr",
 	  "-v verbose -hide_banner -init_hw_device drm=dr:" D132 " -init_hw_device vulkan=vk@dr",
-	  0 },
+	  0, 0 },
 
 	/* Jellyfin Intel VAAPI transcode, with the node and without (node missing) */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-init_hw_device vaapi=va:" D128 ",driver=iHD " JF_VAAPI_TAIL,
-	  "-init_hw_device vaapi=va:" D132 ",driver=iHD " JF_VAAPI_TAIL, 0 },
+	  "-init_hw_device vaapi=va:" D132 ",driver=iHD " JF_VAAPI_TAIL, 0, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-init_hw_device vaapi=va:,driver=iHD " JF_VAAPI_TAIL,
-	  "-init_hw_device vaapi=va:" D132 ",driver=iHD " JF_VAAPI_TAIL, 0 },
+	  "-init_hw_device vaapi=va:" D132 ",driver=iHD " JF_VAAPI_TAIL, 0, 0 },
 	{ "intel-nvidia", BOTH, NULL,
 	  "-init_hw_device vaapi=va:" D128 ",driver=iHD " JF_VAAPI_TAIL,
-	  "-init_hw_device vaapi=va:" D129 ",driver=iHD " JF_VAAPI_TAIL, 0 },
+	  "-init_hw_device vaapi=va:" D129 ",driver=iHD " JF_VAAPI_TAIL, 0, 0 },
 	{ "adl-sriov-lxc-vf4-remapped", BOTH, NULL,
-	  "-init_hw_device vaapi=va:" D128 ",driver=iHD " JF_VAAPI_TAIL, NULL, 0 },
+	  "-init_hw_device vaapi=va:" D128 ",driver=iHD " JF_VAAPI_TAIL, NULL, 0, 0 },
 	{ "intel-amd-swapped", BOTH, NULL,
 	  "-init_hw_device vaapi=va:" D128 ",driver=iHD " JF_VAAPI_TAIL,
-	  "-init_hw_device vaapi=va:" D129 ",driver=iHD " JF_VAAPI_TAIL, R_TABLE },
+	  "-init_hw_device vaapi=va:" D129 ",driver=iHD " JF_VAAPI_TAIL, R_TABLE, 0 },
 	/* Jellyfin OpenCL tone mapping on VAAPI */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-init_hw_device vaapi=va:" D128 ",driver=iHD " JF_OCL_TAIL,
-	  "-init_hw_device vaapi=va:" D132 ",driver=iHD " JF_OCL_TAIL, 0 },
+	  "-init_hw_device vaapi=va:" D132 ",driver=iHD " JF_OCL_TAIL, 0, 0 },
 
 	/* Jellyfin QSV: the VAAPI child by vendor_id (10.9), kernel_driver (10.8), or node */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-init_hw_device vaapi=va:,vendor_id=0x8086,driver=iHD " JF_QSV_TAIL,
-	  "-init_hw_device vaapi=va:" D132 ",vendor_id=0x8086,driver=iHD " JF_QSV_TAIL, 0 },
+	  "-init_hw_device vaapi=va:" D132 ",vendor_id=0x8086,driver=iHD " JF_QSV_TAIL, 0, 0 },
 	{ "intel-nvidia", BOTH, NULL,
 	  "-init_hw_device vaapi=va:,kernel_driver=i915,driver=iHD " JF_QSV_TAIL,
-	  "-init_hw_device vaapi=va:" D129 ",kernel_driver=i915,driver=iHD " JF_QSV_TAIL, 0 },
+	  "-init_hw_device vaapi=va:" D129 ",kernel_driver=i915,driver=iHD " JF_QSV_TAIL, 0, 0 },
 	{ "intel-amd-swapped", BOTH, NULL,
 	  "-init_hw_device vaapi=va:" D128 ",driver=iHD " JF_QSV_TAIL,
-	  "-init_hw_device vaapi=va:" D129 ",driver=iHD " JF_QSV_TAIL, R_TABLE },
+	  "-init_hw_device vaapi=va:" D129 ",driver=iHD " JF_QSV_TAIL, R_TABLE, 0 },
 	{ "intel-amd-swapped", BOTH, NULL,
 	  "-init_hw_device vaapi=va:" D128 ",vendor_id=0x8086,driver=iHD " JF_QSV_TAIL,
-	  "-init_hw_device vaapi=va:" D129 ",vendor_id=0x8086,driver=iHD " JF_QSV_TAIL, 0 },
+	  "-init_hw_device vaapi=va:" D129 ",vendor_id=0x8086,driver=iHD " JF_QSV_TAIL, 0, 0 },
 	{ "intel-amd-swapped", BOTH, NULL,
 	  "-init_hw_device vaapi=va:,kernel_driver=amdgpu " JF_QSV_TAIL,
-	  "-init_hw_device vaapi=va:" D128 ",kernel_driver=amdgpu " JF_QSV_TAIL, 0 },
+	  "-init_hw_device vaapi=va:" D128 ",kernel_driver=amdgpu " JF_QSV_TAIL, 0, 0 },
 	{ "intel-nvidia", BOTH, NULL,
-	  "-init_hw_device vaapi=va:,vendor_id=0x1002 " JF_QSV_TAIL, NULL, R_WARN },
+	  "-init_hw_device vaapi=va:,vendor_id=0x1002 " JF_QSV_TAIL, NULL, R_WARN, 0 },
 
 	/* Jellyfin AMD: a DRM device, VAAPI derived from it */
 	{ "intel-nvidia", BOTH, NULL, "-init_hw_device drm=dr:" D128 " " JF_AMD_TAIL,
-	  "-init_hw_device drm=dr:" D129 " " JF_AMD_TAIL, 0 },
+	  "-init_hw_device drm=dr:" D129 " " JF_AMD_TAIL, 0, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device drm=dr:" D128 " " JF_AMD_TAIL,
-	  "-init_hw_device drm=dr:" D132 " " JF_AMD_TAIL, 0 },
+	  "-init_hw_device drm=dr:" D132 " " JF_AMD_TAIL, 0, 0 },
 	{ "intel-amd-swapped", BOTH, NULL, "-init_hw_device drm=dr:" D128 " " JF_AMD_TAIL,
-	  NULL, 0 },
+	  NULL, 0, 0 },
 	{ "intel-amd-swapped", AUTO, "vendor=0x8086", "-init_hw_device drm=dr:" D128 " "
-	  JF_AMD_TAIL, NULL, 0 },
+	  JF_AMD_TAIL, NULL, 0, 0 },
 	{ "intel-amd-swapped", FORCE, "vendor=0x8086", "-init_hw_device drm=dr:" D128 " "
-	  JF_AMD_TAIL, "-init_hw_device drm=dr:" D129 " " JF_AMD_TAIL, 0 },
+	  JF_AMD_TAIL, "-init_hw_device drm=dr:" D129 " " JF_AMD_TAIL, 0, 0 },
 	/* Jellyfin Vulkan on AMD */
 	{ "intel-nvidia", BOTH, NULL, "-init_hw_device drm=dr:" D128 " " JF_VK_TAIL,
-	  "-init_hw_device drm=dr:" D129 " " JF_VK_TAIL, 0 },
+	  "-init_hw_device drm=dr:" D129 " " JF_VK_TAIL, 0, 0 },
 
 	/* Emby-style: a named device, -hwaccel_device by name (a name is never a node) */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-init_hw_device vaapi=va:" D128 " -hwaccel vaapi -hwaccel_device va "
 	  "-hwaccel_output_format vaapi -i /media/movie.mkv -c:v h264_vaapi -y out.mkv",
 	  "-init_hw_device vaapi=va:" D132 " -hwaccel vaapi -hwaccel_device va "
-	  "-hwaccel_output_format vaapi -i /media/movie.mkv -c:v h264_vaapi -y out.mkv", 0 },
+	  "-hwaccel_output_format vaapi -i /media/movie.mkv -c:v h264_vaapi -y out.mkv", 0, 0 },
 	/* Plex-style: the device named "vaapi", stream-specific options */
 	{ "intel-nvidia", BOTH, NULL,
 	  "-hwaccel:0 vaapi -hwaccel_device:0 vaapi -init_hw_device vaapi=vaapi:" D128
 	  " -i /media/movie.mkv -codec:0 h264_vaapi -f null -",
 	  "-hwaccel:0 vaapi -hwaccel_device:0 vaapi -init_hw_device vaapi=vaapi:" D129
-	  " -i /media/movie.mkv -codec:0 h264_vaapi -f null -", 0 },
+	  " -i /media/movie.mkv -codec:0 h264_vaapi -f null -", 0, 0 },
 	/* Frigate's preset-vaapi: -hwaccel_device NODE */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  FRIGATE_HEAD " -hwaccel_device " D128 " " FRIGATE_TAIL,
-	  FRIGATE_HEAD " -hwaccel_device " D132 " " FRIGATE_TAIL, 0 },
+	  FRIGATE_HEAD " -hwaccel_device " D132 " " FRIGATE_TAIL, 0, 0 },
 	{ "adl-sriov-lxc-vf4-remapped", BOTH, NULL,
-	  FRIGATE_HEAD " -hwaccel_device " D128 " " FRIGATE_TAIL, NULL, 0 },
+	  FRIGATE_HEAD " -hwaccel_device " D128 " " FRIGATE_TAIL, NULL, 0, 0 },
 	/* -hwaccel vaapi alone: ffmpeg would search renderD128.. with no node; one is added */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, FRIGATE_HEAD " " FRIGATE_TAIL,
-	  FRIGATE_HEAD " -hwaccel_device " D132 " " FRIGATE_TAIL, 0 },
+	  FRIGATE_HEAD " -hwaccel_device " D132 " " FRIGATE_TAIL, 0, 0 },
 	{ "intel-nvidia", BOTH, NULL,
 	  "-hwaccel:v vaapi -i in.mkv -hwaccel vaapi -i in2.mkv -filter_complex hstack -f null -",
 	  "-hwaccel:v vaapi -hwaccel_device:v " D129 " -i in.mkv -hwaccel vaapi "
-	  "-hwaccel_device " D129 " -i in2.mkv -filter_complex hstack -f null -", 0 },
+	  "-hwaccel_device " D129 " -i in2.mkv -filter_complex hstack -f null -", 0, 0 },
 	/* ... also when the options create two: ffmpeg then makes a third, with no node */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=a:" D132 " -init_hw_device "
 	  "vaapi=b:" D132 " -hwaccel vaapi -i in.mkv -f null -", "-init_hw_device vaapi=a:" D132
 	  " -init_hw_device vaapi=b:" D132 " -hwaccel vaapi -hwaccel_device " D132
-	  " -i in.mkv -f null -", 0 },
+	  " -i in.mkv -f null -", 0, 0 },
 	/* ... but not when the options create the one VAAPI device it will use */
 	{ "adl-sriov-lxc-vf4-remapped", BOTH, NULL,
-	  "-vaapi_device " D128 " -hwaccel vaapi -i in.mkv -f null -", NULL, 0 },
+	  "-vaapi_device " D128 " -hwaccel vaapi -i in.mkv -f null -", NULL, 0, 0 },
 	/* -vaapi_device, -qsv_device */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-vaapi_device " D128 " -i in.mkv -vf format=nv12,hwupload -c:v h264_vaapi out.mp4",
-	  "-vaapi_device " D132 " -i in.mkv -vf format=nv12,hwupload -c:v h264_vaapi out.mp4", 0 },
+	  "-vaapi_device " D132 " -i in.mkv -vf format=nv12,hwupload -c:v h264_vaapi out.mp4", 0, 0 },
 	{ "intel-nvidia", BOTH, NULL,
 	  "-qsv_device " D128 " -hwaccel qsv -c:v h264_qsv -i in.mkv -c:v h264_qsv out.mp4",
-	  "-qsv_device " D129 " -hwaccel qsv -c:v h264_qsv -i in.mkv -c:v h264_qsv out.mp4", 0 },
+	  "-qsv_device " D129 " -hwaccel qsv -c:v h264_qsv -i in.mkv -c:v h264_qsv out.mp4", 0, 0 },
 	{ "intel-amd-swapped", BOTH, NULL,
 	  "-init_hw_device qsv=hw:hw_any,child_device=" D128 " -hwaccel qsv -i in.mkv out.mp4",
 	  "-init_hw_device qsv=hw:hw_any,child_device=" D129 " -hwaccel qsv -i in.mkv out.mp4",
-	  0 },
+	  0, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device qsv=hw -hwaccel qsv -i in.mkv o.mp4",
-	  "-init_hw_device qsv=hw:,child_device=" D132 " -hwaccel qsv -i in.mkv o.mp4", 0 },
+	  "-init_hw_device qsv=hw:,child_device=" D132 " -hwaccel qsv -i in.mkv o.mp4", 0, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device qsv:hw_any -i in.mkv o.mp4",
-	  "-init_hw_device qsv:hw_any,child_device=" D132 " -i in.mkv o.mp4", 0 },
+	  "-init_hw_device qsv:hw_any,child_device=" D132 " -i in.mkv o.mp4", 0, 0 },
 	/* bare and option-only forms */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi -i in.mkv o.mp4",
-	  "-init_hw_device vaapi:" D132 " -i in.mkv o.mp4", 0 },
+	  "-init_hw_device vaapi:" D132 " -i in.mkv o.mp4", 0, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va -i in.mkv o.mp4",
-	  "-init_hw_device vaapi=va:" D132 " -i in.mkv o.mp4", 0 },
+	  "-init_hw_device vaapi=va:" D132 " -i in.mkv o.mp4", 0, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va,driver=iHD -i in.mkv o.mp4",
-	  "-init_hw_device vaapi=va:" D132 ",driver=iHD -i in.mkv o.mp4", 0 },
+	  "-init_hw_device vaapi=va:" D132 ",driver=iHD -i in.mkv o.mp4", 0, 0 },
 	/* ffmpeg reads the type up to ':', '=' or '@': "vaapi,driver" is no type it knows */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi,driver=iHD -i in.mkv o.mp4",
-	  NULL, R_NOPROBE },
+	  NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va:,kernel_driver=i915",
-	  "-init_hw_device vaapi=va:" D132 ",kernel_driver=i915", 0 },
+	  "-init_hw_device vaapi=va:" D132 ",kernel_driver=i915", 0, 0 },
 
 	/* must not change, must not probe: paths that are not device arguments */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
-	  "-f lavfi -i testsrc -metadata comment=vaapi=va:" D128 " -y out.mkv", NULL, R_NOPROBE },
+	  "-f lavfi -i testsrc -metadata comment=vaapi=va:" D128 " -y out.mkv", NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
-	  "-f lavfi -i testsrc -metadata -init_hw_device vaapi=va:" D128, NULL, R_NOPROBE },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i " D128 " -f null -", NULL, R_NOPROBE },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i -init_hw_device vaapi=va:" D128, NULL, R_NOPROBE },
+	  "-f lavfi -i testsrc -metadata -init_hw_device vaapi=va:" D128, NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i " D128 " -f null -", NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i -init_hw_device vaapi=va:" D128, NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-device /dev/dri/card0 -f kmsgrab -i - -vf hwmap=derive_device=vaapi -f null -",
-	  NULL, R_NOPROBE },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-f v4l2 -i /dev/video0 -f null -", NULL, R_NOPROBE },
+	  NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-f v4l2 -i /dev/video0 -f null -", NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-y -- -init_hw_device vaapi=va:" D128, NULL,
-	  R_NOPROBE },
+	  R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-threads -init_hw_device vaapi=va:" D128, NULL,
-	  R_NOPROBE },
+	  R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va:" D128
-	  ",connection_type=x11", NULL, R_NOPROBE },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va::0", NULL, R_NOPROBE },
+	  ",connection_type=x11", NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va::0", NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-init_hw_device opencl=ocl:0.0 -init_hw_device cuda=cu:0 -init_hw_device vulkan:1",
-	  NULL, R_NOPROBE },
+	  NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hwaccel cuda -hwaccel_device 0 -i in.mkv -f null -",
-	  NULL, R_NOPROBE },
+	  NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-hwaccel vaapi -hwaccel_device va -init_hw_device vaapi=va@dr -i in.mkv -f null -",
-	  NULL, R_NOPROBE },
+	  NULL, R_NOPROBE, 0 },
 	/* a node path with ':' in it (udev's by-path names): kept when it works (in force
 	 * mode too, when it is the selected node under another name), else replaced whole */
 	{ "adl-sriov-host", AUTO, NULL, "-init_hw_device vaapi=va:/dev/dri/by-path/"
-	  "pci-0000:00:02.4-render,driver=iHD -init_hw_device qsv=qs@va", NULL, R_HARNESS },
+	  "pci-0000:00:02.4-render,driver=iHD -init_hw_device qsv=qs@va", NULL, R_HARNESS, 0 },
 	{ "adl-sriov-host", FORCE, NULL, "-init_hw_device vaapi=va:/dev/dri/by-path/"
 	  "pci-0000:00:02.4-render,driver=iHD -init_hw_device qsv=qs@va",
-	  "-init_hw_device vaapi=va:" D128 ",driver=iHD -init_hw_device qsv=qs@va", R_HARNESS },
+	  "-init_hw_device vaapi=va:" D128 ",driver=iHD -init_hw_device qsv=qs@va", R_HARNESS, 0 },
 	{ "adl-sriov-host", FORCE, "role=vf,vf=4", "-init_hw_device vaapi=va:/dev/dri/by-path/"
-	  "pci-0000:00:02.4-render,driver=iHD -init_hw_device qsv=qs@va", NULL, R_HARNESS },
+	  "pci-0000:00:02.4-render,driver=iHD -init_hw_device qsv=qs@va", NULL, R_HARNESS, 0 },
 	{ "adl-sriov-host", BOTH, "vf=4", "-init_hw_device vaapi:/dev/dri/by-path/"
-	  "pci-0000:00:02.9-render", "-init_hw_device vaapi:" D132, R_HARNESS },
+	  "pci-0000:00:02.9-render", "-init_hw_device vaapi:" D132, R_HARNESS, 0 },
 	/* a device may be *named* like a node: -hwaccel_device then means that device */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=" D128 " -hwaccel vaapi "
 	  "-hwaccel_device " D128 " -i in.mkv -f null -", "-init_hw_device vaapi=" D128 ":" D132
-	  " -hwaccel vaapi -hwaccel_device " D128 " -i in.mkv -f null -", 0 },
+	  " -hwaccel vaapi -hwaccel_device " D128 " -i in.mkv -f null -", 0, 0 },
 	/* ffmpeg would reject these (missing value; a trailing input option): no change */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va:" D128 " -i", NULL,
-	  R_NOPROBE },
+	  R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i in.mkv out.mkv -hwaccel vaapi -hwaccel_device "
-	  D128, NULL, R_NOPROBE },
+	  D128, NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va:" D128 ",dri\\ver=iHD",
-	  NULL, R_NOPROBE },
+	  NULL, R_NOPROBE, 0 },
 	/* a -noBOOL option takes no value: the device option after it is one */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-nostdin -init_hw_device vaapi=va:" D128,
-	  "-nostdin -init_hw_device vaapi=va:" D132, 0 },
+	  "-nostdin -init_hw_device vaapi=va:" D132, 0, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-noautorotate -init_hw_device vaapi=va:" D128,
-	  "-noautorotate -init_hw_device vaapi=va:" D132, 0 },
+	  "-noautorotate -init_hw_device vaapi=va:" D132, 0, 0 },
+
+	/* Release lines. -autorotate and -autoscale take a value up to 6.x (HAS_ARG |
+	 * OPT_BOOL) and none from 7.0 (OPT_TYPE_BOOL): a 7.x flag before a device option */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-autorotate -hwaccel vaapi -i in.mkv out.mp4",
+	  "-autorotate -hwaccel vaapi -hwaccel_device " D132 " -i in.mkv out.mp4", 0,
+	  F7 | F8 | F9 | UNK },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-autorotate -hwaccel vaapi -i in.mkv out.mp4", NULL,
+	  R_NOPROBE, F5 | F6 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-autoscale -init_hw_device vaapi=va:" D128
+	  " -i in.mkv out.mp4", "-autoscale -init_hw_device vaapi=va:" D132 " -i in.mkv out.mp4",
+	  0, F7 | F8 | F9 | UNK },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-autoscale -init_hw_device vaapi=va:" D128
+	  " -i in.mkv out.mp4", NULL, R_NOPROBE, F5 | F6 },
+	/* ... and a 5.x value: Jellyfin's "-autoscale 0" (the 0 is an output file for 7.x) */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i in.mkv -autoscale 0 -vaapi_device " D128
+	  " -c:v h264_vaapi out.mp4", "-i in.mkv -autoscale 0 -vaapi_device " D132
+	  " -c:v h264_vaapi out.mp4", 0, 0 },
+	/* -display_hflip: a flag from 6.1, an (unknown) AVOption with a value in 5.x */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-display_hflip -init_hw_device vaapi=va:" D128
+	  " -i in.mkv out.mp4", "-display_hflip -init_hw_device vaapi=va:" D132
+	  " -i in.mkv out.mp4", 0, F6 | F7 | F8 | F9 | UNK },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-display_hflip -init_hw_device vaapi=va:" D128
+	  " -i in.mkv out.mp4", NULL, R_NOPROBE, F5 },
+	/* -print_graphs: a flag from 8.0 */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-print_graphs -init_hw_device vaapi=va:" D128
+	  " -i in.mkv out.mp4", "-print_graphs -init_hw_device vaapi=va:" D132
+	  " -i in.mkv out.mp4", 0, F8 | F9 | UNK },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-print_graphs -init_hw_device vaapi=va:" D128
+	  " -i in.mkv out.mp4", NULL, R_NOPROBE, F5 | F6 | F7 },
+	/* The rule for an unknown release: a value is taken when it does not look like an
+	 * option. Here 5.x and the rule give the -hwaccel to in.mkv; 7.x makes "0" an
+	 * output file, the -hwaccel its option (ffmpeg then rejects it: an input option). */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hwaccel vaapi -autorotate 0 -i in.mkv out.mp4",
+	  "-hwaccel vaapi -hwaccel_device " D132 " -autorotate 0 -i in.mkv out.mp4", 0,
+	  F5 | F6 | UNK },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hwaccel vaapi -autorotate 0 -i in.mkv out.mp4",
+	  NULL, R_NOPROBE, F7 | F8 | F9 },
+	/* -/NAME FILE (7.0): the value is in FILE, so FILE is no device argument; 5.x and 6.x
+	 * reject the option (no AVOption is named "/...") */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-/filter_complex graph.txt -init_hw_device "
+	  "vaapi=va:" D128 " -i in.mkv out.mp4", "-/filter_complex graph.txt -init_hw_device "
+	  "vaapi=va:" D132 " -i in.mkv out.mp4", 0, F7 | F8 | F9 | UNK },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-/filter_complex graph.txt -init_hw_device "
+	  "vaapi=va:" D128 " -i in.mkv out.mp4", NULL, R_NOPROBE, F5 | F6 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-/init_hw_device " D128 " -i in.mkv out.mp4", NULL,
+	  R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-/vaapi_device " D128 " -i in.mkv out.mp4", NULL,
+	  R_NOPROBE, 0 },
+	/* ... a device from a file may be the VAAPI device -hwaccel uses: none is added */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-/init_hw_device dev.txt -hwaccel vaapi -i in.mkv "
+	  "out.mp4", NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hwaccel vaapi -/hwaccel_device /tmp/dev.txt -i in.mkv "
+	  "out.mp4", NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hwaccel vaapi -/hwaccel hw.txt -i in.mkv out.mp4",
+	  NULL, R_NOPROBE, 0 },
+	/* -/NAME for a flag takes no value (ffmpeg then rejects it) */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-/autorotate -init_hw_device vaapi=va:" D128,
+	  "-/autorotate -init_hw_device vaapi=va:" D132, 0, F7 | F8 | F9 | UNK },
+	/* -dec SPEC (7.1) ends a loopback decoder's group: a -hwaccel before it is not the
+	 * next input's (ffmpeg rejects it there); up to 6.x -dec is an unknown AVOption */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i in.mkv -c:v h264 -f null - -hwaccel vaapi "
+	  "-dec 0:0 -i in2.mkv out.mp4", NULL, R_NOPROBE, F7 | F8 | F9 | UNK },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i in.mkv -c:v h264 -f null - -hwaccel vaapi "
+	  "-dec 0:0 -i in2.mkv out.mp4", "-i in.mkv -c:v h264 -f null - -hwaccel vaapi "
+	  "-hwaccel_device " D132 " -dec 0:0 -i in2.mkv out.mp4", 0, F5 | F6 },
+	/* the value of -license (8.0, exits) is whatever follows */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-license -init_hw_device vaapi=va:" D128, NULL,
+	  R_NOPROBE, F8 | F9 | UNK },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-L -init_hw_device vaapi=va:" D128, NULL,
+	  R_NOPROBE, 0 },
+
+	/* ffmpeg uses the last -hwaccel of an input: a later one that is not vaapi wins */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hwaccel vaapi -hwaccel cuda -i in.mkv out.mp4",
+	  NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hwaccel cuda -hwaccel vaapi -i in.mkv out.mp4",
+	  "-hwaccel cuda -hwaccel vaapi -hwaccel_device " D132 " -i in.mkv out.mp4", 0, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hwaccel vaapi -hwaccel:v qsv -i in.mkv out.mp4",
+	  NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hwaccel vaapi -hwaccel_device " D128
+	  " -hwaccel cuda -i in.mkv out.mp4", NULL, R_NOPROBE, 0 },
+	/* ... each input its own: the second input's cuda leaves the first one's vaapi */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hwaccel vaapi -i a.mkv -hwaccel cuda -i b.mkv "
+	  "out.mp4", "-hwaccel vaapi -hwaccel_device " D132 " -i a.mkv -hwaccel cuda -i b.mkv "
+	  "out.mp4", 0, 0 },
+	/* ... and the last -hwaccel_device: an overridden node is not ffmpeg's business */
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va:" D132 " -hwaccel vaapi "
+	  "-hwaccel_device " D128 " -hwaccel_device va -i in.mkv out.mp4", NULL, 0, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va:" D132 " -hwaccel vaapi "
+	  "-hwaccel_device va -hwaccel_device " D128 " -i in.mkv out.mp4", "-init_hw_device "
+	  "vaapi=va:" D132 " -hwaccel vaapi -hwaccel_device va -hwaccel_device " D132
+	  " -i in.mkv out.mp4", 0, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-init_hw_device vaapi=va:" D132 " -hwaccel vaapi "
+	  "-hwaccel_device:v:1 " D128 " -hwaccel_device:v:0 va -i in.mkv out.mp4",
+	  "-init_hw_device vaapi=va:" D132 " -hwaccel vaapi -hwaccel_device:v:1 " D132
+	  " -hwaccel_device:v:0 va -i in.mkv out.mp4", 0, 0 },
+	/* -vaapi_device NODE,KEY=VALUE: pasted after "vaapi:", so NODE ends at ',' */
+	{ "intel-nvidia", BOTH, NULL, "-vaapi_device " D128 ",driver=iHD -i in.mkv out.mp4",
+	  "-vaapi_device " D129 ",driver=iHD -i in.mkv out.mp4", 0, 0 },
+
+	/* xe: libva before 2.21 finds no VA driver for it; the device argument names iHD
+	 * when it can (a node kept that way counts as a change) */
+	{ "xe-sriov", BOTH, NULL, PROBE D128, PROBE D128 ",driver=iHD", 0, 0 },
+	{ "xe-sriov", BOTH, NULL, "-init_hw_device vaapi=va:,vendor_id=0x8086 " JF_QSV_TAIL,
+	  "-init_hw_device vaapi=va:" D128 ",vendor_id=0x8086,driver=iHD " JF_QSV_TAIL, 0, 0 },
+	{ "xe-sriov", BOTH, NULL, "-init_hw_device vaapi=va:" D128 ",driver=iHD " JF_VAAPI_TAIL,
+	  NULL, 0, 0 },
+	{ "xe-sriov", BOTH, NULL, "-init_hw_device vaapi -i in.mkv o.mp4",
+	  "-init_hw_device vaapi:" D128 ",driver=iHD -i in.mkv o.mp4", 0, 0 },
+	{ "xe-sriov", BOTH, NULL, "-init_hw_device vaapi=va,kernel_driver=xe -i in.mkv o.mp4",
+	  "-init_hw_device vaapi=va:" D128 ",kernel_driver=xe,driver=iHD -i in.mkv o.mp4", 0,
+	  0 },
+	{ "xe-sriov", BOTH, NULL, "-vaapi_device " D128 " -i in.mkv -vf format=nv12,hwupload "
+	  "-c:v h264_vaapi out.mp4", "-vaapi_device " D128 ",driver=iHD -i in.mkv "
+	  "-vf format=nv12,hwupload -c:v h264_vaapi out.mp4", 0, 0 },
+	{ "xe-sriov", FORCE, "vf=4", PROBE D128, PROBE D132 ",driver=iHD", R_HARNESS, 0 },
+	/* ... forms that cannot carry driver=: -hwaccel_device (no options), a DRM device
+	 * (VAAPI derived from it takes none), QSV (its VAAPI child has driver=iHD already) */
+	{ "xe-sriov", BOTH, NULL, FRIGATE_HEAD " -hwaccel_device " D128 " " FRIGATE_TAIL, NULL,
+	  0, 0 },
+	{ "xe-sriov", BOTH, NULL, FRIGATE_HEAD " " FRIGATE_TAIL,
+	  FRIGATE_HEAD " -hwaccel_device " D128 " " FRIGATE_TAIL, 0, 0 },
+	{ "xe-sriov", BOTH, NULL, "-init_hw_device drm=dr:" D128 " " JF_AMD_TAIL, NULL, 0, 0 },
+	{ "xe-sriov", BOTH, NULL, "-init_hw_device qsv=hw:hw_any,child_device=" D128
+	  " -hwaccel qsv -i in.mkv out.mp4", NULL, 0, 0 },
+	{ "xe-sriov", BOTH, NULL, "-qsv_device " D128 " -hwaccel qsv -i in.mkv out.mp4", NULL,
+	  0, 0 },
 };
 
 /* ------------------------------------------------------------------------------------ */
@@ -310,6 +448,8 @@ static const struct ttopo ttopos[] = {
 	{ "intel-amd-swapped", { { D128, 0x1002, "amdgpu", "radeonsi" },
 				 { D129, 0x8086, "i915", "iHD" } } },
 	{ "empty", { { NULL, 0, NULL, NULL } } },
+	/* a PF and its VFs on xe (the harness has 4 VFs; the table needs no more than 2) */
+	{ "xe-sriov", { { D128, 0x8086, "xe", "iHD" }, { D129, 0x8086, "xe", "iHD" } } },
 };
 
 struct tres {
@@ -445,9 +585,9 @@ static char *join(char *const *argv, int argc)
 	return s;
 }
 
-/* Runs one row in @mode against @r (whose call count is *calls) and checks it. */
-static void check_row(size_t i, enum vfw_mode mode, const struct vfw_resolver *r,
-		      const int *calls)
+/* Runs one row in @mode for @rel against @r (whose call count is *calls) and checks it. */
+static void check_row(size_t i, enum vfw_mode mode, enum vfw_release rel,
+		      const struct vfw_resolver *r, const int *calls)
 {
 	const struct row *row = &rows[i];
 	struct cmdline in;
@@ -455,13 +595,13 @@ static void check_row(size_t i, enum vfw_mode mode, const struct vfw_resolver *r
 	int calls_before = *calls;
 
 	split(&in, row->in);
-	ck_assert_int_eq(vfw_rewrite(in.argc, in.argv, mode, VFW_RELEASE_5, r, &res), 0);
+	ck_assert_int_eq(vfw_rewrite(in.argc, in.argv, mode, rel, r, &res), 0);
 	char *got = join(res.argv, res.argc);
 	const char *want = mode == VFW_MODE_OFF || !row->out ? row->in : row->out;
 
-	ck_assert_msg(!strcmp(got, want), "row %zu (%s, %s, select %s):\n in:   %s\n got:  %s\n"
-		      " want: %s\n warning: %s", i, row->topo, vfw_mode_name(mode),
-		      row->select ? row->select : "-", row->in, got, want,
+	ck_assert_msg(!strcmp(got, want), "row %zu (%s, %s, FFmpeg %s, select %s):\n in:   %s\n"
+		      " got:  %s\n want: %s\n warning: %s", i, row->topo, vfw_mode_name(mode),
+		      vfw_release_name(rel), row->select ? row->select : "-", row->in, got, want,
 		      res.warning ? res.warning : "-");
 	ck_assert_ptr_null(res.argv[res.argc]);
 	ck_assert_ptr_eq(res.argv[0], in.argv[0]);
@@ -510,6 +650,11 @@ static const struct ttopo *ttopo_find(const char *name)
 	return NULL;
 }
 
+static unsigned int row_releases(const struct row *row)
+{
+	return row->releases ? row->releases : ALL_RELEASES;
+}
+
 START_TEST(table_row)
 {
 	const struct row *row = &rows[_i];
@@ -519,9 +664,14 @@ START_TEST(table_row)
 	if (row->flags & R_HARNESS)
 		return;
 	ck_assert_ptr_nonnull(t.topo);
-	for (int m = VFW_MODE_AUTO; m <= VFW_MODE_OFF; m++)
-		if (m == VFW_MODE_OFF || (row->modes & (1u << m)))
-			check_row((size_t)_i, (enum vfw_mode)m, &r, &t.calls);
+	for (int rel = VFW_RELEASE_UNKNOWN; rel <= VFW_RELEASE_9; rel++) {
+		if (!(row_releases(row) & REL(rel)))
+			continue;
+		for (int m = VFW_MODE_AUTO; m <= VFW_MODE_OFF; m++)
+			if (m == VFW_MODE_OFF || (row->modes & (1u << m)))
+				check_row((size_t)_i, (enum vfw_mode)m, (enum vfw_release)rel,
+					  &r, &t.calls);
+	}
 }
 END_TEST
 
@@ -564,17 +714,22 @@ START_TEST(harness_row)
 	if (row->flags & R_TABLE)
 		return;		/* the fake VA driver accepts any driver name on a node */
 	ck_assert_int_eq(th_enter(&o, dir, sizeof(dir)), 0);
-	for (int m = VFW_MODE_AUTO; m <= VFW_MODE_OFF; m++) {
-		if (m != VFW_MODE_OFF && !(row->modes & (1u << m)))
+	for (int rel = VFW_RELEASE_UNKNOWN; rel <= VFW_RELEASE_9; rel++) {
+		if (!(row_releases(row) & REL(rel)))
 			continue;
-		struct vfw_vad *v = NULL;
-		char err[256];
-		struct counting c = { .calls = 0 };
-		ck_assert_int_eq(vfw_vad_new(&v, row->select, err, sizeof(err)), 0);
-		vfw_vad_resolver(v, &c.inner);
-		struct vfw_resolver r = { c_check, c_select, &c, c_same };
-		check_row((size_t)_i, (enum vfw_mode)m, &r, &c.calls);
-		vfw_vad_free(v);
+		for (int m = VFW_MODE_AUTO; m <= VFW_MODE_OFF; m++) {
+			if (m != VFW_MODE_OFF && !(row->modes & (1u << m)))
+				continue;
+			struct vfw_vad *v = NULL;
+			char err[256];
+			struct counting c = { .calls = 0 };
+			ck_assert_int_eq(vfw_vad_new(&v, row->select, err, sizeof(err)), 0);
+			vfw_vad_resolver(v, &c.inner);
+			struct vfw_resolver r = { c_check, c_select, &c, c_same };
+			check_row((size_t)_i, (enum vfw_mode)m, (enum vfw_release)rel, &r,
+				  &c.calls);
+			vfw_vad_free(v);
+		}
 	}
 	th_leave(dir);
 }
