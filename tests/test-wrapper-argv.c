@@ -866,6 +866,93 @@ START_TEST(report_text)
 }
 END_TEST
 
+/* A node kept because it works, with the VA driver its device needs appended: a change,
+ * reported with the reason. */
+START_TEST(report_driver)
+{
+	char *argv[] = { "ffmpeg", "-v", "verbose", "-init_hw_device", "vaapi=va:" D128,
+			 "-init_hw_device", "drm=dr:" D128, "-hwaccel", "vaapi",
+			 "-hwaccel_device", D128, "-i", "in.mkv", "out.mp4", NULL };
+	int argc = (int)(sizeof(argv) / sizeof(argv[0])) - 1;
+	struct tres t = { .topo = ttopo_find("xe-sriov") };
+	struct vfw_resolver r = { t_check, t_select, &t, NULL };
+	struct vfw_result res;
+
+	ck_assert_int_eq(vfw_rewrite(argc, argv, VFW_MODE_AUTO, VFW_RELEASE_7, &r, &res), 0);
+	ck_assert_int_eq(res.argc, argc);
+	for (int i = 0; i < argc; i++)
+		if (i != 4)
+			ck_assert_ptr_eq(res.argv[i], argv[i]);
+	ck_assert_str_eq(res.argv[4], "vaapi=va:" D128 ",driver=iHD");
+	ck_assert_str_eq(res.report, "-init_hw_device vaapi=va:" D128 " -> vaapi=va:" D128
+			 ",driver=iHD (the device needs VA driver iHD)");
+	ck_assert_ptr_null(res.warning);
+	ck_assert_int_eq(res.nsites, 3);
+	ck_assert_int_eq(res.nchanged, 1);
+	vfw_result_release(&res);
+}
+END_TEST
+
+/* The release line of each libavutil major (FFmpeg's libavutil/version.h of 5.1.9,
+ * 6.1.3, 7.1.5, 8.1.2, 9.0.2), and their names. */
+START_TEST(release_lines)
+{
+	static const struct {
+		int major;
+		enum vfw_release release;
+		const char *name;
+	} lines[] = {
+		{ 56, VFW_RELEASE_UNKNOWN, "unknown" }, { 57, VFW_RELEASE_5, "5.x" },
+		{ 58, VFW_RELEASE_6, "6.x" }, { 59, VFW_RELEASE_7, "7.x" },
+		{ 60, VFW_RELEASE_8, "8.x" }, { 61, VFW_RELEASE_9, "9.x" },
+		{ 62, VFW_RELEASE_UNKNOWN, "unknown" }, { -1, VFW_RELEASE_UNKNOWN, "unknown" },
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		ck_assert_int_eq(vfw_release_from_lavu(lines[i].major), lines[i].release);
+		ck_assert_str_eq(vfw_release_name(vfw_release_from_lavu(lines[i].major)),
+				 lines[i].name);
+	}
+	ck_assert_str_eq(vfw_release_name((enum vfw_release)99), "unknown");
+}
+END_TEST
+
+/* The rewriter looks options up by binary search and up to ':': the generated table must
+ * be sorted, its names free of ':' and '/', its codes known, and each release line must
+ * have the options the rewriter acts on. */
+static const struct {
+	const char *name;
+	char codes[6];
+} table[] = {
+#include "fftools-wrapper/ffopts.inc"
+};
+
+START_TEST(option_table)
+{
+	size_t n = sizeof(table) / sizeof(table[0]);
+
+	ck_assert_uint_gt(n, 150);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			ck_assert_msg(strcmp(table[i - 1].name, table[i].name) < 0,
+				      "%s before %s", table[i - 1].name, table[i].name);
+		ck_assert_ptr_null(strpbrk(table[i].name, ":/"));
+		ck_assert_uint_eq(strlen(table[i].codes), 5);
+		ck_assert_uint_eq(strspn(table[i].codes, ".vfbBxs"), 5);
+	}
+	static const char *const device_opts[] = { "init_hw_device", "vaapi_device",
+		"qsv_device", "hwaccel", "hwaccel_device", "v", "loglevel" };
+	for (size_t k = 0; k < sizeof(device_opts) / sizeof(device_opts[0]); k++) {
+		bool found = false;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(table[i].name, device_opts[k]))
+				found = !strcmp(table[i].codes, "vvvvv");
+		ck_assert_msg(found, "-%s is not an option with a value in every line",
+			      device_opts[k]);
+	}
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("wrapper-argv");
@@ -875,6 +962,9 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, table_row, 0, (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(tc, bytes_exact);
 	tcase_add_test(tc, report_text);
+	tcase_add_test(tc, report_driver);
+	tcase_add_test(tc, release_lines);
+	tcase_add_test(tc, option_table);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("harness");

@@ -4,6 +4,8 @@
  *
  *   jellyfin:  Jellyfin's VAAPI probe and transcode init in adl-sriov-lxc-vf4 (no
  *              renderD128); the default-path probe and the AMD form in intel-nvidia;
+ *              the probe on xe (xe-sriov), where Debian's libva 2.17 finds no driver
+ *              unless the argument names iHD;
  *   messages:  the [vadiscover] line only at -v verbose or into VADISCOVER_LOG; a warning
  *              when nothing matches; invalid mode or spec; mode off; no probing for
  *              -version;
@@ -135,6 +137,56 @@ START_TEST(probe_lxc_vf4)
 	th_result_free(&w);
 	th_result_free(&d);
 	th_result_free(&bare);
+}
+END_TEST
+
+/* Jellyfin's VAAPI probe on a Flex 170 PF driven by xe: renderD128 exists and works, but
+ * libva before 2.21 looks for xe_drv_video.so; the wrapper keeps the node and names iHD. */
+START_TEST(probe_xe)
+{
+	struct th_result w = RUN("xe-sriov", wrapper, "-v", "verbose", "-hide_banner",
+				 "-init_hw_device", "vaapi=va:" D128);
+	struct th_result d = RUN("xe-sriov", VAD_REAL_FFMPEG, "-v", "verbose", "-hide_banner",
+				 "-init_hw_device", "vaapi=va:" D128 ",driver=iHD");
+	struct th_result bare = RUN("xe-sriov", VAD_REAL_FFMPEG, "-v", "verbose",
+				    "-hide_banner", "-init_hw_device", "vaapi=va:" D128);
+
+	/* without the driver named the probe fails: libva has no driver for xe */
+	ck_assert_ptr_null(strstr(bare.err, "Intel iHD driver"));
+	ck_assert_ptr_nonnull(strstr(bare.err, "Failed to initialise VAAPI connection"));
+	ck_assert_ptr_nonnull(strstr(d.err, "Intel iHD driver"));
+
+	ck_assert_msg(strstr(w.err, "Intel iHD driver"), "stderr:\n%s", w.err);
+	ck_assert_ptr_null(strstr(w.err, "Failed to initialise VAAPI connection"));
+	ck_assert_int_eq(count(w.err, "[vadiscover]"), 1);
+	ck_assert_ptr_nonnull(strstr(w.err, "[vadiscover] -init_hw_device vaapi=va:" D128
+				     " -> vaapi=va:" D128 ",driver=iHD"));
+	/* it exits as ffmpeg does with the driver named (no output file: 1), and stdout
+	 * stays ffmpeg's (empty) */
+	ck_assert_int_eq(exit_status(&w), exit_status(&d));
+	ck_assert_int_ne(exit_status(&bare), 0);
+	ck_assert_str_eq(w.out, d.out);
+	th_result_free(&w);
+	th_result_free(&d);
+	th_result_free(&bare);
+}
+END_TEST
+
+/* ... but a driver the user chose stays: LIBVA_DRIVER_NAME, or driver= in the argument. */
+START_TEST(probe_xe_driver_chosen)
+{
+	/* run-in unsets LIBVA_DRIVER_NAME; env(1) sets it for the wrapper */
+	struct th_result env = RUN("xe-sriov", "env", "LIBVA_DRIVER_NAME=iHD", wrapper, "-v",
+				   "verbose", "-hide_banner", "-init_hw_device", "vaapi=va:" D128);
+	ck_assert_msg(strstr(env.err, "Intel iHD driver"), "stderr:\n%s", env.err);
+	ck_assert_int_eq(count(env.err, "[vadiscover]"), 0);
+
+	struct th_result arg = RUN("xe-sriov", wrapper, "-v", "verbose", "-hide_banner",
+				   "-init_hw_device", "vaapi=va:" D128 ",driver=iHD");
+	ck_assert_msg(strstr(arg.err, "Intel iHD driver"), "stderr:\n%s", arg.err);
+	ck_assert_int_eq(count(arg.err, "[vadiscover]"), 0);
+	th_result_free(&env);
+	th_result_free(&arg);
 }
 END_TEST
 
@@ -598,6 +650,8 @@ Suite *test_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, probe_lxc_vf4);
+	tcase_add_test(tc, probe_xe);
+	tcase_add_test(tc, probe_xe_driver_chosen);
 	tcase_add_test(tc, transcode_lxc_vf4);
 	tcase_add_test(tc, probe_intel_nvidia);
 	tcase_add_test(tc, amd_form_intel_nvidia);
