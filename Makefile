@@ -2,7 +2,7 @@
 # fragment included below; every output goes under $(B) (default: build/), so a second
 # configuration (make check-asan uses build/asan) can sit beside the first.
 #
-# Targets: all check check-valgrind check-asan check-ffmpeg check-all bench demo
+# Targets: all check check-valgrind check-asan check-ffmpeg check-ffopts check-all bench demo
 #          install uninstall clean distclean
 
 B ?= build
@@ -66,7 +66,7 @@ check-valgrind: all $(CHECK_PROGS)
 check-asan:
 	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 check
 
-check-all: check check-valgrind check-asan check-ffmpeg
+check-all: check check-valgrind check-asan check-ffmpeg check-ffopts
 
 bench: all $(BENCH_TARGETS)
 

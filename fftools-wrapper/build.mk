@@ -47,3 +47,21 @@ bench-wrapper: $(WRAPPER) $(BENCH_WRAPPER) $(HARNESS_TARGETS)
 		$(abspath $(WRAPPER)) $(REAL_FFMPEG) $(BENCH_RUNS)
 BENCH_TARGETS += bench-wrapper
 BENCH_RUNS ?= 21
+
+# make check-ffopts: compare fftools-wrapper/ffopts.inc with the option tables of the
+# FFmpeg releases it was generated from (the upstream tarballs of tests/ffmpeg/fetch-source,
+# cached), then make sure the comparison can fail (one code changed in a copy). 6.x is not
+# in Debian's archive: FFOPTS_SRC6=DIR (a 6.1 source tree or tarball) checks that column
+# too. Regenerate the table with all five: fftools-wrapper/gen-ffopts 5=... 9=...
+FFOPTS := fftools-wrapper/ffopts.inc
+.PHONY: check-ffopts
+check-ffopts:
+	$(Q)set -e; set -- $$(tests/ffmpeg/fetch-source 5.1 7.1 8.1 9.0); \
+	[ $$# -eq 4 ] || { echo "check-ffopts: fetch-source gave $$# tarballs, not 4" >&2; exit 1; }; \
+	fftools-wrapper/gen-ffopts --check $(FFOPTS) 5=$$1 7=$$2 8=$$3 9=$$4 \
+		$(if $(FFOPTS_SRC6),6=$(FFOPTS_SRC6)); \
+	mkdir -p $(B)/fftools-wrapper; \
+	sed 's/^{ "autorotate", "\(..\)b/{ "autorotate", "\1v/' $(FFOPTS) >$(B)/fftools-wrapper/ffopts-broken.inc; \
+	if fftools-wrapper/gen-ffopts --check $(B)/fftools-wrapper/ffopts-broken.inc 7=$$2 >/dev/null 2>&1; \
+	then echo "check-ffopts: a wrong 7.x code went unnoticed" >&2; exit 1; fi; \
+	echo "ffopts: 2 passed, 0 failed"
