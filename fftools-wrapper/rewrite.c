@@ -670,7 +670,8 @@ static void parse_argv(struct parse *ps)
 			continue;
 		}
 		const char *name = opt + 1;
-		struct optinfo oi = option_info(name, ps->release, i < ps->argc ? ps->argv[i] : NULL);
+		struct optinfo oi = option_info(name, ps->release,
+						i < ps->argc ? ps->argv[i] : NULL);
 
 		if (oi.reject) {
 			ps->error = true;	/* "Unrecognized option" */

@@ -106,7 +106,8 @@ static const struct row rows[] = {
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -encoders", NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -filters", NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -hwaccels", NULL, R_NOPROBE, 0 },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -h filter=scale_vaapi", NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -h filter=scale_vaapi", NULL, R_NOPROBE,
+	  0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-hide_banner -h bsf=hevc_mp4toannexb", NULL,
 	  R_NOPROBE, 0 },
 	/* an OPT_EXIT option takes the next argument, whatever it is */
@@ -219,7 +220,8 @@ static const struct row rows[] = {
 	/* -vaapi_device, -qsv_device */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-vaapi_device " D128 " -i in.mkv -vf format=nv12,hwupload -c:v h264_vaapi out.mp4",
-	  "-vaapi_device " D132 " -i in.mkv -vf format=nv12,hwupload -c:v h264_vaapi out.mp4", 0, 0 },
+	  "-vaapi_device " D132 " -i in.mkv -vf format=nv12,hwupload -c:v h264_vaapi out.mp4", 0,
+	  0 },
 	{ "intel-nvidia", BOTH, NULL,
 	  "-qsv_device " D128 " -hwaccel qsv -c:v h264_qsv -i in.mkv -c:v h264_qsv out.mp4",
 	  "-qsv_device " D129 " -hwaccel qsv -c:v h264_qsv -i in.mkv -c:v h264_qsv out.mp4", 0, 0 },
@@ -246,11 +248,13 @@ static const struct row rows[] = {
 
 	/* must not change, must not probe: paths that are not device arguments */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
-	  "-f lavfi -i testsrc -metadata comment=vaapi=va:" D128 " -y out.mkv", NULL, R_NOPROBE, 0 },
+	  "-f lavfi -i testsrc -metadata comment=vaapi=va:" D128 " -y out.mkv", NULL, R_NOPROBE,
+	  0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-f lavfi -i testsrc -metadata -init_hw_device vaapi=va:" D128, NULL, R_NOPROBE, 0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i " D128 " -f null -", NULL, R_NOPROBE, 0 },
-	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i -init_hw_device vaapi=va:" D128, NULL, R_NOPROBE, 0 },
+	{ "adl-sriov-lxc-vf4", BOTH, NULL, "-i -init_hw_device vaapi=va:" D128, NULL, R_NOPROBE,
+	  0 },
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-device /dev/dri/card0 -f kmsgrab -i - -vf hwmap=derive_device=vaapi -f null -",
 	  NULL, R_NOPROBE, 0 },
