@@ -427,6 +427,10 @@ static const struct row rows[] = {
 	  " -hwaccel qsv -i in.mkv out.mp4", NULL, 0, 0 },
 	{ "xe-sriov", BOTH, NULL, "-qsv_device " D128 " -hwaccel qsv -i in.mkv out.mp4", NULL,
 	  0, 0 },
+	/* ... but it gets its node: without child_device, 5.1's libavutil QSV searches for a
+	 * node with kernel_driver=i915 (none on xe; 7.1 searches by vendor_id) */
+	{ "xe-sriov", BOTH, NULL, "-init_hw_device qsv=hw -hwaccel qsv -i in.mkv o.mp4",
+	  "-init_hw_device qsv=hw:,child_device=" D128 " -hwaccel qsv -i in.mkv o.mp4", 0, 0 },
 };
 
 /* ------------------------------------------------------------------------------------ */
