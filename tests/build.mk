@@ -77,6 +77,14 @@ $(VAD_TEST_BROKEN_LIBVA): tests/broken-libva.c
 $(B)/tests/test-select: $(B)/tests/vad-select-helper $(B)/tests/vad-select-helper-linked \
 	$(VAD_TEST_BROKEN_LIBVA)
 CHECK_PROGS += tests/test-symbols.sh tests/test-install.sh
+# test-elf: the ELF reader (vad__ names: the static library), on objects the linker builds
+# here (tests/elf/make-fixtures: 64-bit, and 32-bit ones without a C library).
+ELF_FIXTURES := $(B)/tests/elf/.built
+$(ELF_FIXTURES): tests/elf/make-fixtures tests/elf/fixture.c
+	@echo "  GEN     $(dir $@)"
+	$(Q)CC="$(CC)" tests/elf/make-fixtures $(dir $@) && touch $@
+$(eval $(call vad_test,test-elf,tests/test-elf.c,$(VAD_A) $(VAD_LIB_DEPLIBS)))
+$(B)/tests/test-elf: $(ELF_FIXTURES)
 # --- end libvadiscover ---
 
 # --- the ffmpeg wrapper's tests (wrapper engineer) ---
