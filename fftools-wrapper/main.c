@@ -2,10 +2,28 @@
  * vadiscover's ffmpeg wrapper: installed as LIBEXECDIR/vadiscover/ffmpeg (and ffprobe
  * beside it), it rewrites only the VA/DRM device arguments of the command line to the node
  * libvadiscover selects, then execs the real program in place: same pid, no fork, no
- * shell, so the server's `q` on stdin, its signals and the exit status reach ffmpeg.
+ * shell, so the server's `q` on stdin, its signals and the exit status reach ffmpeg. The
+ * environment is passed on exactly as the wrapper received it.
+ *
+ * The real ffmpeg, decided at run time, the first of:
+ *   1. VADISCOVER_FFMPEG;
+ *   2. configure's choice (--with-ffmpeg), when that file exists;
+ *   3. /usr/lib/jellyfin-ffmpeg/ffmpeg, when it exists;
+ *   4. the first `ffmpeg` in PATH that is not this wrapper (compared by device and inode,
+ *      so a symlink to the wrapper named ffmpeg in PATH is passed over).
+ * Invoked as ffprobe: VADISCOVER_FFPROBE; else configure's ffprobe when the ffmpeg is
+ * configure's; else the `ffprobe` beside the ffmpeg found as above. When there is none,
+ * one line on stderr names what was tried, and the exit status is 127.
+ *
+ * Only when the command line has a device argument, the real ffmpeg's ELF file is read
+ * (never run): its libavutil major tells the FFmpeg release whose option table parses the
+ * command line, and the libva.so.2 it would load (its run path may hold its own) is the
+ * one devices are probed with. A libva that cannot be loaded, or a file that cannot be
+ * read, never keeps ffmpeg from starting: the arguments are then passed as given, with
+ * one line saying why when ffmpeg's log level shows warnings.
  *
  * Environment:
- *   VADISCOVER_FFMPEG, VADISCOVER_FFPROBE  the real programs (default: configure's)
+ *   VADISCOVER_FFMPEG, VADISCOVER_FFPROBE  the real programs (see above)
  *   VADISCOVER_MODE    auto (default), force or off
  *   VADISCOVER_SELECT  a selection spec (see vadiscover.h), e.g. vendor=0x8086,role=vf
  *   VADISCOVER_LOG     a file to append the rewrite line to, instead of stderr
@@ -27,6 +45,21 @@
 #include "config.h"
 #include "fftools-wrapper/resolve.h"
 #include "fftools-wrapper/rewrite.h"
+#include "vadiscover/elf.h"
+
+/* The fixed candidates (the test suite builds a wrapper with its own). */
+#ifndef VFW_CONFIGURED_FFMPEG
+#define VFW_CONFIGURED_FFMPEG VAD_REAL_FFMPEG
+#define VFW_CONFIGURED_FFPROBE VAD_REAL_FFPROBE
+#endif
+#ifndef VFW_JELLYFIN_FFMPEG
+#define VFW_JELLYFIN_FFMPEG "/usr/lib/jellyfin-ffmpeg/ffmpeg"
+#endif
+/* execvp()'s search path when PATH is not set */
+#define DEFAULT_PATH "/bin:/usr/bin"
+
+/* ffmpeg's AV_LOG_WARNING */
+#define LOG_WARNING 24
 
 /* One line "[vadiscover] TEXT\n" in one write(), to stderr or appended to @path. */
 __attribute__((format(printf, 2, 3)))
@@ -72,10 +105,118 @@ static bool is_self(const char *path)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* Whether @path is a program execv() could start, other than this one. */
+static bool runnable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0 &&
+	       !is_self(path);
+}
+
 static const char *env(const char *name)
 {
 	const char *v = getenv(name);
 	return v && *v ? v : NULL;
+}
+
+/* The first `ffmpeg` in PATH (an empty entry is the current directory, as for execvp)
+ * that is runnable(); malloc'ed, or NULL. */
+static char *search_path(void)
+{
+	const char *p = getenv("PATH");
+
+	if (!p)
+		p = DEFAULT_PATH;
+	for (;;) {
+		size_t len = strcspn(p, ":");
+		char *cand = NULL;
+		if (asprintf(&cand, "%.*s%sffmpeg", (int)len, len ? p : "",
+			     len ? "/" : "") < 0)
+			return NULL;
+		if (runnable(cand))
+			return cand;
+		free(cand);
+		if (!p[len])
+			return NULL;
+		p += len + 1;
+	}
+}
+
+enum origin { FROM_ENV, FROM_CONFIGURE, FROM_JELLYFIN, FROM_PATH };
+
+/* The real ffmpeg (malloc'ed; steps 1-4 of the header comment) and where it came from, or
+ * NULL when there is none. */
+static char *find_ffmpeg(enum origin *from)
+{
+	const char *e = env("VADISCOVER_FFMPEG");
+
+	if (e) {
+		*from = FROM_ENV;
+		return strdup(e);
+	}
+	if (runnable(VFW_CONFIGURED_FFMPEG)) {
+		*from = FROM_CONFIGURE;
+		return strdup(VFW_CONFIGURED_FFMPEG);
+	}
+	if (runnable(VFW_JELLYFIN_FFMPEG)) {
+		*from = FROM_JELLYFIN;
+		return strdup(VFW_JELLYFIN_FFMPEG);
+	}
+	*from = FROM_PATH;
+	return search_path();
+}
+
+/* The real ffprobe (malloc'ed), or NULL when no ffmpeg was found to put it beside. */
+static char *find_ffprobe(void)
+{
+	const char *e = env("VADISCOVER_FFPROBE");
+	enum origin from;
+	char *ffmpeg, *probe = NULL;
+
+	if (e)
+		return strdup(e);
+	ffmpeg = find_ffmpeg(&from);
+	if (!ffmpeg)
+		return NULL;
+	if (from == FROM_CONFIGURE) {
+		probe = strdup(VFW_CONFIGURED_FFPROBE);
+	} else {
+		const char *slash = strrchr(ffmpeg, '/');
+		int dirlen = slash ? (int)(slash - ffmpeg) + 1 : 0;
+		if (asprintf(&probe, "%.*sffprobe", dirlen, ffmpeg) < 0)
+			probe = NULL;
+	}
+	free(ffmpeg);
+	return probe;
+}
+
+/* What find_ffmpeg() tried, when it found nothing. */
+static void say_none_found(bool probe)
+{
+	const char *path = getenv("PATH");
+
+	say(NULL, "no %s to execute:%s tried %s (configure's choice), %s and ffmpeg in PATH "
+	    "(%s): none exists, other than this wrapper; set %s to the real %s",
+	    probe ? "ffprobe" : "ffmpeg",
+	    probe ? " VADISCOVER_FFPROBE is unset and there is no ffmpeg to look beside:" : "",
+	    VFW_CONFIGURED_FFMPEG, VFW_JELLYFIN_FFMPEG, path ? path : DEFAULT_PATH " if unset",
+	    probe ? "VADISCOVER_FFPROBE" : "VADISCOVER_FFMPEG", probe ? "ffprobe" : "ffmpeg");
+}
+
+/*
+ * Whether the command line may have a device argument: an argument naming an option with
+ * "device" or "hwaccel" in it. Every option the rewriter treats as one (-init_hw_device,
+ * -vaapi_device, -qsv_device, -hwaccel, -hwaccel_device, with or without a stream
+ * specifier) does, in every release; when none is there, the release does not matter and
+ * the ELF file is not read, so -version, -encoders, -h... cost nothing more.
+ */
+static bool may_have_device(int argc, char **argv)
+{
+	for (int i = 1; i < argc && argv[i]; i++)
+		if (argv[i][0] == '-' && (strstr(argv[i], "device") || strstr(argv[i], "hwaccel")))
+			return true;
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -84,16 +225,20 @@ int main(int argc, char **argv)
 	const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
 	bool probe = !strcmp(base, "ffprobe");
 	const char *var = probe ? "VADISCOVER_FFPROBE" : "VADISCOVER_FFMPEG";
-	const char *real = env(var);
 	const char *logpath = env("VADISCOVER_LOG");
 	char **exec_argv = argv;
 	struct vfw_result res = { 0 };
+	enum origin from;
+	char *real = probe ? find_ffprobe() : find_ffmpeg(&from);
 
-	if (!real)
-		real = probe ? VAD_REAL_FFPROBE : VAD_REAL_FFMPEG;
+	if (!real) {
+		say_none_found(probe);
+		return 127;
+	}
 	if (is_self(real)) {
 		say(NULL, "refusing to execute %s: it is this wrapper; set %s to the real %s",
 		    real, var, probe ? "ffprobe" : "ffmpeg");
+		free(real);
 		return 1;
 	}
 
@@ -109,7 +254,9 @@ int main(int argc, char **argv)
 			mode = VFW_MODE_OFF;
 		}
 		if (mode != VFW_MODE_OFF) {
-			int rc = vfw_vad_new(&vad, env("VADISCOVER_SELECT"), err, sizeof(err));
+			/* @real: probes use the libva it loads (read when first asked) */
+			int rc = vfw_vad_new(&vad, env("VADISCOVER_SELECT"), real, err,
+					     sizeof(err));
 			if (rc == -EINVAL) {
 				say(NULL, "invalid VADISCOVER_SELECT '%s': %s: passing the command "
 				    "through unchanged", getenv("VADISCOVER_SELECT"), err);
@@ -120,11 +267,19 @@ int main(int argc, char **argv)
 		}
 		if (mode != VFW_MODE_OFF) {
 			struct vfw_resolver r;
+			enum vfw_release release = VFW_RELEASE_UNKNOWN;
+			int lavu = 0;
+
+			if (may_have_device(argc, argv)) {
+				lavu = vad__elf_libavutil_major(real);
+				release = vfw_release_from_lavu(lavu);
+			}
 			vfw_vad_resolver(vad, &r);
-			if (vfw_rewrite(argc, argv, mode, VFW_RELEASE_5, &r, &res) == 0) {
+			if (vfw_rewrite(argc, argv, mode, release, &r, &res) == 0) {
 				exec_argv = res.argv;
 				if (res.warning) {
-					say(NULL, "%s", res.warning);
+					if (res.loglevel >= LOG_WARNING)
+						say(NULL, "%s", res.warning);
 					if (logpath)
 						say(logpath, "%s", res.warning);
 				}
@@ -132,6 +287,12 @@ int main(int argc, char **argv)
 					say(logpath, "%s", res.report);
 				else if (res.report && res.loglevel >= VFW_LOG_VERBOSE)
 					say(NULL, "%s", res.report);
+				if (res.nsites > 0 && release == VFW_RELEASE_UNKNOWN &&
+				    res.loglevel >= VFW_LOG_VERBOSE)
+					say(NULL, "the FFmpeg release of %s is unknown (%s): its "
+					    "command line was parsed as the rewriter does for an "
+					    "unknown release", real, lavu < 0 ? strerror(-lavu) :
+					    "a libavutil major this wrapper does not know");
 			}
 		}
 		/* Closes every fd libvadiscover and libva opened. */
@@ -142,5 +303,6 @@ int main(int argc, char **argv)
 	int e = errno;
 	say(NULL, "cannot execute %s: %s", real, strerror(e));
 	vfw_result_release(&res);
+	free(real);
 	return e == ENOENT ? 127 : 126;
 }

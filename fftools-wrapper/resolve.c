@@ -25,13 +25,16 @@
 
 struct vfw_vad {
 	char *select;		/* VADISCOVER_SELECT */
+	char *ffmpeg;		/* the real ffmpeg, whose libva probes use (NULL: the system's) */
+	int libva_rc;		/* use_ffmpeg_libva() */
 	struct vad_context *ctx;	/* created and scanned on the first question */
 	int scan_rc;
 	char *why;		/* the last answer's text */
 	char *node;
 };
 
-int vfw_vad_new(struct vfw_vad **out, const char *select, char *err, size_t errlen)
+int vfw_vad_new(struct vfw_vad **out, const char *select, const char *ffmpeg, char *err,
+		size_t errlen)
 {
 	struct vad_spec *spec = NULL;
 	int rc = vad_spec_new(&spec, select, err, errlen);
@@ -44,7 +47,9 @@ int vfw_vad_new(struct vfw_vad **out, const char *select, char *err, size_t errl
 	if (!v)
 		return -ENOMEM;
 	v->select = strdup(select ? select : "");
-	if (!v->select) {
+	v->ffmpeg = ffmpeg ? strdup(ffmpeg) : NULL;
+	if (!v->select || (ffmpeg && !v->ffmpeg)) {
+		free(v->select);
 		free(v);
 		return -ENOMEM;
 	}
@@ -58,6 +63,7 @@ void vfw_vad_free(struct vfw_vad *v)
 		return;
 	vad_unref(v->ctx);
 	free(v->select);
+	free(v->ffmpeg);
 	free(v->why);
 	free(v->node);
 	free(v);
@@ -78,6 +84,16 @@ static const char *set_why(struct vfw_vad *v, const char *fmt, ...)
 	return s ? s : "out of memory";
 }
 
+/*
+ * Probes use the libva the real ffmpeg will load (its run path may hold its own). A file
+ * that is no ELF program (a script in front of ffmpeg) leaves the system's libva.
+ */
+static int use_ffmpeg_libva(struct vfw_vad *v)
+{
+	int rc = v->ffmpeg ? vad_set_libva_program(v->ctx, v->ffmpeg) : 0;
+	return rc == -ENOMEM ? rc : vad_libva_load(v->ctx);
+}
+
 static int ensure_scanned(struct vfw_vad *v, const char **why)
 {
 	if (!v->ctx) {
@@ -86,7 +102,13 @@ static int ensure_scanned(struct vfw_vad *v, const char **why)
 			*why = set_why(v, "cannot create a libvadiscover context: %s", strerror(-rc));
 			return rc;
 		}
+		v->libva_rc = use_ffmpeg_libva(v);
 		v->scan_rc = vad_scan(v->ctx);
+	}
+	if (v->libva_rc < 0) {
+		const char *e = vad_get_libva_error(v->ctx);
+		*why = set_why(v, "cannot load libva: %s", e ? e : strerror(-v->libva_rc));
+		return v->libva_rc;
 	}
 	if (v->scan_rc < 0) {
 		*why = set_why(v, "cannot enumerate /dev/dri: %s", strerror(-v->scan_rc));

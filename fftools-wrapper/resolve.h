@@ -16,10 +16,14 @@ struct vfw_vad;
 
 /*
  * vfw_vad_new - @select is VADISCOVER_SELECT (NULL or "": the empty spec); it is parsed
- * here, so an invalid one is reported before anything else happens.
+ * here, so an invalid one is reported before anything else happens. @ffmpeg is the real
+ * ffmpeg (NULL: none known): devices are probed with the libva it would load
+ * (vad_set_libva_program(), when the first question comes); when libva cannot be loaded,
+ * every question fails with the reason.
  * Returns 0, -EINVAL (message in @err) or -ENOMEM.
  */
-int vfw_vad_new(struct vfw_vad **out, const char *select, char *err, size_t errlen);
+int vfw_vad_new(struct vfw_vad **out, const char *select, const char *ffmpeg, char *err,
+		size_t errlen);
 
 /* Frees everything, libvadiscover's context included (it closes every fd it opened). */
 void vfw_vad_free(struct vfw_vad *v);

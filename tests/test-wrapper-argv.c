@@ -731,7 +731,7 @@ START_TEST(harness_row)
 			struct vfw_vad *v = NULL;
 			char err[256];
 			struct counting c = { .calls = 0 };
-			ck_assert_int_eq(vfw_vad_new(&v, row->select, err, sizeof(err)), 0);
+			ck_assert_int_eq(vfw_vad_new(&v, row->select, NULL, err, sizeof(err)), 0);
 			vfw_vad_resolver(v, &c.inner);
 			struct vfw_resolver r = { c_check, c_select, &c, c_same };
 			check_row((size_t)_i, (enum vfw_mode)m, (enum vfw_release)rel, &r,
