@@ -92,13 +92,46 @@ $(B)/tests/test-elf: $(ELF_FIXTURES)
 # resolver on libvadiscover inside harness topologies (th_enter).
 $(eval $(call vad_test,test-wrapper-argv,tests/test-wrapper-argv.c,\
 	$(WRAPPER_LIB_OBJS) $(VAD_A) $(VAD_LIB_DEPLIBS)))
+# The wrapper as built for a machine whose configured ffmpeg and jellyfin-ffmpeg are files
+# the tests create and remove (under $(B)/tests/wrapper-search), for the run-time search.
+WRAPPER_SEARCH_DIR := $(abspath $(B))/tests/wrapper-search
+WRAPPER_SEARCH := $(B)/tests/wrapper-search/ffmpeg
+WRAPPER_SEARCH_PROBE := $(B)/tests/wrapper-search/ffprobe
+$(B)/tests/wrapper-search/main.o: fftools-wrapper/main.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) -MMD -MP \
+		-DVFW_CONFIGURED_FFMPEG='"$(WRAPPER_SEARCH_DIR)/configured/ffmpeg"' \
+		-DVFW_CONFIGURED_FFPROBE='"$(WRAPPER_SEARCH_DIR)/configured-probe/ffprobe"' \
+		-DVFW_JELLYFIN_FFMPEG='"$(WRAPPER_SEARCH_DIR)/jellyfin/ffmpeg"' -c -o $@ $<
+$(WRAPPER_SEARCH): $(B)/tests/wrapper-search/main.o $(WRAPPER_LIB_OBJS) $(VAD_A)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(B)/tests/wrapper-search/main.o $(WRAPPER_LIB_OBJS) \
+		$(VAD_A) $(VAD_LIB_DEPLIBS)
+$(WRAPPER_SEARCH_PROBE): $(WRAPPER_SEARCH)
+	$(Q)ln -sf ffmpeg $@
 # test-wrapper-exec: the wrapper binary with Debian's ffmpeg behind it (th_run).
 $(eval $(call vad_test,test-wrapper-exec,tests/test-wrapper-exec.c,))
 $(B)/tests/wrapper-fdlist: $(B)/tests/wrapper-fdlist.o
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^
 $(B)/tests/test-wrapper-exec: $(WRAPPER) $(WRAPPER_PROBE) $(B)/tests/wrapper-fdlist \
-	$(HARNESS_TARGETS)
+	$(HARNESS_TARGETS) $(B)/tests/wrapper-env $(B)/tests/fakeva-ffmpeg/ffmpeg \
+	$(WRAPPER_SEARCH) $(WRAPPER_SEARCH_PROBE)
+# The environment and argument printer, and the same with a run path to a libva.so.2 that
+# is no libva (the ELF fixtures' stand-in library).
+$(B)/tests/wrapper-env: $(B)/tests/wrapper-env.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^
+$(B)/tests/fakeva-ffmpeg/lib/libva.so.2: tests/elf/fixture.c
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -O1 -fPIC -shared -DFIXTURE_LIB -Wl,-soname,libva.so.2 -o $@ $<
+$(B)/tests/fakeva-ffmpeg/ffmpeg: $(B)/tests/wrapper-env.o $(B)/tests/fakeva-ffmpeg/lib/libva.so.2
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(B)/tests/wrapper-env.o -Wl,--no-as-needed \
+		-Wl,--enable-new-dtags -Wl,-rpath,'$$ORIGIN/lib' $(B)/tests/fakeva-ffmpeg/lib/libva.so.2
+
 # --- end ffmpeg wrapper ---
 
 # --- the vadiscover tool's tests (tool engineer) ---

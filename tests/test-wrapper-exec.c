@@ -11,7 +11,12 @@
  *              -version;
  *   process:   exit statuses and signals, `q` on stdin, the pid is ffmpeg's, SIGTERM
  *              reaches ffmpeg's handler, stdout byte-identical, no fd of the wrapper
- *              survives the exec, ffprobe, refusing to execute itself.
+ *              survives the exec, ffprobe, refusing to execute itself, the environment
+ *              passed on byte for byte (also after reading the ELF file and probing);
+ *   real ffmpeg: the run-time search (VADISCOVER_FFMPEG, configure's, jellyfin-ffmpeg's,
+ *              PATH without the wrapper itself; none: 127 and one line), ffprobe's
+ *              (VADISCOVER_FFPROBE, configure's, beside the ffmpeg found), an ffmpeg
+ *              whose libva cannot be loaded still starts, an ffmpeg that is a script.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -39,6 +44,9 @@
 #define D132 "/dev/dri/renderD132"
 
 static char wrapper[PATH_MAX], wrapper_probe[PATH_MAX], fdlist[PATH_MAX];
+static char envlist[PATH_MAX], fakeva_ffmpeg[PATH_MAX];
+/* The wrapper built with its configured ffmpeg and jellyfin-ffmpeg under search_dir. */
+static char search[PATH_MAX], search_probe[PATH_MAX], search_dir[PATH_MAX - 64];
 
 static void setup(void)
 {
@@ -46,6 +54,12 @@ static void setup(void)
 	snprintf(wrapper_probe, sizeof(wrapper_probe), "%s/fftools-wrapper/ffprobe",
 		 th_builddir());
 	snprintf(fdlist, sizeof(fdlist), "%s/tests/wrapper-fdlist", th_builddir());
+	snprintf(envlist, sizeof(envlist), "%s/tests/wrapper-env", th_builddir());
+	snprintf(fakeva_ffmpeg, sizeof(fakeva_ffmpeg), "%s/tests/fakeva-ffmpeg/ffmpeg",
+		 th_builddir());
+	snprintf(search_dir, sizeof(search_dir), "%s/tests/wrapper-search", th_builddir());
+	snprintf(search, sizeof(search), "%s/ffmpeg", search_dir);
+	snprintf(search_probe, sizeof(search_probe), "%s/ffprobe", search_dir);
 	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
 	setenv("VADISCOVER_FFPROBE", VAD_REAL_FFPROBE, 1);
 	unsetenv("VADISCOVER_MODE");
@@ -612,6 +626,58 @@ START_TEST(no_fd_leak)
 }
 END_TEST
 
+/* Blanks the random part of run-in's temporary directory ("run-in.4N6Ikd"), which differs
+ * between two runs. */
+static void blank_runin_dirs(char *s)
+{
+	for (char *p = s; (p = strstr(p, "/run-in.")); p += 8)
+		for (size_t i = 8; i < 14 && p[i] && p[i] != '/' && p[i] != '\n'; i++)
+			p[i] = 'X';
+}
+
+/* The environment reaches ffmpeg byte for byte: without a device argument, and after the
+ * ELF file was read, libva loaded and devices probed. */
+START_TEST(environment_untouched)
+{
+	/* odd values too: a newline, bytes above ASCII, an empty value, LD_LIBRARY_PATH */
+	setenv("VAD_TEST_ODD", "a\nb\t\xc3\xa9\xff=", 1);
+	setenv("VAD_TEST_EMPTY", "", 1);
+	setenv("LD_LIBRARY_PATH", "/nonexistent/lib", 1);
+	setenv("VADISCOVER_FFMPEG", envlist, 1);
+	for (int dev = 0; dev < 2; dev++) {
+		const char *a1 = dev ? "-init_hw_device" : "-hide_banner";
+		const char *a2 = dev ? "vaapi=va:" D128 : "-version";
+		struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, a1, a2);
+		/* the reference runs natively even under check-valgrind (valgrind's own variables
+		 * would be listed), as the program behind the wrapper does */
+		char *vg = getenv("VAD_TEST_VALGRIND") ? strdup(getenv("VAD_TEST_VALGRIND")) : NULL;
+		unsetenv("VAD_TEST_VALGRIND");
+		struct th_result d = RUN("adl-sriov-lxc-vf4", envlist, a1, dev ? "vaapi=va:" D132 : a2);
+		if (vg)
+			setenv("VAD_TEST_VALGRIND", vg, 1);
+		free(vg);
+
+		ck_assert_int_eq(exit_status(&w), 0);
+		blank_runin_dirs(w.out);
+		blank_runin_dirs(d.out);
+		char *wa = strstr(w.out, "\n--\n"), *da = strstr(d.out, "\n--\n");
+		ck_assert_ptr_nonnull(wa);
+		ck_assert_ptr_nonnull(da);
+		ck_assert_msg(wa - w.out == da - d.out && !memcmp(w.out, d.out, (size_t)(wa - w.out)),
+			      "behind the wrapper:\n%s\ndirect:\n%s", w.out, d.out);
+		ck_assert_ptr_nonnull(strstr(w.out, "VAD_TEST_ODD=a\\nb\\x09\\xc3\\xa9\\xff=\n"));
+		ck_assert_ptr_nonnull(strstr(w.out, "\nVAD_TEST_EMPTY=\n"));
+		/* ...and the device argument was rewritten (the whole path ran) */
+		ck_assert_str_eq(wa, da);
+		th_result_free(&w);
+		th_result_free(&d);
+	}
+	unsetenv("VAD_TEST_ODD");
+	unsetenv("VAD_TEST_EMPTY");
+	unsetenv("LD_LIBRARY_PATH");
+}
+END_TEST
+
 /* It never executes itself, whatever name it is reached by. */
 START_TEST(refuses_itself)
 {
@@ -638,6 +704,276 @@ START_TEST(refuses_itself)
 	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
 	unlink(link);
 	rmdir(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------ */
+/* real ffmpeg */
+
+static char tdir[PATH_MAX];
+
+/* A shell script at @path printing "@name ARGS..." (a stand-in for a real program). */
+static void standin(const char *path, const char *name)
+{
+	char text[256];
+	int n = snprintf(text, sizeof(text), "#!/bin/sh\necho %s \"$@\"\n", name);
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	mkdir(dir, 0755);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, text, (size_t)n), n);
+	close(fd);
+}
+
+static const char *tpath(const char *rel)
+{
+	static char bufs[4][PATH_MAX + 64];
+	static int i;
+	char *b = bufs[i++ % 4];
+	snprintf(b, PATH_MAX + 64, "%s/%s", tdir, rel);
+	return b;
+}
+
+static const char *spath(const char *rel)
+{
+	static char bufs[4][PATH_MAX + 64];
+	static int i;
+	char *b = bufs[i++ % 4];
+	snprintf(b, PATH_MAX + 64, "%s/%s", search_dir, rel);
+	return b;
+}
+
+/*
+ * $TMPDIR/search: self/ffmpeg (a symlink to the wrapper), noexec/ffmpeg (not executable),
+ * dir/ffmpeg (a directory), b/ffmpeg and b/ffprobe (stand-ins), c/ffmpeg (no ffprobe
+ * beside it). The configured and jellyfin-ffmpeg stand-ins are made by each test.
+ */
+static void search_setup(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	setup();
+	unsetenv("VADISCOVER_FFMPEG");
+	unsetenv("VADISCOVER_FFPROBE");
+	snprintf(tdir, sizeof(tdir), "%s/search", t && *t ? t : "/tmp");
+	mkdir(tdir, 0755);
+	mkdir(tpath("self"), 0755);
+	unlink(tpath("self/ffmpeg"));
+	ck_assert_int_eq(symlink(search, tpath("self/ffmpeg")), 0);
+	standin(tpath("noexec/ffmpeg"), "noexec");
+	chmod(tpath("noexec/ffmpeg"), 0644);
+	mkdir(tpath("dir"), 0755);
+	mkdir(tpath("dir/ffmpeg"), 0755);
+	standin(tpath("b/ffmpeg"), "b-ffmpeg");
+	standin(tpath("b/ffprobe"), "b-ffprobe");
+	standin(tpath("c/ffmpeg"), "c-ffmpeg");
+	unlink(spath("configured/ffmpeg"));
+	unlink(spath("configured-probe/ffprobe"));
+	unlink(spath("jellyfin/ffmpeg"));
+}
+
+static void search_teardown(void)
+{
+	unlink(spath("configured/ffmpeg"));
+	unlink(spath("configured-probe/ffprobe"));
+	unlink(spath("jellyfin/ffmpeg"));
+}
+
+/* Runs the search wrapper (through its symlink in self/, or as ffprobe) with -version. */
+static struct th_result run_search(bool probe)
+{
+	return RUN(NULL, probe ? search_probe : tpath("self/ffmpeg"), "-version");
+}
+
+static void expect_run(bool probe, const char *who)
+{
+	struct th_result r = run_search(probe);
+	char want[128];
+
+	snprintf(want, sizeof(want), "%s -version\n", who);
+	ck_assert_msg(exit_status(&r) == 0 && !strcmp(r.out, want),
+		      "expected %s: status 0x%x, stdout '%s', stderr '%s'", who, r.status, r.out,
+		      r.err);
+	ck_assert_str_eq(r.err, "");
+	th_result_free(&r);
+}
+
+START_TEST(search_order)
+{
+	char path[4 * PATH_MAX];
+
+	/* the wrapper itself comes first in PATH, then files that are no program */
+	snprintf(path, sizeof(path), "%s:%s:%s:%s:%s", tpath("self"), tpath("noexec"),
+		 tpath("dir"), tpath("b"), tpath("c"));
+	setenv("PATH", path, 1);
+	standin(spath("configured/ffmpeg"), "configured");
+	standin(spath("jellyfin/ffmpeg"), "jellyfin");
+	expect_run(false, "configured");
+	setenv("VADISCOVER_FFMPEG", tpath("c/ffmpeg"), 1);
+	expect_run(false, "c-ffmpeg");
+	unsetenv("VADISCOVER_FFMPEG");
+	/* configure's choice is taken only when it exists */
+	unlink(spath("configured/ffmpeg"));
+	expect_run(false, "jellyfin");
+	unlink(spath("jellyfin/ffmpeg"));
+	expect_run(false, "b-ffmpeg");
+	/* a configured "ffmpeg" that is the wrapper itself is passed over too */
+	ck_assert_int_eq(symlink(search, spath("configured/ffmpeg")), 0);
+	expect_run(false, "b-ffmpeg");
+	unlink(spath("configured/ffmpeg"));
+	/* an empty PATH entry is the current directory, as for execvp */
+	char cwd[PATH_MAX];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir(tpath("c")), 0);
+	snprintf(path, sizeof(path), "%s::%s", tpath("self"), tpath("b"));
+	setenv("PATH", path, 1);
+	expect_run(false, "c-ffmpeg");
+	ck_assert_int_eq(chdir(cwd), 0);
+}
+END_TEST
+
+START_TEST(search_none)
+{
+	char path[2 * PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s:%s:%s", tpath("self"), tpath("noexec"), tpath("dir"));
+	setenv("PATH", path, 1);
+	for (int probe = 0; probe < 2; probe++) {
+		struct th_result r = run_search(probe);
+		char want[4 * PATH_MAX];
+		ck_assert_int_eq(exit_status(&r), 127);
+		ck_assert_str_eq(r.out, "");
+		snprintf(want, sizeof(want), "[vadiscover] no %s to execute:%s tried %s "
+			 "(configure's choice), %s and ffmpeg in PATH (%s): none exists, other than "
+			 "this wrapper; set %s to the real %s\n", probe ? "ffprobe" : "ffmpeg",
+			 probe ? " VADISCOVER_FFPROBE is unset and there is no ffmpeg to look "
+			 "beside:" : "", spath("configured/ffmpeg"), spath("jellyfin/ffmpeg"), path,
+			 probe ? "VADISCOVER_FFPROBE" : "VADISCOVER_FFMPEG",
+			 probe ? "ffprobe" : "ffmpeg");
+		ck_assert_str_eq(r.err, want);
+		th_result_free(&r);
+	}
+}
+END_TEST
+
+/* PATH unset: execvp's default, /bin:/usr/bin, where Debian's ffmpeg is. */
+START_TEST(search_default_path)
+{
+	unsetenv("PATH");
+	struct th_result r = run_search(false);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_msg(!strncmp(r.out, "ffmpeg version ", 15), "%s%s", r.out, r.err);
+	th_result_free(&r);
+}
+END_TEST
+
+START_TEST(search_ffprobe)
+{
+	char path[2 * PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s:%s", tpath("self"), tpath("b"));
+	setenv("PATH", path, 1);
+	/* beside the ffmpeg found in PATH, or in VADISCOVER_FFMPEG */
+	expect_run(true, "b-ffprobe");
+	standin(spath("jellyfin/ffmpeg"), "jellyfin");
+	standin(spath("jellyfin/ffprobe"), "jellyfin-ffprobe");
+	expect_run(true, "jellyfin-ffprobe");
+	unlink(spath("jellyfin/ffprobe"));
+	unlink(spath("jellyfin/ffmpeg"));
+	/* configure's own ffprobe goes with configure's ffmpeg */
+	standin(spath("configured/ffmpeg"), "configured");
+	standin(spath("configured-probe/ffprobe"), "configured-ffprobe");
+	expect_run(true, "configured-ffprobe");
+	setenv("VADISCOVER_FFMPEG", tpath("b/ffmpeg"), 1);
+	expect_run(true, "b-ffprobe");
+	/* VADISCOVER_FFPROBE wins */
+	setenv("VADISCOVER_FFPROBE", tpath("c/ffmpeg"), 1);
+	expect_run(true, "c-ffmpeg");
+	unsetenv("VADISCOVER_FFPROBE");
+	/* no ffprobe beside the ffmpeg: it cannot be executed */
+	setenv("VADISCOVER_FFMPEG", tpath("c/ffmpeg"), 1);
+	struct th_result r = run_search(true);
+	ck_assert_int_eq(exit_status(&r), 127);
+	char want[PATH_MAX + 128];
+	snprintf(want, sizeof(want), "[vadiscover] cannot execute %s: No such file or "
+		 "directory\n", tpath("c/ffprobe"));
+	ck_assert_str_eq(r.err, want);
+	th_result_free(&r);
+	/* the configured wrapper: /usr/bin/ffprobe */
+	unsetenv("VADISCOVER_FFMPEG");
+	r = RUN(NULL, wrapper_probe, "-version");
+	ck_assert_msg(!strncmp(r.out, "ffprobe version ", 16), "%s%s", r.out, r.err);
+	th_result_free(&r);
+	unlink(spath("configured-probe/ffprobe"));
+}
+END_TEST
+
+/*
+ * An ffmpeg whose run path holds a libva.so.2 that is no libva (no vaInitialize): ffmpeg
+ * starts (its loader does not care), and the device argument is either rewritten or, when
+ * libva cannot be loaded from there, passed as given with one line that says so, shown
+ * only at ffmpeg's warning level and above.
+ */
+START_TEST(libva_unloadable)
+{
+	setenv("VADISCOVER_FFMPEG", fakeva_ffmpeg, 1);
+	const char *levels[] = { "verbose", "warning", "error", "quiet" };
+	for (size_t i = 0; i < 4; i++) {
+		struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", levels[i],
+					 "-init_hw_device", "vaapi=va:" D128);
+		ck_assert_msg(exit_status(&w) == 0, "stderr: %s", w.err);
+		char *args = strstr(w.out, "\n--\n");
+		ck_assert_ptr_nonnull(args);
+		bool kept = strstr(args, "\nvaapi=va:" D128 "\n");
+		bool rewritten = strstr(args, "\nvaapi=va:" D132 "\n");
+		ck_assert_msg(kept != rewritten, "%s", args);
+		/* (the stand-in has no libavutil: its release is unknown, said at verbose) */
+		ck_assert_int_eq(count(w.err, "[vadiscover] the FFmpeg release"), i < 1 ? 1 : 0);
+		int lines = count(w.err, "[vadiscover]") - (i < 1 ? 1 : 0);
+		if (kept) {
+			ck_assert_ptr_nonnull(strstr(w.err, "cannot load libva"));
+			ck_assert_int_eq(lines, i < 2 ? 1 : 0);
+		} else {
+			ck_assert_int_eq(lines, i < 1 ? 1 : 0);
+		}
+		th_result_free(&w);
+	}
+}
+END_TEST
+
+/* A real ffmpeg that is a script (no ELF file to read): the release is unknown, which
+ * the wrapper says at -v verbose, and the devices are probed with the system's libva. */
+START_TEST(ffmpeg_script)
+{
+	char script[PATH_MAX + 64];
+
+	snprintf(script, sizeof(script), "%s/ffmpeg-script", tdir);
+	int fd = open(script, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ck_assert_int_ge(fd, 0);
+	char text[PATH_MAX + 64];
+	int n = snprintf(text, sizeof(text), "#!/bin/sh\nexec %s \"$@\"\n", envlist);
+	ck_assert_int_eq(write(fd, text, (size_t)n), n);
+	close(fd);
+	setenv("VADISCOVER_FFMPEG", script, 1);
+	struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", "verbose",
+				 "-init_hw_device", "vaapi=va:" D128);
+	ck_assert_int_eq(exit_status(&w), 0);
+	ck_assert_ptr_nonnull(strstr(w.out, "\n--\n-v\nverbose\n-init_hw_device\nvaapi=va:" D132
+				     "\n"));
+	ck_assert_msg(count(w.err, "[vadiscover]") == 2, "%s", w.err);
+	ck_assert_ptr_nonnull(strstr(w.err, "[vadiscover] the FFmpeg release of "));
+	ck_assert_ptr_nonnull(strstr(w.err, " is unknown (Exec format error)"));
+	th_result_free(&w);
+	/* Debian's ffmpeg (libavutil 57) has a known release: one line, the rewrite */
+	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
+	w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", "verbose", "-hide_banner", "-init_hw_device",
+		"vaapi=va:" D128);
+	ck_assert_int_eq(count(w.err, "[vadiscover]"), 1);
+	th_result_free(&w);
+	unlink(script);
 }
 END_TEST
 
@@ -678,11 +1014,23 @@ Suite *test_suite(void)
 	tcase_add_test(tc, same_pid_and_signals);
 	tcase_add_test(tc, no_fd_leak);
 	tcase_add_test(tc, refuses_itself);
+	tcase_add_test(tc, environment_untouched);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("real ffmpeg");
+	tcase_add_checked_fixture(tc, search_setup, search_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, search_order);
+	tcase_add_test(tc, search_none);
+	tcase_add_test(tc, search_default_path);
+	tcase_add_test(tc, search_ffprobe);
+	tcase_add_test(tc, libva_unloadable);
+	tcase_add_test(tc, ffmpeg_script);
 	suite_add_tcase(s, tc);
 
 	return s;
 }
 
 const struct test_case_name test_case_names[] = {
-	{ "jellyfin" }, { "messages" }, { "process" }, { NULL },
+	{ "jellyfin" }, { "messages" }, { "process" }, { "real ffmpeg" }, { NULL },
 };
