@@ -635,6 +635,14 @@ static void blank_runin_dirs(char *s)
 			p[i] = 'X';
 }
 
+/* Removes @text from @s once, if there. */
+static void cut(char *s, const char *text)
+{
+	char *p = strstr(s, text);
+	if (p)
+		memmove(p, p + strlen(text), strlen(p + strlen(text)) + 1);
+}
+
 /* The environment reaches ffmpeg byte for byte: without a device argument, and after the
  * ELF file was read, libva loaded and devices probed. */
 START_TEST(environment_untouched)
@@ -655,11 +663,18 @@ START_TEST(environment_untouched)
 		struct th_result d = RUN("adl-sriov-lxc-vf4", envlist, a1, dev ? "vaapi=va:" D132 : a2);
 		if (vg)
 			setenv("VAD_TEST_VALGRIND", vg, 1);
-		free(vg);
 
 		ck_assert_int_eq(exit_status(&w), 0);
 		blank_runin_dirs(w.out);
 		blank_runin_dirs(d.out);
+		if (vg && !strcmp(vg, "1")) {
+			/* what the wrapper received under valgrind and passed on: Debian's
+			 * /usr/bin/valgrind appends /usr/lib/debug to LD_LIBRARY_PATH */
+			cut(w.out, "VAD_TEST_VALGRIND=1\n");
+			char *l = strstr(w.out, "LD_LIBRARY_PATH=/nonexistent/lib:/usr/lib/debug\n");
+			if (l)
+				cut(l, ":/usr/lib/debug");
+		}
 		char *wa = strstr(w.out, "\n--\n"), *da = strstr(d.out, "\n--\n");
 		ck_assert_ptr_nonnull(wa);
 		ck_assert_ptr_nonnull(da);
@@ -671,6 +686,7 @@ START_TEST(environment_untouched)
 		ck_assert_str_eq(wa, da);
 		th_result_free(&w);
 		th_result_free(&d);
+		free(vg);
 	}
 	unsetenv("VAD_TEST_ODD");
 	unsetenv("VAD_TEST_EMPTY");
