@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -815,7 +816,8 @@ static int walk_tree(struct walk *w, const char *program)
 	elf_close(&ef);
 	/* A setuid or setgid program runs in secure-execution mode, as does a program started
 	 * by a process that is in it (then secure_getenv() hides the variable here too). */
-	w->secure = (st.st_mode & S_ISUID) || ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP));
+	w->secure = (st.st_mode & S_ISUID) || ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP)) ||
+		    getauxval(AT_SECURE);
 	w->llp = secure_getenv("LD_LIBRARY_PATH");
 
 	/* $ORIGIN of the program: unknown (entries using it skipped) if it vanished */

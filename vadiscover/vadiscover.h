@@ -252,12 +252,14 @@ int vad_set_libva_dir(struct vad_context *ctx, const char *dir);
 
 /**
  * vad_set_libva_program - probe with the libva that the program @path would load: its
- * ELF file is read (never run), and libva.so.2 is looked up as the dynamic loader would
- * for it: through the DT_RUNPATH or DT_RPATH ($ORIGIN expanded) of the program and of the
- * libraries it needs (libavutil), then LD_LIBRARY_PATH. When it would take the system's
- * libva (or none), the system's is used. Then as vad_set_libva_dir().
- * Returns 0, -ENOENT (@path missing), -ENOEXEC (not an ELF file this machine runs),
- * -EINVAL or -ENOMEM.
+ * ELF file is read (never run), and libva.so.2 is looked up as glibc's dynamic loader
+ * would for it: through the DT_RPATH or DT_RUNPATH ($ORIGIN expanded) of the program and
+ * of the libraries it needs (libavutil), and LD_LIBRARY_PATH of this process (which the
+ * program inherits when this process starts it). When it would take the system's libva
+ * (or none), the system's is used. Then as vad_set_libva_dir().
+ * Returns 0, -EINVAL, -ENOENT (@path missing) or another errno of open() (-EACCES...),
+ * -ENOEXEC (not a well-formed ELF executable or shared object: a script, a truncated
+ * file) or -ENOMEM. On error the libva choice is unchanged.
  */
 int vad_set_libva_program(struct vad_context *ctx, const char *path);
 
