@@ -596,10 +596,28 @@ START_TEST(handmade_broken)
 }
 END_TEST
 
-/* An ident anywhere around the scanner's read boundary (256 KiB) is found. */
+/* Sets the program header @i of a hand-made 64-bit file: type, flags, and a segment of
+ * the file's first @size bytes at MK_BASE. */
+static void set_load64(unsigned char *b, const struct mk_layout *l, int i, uint32_t type,
+		       uint32_t flags, uint64_t size)
+{
+	unsigned char *p = b + l->phoff + (size_t)i * l->phent;
+	put(p, 0, type, 4, false);
+	put(p, 4, flags, 4, false);
+	put(p, 8, 0, 8, false);
+	put(p, 16, MK_BASE, 8, false);
+	put(p, 32, size, 8, false);
+	put(p, 40, size, 8, false);
+}
+
+/*
+ * An ident anywhere around the scanner's read boundary (256 KiB) is found in a loaded
+ * segment; one outside the loaded segments is not looked for, nor one in code when the
+ * read-only data has a segment of its own (a static ffmpeg's code is not read).
+ */
 START_TEST(ident_across_reads)
 {
-	enum { CHUNK = 1 << 18 };
+	enum { CHUNK = 1 << 18, PF_X = 1, PF_R = 4 };
 	static const char ident[] = "Lavu58.29.100";
 	struct mk m = { true, false, 62, { "libc.so.6" }, NULL, NULL, NULL };
 	struct mk_layout l;
@@ -615,18 +633,34 @@ START_TEST(ident_across_reads)
 			      2 * CHUNK - 16, 2 * CHUNK - 1, size - sizeof(ident) + 1 };
 	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
 		memcpy(b + at[i], ident, sizeof(ident) - 1);
+		set_load64(b, &l, 0, 1, PF_R, size);
 		write_file(path, b, size, 0755);
 		ck_assert_msg(vad__elf_libavutil_major(path) == 58, "at %zu", at[i]);
-		memset(b + at[i], 0, sizeof(ident) - 1);
-		/* cut short at the end of the file: no ident */
-		if (at[i] + 8 <= size) {
-			memcpy(b + at[i], ident, 8);
-			write_file(path, b, at[i] + 8, 0755);
-			ck_assert_msg(vad__elf_libavutil_major(path) == -ENOENT, "cut at %zu",
-				      at[i]);
-			memset(b + at[i], 0, 8);
-		}
+		/* cut short at the end of the file (and of the segment): no ident */
+		memset(b + at[i] + 8, 0, sizeof(ident) - 9);
+		set_load64(b, &l, 0, 1, PF_R, at[i] + 8);
+		write_file(path, b, at[i] + 8, 0755);
+		ck_assert_msg(vad__elf_libavutil_major(path) == -ENOENT, "cut at %zu", at[i]);
+		memset(b + at[i], 0, 8);
 	}
+
+	memcpy(b + CHUNK, ident, sizeof(ident) - 1);
+	/* outside the loaded segment */
+	set_load64(b, &l, 0, 1, PF_R, l.size);
+	write_file(path, b, size, 0755);
+	ck_assert_int_eq(vad__elf_libavutil_major(path), -ENOENT);
+	/* in code: read when code and data share the segment (older layouts)... */
+	set_load64(b, &l, 0, 1, PF_R | PF_X, size);
+	write_file(path, b, size, 0755);
+	ck_assert_int_eq(vad__elf_libavutil_major(path), 58);
+	/* ...not when the data has a segment of its own (the PT_DYNAMIC's slot, so the
+	 * program is a static one) */
+	set_load64(b, &l, 1, 1, PF_R, 64);
+	write_file(path, b, size, 0755);
+	ck_assert_int_eq(vad__elf_libavutil_major(path), -ENOENT);
+	set_load64(b, &l, 1, 1, PF_R, size);
+	write_file(path, b, size, 0755);
+	ck_assert_int_eq(vad__elf_libavutil_major(path), 58);
 	unlink(path);
 	free(b);
 }

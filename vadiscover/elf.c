@@ -60,6 +60,7 @@
 #define ELF_MAX_STRING 65536		/* one DT_NEEDED / DT_RPATH / DT_RUNPATH string */
 #define WALK_MAX_DEPTH 16		/* levels of the DT_NEEDED tree below the program */
 #define WALK_MAX_OBJECTS 1024
+#define SCAN_CHUNK (1 << 18)		/* bytes read at once when looking for idents */
 
 /* ELF constants (elf.h of the C library has them too; spelled out so that the reader
  * does not depend on which of them a given libc defines). */
@@ -75,6 +76,7 @@ enum {
 
 struct seg {
 	uint64_t vaddr, off, filesz;
+	bool exec;		/* PF_X */
 };
 
 /* One opened ELF file. */
@@ -233,7 +235,7 @@ static int read_phdrs(struct elf_file *ef, uint64_t phoff, size_t phnum)
 	r = rd(ef, phoff, ph, phnum * entsz);
 	for (size_t i = 0; r == 0 && i < phnum; i++) {
 		const unsigned char *p = ph + i * entsz;
-		uint32_t type = G32(ef, p);
+		uint32_t type = G32(ef, p), flags = G32(ef, ef->is64 ? p + 4 : p + 24);
 		uint64_t off, vaddr, filesz, memsz;
 
 		if (ef->is64) {
@@ -252,7 +254,8 @@ static int read_phdrs(struct elf_file *ef, uint64_t phoff, size_t phnum)
 			    vaddr > UINT64_MAX - memsz)
 				r = -ENOEXEC;
 			else
-				ef->loads[ef->nloads++] = (struct seg){ vaddr, off, filesz };
+				ef->loads[ef->nloads++] = (struct seg){ vaddr, off, filesz,
+									flags & 1 };
 		} else if (type == PT_DYNAMIC_) {
 			if (ef->has_dyn)
 				r = -ENOEXEC;	/* two dynamic sections */
@@ -901,67 +904,84 @@ static int ident_major(const char *p, size_t len)
 }
 
 /*
- * Scans the whole file for LIBAVUTIL_IDENT ("Lavu57.28.100"; ffprobe has it) and
- * LIBAVCODEC_IDENT ("Lavc59.37.100 "; every ffmpeg has it, as the encoder tag it writes).
- * libavcodec's major is libavutil's plus 2 in every release since FFmpeg 3.0 (57/55 ...
- * 59/57 in 5.1, 61/59 in 7.1, 62/60 in 8.1, 63/61 in 9.0): all majors are bumped together.
+ * Scans @len bytes at @off for LIBAVUTIL_IDENT ("Lavu57.28.100") and LIBAVCODEC_IDENT
+ * ("Lavc59.37.100 "): *lavu gets the first Lavu major, *lavc the first Lavc major.
  */
-static int scan_idents(const char *program)
+static int scan_range(const struct elf_file *ef, uint64_t off, uint64_t len, char *buf,
+		      int *lavu, int *lavc)
 {
-	enum { CHUNK = 1 << 18, KEEP = 16 };
-	struct elf_file ef;
-	struct stat st;
-	char *buf;
-	int r = open_file(program, &ef, &st), lavc = 0;
-
-	if (r < 0)
-		return r;
-	buf = malloc(CHUNK + KEEP);
-	if (!buf) {
-		elf_close(&ef);
-		return -ENOMEM;
-	}
+	enum { KEEP = 16 };	/* "Lavu" "999.999.999" and the byte after */
+	uint64_t end = off + len;
 	size_t have = 0;
-	uint64_t off = 0;
-	r = -ENOENT;
-	while (off < ef.size) {
-		size_t n = ef.size - off < CHUNK ? (size_t)(ef.size - off) : CHUNK;
-		int e = rd(&ef, off, buf + have, n);
-		if (e < 0) {
-			r = e;
-			break;
-		}
+
+	while (off < end) {
+		size_t n = end - off < SCAN_CHUNK ? (size_t)(end - off) : SCAN_CHUNK;
+		int r = rd(ef, off, buf + have, n);
+		if (r < 0)
+			return r;
 		off += n;
 		have += n;
-		bool last = off >= ef.size;
-		/* matches starting past @limit are left for the next round (with their tail) */
+		bool last = off >= end;
+		/* matches starting at @limit or later are left for the next round */
 		size_t limit = last ? have : have - KEEP;
-		for (char *p = buf; (p = memmem(p, have - (size_t)(p - buf), "Lav", 3));
-		     p++) {
-			if ((size_t)(p - buf) >= limit)
+		for (char *p = buf; (p = memmem(p, have - (size_t)(p - buf), "Lav", 3)); p++) {
+			size_t at = (size_t)(p - buf);
+			if (at >= limit || have - at < 4)
 				break;
-			size_t rest = have - (size_t)(p - buf);
-			if (rest < 4)
-				break;
-			int m = ident_major(p + 4, rest - 4);
+			int m = ident_major(p + 4, have - at - 4);
 			if (p[3] == 'u' && m > 0) {
-				r = m;
-				goto out;
+				*lavu = m;
+				return 0;
 			}
-			if (p[3] == 'c' && m > 2 && !lavc)
-				lavc = m - 2;
+			if (p[3] == 'c' && m > 2 && !*lavc)
+				*lavc = m - 2;
 		}
 		if (last)
 			break;
 		memmove(buf, buf + limit, have - limit);
 		have -= limit;
 	}
-	if (r == -ENOENT && lavc)
-		r = lavc;
-out:
+	return 0;
+}
+
+/*
+ * The libavutil major from the ident strings of a static build: LIBAVUTIL_IDENT
+ * ("Lavu57.28.100"; ffprobe has it) wins over LIBAVCODEC_IDENT ("Lavc59.37.100 "; every
+ * ffmpeg has it, as the encoder tag it writes), whose major is libavutil's + 2 in every
+ * release since FFmpeg 3.0 (57/55 ... 59/57 in 5.1, 61/59 in 7.1, 62/60 in 8.1, 63/61 in
+ * 9.0): all majors are bumped together. The strings are read-only data the program uses,
+ * so only the loaded segments are read, and of those only the ones that are not code when
+ * the program has such (read-only data in a segment of its own, as linkers lay programs
+ * out since 2018): a static ffmpeg's code and debug information are not read.
+ */
+static int scan_idents(const char *program)
+{
+	struct elf_file ef;
+	struct stat st;
+	uint64_t phoff;
+	size_t phnum;
+	int lavu = 0, lavc = 0;
+	char *buf = NULL;
+	int r = open_file(program, &ef, &st);
+
+	if (r < 0)
+		return r;
+	r = read_header(&ef, &phoff, &phnum);
+	if (r == 0)
+		r = read_phdrs(&ef, phoff, phnum);
+	if (r == 0 && !(buf = malloc(SCAN_CHUNK + 16)))
+		r = -ENOMEM;
+	bool data_apart = false;
+	for (size_t i = 0; r == 0 && i < ef.nloads; i++)
+		data_apart |= !ef.loads[i].exec;
+	for (size_t i = 0; r == 0 && !lavu && i < ef.nloads; i++)
+		if (!(data_apart && ef.loads[i].exec))
+			r = scan_range(&ef, ef.loads[i].off, ef.loads[i].filesz, buf, &lavu, &lavc);
 	free(buf);
 	elf_close(&ef);
-	return r;
+	if (r < 0)
+		return r;
+	return lavu ? lavu : lavc ? lavc : -ENOENT;
 }
 
 int vad__elf_libavutil_major(const char *program)
