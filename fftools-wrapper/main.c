@@ -219,6 +219,18 @@ static bool may_have_device(int argc, char **argv)
 	return false;
 }
 
+/* Why vad__elf_libavutil_major() gave no release line. */
+static const char *release_unknown_why(int lavu)
+{
+	if (lavu == -ENOENT)
+		return "it needs no libavutil and carries no FFmpeg version string";
+	if (lavu == -ENOEXEC)
+		return "not an ELF program";
+	if (lavu < 0)
+		return strerror(-lavu);
+	return "a libavutil major this wrapper does not know";
+}
+
 int main(int argc, char **argv)
 {
 	const char *argv0 = argc > 0 && argv[0] ? argv[0] : "ffmpeg";
@@ -291,8 +303,7 @@ int main(int argc, char **argv)
 				    res.loglevel >= VFW_LOG_VERBOSE)
 					say(NULL, "the FFmpeg release of %s is unknown (%s): its "
 					    "command line was parsed as the rewriter does for an "
-					    "unknown release", real, lavu < 0 ? strerror(-lavu) :
-					    "a libavutil major this wrapper does not know");
+					    "unknown release", real, release_unknown_why(lavu));
 			}
 		}
 		/* Closes every fd libvadiscover and libva opened. */

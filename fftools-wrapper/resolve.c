@@ -102,8 +102,8 @@ static int ensure_scanned(struct vfw_vad *v, const char **why)
 			*why = set_why(v, "cannot create a libvadiscover context: %s", strerror(-rc));
 			return rc;
 		}
-		v->libva_rc = use_ffmpeg_libva(v);
 		v->scan_rc = vad_scan(v->ctx);
+		v->libva_rc = use_ffmpeg_libva(v);	/* after the scan, which resets it */
 	}
 	if (v->libva_rc < 0) {
 		const char *e = vad_get_libva_error(v->ctx);
