@@ -2,7 +2,8 @@
 # fragment included below; every output goes under $(B) (default: build/), so a second
 # configuration (make check-asan uses build/asan) can sit beside the first.
 #
-# Targets: all check check-valgrind check-asan check-ffmpeg check-ffopts check-all bench demo
+# Targets: all check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin
+#          check-all bench demo jellyfin-layout
 #          install uninstall clean distclean
 
 B ?= build
@@ -34,7 +35,7 @@ BENCH_TARGETS :=
 INSTALL_TARGETS :=
 UNINSTALL_TARGETS :=
 
-.PHONY: all check check-valgrind check-asan check-ffmpeg check-all bench demo \
+.PHONY: all check check-valgrind check-asan check-ffmpeg check-jellyfin check-all bench demo \
 	install uninstall clean distclean
 all: real-all
 
@@ -44,6 +45,7 @@ include fftools-wrapper/build.mk
 include tests/harness/build.mk
 include tests/build.mk
 include tests/ffmpeg/build.mk
+include tests/jellyfin/build.mk
 
 real-all: $(ALL)
 
@@ -66,7 +68,7 @@ check-valgrind: all $(CHECK_PROGS)
 check-asan:
 	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 check
 
-check-all: check check-valgrind check-asan check-ffmpeg check-ffopts
+check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin
 
 bench: all $(BENCH_TARGETS)
 
