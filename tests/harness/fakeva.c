@@ -17,10 +17,14 @@
  * Lines starting with '#' and empty lines are ignored. A node no line matches: fail.
  *
  * With $FAKEVA_COUNT set, every driver initialisation appends
- * "init SLOT NODE PID BEHAVIOUR" to that file.
+ * "init SLOT NODE PID BEHAVIOUR LIBVA" to that file, LIBVA being the real path of the
+ * library that called the driver's init function (e.g.
+ * /usr/lib/x86_64-linux-gnu/libva.so.2.1700.0, or a jellyfin-ffmpeg layout's own
+ * libva.so.2.2200.0): which libva initialised the driver.
  *
  * All state of a display lives in ctx->pDriverData: libva loads drivers RTLD_GLOBAL and
  * RTLD_NODELETE, so one copy serves every display of a process. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -220,14 +224,21 @@ static void configure(struct fakeva *fv)
 	fclose(f);
 }
 
-static void count_init(const struct fakeva *fv)
+/* @caller: an address in the code that called the init function (libva's va_openDriver). */
+static void count_init(const struct fakeva *fv, const void *caller)
 {
 	const char *file = getenv("FAKEVA_COUNT");
 	if (!file || !*file)
 		return;
-	char line[256];
-	int n = snprintf(line, sizeof(line), "init %s %s %ld %s\n", fv->slot, fv->node,
-			 (long)getpid(), behaviour_names[fv->behaviour]);
+	Dl_info info;
+	char libva[PATH_MAX];
+	if (!dladdr(caller, &info) || !info.dli_fname || !realpath(info.dli_fname, libva))
+		snprintf(libva, sizeof(libva), "?");
+	char line[256 + PATH_MAX];
+	int n = snprintf(line, sizeof(line), "init %s %s %ld %s %s\n", fv->slot, fv->node,
+			 (long)getpid(), behaviour_names[fv->behaviour], libva);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
 	int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
@@ -545,7 +556,7 @@ EXPORT VAStatus VA_DRIVER_INIT(VADriverContextP ctx)
 		return VA_STATUS_ERROR_ALLOCATION_FAILED;
 	identify(ctx, fv);
 	configure(fv);
-	count_init(fv);
+	count_init(fv, __builtin_return_address(0));
 	switch (fv->behaviour) {
 	case B_FAIL:
 		free(fv);
