@@ -96,6 +96,7 @@ static void child_exec(const struct th_opts *o, char *const argv[])
 	OPT("--vanish", o->vanish);
 	OPT("--trace", o->trace_file);
 	OPT("--count", o->count_file);
+	OPT("--drivers", o->drivers_dir);
 #undef OPT
 	args[i++] = (char *)o->topology;
 	args[i++] = (char *)"--";
@@ -316,7 +317,10 @@ int th_enter(const struct th_opts *o, char *dir, size_t dirlen)
 		return ret;
 	}
 	char drivers[4200];
-	snprintf(drivers, sizeof(drivers), "%s/tests/harness/dri", th_builddir());
+	if (o->drivers_dir)
+		snprintf(drivers, sizeof(drivers), "%s", o->drivers_dir);
+	else
+		snprintf(drivers, sizeof(drivers), "%s/tests/harness/dri", th_builddir());
 	static int registered;
 	if (!registered && atexit(leave_at_exit) == 0)
 		registered = 1;

@@ -24,6 +24,8 @@ struct th_opts {
 	const char *trace_file;		/* FAKEGPU_TRACE */
 	const char *count_file;		/* FAKEVA_COUNT */
 	const char *stdin_data;		/* written to the child's stdin (else /dev/null) */
+	const char *drivers_dir;	/* LIBVA_DRIVERS_PATH (NULL: the harness's fake
+					 * drivers, $(B)/tests/harness/dri) */
 };
 
 struct th_result {
