@@ -4,7 +4,7 @@
 #   make jellyfin-layout   builds $(B)/jellyfin-ffmpeg: ffmpeg with its own libva 2.22,
 #                          libdrm and fake VA drivers in lib/, found through its rpath.
 #                          Needs the network the first time (Debian's libva and FFmpeg
-#                          sources, cached in ~/.cache/vadiscover); about 2 minutes cold on
+#                          sources, cached in ~/.cache/vadiscover); 80 s to 2 minutes cold on
 #                          2 cores, a second when nothing changed.
 #   make check-jellyfin    the layout, then build/tests/test-jellyfin (part of check-all;
 #                          not of check, which needs no network and no FFmpeg build).
