@@ -58,11 +58,11 @@ $(B)/%.o: %.c
 
 # Every Check program and harness test, one after another; ends in "N passed, N failed".
 check: all $(CHECK_PROGS)
-	$(Q)B=$(B) tests/run-tests $(CHECK_PROGS)
+	$(Q)B=$(B) SANITIZE=$(SANITIZE) tests/run-tests $(CHECK_PROGS)
 
 # The same tests with every program they start under valgrind (memcheck, leaks are errors).
 check-valgrind: all $(CHECK_PROGS)
-	$(Q)B=$(B) VAD_TEST_VALGRIND=1 tests/run-tests $(CHECK_PROGS)
+	$(Q)B=$(B) SANITIZE=$(SANITIZE) VAD_TEST_VALGRIND=1 tests/run-tests $(CHECK_PROGS)
 
 # The same tests, everything rebuilt with ASan+UBSan in $(B)/asan.
 check-asan:

@@ -78,12 +78,14 @@ else
 fi
 
 # 3b. libva is loaded at run time: the shared library needs libc and libdl (folded into
-#     libc since glibc 2.34) and nothing else; no libva, libva-drm or libdrm.
+#     libc since glibc 2.34) and nothing else; no libva, libva-drm or libdrm. A sanitizer
+#     build also needs the sanitizers' run-time libraries (libasan, libubsan).
 needed=$(readelf -d "$SO" 2>"$tmp/nm-err" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort)
 if [ -z "$needed" ]; then
 	fail "readelf -d $SO lists no NEEDED entry: $(cat "$tmp/nm-err")"
 else
-	foreign=$(echo "$needed" | grep -v -E '^(libc|libdl)\.so\.[0-9]+$')
+	foreign=$(echo "$needed" | grep -v -E '^(libc|libdl)\.so\.[0-9]+$' |
+		if [ "${SANITIZE:-0}" = 1 ]; then grep -v -E '^lib(asan|ubsan)\.so\.[0-9]+$'; else cat; fi)
 	if [ -z "$foreign" ]; then
 		ok "the shared library needs only $(echo $needed) (no libva, libva-drm, libdrm)"
 	else
