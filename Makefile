@@ -3,7 +3,7 @@
 # configuration (make check-asan uses build/asan) can sit beside the first.
 #
 # Targets: all check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin
-#          check-all bench demo jellyfin-layout
+#          check-portable check-all bench demo jellyfin-layout portable
 #          install uninstall clean distclean
 
 B ?= build
@@ -20,9 +20,14 @@ else
 SAN :=
 endif
 
+# A build of its own may take config.h from another directory (make portable does: its
+# wrapper runs another default ffmpeg); quoted includes look there before the source tree.
+CONFIG_H_DIR ?=
+
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -I. -I$(B) $(CFLAGS) $(SAN)
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) $(if $(CONFIG_H_DIR),-iquote $(CONFIG_H_DIR)) \
+	-I. -I$(B) $(CFLAGS) $(SAN)
 BASE_LDFLAGS := $(LDFLAGS) $(SAN)
 
 DESTDIR ?=
@@ -46,6 +51,7 @@ include tests/harness/build.mk
 include tests/build.mk
 include tests/ffmpeg/build.mk
 include tests/jellyfin/build.mk
+include portable/build.mk
 
 real-all: $(ALL)
 
