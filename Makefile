@@ -40,8 +40,8 @@ BENCH_TARGETS :=
 INSTALL_TARGETS :=
 UNINSTALL_TARGETS :=
 
-.PHONY: all check check-valgrind check-asan check-ffmpeg check-jellyfin check-all bench demo \
-	install uninstall clean distclean
+.PHONY: all check check-valgrind check-asan check-ffmpeg check-jellyfin check-portable check-all \
+	bench demo install uninstall clean distclean
 all: real-all
 
 include vadiscover/build.mk
@@ -52,6 +52,7 @@ include tests/build.mk
 include tests/ffmpeg/build.mk
 include tests/jellyfin/build.mk
 include portable/build.mk
+include tests/portable/build.mk
 
 real-all: $(ALL)
 
@@ -74,7 +75,7 @@ check-valgrind: all $(CHECK_PROGS)
 check-asan:
 	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 check
 
-check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin
+check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin check-portable
 
 bench: all $(BENCH_TARGETS)
 
