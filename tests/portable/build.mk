@@ -11,5 +11,4 @@ CHECK_PROGS += tests/test-portable.sh
 # The simulated jellyfin-ffmpeg (tests/jellyfin/build.mk), by its absolute path: it is
 # copied into the root at the same path, which its rpath names.
 check-portable: all portable jellyfin-layout
-	$(Q)B=$(B) JELLYFIN_LAYOUT=$(abspath $(or $(JELLYFIN_LAYOUT),$(B)/jellyfin-ffmpeg)) \
-		tests/portable/run-checks
+	$(Q)B=$(B) JELLYFIN_LAYOUT=$(abspath $(JELLYFIN_LAYOUT)) tests/portable/run-checks
