@@ -53,7 +53,7 @@ portable: $(PORTABLE_TGZ)
 # The bundle's own build: the same Makefile with another $(B), flags and config.h. Always
 # asked (make there knows what is up to date).
 portable-binaries: $(PORTABLE_CONFIG_H)
-	$(Q)$(MAKE) --no-print-directory B=$(PORTABLE_BUILD) CONFIG_H_DIR=$(dir $(PORTABLE_CONFIG_H)) \
+	$(Q)$(MAKE) --no-print-directory $(if $(V),,-s) B=$(PORTABLE_BUILD) CONFIG_H_DIR=$(dir $(PORTABLE_CONFIG_H)) \
 		CFLAGS='$(PORTABLE_CFLAGS)' LDFLAGS='$(PORTABLE_LDFLAGS)' SANITIZE=0 SANITIZE_FLAGS= \
 		$(PORTABLE_TOOL) $(PORTABLE_WRAPPER)
 
