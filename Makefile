@@ -3,7 +3,7 @@
 # configuration (make check-asan uses build/asan) can sit beside the first.
 #
 # Targets: all check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin
-#          check-all bench demo jellyfin-layout
+#          check-portable check-all bench demo jellyfin-layout portable
 #          install uninstall clean distclean
 
 B ?= build
@@ -20,9 +20,14 @@ else
 SAN :=
 endif
 
+# A build of its own may take config.h from another directory (make portable does: its
+# wrapper runs another default ffmpeg); quoted includes look there before the source tree.
+CONFIG_H_DIR ?=
+
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -I. -I$(B) $(CFLAGS) $(SAN)
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) $(if $(CONFIG_H_DIR),-iquote $(CONFIG_H_DIR)) \
+	-I. -I$(B) $(CFLAGS) $(SAN)
 BASE_LDFLAGS := $(LDFLAGS) $(SAN)
 
 DESTDIR ?=
@@ -35,8 +40,8 @@ BENCH_TARGETS :=
 INSTALL_TARGETS :=
 UNINSTALL_TARGETS :=
 
-.PHONY: all check check-valgrind check-asan check-ffmpeg check-jellyfin check-all bench demo \
-	install uninstall clean distclean
+.PHONY: all check check-valgrind check-asan check-ffmpeg check-jellyfin check-portable check-all \
+	bench demo install uninstall clean distclean
 all: real-all
 
 include vadiscover/build.mk
@@ -46,6 +51,8 @@ include tests/harness/build.mk
 include tests/build.mk
 include tests/ffmpeg/build.mk
 include tests/jellyfin/build.mk
+include portable/build.mk
+include tests/portable/build.mk
 
 real-all: $(ALL)
 
@@ -68,7 +75,7 @@ check-valgrind: all $(CHECK_PROGS)
 check-asan:
 	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 check
 
-check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin
+check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin check-portable
 
 bench: all $(BENCH_TARGETS)
 

@@ -1118,6 +1118,11 @@ START_TEST(libva_broken)
 	ck_assert_int_eq(l.exit_code, 0);
 	assert_contains(l.out, "renderD128  card0  0000:00:02.0  8086:4692  i915  PF 7/7 VFs      "
 			       "      VA: none (no usable libva)\n");
+	/* stdout stays one line per device; what to install goes to stderr, once */
+	ck_assert_ptr_null(strstr(l.out, "libva: none"));
+	ck_assert_msg(strncmp(l.err, "vadiscover: libva: none: ", 25) == 0, "%s", l.err);
+	assert_contains(l.err, "apt install libva2 libva-drm2)\n");
+	ck_assert_ptr_eq(strchr(l.err, '\n'), l.err + strlen(l.err) - 1);
 	run_free(&l);
 
 	struct run p = {.topology = "adl-sriov-host", .libpath = dir};

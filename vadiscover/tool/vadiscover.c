@@ -59,7 +59,7 @@ static const char usage_text[] =
 	"\n"
 	"libva is loaded at run time: the one named by --ffmpeg, else the system's\n"
 	"(libva.so.2). Without a usable libva every device is 'VA: none (no usable\n"
-	"libva)' and the reason says what to install.\n"
+	"libva)' and the reason (on stderr for plain list) says what to install.\n"
 	"\n"
 	"Options:\n"
 	"  -v, --verbose   list: VA vendor string and codecs, or the full reason\n"
@@ -260,6 +260,9 @@ static int cmd_list(struct vad_context *ctx, const struct options *o)
 		out_device_line(stdout, vad_device_get(ctx, (size_t)i), &cols,
 				probe ? (o->verbose ? OUT_VA_FULL : OUT_VA_SHORT) : OUT_VA_NONE,
 				true);
+	/* The short lines only say 'no usable libva': what to install goes to stderr. */
+	if (probe && !o->verbose && !vad_get_libva_path(ctx) && vad_get_libva_error(ctx))
+		fprintf(stderr, "vadiscover: libva: none: %s\n", vad_get_libva_error(ctx));
 	return EXIT_OK;
 }
 
