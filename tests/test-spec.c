@@ -72,7 +72,11 @@ END_TEST
 START_TEST(normalisation)
 {
 	ck_assert_str_eq(canon("vendor_id=0x8086"), "vendor=0x8086");
-	ck_assert_str_eq(canon("vendor=32902"), "vendor=0x8086");
+	/* Ids are hex, as lspci -nn prints them: 8086 is Intel, with or without 0x. */
+	ck_assert_str_eq(canon("vendor=8086"), "vendor=0x8086");
+	ck_assert_str_eq(canon("vendor_id=10de"), "vendor=0x10de");
+	ck_assert_str_eq(canon("vendor=1002"), "vendor=0x1002");
+	ck_assert_str_eq(canon("vendor=0X8086"), "vendor=0x8086");
 	ck_assert_str_eq(canon("vendor=0x10DE"), "vendor=0x10de");
 	ck_assert_str_eq(canon("pci=00:02.4"), "pci=0000:00:02.4");
 	ck_assert_str_eq(canon("pci=0000:03:00.0"), "pci=0000:03:00.0");
@@ -115,11 +119,14 @@ END_TEST
 START_TEST(errors_values)
 {
 	bad("vendor=0x10000", "invalid value '0x10000' for key 'vendor': expected a PCI vendor id "
-	    "(0x8086, or decimal), at most 0xffff");
+	    "in hex as lspci prints it (8086 or 0x8086), at most ffff");
 	bad("vendor=intel", "invalid value 'intel' for key 'vendor': expected a PCI vendor id "
-	    "(0x8086, or decimal), at most 0xffff");
+	    "in hex as lspci prints it (8086 or 0x8086), at most ffff");
+	/* Decimal 32902 (= 0x8086) is read as hex, which is too large: no silent decimal. */
+	bad("vendor=32902", "invalid value '32902' for key 'vendor': expected a PCI vendor id "
+	    "in hex as lspci prints it (8086 or 0x8086), at most ffff");
 	bad("vendor=0x", "invalid value '0x' for key 'vendor': expected a PCI vendor id "
-	    "(0x8086, or decimal), at most 0xffff");
+	    "in hex as lspci prints it (8086 or 0x8086), at most ffff");
 	bad("kernel_driver=i915||xe", "invalid value 'i915||xe' for key 'kernel_driver': expected "
 	    "kernel driver names joined by '|', e.g. i915|xe");
 	bad("driver=../evil", "invalid value '../evil' for key 'driver': expected a VA driver name "
@@ -178,7 +185,7 @@ START_TEST(set_replaces)
 	/* A bad value is an error that leaves the spec as it was. */
 	ck_assert_int_eq(vad_spec_set(spec, "vendor", "0xfffff", err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "invalid value '0xfffff' for key 'vendor': expected a PCI vendor id "
-			 "(0x8086, or decimal), at most 0xffff");
+			 "in hex as lspci prints it (8086 or 0x8086), at most ffff");
 	ck_assert_int_eq(vad_spec_set(spec, "driver", "", err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "empty value for key 'driver'");
 	ck_assert_int_eq(vad_spec_set(spec, "colour", "red", err, sizeof(err)), -EINVAL);

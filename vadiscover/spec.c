@@ -79,6 +79,29 @@ static bool vad_parse_number(const char *text, unsigned long max, unsigned long 
 	return true;
 }
 
+/* Hex with or without 0x (ids as lspci -nn prints them: 8086, 0x8086 in sysfs and FFmpeg's
+ * vendor_id); the whole string; at most @max. Never decimal: "8086" is Intel. */
+static bool vad_parse_hex(const char *text, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	const char *p = text;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	if (!*p)
+		return false;
+	for (; *p; p++) {
+		if (!isxdigit((unsigned char)*p))
+			return false;
+		v = v * 16 + (unsigned long)(isdigit((unsigned char)*p)
+						 ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10);
+		if (v > max)
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
 static bool vad_is_name(const char *s)
 {
 	if (!*s)
@@ -235,10 +258,10 @@ static int vad_spec_set_key(struct vad_spec *spec, int key, const char *value, c
 	/* Parse into temporaries first, so that a bad value leaves the spec as it was. */
 	switch (key) {
 	case VAD_KEY_VENDOR:
-		if (!vad_parse_number(value, 0xffff, &n))
+		if (!vad_parse_hex(value, 0xffff, &n))
 			return vad_err(err, errlen,
 				       "invalid value '%s' for key 'vendor': expected a PCI vendor id "
-				       "(0x8086, or decimal), at most 0xffff", value);
+				       "in hex as lspci prints it (8086 or 0x8086), at most ffff", value);
 		spec->vendor = (unsigned int)n;
 		break;
 	case VAD_KEY_KERNEL_DRIVER: {

@@ -39,7 +39,8 @@
  *     spec    := "" | pair ("," pair)*
  *     pair    := key "=" value
  *
- *     vendor=0x8086            PCI vendor id (alias: vendor_id); hex with 0x, or decimal
+ *     vendor=0x8086            PCI vendor id (alias: vendor_id); always hex, with or
+ *                              without 0x, as lspci -nn prints it: vendor=8086 is Intel
  *     kernel_driver=i915|xe    kernel driver, alternatives joined by '|'
  *     driver=iHD               VA driver to probe with (like FFmpeg's driver= option)
  *     pci=0000:00:02.4         PCI slot (the domain "0000:" may be left out)
