@@ -364,9 +364,13 @@ START_TEST(xe_jellyfin_driver_name)
 	ck_assert_int_eq(vad_scan(m.ctx), 6);
 	setenv("LIBVA_DRIVER_NAME_JELLYFIN", "iHD", 1);
 	ck_assert_ptr_null(vad_device_get_required_va_driver(dev_at(0)));
-	ck_assert_int_eq(vad_device_probe(m.ctx, dev_at(0), NULL), -EIO);
+	ck_assert_int_eq(vad_device_probe(m.ctx, dev_at(0), NULL), -ENOPKG);
 	unsetenv("LIBVA_DRIVER_NAME_JELLYFIN");
-	ck_assert_msg(strstr(vad_device_get_va_error(dev_at(0)), "/xe_drv_video.so"), "%s",
+	ck_assert_msg(strstr(vad_device_get_va_error(dev_at(0)),
+			     "VA driver xe_drv_video.so is not installed (looked in "), "%s",
+		      vad_device_get_va_error(dev_at(0)));
+	ck_assert_msg(strstr(vad_device_get_va_error(dev_at(0)),
+			     "libva before 2.21 has no VA driver for the xe kernel driver"), "%s",
 		      vad_device_get_va_error(dev_at(0)));
 	/* Without it, iHD again, after a new scan (which drops the kept probes). */
 	ck_assert_str_eq(vad_device_get_required_va_driver(dev_at(0)), "iHD");
@@ -850,17 +854,63 @@ END_TEST
 START_TEST(driver_not_installed)
 {
 	struct vad_device *out = NULL;
+	char want[4096];
 
 	enter("amd");
 	ck_assert_int_eq(select_text("driver=nosuch", 0, &out), -ENODEV);
 	struct vad_device *d = dev_at(0);
 	assert_verdict(0, VAD_VERDICT_NO_VA, NULL);
-	const char *want = "vaInitialize failed: -1 (unknown libva error); libva: ";
-	ck_assert_msg(strncmp(vad_device_get_reason(d), want, strlen(want)) == 0, "%s",
-		      vad_device_get_reason(d));
-	ck_assert_msg(strstr(vad_device_get_reason(d), "nosuch_drv_video.so"), "%s",
-		      vad_device_get_reason(d));
+	ck_assert_int_eq(vad_device_get_va_status(d), -ENOPKG);
+	/* The file, where libva looked (LIBVA_DRIVERS_PATH: the harness's drivers). */
+	snprintf(want, sizeof(want), "VA driver nosuch_drv_video.so is not installed (looked in "
+		 "%s/tests/harness/dri)", th_builddir());
+	ck_assert_str_eq(vad_device_get_reason(d), want);
 	ck_assert_int_eq(inits(), 0);
+	leave();
+}
+END_TEST
+
+/* No VA driver installed at all (an empty LIBVA_DRIVERS_PATH directory): the reason names
+ * the file libva looks for and the package, not "vaInitialize failed". */
+START_TEST(va_driver_file_missing)
+{
+	static const char *const none[] = { NULL };
+	struct vad_device *out = NULL;
+	char dir[4096], want[8192], buf[4096];
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, sizeof(dir), "%s/no-drivers-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	struct th_opts o = { .va_lines = none, .drivers_dir = dir };
+	enter_opts("adl-sriov-host", &o);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), -ENODEV);
+	snprintf(want, sizeof(want), "VA driver iHD_drv_video.so is not installed (looked in %s): "
+		 "install intel-media-va-driver-non-free (non-free) or intel-media-va-driver", dir);
+	for (size_t i = 0; i < 8; i++) {
+		ck_assert_int_eq(vad_device_get_va_status(dev_at(i)), -ENOPKG);
+		ck_assert_str_eq(vad_device_get_reason(dev_at(i)), want);
+	}
+	/* The same answer for a caller that asks before any probe. */
+	ck_assert_int_eq(vad_device_find_va_driver_file(m.ctx, dev_at(1), NULL, buf, sizeof(buf)),
+			 -ENOENT);
+	ck_assert_str_eq(buf, dir);
+	ck_assert_int_eq(vad_device_find_va_driver_file(m.ctx, dev_at(1), NULL, buf, 4), -ERANGE);
+	ck_assert_str_eq(vad_va_driver_package("radeonsi"), "mesa-va-drivers");
+	ck_assert_ptr_null(vad_va_driver_package("nosuch"));
+	ck_assert_int_eq(inits(), 0);
+	leave();
+	rmdir(dir);
+
+	/* Installed: the file's path. */
+	enter("adl-sriov-host");
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_int_eq(vad_device_find_va_driver_file(m.ctx, dev_at(1), NULL, buf, sizeof(buf)),
+			 0);
+	snprintf(want, sizeof(want), "%s/tests/harness/dri/iHD_drv_video.so", th_builddir());
+	ck_assert_str_eq(buf, want);
+	ck_assert_int_eq(vad_device_find_va_driver_file(m.ctx, dev_at(1), "radeonsi", buf,
+							sizeof(buf)), 0);
 	leave();
 }
 END_TEST
@@ -1201,6 +1251,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, malformed_vendor);
 	tcase_add_test(tc, no_profiles);
 	tcase_add_test(tc, driver_not_installed);
+	tcase_add_test(tc, va_driver_file_missing);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("machinery");

@@ -316,6 +316,17 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 		 force ? force : "");
 	st = va->vaInitialize(dpy, &major, &minor);
 	if (st != VA_STATUS_SUCCESS) {
+		/* A VA driver file that is not there is its own reason, with the package. */
+		char *missing = NULL;
+
+		r = vad__va_driver_missing(ctx, dev, force, cap.tried[0] ? cap.tried : NULL,
+					   &missing);
+		if (r < 0 || missing) {
+			free(dev->va_error);
+			dev->va_error = missing;
+			dev->va_status = r < 0 ? r : -ENOPKG;
+			goto out;
+		}
 		if (cap.errors[0] || cap.info[0])
 			r = vad__set_strf(&dev->va_error, "vaInitialize failed: %d (%s); libva: %s",
 					  (int)st, va->vaErrorStr(st),

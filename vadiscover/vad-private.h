@@ -72,6 +72,19 @@ struct vad_device {
 	char *prev_reason;	/* during vad_select(): the reason of the last one */
 };
 
+/* A PCI function of a scanned SR-IOV PF that has no DRM node in /dev/dri (scan.c). */
+struct vad_function {
+	char *pci_slot;
+	char *sysfs_path;
+	char *pf_slot;
+	int vf_index;
+	int vendor_id;
+	int device_id;
+	char *kernel_driver;
+	char *host_nodes;	/* "card3 renderD131": its nodes in sysfs, or NULL */
+	char *reason;
+};
+
 struct vad_context {
 	int refcount;
 	vad_log_fn log_fn;
@@ -81,6 +94,10 @@ struct vad_context {
 	bool scanned;
 	struct vad_device **devices;
 	size_t ndevices;
+
+	/* The PCI functions of scanned PFs without a DRM node here (never selected). */
+	struct vad_function **functions;
+	size_t nfunctions;
 
 	/* Strings a getter may have returned that were replaced (a new reason, a new probe):
 	 * the header promises they stay valid until the next vad_scan(), so they are freed
@@ -152,6 +169,17 @@ const char *vad__strerror(int err, char *buf, size_t len);
 void vad__libva_rescan(struct vad_context *ctx);
 /* vad_unref(): close every handle and free the state. */
 void vad__libva_free(struct vad_context *ctx);
+
+/* vadriver.c */
+/* The kernel driver (or platform device) of @dev when it has no video engine (ast,
+ * simpledrm, vgem...): VA-API cannot work there, so selection does not probe it. */
+const char *vad__display_only_driver(const struct vad_device *dev);
+/* After a failed vaInitialize with VA driver @forced (or NULL), where libva said it tried
+ * @tried (or NULL): when the driver file is in none of libva's directories, a malloc'ed
+ * reason naming the file, the directories and the package in *@reason; else *@reason
+ * NULL. 0 or -ENOMEM. */
+int vad__va_driver_missing(struct vad_context *ctx, const struct vad_device *dev,
+			   const char *forced, const char *tried, char **reason);
 
 /* spec.c: the canonical text of @spec (NULL: ""), malloc'ed; NULL on -ENOMEM. Does not
  * touch @spec, so a spec may be shared by threads that only select with it. */
