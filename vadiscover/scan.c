@@ -99,8 +99,26 @@ static void vad_device_free(struct vad_device *dev)
 	free(dev);
 }
 
+static void vad_function_free(struct vad_function *fn)
+{
+	if (!fn)
+		return;
+	free(fn->pci_slot);
+	free(fn->sysfs_path);
+	free(fn->pf_slot);
+	free(fn->kernel_driver);
+	free(fn->host_nodes);
+	free(fn->reason);
+	free(fn);
+}
+
 void vad__devices_free(struct vad_context *ctx)
 {
+	for (size_t i = 0; i < ctx->nfunctions; i++)
+		vad_function_free(ctx->functions[i]);
+	free(ctx->functions);
+	ctx->functions = NULL;
+	ctx->nfunctions = 0;
 	for (size_t i = 0; i < ctx->ndevices; i++)
 		vad_device_free(ctx->devices[i]);
 	free(ctx->devices);
@@ -456,6 +474,136 @@ static void vad_check_access(struct vad_context *ctx, struct vad_device *dev)
 	dev->access = 0;
 }
 
+/* The DRM node names sysfs gives the function at @sp ("card3 renderD131"), malloc'ed, or
+ * NULL when it has none; -ENOMEM. */
+static int vad_sysfs_drm_nodes(const char *sp, char **out)
+{
+	char *dir = vad__strdupf("%s/drm", sp);
+	char buf[256] = "";
+	struct dirent *de;
+	DIR *d;
+
+	*out = NULL;
+	if (!dir)
+		return -ENOMEM;
+	d = opendir(dir);
+	free(dir);
+	if (!d)
+		return 0;
+	/* card first, then render, whatever readdir's order. */
+	for (int pass = 0; pass < 2; pass++) {
+		const char *prefix = pass == 0 ? "card" : "renderD";
+
+		rewinddir(d);
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 ||
+			    vad_name_number(de->d_name, prefix) < 0)
+				continue;
+			if (buf[0])
+				strncat(buf, " ", sizeof(buf) - strlen(buf) - 1);
+			strncat(buf, de->d_name, sizeof(buf) - strlen(buf) - 1);
+		}
+	}
+	closedir(d);
+	if (!buf[0])
+		return 0;
+	*out = strdup(buf);
+	return *out ? 0 : -ENOMEM;
+}
+
+/* Why function @fn has no node here; @pf_path is its PF's sysfs path. */
+static int vad_function_reason(struct vad_function *fn, const char *pf_path)
+{
+	const char *drv = fn->kernel_driver;
+
+	if (drv && strcmp(drv, "vfio-pci") == 0)
+		return vad__set_strf(&fn->reason, "vfio-pci: passed to a VM");
+	if (!drv) {
+		if (vad__sysfs_read_uint(pf_path, "sriov_drivers_autoprobe") == 0)
+			return vad__set_strf(&fn->reason, "no driver bound (the PF's "
+					     "sriov_drivers_autoprobe is 0: bind one, e.g. echo %s > "
+					     "/sys/bus/pci/drivers/i915/bind)", fn->pci_slot);
+		return vad__set_strf(&fn->reason, "no driver bound");
+	}
+	if (fn->host_nodes)
+		return vad__set_strf(&fn->reason, "%s: its nodes %s are not in /dev/dri (not "
+				     "passed to this system)", drv, fn->host_nodes);
+	return vad__set_strf(&fn->reason, "bound to %s, which makes no DRM node", drv);
+}
+
+static int vad_functions_add(struct vad_context *ctx, size_t *cap, struct vad_function *fn)
+{
+	if (ctx->nfunctions == *cap) {
+		size_t c = *cap ? *cap * 2 : 8;
+		struct vad_function **f = realloc(ctx->functions, c * sizeof(*f));
+
+		if (!f)
+			return -ENOMEM;
+		ctx->functions = f;
+		*cap = c;
+	}
+	ctx->functions[ctx->nfunctions++] = fn;
+	return 0;
+}
+
+/* The VFs of every PF in the list that have no device (no DRM node in /dev/dri). */
+static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *list)
+{
+	size_t cap = 0;
+
+	for (size_t i = 0; i < list->n; i++) {
+		const struct vad_device *pf = list->devs[i];
+
+		if (pf->role != VAD_SRIOV_PF || !pf->sysfs_path || !pf->pci_slot)
+			continue;
+		for (int v = 0; v < 4096; v++) {
+			char name[32];
+			char *vf_path = NULL, *slot = NULL;
+			struct vad_function *fn;
+			bool known = false;
+			int r;
+
+			snprintf(name, sizeof(name), "virtfn%d", v);
+			r = vad__sysfs_resolve(pf->sysfs_path, name, &vf_path);
+			if (r == -ENOMEM)
+				return r;
+			if (r < 0)
+				break;	/* virtfn links are contiguous from 0 */
+			slot = strrchr(vf_path, '/');
+			slot = slot ? slot + 1 : vf_path;
+			for (size_t k = 0; k < list->n && !known; k++)
+				known = list->devs[k]->sysfs_path &&
+					strcmp(list->devs[k]->sysfs_path, vf_path) == 0;
+			if (known || !vad__is_pci_slot(slot)) {
+				free(vf_path);
+				continue;
+			}
+			fn = calloc(1, sizeof(*fn));
+			if (!fn) {
+				free(vf_path);
+				return -ENOMEM;
+			}
+			fn->sysfs_path = vf_path;
+			fn->vf_index = v + 1;
+			fn->pci_slot = strdup(slot);
+			fn->pf_slot = strdup(pf->pci_slot);
+			fn->vendor_id = vad__sysfs_read_id(vf_path, "vendor", 4);
+			fn->device_id = vad__sysfs_read_id(vf_path, "device", 4);
+			r = vad__sysfs_link_name(vf_path, "driver", &fn->kernel_driver);
+			if (r == -ENOMEM || !fn->pci_slot || !fn->pf_slot ||
+			    vad_sysfs_drm_nodes(vf_path, &fn->host_nodes) < 0 ||
+			    vad_function_reason(fn, pf->sysfs_path) < 0 ||
+			    vad_functions_add(ctx, &cap, fn) < 0) {
+				vad_function_free(fn);
+				return -ENOMEM;
+			}
+			vad__log(ctx, VAD_LOG_DEBUG, "%s: VF %d of %s without a DRM node: %s",
+				 fn->pci_slot, fn->vf_index, fn->pf_slot, fn->reason);
+		}
+	}
+	return 0;
+}
+
 int vad_scan(struct vad_context *ctx)
 {
 	struct vad_list list = { 0 };
@@ -535,6 +683,11 @@ int vad_scan(struct vad_context *ctx)
 
 	ctx->devices = list.devs;
 	ctx->ndevices = list.n;
+	r = vad_scan_functions(ctx, &list);
+	if (r < 0) {
+		vad__devices_free(ctx);
+		return r;
+	}
 	vad__log(ctx, VAD_LOG_DEBUG, "scan: %zu device(s)", list.n);
 	return (int)list.n;
 }
@@ -678,4 +831,61 @@ int vad_device_get_sriov_totalvfs(const struct vad_device *dev)
 int vad_device_get_access(const struct vad_device *dev)
 {
 	return dev->access;
+}
+
+size_t vad_function_count(const struct vad_context *ctx)
+{
+	return ctx ? ctx->nfunctions : 0;
+}
+
+const struct vad_function *vad_function_get(const struct vad_context *ctx, size_t index)
+{
+	if (!ctx || index >= ctx->nfunctions)
+		return NULL;
+	return ctx->functions[index];
+}
+
+const char *vad_function_get_pci_slot(const struct vad_function *fn)
+{
+	return fn->pci_slot;
+}
+
+const char *vad_function_get_sysfs_path(const struct vad_function *fn)
+{
+	return fn->sysfs_path;
+}
+
+const char *vad_function_get_pf_slot(const struct vad_function *fn)
+{
+	return fn->pf_slot;
+}
+
+int vad_function_get_vf_index(const struct vad_function *fn)
+{
+	return fn->vf_index;
+}
+
+int vad_function_get_vendor_id(const struct vad_function *fn)
+{
+	return fn->vendor_id;
+}
+
+int vad_function_get_device_id(const struct vad_function *fn)
+{
+	return fn->device_id;
+}
+
+const char *vad_function_get_kernel_driver(const struct vad_function *fn)
+{
+	return fn->kernel_driver;
+}
+
+const char *vad_function_get_host_nodes(const struct vad_function *fn)
+{
+	return fn->host_nodes;
+}
+
+const char *vad_function_get_reason(const struct vad_function *fn)
+{
+	return fn->reason;
 }

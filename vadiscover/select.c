@@ -302,6 +302,14 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 				return -ENOMEM;
 			goto next;
 		}
+		if (vad__display_only_driver(dev)) {
+			/* No video engine: loading a VA driver there can only fail. */
+			dev->verdict = VAD_VERDICT_NO_VA;
+			if (vad__set_strf(&dev->reason, "not probed: kernel driver %s has no video "
+					  "engine (display only)", vad__display_only_driver(dev)) < 0)
+				return -ENOMEM;
+			goto next;
+		}
 		if (dev->access < 0) {
 			dev->verdict = VAD_VERDICT_NO_ACCESS;
 			if (vad_access_reason(dev, dev->access, &dev->reason) < 0)

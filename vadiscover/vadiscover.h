@@ -212,6 +212,59 @@ int vad_device_get_sriov_totalvfs(const struct vad_device *dev);
 int vad_device_get_access(const struct vad_device *dev);
 
 /* ------------------------------------------------------------------------------------ */
+/* PCI functions without DRM nodes (the host view of SR-IOV) */
+
+/*
+ * On an SR-IOV host not every virtual function has DRM nodes: a VF bound to vfio-pci is
+ * given to a VM, a VF with no driver (sriov_drivers_autoprobe 0) waits to be bound, and a
+ * container sees only the nodes passed to it. vad_scan() lists, for every physical
+ * function it found (a device with role VAD_SRIOV_PF), the PF's VFs (its virtfnN links)
+ * that have no node in /dev/dri, with the reason.
+ *
+ * They are a list of their own, not struct vad_device entries: a device is something a
+ * program can open, probe and select, and every vad_device getter, verdict and the
+ * selection order assume a node. A function without a node can never be selected nor
+ * probed, so it is never mixed into vad_device_get() (callers that pick by index keep
+ * their meaning) and costs no probe. A VF of a PF this process cannot see (a container
+ * given only a VF's nodes) is not listed.
+ */
+struct vad_function;
+
+/** vad_function_count - the number of functions without DRM nodes found by vad_scan(). */
+size_t vad_function_count(const struct vad_context *ctx);
+/**
+ * vad_function_get - the @index th one, in the order of their PF (vad_device_get() order)
+ * and then by VF number; NULL when out of range. Owned by @ctx until the next vad_scan().
+ */
+const struct vad_function *vad_function_get(const struct vad_context *ctx, size_t index);
+/** PCI slot ("0000:00:02.3"), and its sysfs path. */
+const char *vad_function_get_pci_slot(const struct vad_function *fn);
+const char *vad_function_get_sysfs_path(const struct vad_function *fn);
+/** The PF's slot ("0000:00:02.0") and the VF number counted from 1 (as vf= counts). */
+const char *vad_function_get_pf_slot(const struct vad_function *fn);
+int vad_function_get_vf_index(const struct vad_function *fn);
+/** PCI vendor and device id, or -ENOENT / -EINVAL as vad_device_get_vendor_id(). */
+int vad_function_get_vendor_id(const struct vad_function *fn);
+int vad_function_get_device_id(const struct vad_function *fn);
+/** The kernel driver bound ("vfio-pci", "i915"), or NULL when none is bound. */
+const char *vad_function_get_kernel_driver(const struct vad_function *fn);
+/**
+ * The DRM nodes sysfs gives the function ("card4 renderD132"), which are missing from
+ * this process's /dev/dri (not passed into a container), or NULL when it has none.
+ */
+const char *vad_function_get_host_nodes(const struct vad_function *fn);
+/**
+ * Why it has no node, in words:
+ *   "vfio-pci: passed to a VM"
+ *   "no driver bound (the PF's sriov_drivers_autoprobe is 0: bind one, e.g.
+ *    echo 0000:00:02.3 > /sys/bus/pci/drivers/i915/bind)"
+ *   "no driver bound"
+ *   "i915: its nodes card4 renderD132 are not in /dev/dri (not passed to this system)"
+ *   "bound to snd_hda_intel, which makes no DRM node"
+ */
+const char *vad_function_get_reason(const struct vad_function *fn);
+
+/* ------------------------------------------------------------------------------------ */
 /* libva at run time */
 
 /*
@@ -335,6 +388,8 @@ unsigned int vad_codec_from_name(const char *name);
  *   -EACCES, -EPERM, -ENOENT ...  the node could not be opened (errno of open)
  *   -ENODEV  libva has no display for the fd (not a DRM node)
  *   -EIO     vaInitialize failed (the libva status is in the error string)
+ *   -ENOPKG  vaInitialize failed and the VA driver file is in none of libva's directories
+ *            (the error string names the file, the directories and the package)
  *   -ENOMEM
  */
 int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver);
@@ -350,6 +405,44 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
  * when no driver is given.
  */
 const char *vad_device_get_required_va_driver(const struct vad_device *dev);
+
+/**
+ * vad_device_find_va_driver_file - where the VA driver file for @dev is, looked up as libva
+ * looks it up: the name is @driver, else vad_device_get_required_va_driver(), else libva's
+ * own choice for the kernel driver (libva 2.17's table: i915 -> iHD, amdgpu -> radeonsi,
+ * radeon -> r600, nouveau -> nouveau, nvidia-drm -> nvidia; any other kernel driver -> its
+ * own name); the file is NAME_drv_video.so in each directory of LIBVA_DRIVERS_PATH
+ * (colon-separated; read with secure_getenv(), as libva ignores it in secure-execution
+ * mode), else of libva's compiled-in driver directory. libva 2.17 has no API for that
+ * directory: it is taken as the "dri" directory beside the loaded libva.so.2
+ * (/usr/lib/x86_64-linux-gnu/libva.so.2 -> /usr/lib/x86_64-linux-gnu/dri, and
+ * jellyfin-ffmpeg's /usr/lib/jellyfin-ffmpeg/lib/dri), which is where Debian and
+ * jellyfin-ffmpeg build it to look. Loads libva if needed (vad_libva_load()).
+ * @buf: receives the file's full path; on -ENOENT the directories looked in, joined by ':'.
+ * Returns 0 (the file exists), -ENOENT (in none of them), -ENODATA (no driver name: the
+ * device has no kernel driver), -ELIBACC (no usable libva), -ERANGE (@len too small) or
+ * -ENOMEM.
+ */
+int vad_device_find_va_driver_file(struct vad_context *ctx, const struct vad_device *dev,
+				   const char *driver, char *buf, size_t len);
+
+/**
+ * vad_va_driver_package - the Debian/Ubuntu package(s) that install VA driver @name
+ * ("iHD" -> "intel-media-va-driver-non-free (non-free) or intel-media-va-driver",
+ * "radeonsi" -> "mesa-va-drivers"), or NULL when unknown. Static storage.
+ */
+const char *vad_va_driver_package(const char *name);
+
+/**
+ * A probe or a selection never loads a VA driver on a device whose kernel driver has no
+ * video engine (display-only or virtual: ast, mgag200, bochs-drm, cirrus, simpledrm, udl,
+ * evdi, hyperv_drm, vkms, vgem, ...): vad_select() gives it the verdict VAD_VERDICT_NO_VA
+ * with the reason "not probed: kernel driver ast has no video engine (display only)".
+ * When vaInitialize fails because the VA driver file is not installed, the probe returns
+ * -ENOPKG and the VA error says which file, where libva looked and what to install:
+ * "VA driver iHD_drv_video.so is not installed (looked in /usr/lib/x86_64-linux-gnu/dri):
+ * install intel-media-va-driver-non-free (non-free) or intel-media-va-driver".
+ */
 
 /** Whether the device was probed (by vad_device_probe() or vad_select()). */
 bool vad_device_is_probed(const struct vad_device *dev);
