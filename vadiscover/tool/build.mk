@@ -2,7 +2,8 @@
 # The tool links the static library, so the installed binary needs no libvadiscover.so.
 
 TOOL := $(B)/vadiscover/tool/vadiscover
-TOOL_SRCS := vadiscover/tool/vadiscover.c vadiscover/tool/output.c vadiscover/tool/json.c
+TOOL_SRCS := vadiscover/tool/vadiscover.c vadiscover/tool/output.c vadiscover/tool/json.c \
+	vadiscover/tool/guests.c
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 TOOL_MAN := vadiscover/tool/vadiscover.1
 

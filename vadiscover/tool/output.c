@@ -2,6 +2,7 @@
 #include "vadiscover/tool/output.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 
@@ -92,9 +93,41 @@ static void format_node(char *buf, size_t len, const char *path, dev_t rdev, con
 	snprintf(buf, len, "%s", name);
 }
 
-enum { COL_RENDER, COL_CARD, COL_BUS, COL_IDS, COL_DRIVER, COL_SRIOV };
+enum { COL_RENDER, COL_CARD, COL_BUS, COL_IDS, COL_DRIVER, COL_SRIOV, COL_GUESTS };
 
-static void columns_of(char col[6][96], const struct vad_device *dev)
+static void guests_column(char *buf, size_t len, const struct guests *g, dev_t render,
+			  dev_t card, const char *slot)
+{
+	char who[80];
+
+	guests_describe(g, render, card, slot, who, sizeof(who));
+	if (who[0])
+		snprintf(buf, len, "given to %s", who);
+	else
+		buf[0] = '\0';
+}
+
+static void function_columns(char col[OUT_NCOLS][96], const struct vad_function *fn,
+			     const struct guests *g)
+{
+	const char *drv = vad_function_get_kernel_driver(fn);
+	int v = vad_function_get_vendor_id(fn), d = vad_function_get_device_id(fn);
+
+	snprintf(col[COL_RENDER], sizeof(col[0]), "-");
+	snprintf(col[COL_CARD], sizeof(col[0]), "-");
+	snprintf(col[COL_BUS], sizeof(col[0]), "%s", vad_function_get_pci_slot(fn));
+	if (v >= 0 && d >= 0)
+		snprintf(col[COL_IDS], sizeof(col[0]), "%04x:%04x", (unsigned int)v, (unsigned int)d);
+	else
+		snprintf(col[COL_IDS], sizeof(col[0]), "-");
+	snprintf(col[COL_DRIVER], sizeof(col[0]), "%s", drv ? drv : "-");
+	snprintf(col[COL_SRIOV], sizeof(col[0]), "VF %d of %s", vad_function_get_vf_index(fn),
+		 vad_function_get_pf_slot(fn));
+	guests_column(col[COL_GUESTS], sizeof(col[0]), g, 0, 0, vad_function_get_pci_slot(fn));
+}
+
+static void columns_of(char col[OUT_NCOLS][96], const struct vad_device *dev,
+		       const struct guests *g)
 {
 	const char *drv = vad_device_get_kernel_driver(dev);
 
@@ -106,24 +139,85 @@ static void columns_of(char col[6][96], const struct vad_device *dev)
 	format_ids(col[COL_IDS], sizeof(col[0]), dev);
 	snprintf(col[COL_DRIVER], sizeof(col[0]), "%s", drv ? drv : "-");
 	format_sriov(col[COL_SRIOV], sizeof(col[0]), dev);
+	guests_column(col[COL_GUESTS], sizeof(col[0]), g, vad_device_get_render_rdev(dev),
+		      vad_device_get_card_rdev(dev), vad_device_get_pci_slot(dev));
 }
 
-void out_columns_measure(struct out_columns *c, const struct vad_context *ctx)
+static void measure(struct out_columns *c, char col[OUT_NCOLS][96])
 {
-	size_t n = vad_device_count(ctx);
+	for (int k = 0; k < OUT_NCOLS; k++) {
+		int l = (int)strlen(col[k]);
+
+		if (l > c->width[k])
+			c->width[k] = l;
+	}
+}
+
+void out_columns_measure(struct out_columns *c, const struct vad_context *ctx,
+			 const struct guests *guests)
+{
+	size_t n = vad_device_count(ctx), nf = vad_function_count(ctx);
+	char col[OUT_NCOLS][96];
 
 	memset(c, 0, sizeof(*c));
+	c->guests = guests;
 	for (size_t i = 0; i < n; i++) {
-		char col[6][96];
-
-		columns_of(col, vad_device_get(ctx, i));
-		for (int k = 0; k < 6; k++) {
-			int l = (int)strlen(col[k]);
-
-			if (l > c->width[k])
-				c->width[k] = l;
-		}
+		columns_of(col, vad_device_get(ctx, i), guests);
+		measure(c, col);
 	}
+	for (size_t i = 0; i < nf; i++) {
+		function_columns(col, vad_function_get(ctx, i), guests);
+		measure(c, col);
+	}
+}
+
+void out_seen_free(struct out_seen *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->e[i].summary);
+	s->n = 0;
+}
+
+/* Columns empty on every line (no SR-IOV anywhere) take no room at all. */
+static size_t format_columns(char *line, size_t size, char col[OUT_NCOLS][96],
+			     const struct out_columns *c)
+{
+	size_t off = 0;
+
+	line[0] = '\0';
+	for (int k = 0; k < OUT_NCOLS; k++) {
+		if (!c->width[k])
+			continue;
+		int w = snprintf(line + off, size - off, "%s%-*s", off ? "  " : "", c->width[k],
+				 col[k]);
+		if (w < 0 || (size_t)w >= size - off)
+			break;
+		off += (size_t)w;
+	}
+	return off;
+}
+
+static void put_line(FILE *f, char *line)
+{
+	/* Trailing blanks help nobody. */
+	size_t l = strlen(line);
+
+	while (l && line[l - 1] == ' ')
+		line[--l] = '\0';
+	fprintf(f, "%s\n", line);
+}
+
+void out_function_line(FILE *f, const struct vad_function *fn, const struct out_columns *c)
+{
+	char col[OUT_NCOLS][96];
+	char line[1024];
+	size_t off;
+
+	function_columns(col, fn, c->guests);
+	off = format_columns(line, sizeof(line), col, c);
+	snprintf(line + off, sizeof(line) - off, "  no DRM node: %s",
+		 vad_function_get_reason(fn));
+	put_line(f, line);
 }
 
 static void codec_list(char *buf, size_t len, unsigned int mask)
@@ -156,7 +250,9 @@ void out_va_summary(char *buf, size_t len, const struct vad_device *dev)
 	if (!vad_device_is_probed(dev)) {
 		int access = vad_device_get_access(dev);
 
-		if (access < 0)
+		if (verdict == VAD_VERDICT_NO_VA && reason)
+			snprintf(buf, len, "VA: none: %s", reason);
+		else if (access < 0)
 			snprintf(buf, len, "no access: %s", strerror(-access));
 		return;
 	}
@@ -185,6 +281,7 @@ static void short_cause(char *buf, size_t len, int err)
 	case -EACCES: snprintf(buf, len, "permission denied"); return;
 	case -ENOENT: snprintf(buf, len, "no such node"); return;
 	case -ELIBACC: snprintf(buf, len, "no usable libva"); return;
+	case -ENOPKG: snprintf(buf, len, "VA driver not installed"); return;
 	default:
 		snprintf(buf, len, "%s", strerror(-err));
 		if (buf[0] >= 'A' && buf[0] <= 'Z')
@@ -200,7 +297,10 @@ void out_va_short(char *buf, size_t len, const struct vad_device *dev)
 	if (!vad_device_is_probed(dev)) {
 		int access = vad_device_get_access(dev);
 
-		if (access < 0) {
+		if (vad_device_get_verdict(dev) == VAD_VERDICT_NO_VA) {
+			/* Judged without a probe: a device without a video engine. */
+			snprintf(buf, len, "VA: none (display only, not probed)");
+		} else if (access < 0) {
 			short_cause(cause, sizeof(cause), access);
 			snprintf(buf, len, "VA: none (%s)", cause);
 		} else if (vad_device_get_verdict(dev) == VAD_VERDICT_NO_ACCESS) {
@@ -225,23 +325,14 @@ void out_va_short(char *buf, size_t len, const struct vad_device *dev)
 }
 
 void out_device_line(FILE *f, const struct vad_device *dev, const struct out_columns *c,
-		     enum out_va va, bool va_failures)
+		     enum out_va va, bool va_failures, struct out_seen *seen)
 {
-	char col[6][96];
+	char col[OUT_NCOLS][96];
 	char line[1024] = "";
-	size_t off = 0;
+	size_t off;
 
-	columns_of(col, dev);
-	/* Columns empty on every device (no SR-IOV anywhere) take no room at all. */
-	for (int k = 0; k < 6; k++) {
-		if (!c->width[k])
-			continue;
-		int w = snprintf(line + off, sizeof(line) - off, "%s%-*s", off ? "  " : "",
-				 c->width[k], col[k]);
-		if (w < 0 || (size_t)w >= sizeof(line) - off)
-			break;
-		off += (size_t)w;
-	}
+	columns_of(col, dev, c->guests);
+	off = format_columns(line, sizeof(line), col, c);
 	if (va == OUT_VA_SHORT) {
 		char summary[128];
 
@@ -250,17 +341,67 @@ void out_device_line(FILE *f, const struct vad_device *dev, const struct out_col
 			snprintf(line + off, sizeof(line) - off, "  %s", summary);
 	} else if (va == OUT_VA_FULL) {
 		char summary[1024];
+		const char *shown = summary;
+		char same[96];
 
 		out_va_summary(summary, sizeof(summary), dev);
-		if (summary[0] && (va_failures || (strncmp(summary, "VA: failed: ", 12) != 0 &&
-						   strncmp(summary, "no access: ", 11) != 0)))
-			snprintf(line + off, sizeof(line) - off, "  %s", summary);
+		/* A long vendor string and codec list, identical on every VF: once. */
+		if (seen && strncmp(summary, "VA: ", 4) == 0 && strncmp(summary, "VA: failed", 10) &&
+		    strncmp(summary, "VA: none", 8)) {
+			size_t i;
+
+			for (i = 0; i < seen->n && strcmp(seen->e[i].summary, summary) != 0; i++)
+				;
+			if (i < seen->n) {
+				snprintf(same, sizeof(same), "VA: same as %s", seen->e[i].name);
+				shown = same;
+			} else if (seen->n < sizeof(seen->e) / sizeof(seen->e[0]) &&
+				   (seen->e[seen->n].summary = strdup(summary)) != NULL) {
+				snprintf(seen->e[seen->n].name, sizeof(seen->e[0].name), "%s",
+					 out_device_name(dev));
+				seen->n++;
+			}
+		}
+		if (shown[0] && (va_failures || (strncmp(shown, "VA: failed: ", 12) != 0 &&
+						 strncmp(shown, "VA: none: ", 10) != 0 &&
+						 strncmp(shown, "no access: ", 11) != 0)))
+			snprintf(line + off, sizeof(line) - off, "  %s", shown);
 	}
-	/* Trailing blanks help nobody. */
-	size_t l = strlen(line);
-	while (l && line[l - 1] == ' ')
-		line[--l] = '\0';
-	fprintf(f, "%s\n", line);
+	put_line(f, line);
+}
+
+void out_legend(FILE *f, const struct vad_context *ctx)
+{
+	size_t n = vad_device_count(ctx);
+	bool pf = false, renamed = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vad_device *dev = vad_device_get(ctx, i);
+		char col[OUT_NCOLS][96];
+
+		columns_of(col, dev, NULL);
+		if (vad_device_get_sriov_role(dev) == VAD_SRIOV_PF && !pf) {
+			pf = true;
+			fprintf(f, "%s: an SR-IOV physical function; %d of its %d virtual functions "
+				"are enabled (sysfs sriov_numvfs of sriov_totalvfs)\n", col[COL_SRIOV],
+				vad_device_get_sriov_numvfs(dev), vad_device_get_sriov_totalvfs(dev));
+		}
+		for (int k = COL_RENDER; k <= COL_CARD && !renamed; k++) {
+			char *eq = strchr(col[k], '=');
+
+			if (!eq)
+				continue;
+			renamed = true;
+			*eq = '\0';
+			fprintf(f, "%s=%s: the node named %s here is device %s, the host's %s%s; "
+				"vadiscover goes by the device number, never by the name\n", col[k],
+				eq + 1, col[k], eq + 1, k == COL_RENDER ? "renderD" : "card",
+				strchr(eq + 1, ':') + 1);
+		}
+	}
+	if (vad_function_count(ctx))
+		fprintf(f, "no DRM node: a VF of a PF above that has no node in /dev/dri (never "
+			"probed, never picked), and why\n");
 }
 
 void out_libva_line(FILE *f, const struct vad_context *ctx)
@@ -327,7 +468,7 @@ static void json_codecs(struct jw *w, const char *key, unsigned int mask, bool k
 	jw_array_end(w);
 }
 
-void out_device_json(struct jw *w, const struct vad_device *dev)
+void out_device_json(struct jw *w, const struct vad_device *dev, const struct guests *guests)
 {
 	enum vad_sriov_role role = vad_device_get_sriov_role(dev);
 	enum vad_verdict verdict = vad_device_get_verdict(dev);
@@ -407,12 +548,32 @@ void out_device_json(struct jw *w, const struct vad_device *dev)
 
 	jw_string(w, "verdict", verdict == VAD_VERDICT_NONE ? NULL : vad_verdict_name(verdict));
 	jw_string(w, "reason", vad_device_get_reason(dev));
+	guests_json(guests, w, "guests", render, vad_device_get_card_rdev(dev),
+		    vad_device_get_pci_slot(dev));
+	jw_object_end(w);
+}
+
+static void out_function_json(struct jw *w, const struct vad_function *fn,
+			      const struct guests *guests)
+{
+	jw_object_begin(w, NULL);
+	jw_string(w, "pci_slot", vad_function_get_pci_slot(fn));
+	jw_string(w, "sysfs_path", vad_function_get_sysfs_path(fn));
+	json_id(w, "vendor_id", vad_function_get_vendor_id(fn), 4);
+	json_id(w, "device_id", vad_function_get_device_id(fn), 4);
+	jw_string(w, "kernel_driver", vad_function_get_kernel_driver(fn));
+	jw_string(w, "pf_slot", vad_function_get_pf_slot(fn));
+	jw_int(w, "vf_index", vad_function_get_vf_index(fn));
+	jw_string(w, "host_nodes", vad_function_get_host_nodes(fn));
+	jw_string(w, "reason", vad_function_get_reason(fn));
+	guests_json(guests, w, "guests", 0, 0, vad_function_get_pci_slot(fn));
 	jw_object_end(w);
 }
 
 void out_document_json(FILE *f, const struct vad_context *ctx, const char *command,
 		       const char *spec, const char *spec_source,
-		       const struct vad_device *selected, const char *error)
+		       const struct vad_device *selected, const char *error,
+		       const struct guests *guests)
 {
 	struct jw w;
 	size_t n = vad_device_count(ctx);
@@ -444,7 +605,11 @@ void out_document_json(FILE *f, const struct vad_context *ctx, const char *comma
 	}
 	jw_array_begin(&w, "devices");
 	for (size_t i = 0; i < n; i++)
-		out_device_json(&w, vad_device_get(ctx, i));
+		out_device_json(&w, vad_device_get(ctx, i), guests);
+	jw_array_end(&w);
+	jw_array_begin(&w, "functions_without_nodes");
+	for (size_t i = 0; i < vad_function_count(ctx); i++)
+		out_function_json(&w, vad_function_get(ctx, i), guests);
 	jw_array_end(&w);
 	jw_object_end(&w);
 	jw_finish(&w);

@@ -2,7 +2,8 @@
  * explain the choice. A thin front end over libvadiscover; see vadiscover.1.
  *
  * stdout carries only the result (a listing, a node path, or a JSON document); every
- * message goes to stderr. Exit codes: 0 ok, 1 no device (none at all or none matches),
+ * message goes to stderr. Exit codes: 0 ok (list also with no devices), 1 pick/explain
+ * found no device (none at all or none matches),
  * 2 usage error or invalid spec, 3 internal error (out of memory, cannot write output).
  */
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "vadiscover/tool/guests.h"
 #include "vadiscover/tool/output.h"
 #include "vadiscover/vadiscover.h"
 
@@ -36,6 +38,7 @@ struct options {
 	bool no_probe;
 	bool debug;
 	const char *ffmpeg;	 /* --ffmpeg: probe with the libva this program would load */
+	const char *root;	 /* --root: where files outside /sys and /dev are read */
 	const char *spec_text;	 /* NULL: none given and none in the environment */
 	const char *spec_source; /* "argument", "environment" or "default" */
 };
@@ -48,9 +51,16 @@ static const char usage_text[] =
 	"  list [-v|--no-probe]  one line per DRM device: nodes, PCI slot, ids, kernel\n"
 	"                  driver, SR-IOV role, and a short VA summary from probing\n"
 	"                  VA-API on every device ('VA: iHD 1.17', or 'VA: none (why)').\n"
-	"                  -v first names the libva used ('libva: PATH (2.17)'), then\n"
-	"                  gives the VA vendor string and codecs, or the full reason\n"
-	"                  instead; --no-probe reads sysfs only and loads no VA driver.\n"
+	"                  A node renamed in a container shows its device number\n"
+	"                  ('renderD128=226:132': the host's renderD132). 'PF 7/7 VFs':\n"
+	"                  an SR-IOV physical function with 7 of its 7 VFs enabled; its\n"
+	"                  VFs without a DRM node follow ('no DRM node: vfio-pci: passed\n"
+	"                  to a VM'), never probed. On a Proxmox host, 'given to LXC 123\n"
+	"                  (name)' or 'VM 101 (name)' from /etc/pve. -v first names the\n"
+	"                  libva used ('libva: PATH (2.17)'), then gives the VA vendor\n"
+	"                  string and codecs (once; 'VA: same as renderD129' after), or\n"
+	"                  the full reason, and explains the columns; --no-probe reads\n"
+	"                  sysfs only and loads no VA driver.\n"
 	"  pick [SPEC]     print the node to use (render node, else card node) alone on\n"
 	"                  stdout. Devices are tried in render-node order; VA-API is\n"
 	"                  probed only as far as needed.\n"
@@ -66,6 +76,8 @@ static const char usage_text[] =
 	"      --no-probe  list: sysfs only, no VA summary, no VA driver loaded\n"
 	"      --json      print a JSON document instead (list, pick, explain; see\n"
 	"                  vadiscover(1), section JSON OUTPUT)\n"
+	"      --root DIR  read files outside /sys and /dev under DIR (default /): the\n"
+	"                  Proxmox guest configs in DIR/etc/pve that list names\n"
 	"      --ffmpeg PATH  probe as that ffmpeg would: with the libva its ELF file\n"
 	"                  names (its rpath, e.g. jellyfin-ffmpeg's own libva in\n"
 	"                  /usr/lib/jellyfin-ffmpeg/lib), else the system's libva\n"
@@ -97,7 +109,8 @@ static const char usage_text[] =
 	"  vadiscover explain 'kernel_driver=i915|xe,decode=hevc10'\n"
 	"  ffmpeg -init_hw_device vaapi=va:$(vadiscover pick role=vf) ...\n"
 	"\n"
-	"Exit status: 0 ok; 1 no DRM devices, or none matches SPEC (reasons on stderr);\n"
+	"Exit status: 0 ok (list: also when there are no DRM devices; it says so on\n"
+	"stderr); 1 pick/explain: no DRM devices, or none matches SPEC (reasons on stderr);\n"
 	"2 usage error or invalid SPEC (the message names the key or value);\n"
 	"3 internal error (out of memory, output not written).\n";
 
@@ -137,11 +150,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"json", no_argument, NULL, 'j'},
 		{"no-probe", no_argument, NULL, 'P'},
 		{"ffmpeg", required_argument, NULL, 'F'},
+		{"root", required_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->root = "/";
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hVdv", longopts, NULL)) != -1) {
 		switch (c) {
@@ -156,6 +171,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'j': o->json = true; break;
 		case 'P': o->no_probe = true; break;
 		case 'F': o->ffmpeg = optarg; break;
+		case 'R':
+			if (optarg[0] != '/') {
+				usage_error("--root needs an absolute directory (got '%s')", optarg);
+				return EXIT_USAGE;
+			}
+			o->root = optarg;
+			break;
 		case ':':
 			usage_error("option '%s' needs an argument", argv[optind - 1]);
 			return EXIT_USAGE;
@@ -220,7 +242,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-static int cmd_list(struct vad_context *ctx, const struct options *o)
+static int cmd_list(struct vad_context *ctx, const struct options *o,
+		    const struct guests *guests)
 {
 	struct vad_device *sel = NULL;
 	int n = vad_scan(ctx);
@@ -246,7 +269,7 @@ static int cmd_list(struct vad_context *ctx, const struct options *o)
 	if (o->json) {
 		out_document_json(stdout, ctx, "list", probe ? "" : NULL,
 				  probe ? "default" : NULL, sel,
-				  n == 0 ? NO_DEVICES_MSG : NULL);
+				  n == 0 ? NO_DEVICES_MSG : NULL, guests);
 		return EXIT_OK;
 	}
 	if (n == 0) {
@@ -254,13 +277,19 @@ static int cmd_list(struct vad_context *ctx, const struct options *o)
 		return EXIT_OK;
 	}
 	struct out_columns cols;
+	struct out_seen seen = { .n = 0 };
 	if (o->verbose)
 		out_libva_line(stdout, ctx);
-	out_columns_measure(&cols, ctx);
+	out_columns_measure(&cols, ctx, guests);
 	for (int i = 0; i < n; i++)
 		out_device_line(stdout, vad_device_get(ctx, (size_t)i), &cols,
 				probe ? (o->verbose ? OUT_VA_FULL : OUT_VA_SHORT) : OUT_VA_NONE,
-				true);
+				true, o->verbose ? &seen : NULL);
+	for (size_t i = 0; i < vad_function_count(ctx); i++)
+		out_function_line(stdout, vad_function_get(ctx, i), &cols);
+	out_seen_free(&seen);
+	if (o->verbose)
+		out_legend(stdout, ctx);
 	/* The short lines only say 'no usable libva': what to install goes to stderr. */
 	if (probe && !o->verbose && !vad_get_libva_path(ctx) && vad_get_libva_error(ctx))
 		fprintf(stderr, "vadiscover: libva: none: %s\n", vad_get_libva_error(ctx));
@@ -294,7 +323,8 @@ static void describe_spec(FILE *f, const char *canonical, const struct options *
 	fputc('\n', f);
 }
 
-static int cmd_select(struct vad_context *ctx, const struct options *o)
+static int cmd_select(struct vad_context *ctx, const struct options *o,
+		      const struct guests *guests)
 {
 	bool explain = o->command == CMD_EXPLAIN;
 	struct vad_spec *spec = NULL;
@@ -344,14 +374,15 @@ static int cmd_select(struct vad_context *ctx, const struct options *o)
 
 	if (o->json) {
 		out_document_json(stdout, ctx, explain ? "explain" : "pick", canonical,
-				  o->spec_source, sel, msg[0] ? msg : NULL);
+				  o->spec_source, sel, msg[0] ? msg : NULL, guests);
 	} else if (explain) {
 		struct out_columns cols;
+		struct out_seen seen = { .n = 0 };
 		size_t n = vad_device_count(ctx);
 
 		out_libva_line(stdout, ctx);
 		describe_spec(stdout, canonical, o);
-		out_columns_measure(&cols, ctx);
+		out_columns_measure(&cols, ctx, guests);
 		for (size_t i = 0; i < n; i++) {
 			const struct vad_device *dev = vad_device_get(ctx, i);
 			const char *reason = vad_device_get_reason(dev);
@@ -359,7 +390,7 @@ static int cmd_select(struct vad_context *ctx, const struct options *o)
 			const char *verdict = vad_verdict_name(vad_device_get_verdict(dev));
 			size_t vl = strlen(verdict);
 
-			out_device_line(stdout, dev, &cols, OUT_VA_FULL, false);
+			out_device_line(stdout, dev, &cols, OUT_VA_FULL, false, &seen);
 			/* The reason may begin with its verdict ("filtered out: ..."). */
 			if (reason && strncmp(reason, verdict, vl) == 0 &&
 			    (reason[vl] == ':' || reason[vl] == ' '))
@@ -368,6 +399,9 @@ static int cmd_select(struct vad_context *ctx, const struct options *o)
 				printf("    -> %s%s%s\n", verdict, reason ? ": " : "",
 				       reason ? reason : "");
 		}
+		out_seen_free(&seen);
+		for (size_t i = 0; i < vad_function_count(ctx); i++)
+			out_function_line(stdout, vad_function_get(ctx, i), &cols);
 		if (sel)
 			printf("selected: %s\n", vad_device_get_node(sel));
 	} else if (sel) {
@@ -424,7 +458,15 @@ int main(int argc, char **argv)
 			return ret == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 		}
 	}
-	ret = o.command == CMD_LIST ? cmd_list(ctx, &o) : cmd_select(ctx, &o);
+	/* The guests a Proxmox host gives devices to, for what shows devices in full. */
+	struct guests guests = { .n = 0 };
+	if ((o.command != CMD_PICK || o.json) && guests_load(&guests, o.root) < 0) {
+		fprintf(stderr, "vadiscover: %s\n", strerror(ENOMEM));
+		vad_unref(ctx);
+		return EXIT_INTERNAL;
+	}
+	ret = o.command == CMD_LIST ? cmd_list(ctx, &o, &guests) : cmd_select(ctx, &o, &guests);
+	guests_free(&guests);
 	vad_unref(ctx);
 flush:
 	/* The result is only useful if it all arrived. */
