@@ -333,6 +333,74 @@ START_TEST(sriov_vf_on_vfio)
 }
 END_TEST
 
+/* The host view: the PF's VFs without a DRM node are listed apart, with why. */
+START_TEST(functions_without_nodes)
+{
+	const struct vad_function *fn;
+
+	enter("adl-sriov-vfio");
+	ck_assert_int_eq(vad_scan(m.ctx), 7);
+	ck_assert_uint_eq(vad_function_count(m.ctx), 1);
+	fn = vad_function_get(m.ctx, 0);
+	ck_assert_str_eq(vad_function_get_pci_slot(fn), "0000:00:02.3");
+	ck_assert_str_eq(vad_function_get_sysfs_path(fn), "/sys/devices/pci0000:00/0000:00:02.3");
+	ck_assert_str_eq(vad_function_get_pf_slot(fn), "0000:00:02.0");
+	ck_assert_int_eq(vad_function_get_vf_index(fn), 3);
+	ck_assert_int_eq(vad_function_get_vendor_id(fn), 0x8086);
+	ck_assert_int_eq(vad_function_get_device_id(fn), 0x4692);
+	ck_assert_str_eq(vad_function_get_kernel_driver(fn), "vfio-pci");
+	ck_assert_ptr_null(vad_function_get_host_nodes(fn));
+	ck_assert_str_eq(vad_function_get_reason(fn), "vfio-pci: passed to a VM");
+	ck_assert_ptr_null(vad_function_get(m.ctx, 1));
+	leave();
+
+	/* sriov_drivers_autoprobe 0: seven VFs, no driver, the PF the only device. */
+	enter("adl-sriov-unbound");
+	ck_assert_int_eq(vad_scan(m.ctx), 1);
+	ck_assert_uint_eq(vad_function_count(m.ctx), 7);
+	for (size_t i = 0; i < 7; i++) {
+		char want[256];
+
+		fn = vad_function_get(m.ctx, i);
+		ck_assert_int_eq(vad_function_get_vf_index(fn), (int)i + 1);
+		ck_assert_ptr_null(vad_function_get_kernel_driver(fn));
+		snprintf(want, sizeof(want), "no driver bound (the PF's sriov_drivers_autoprobe is 0: "
+			 "bind one, e.g. echo 0000:00:02.%zu > /sys/bus/pci/drivers/i915/bind)", i + 1);
+		ck_assert_str_eq(vad_function_get_reason(fn), want);
+	}
+	leave();
+
+	/* VFs not enabled: nothing to list. A full host: every VF is a device. */
+	enter("adl-sriov-novfs");
+	ck_assert_int_eq(vad_scan(m.ctx), 1);
+	ck_assert_int_eq(vad_device_get_sriov_numvfs(vad_device_get(m.ctx, 0)), 0);
+	ck_assert_uint_eq(vad_function_count(m.ctx), 0);
+	leave();
+	enter("adl-sriov-host");
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_uint_eq(vad_function_count(m.ctx), 0);
+	leave();
+
+	/* VF 1's nodes exist in sysfs but not in /dev/dri (a container given the others). */
+	struct th_opts o = { .vanish = "card1,renderD129" };
+	enter_opts("adl-sriov-host", &o);
+	ck_assert_int_eq(vad_scan(m.ctx), 7);
+	ck_assert_uint_eq(vad_function_count(m.ctx), 1);
+	fn = vad_function_get(m.ctx, 0);
+	ck_assert_str_eq(vad_function_get_host_nodes(fn), "card1 renderD129");
+	ck_assert_str_eq(vad_function_get_reason(fn), "i915: its nodes card1 renderD129 are not in "
+			 "/dev/dri (not passed to this system)");
+	leave();
+
+	/* A container that sees no PF lists no functions (adl-sriov-lxc-vf4: VF 4 only). */
+	enter("adl-sriov-lxc-vf4");
+	ck_assert_int_eq(vad_scan(m.ctx), 1);
+	ck_assert_uint_eq(vad_function_count(m.ctx), 0);
+	ck_assert_ptr_null(vad_function_get(m.ctx, 0));
+	leave();
+}
+END_TEST
+
 START_TEST(vm_guest)
 {
 	enter("adl-sriov-vm-guest");
@@ -660,6 +728,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, non_pci);
 	tcase_add_test(tc, card_render_disagree);
 	tcase_add_test(tc, sriov_vf_on_vfio);
+	tcase_add_test(tc, functions_without_nodes);
 	tcase_add_test(tc, vm_guest);
 	tcase_add_test(tc, empty);
 	suite_add_tcase(s, tc);

@@ -851,6 +851,45 @@ START_TEST(no_profiles)
 }
 END_TEST
 
+/* Devices without a video engine are judged without loading a VA driver. */
+START_TEST(display_only_not_probed)
+{
+	struct vad_device *out = NULL;
+
+	/* non-pci: NVIDIA renderD128, vgem renderD129, simpledrm card0. */
+	enter("non-pci");
+	ck_assert_int_eq(vad_scan(m.ctx), 3);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, &out), 0);
+	ck_assert_ptr_eq(out, dev_at(0));
+	assert_verdict(1, VAD_VERDICT_NO_VA,
+		       "not probed: kernel driver vgem has no video engine (display only)");
+	assert_verdict(2, VAD_VERDICT_NO_VA, "not probed: kernel driver simple-framebuffer has no "
+		       "video engine (display only)");
+	ck_assert(!vad_device_is_probed(dev_at(1)));
+	ck_assert(!vad_device_is_probed(dev_at(2)));
+	ck_assert_int_eq(inits(), 1);
+	leave();
+
+	/* many-nodes: the AST2600 BMC's card0, after 11 render nodes. */
+	enter("many-nodes");
+	ck_assert_int_eq(vad_scan(m.ctx), 12);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, &out), 0);
+	assert_verdict(11, VAD_VERDICT_NO_VA,
+		       "not probed: kernel driver ast has no video engine (display only)");
+	ck_assert_int_eq(inits(), 11);
+	leave();
+
+	/* The QEMU guest's bochs VGA beside the VF. */
+	enter("adl-sriov-vm-guest");
+	ck_assert_int_eq(vad_scan(m.ctx), 2);
+	ck_assert_int_eq(select_text("role=none", VAD_SELECT_ALL, &out), 0);
+	assert_verdict(1, VAD_VERDICT_NO_VA,
+		       "not probed: kernel driver bochs-drm has no video engine (display only)");
+	ck_assert_int_eq(inits(), 1);
+	leave();
+}
+END_TEST
+
 START_TEST(driver_not_installed)
 {
 	struct vad_device *out = NULL;
@@ -1250,6 +1289,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, vanish_before_probe);
 	tcase_add_test(tc, malformed_vendor);
 	tcase_add_test(tc, no_profiles);
+	tcase_add_test(tc, display_only_not_probed);
 	tcase_add_test(tc, driver_not_installed);
 	tcase_add_test(tc, va_driver_file_missing);
 	suite_add_tcase(s, tc);

@@ -511,9 +511,10 @@ static int vad_sysfs_drm_nodes(const char *sp, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
-/* Why function @fn has no node here; @pf_path is its PF's sysfs path. */
-static int vad_function_reason(struct vad_function *fn, const char *pf_path)
+/* Why function @fn has no node here; @pf is its PF. */
+static int vad_function_reason(struct vad_function *fn, const struct vad_device *pf)
 {
+	const char *pf_path = pf->sysfs_path;
 	const char *drv = fn->kernel_driver;
 
 	if (drv && strcmp(drv, "vfio-pci") == 0)
@@ -522,7 +523,8 @@ static int vad_function_reason(struct vad_function *fn, const char *pf_path)
 		if (vad__sysfs_read_uint(pf_path, "sriov_drivers_autoprobe") == 0)
 			return vad__set_strf(&fn->reason, "no driver bound (the PF's "
 					     "sriov_drivers_autoprobe is 0: bind one, e.g. echo %s > "
-					     "/sys/bus/pci/drivers/i915/bind)", fn->pci_slot);
+					     "/sys/bus/pci/drivers/%s/bind)", fn->pci_slot,
+					     pf->kernel_driver ? pf->kernel_driver : "i915");
 		return vad__set_strf(&fn->reason, "no driver bound");
 	}
 	if (fn->host_nodes)
@@ -592,7 +594,7 @@ static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *li
 			r = vad__sysfs_link_name(vf_path, "driver", &fn->kernel_driver);
 			if (r == -ENOMEM || !fn->pci_slot || !fn->pf_slot ||
 			    vad_sysfs_drm_nodes(vf_path, &fn->host_nodes) < 0 ||
-			    vad_function_reason(fn, pf->sysfs_path) < 0 ||
+			    vad_function_reason(fn, pf) < 0 ||
 			    vad_functions_add(ctx, &cap, fn) < 0) {
 				vad_function_free(fn);
 				return -ENOMEM;

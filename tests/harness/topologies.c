@@ -309,9 +309,105 @@ static const struct topology empty = {
 	.va_conf = "",
 };
 
+/* ------------------------------------------------------------------------------------- */
+/* The SR-IOV host view: VFs not enabled, VFs without a driver, and the guests of a
+ * Proxmox host (the same i3-12100 host as adl-sriov-host). */
+
+#define ADL_PF_WITH(nvfs, noauto) { .path = "pci0000:00/0000:00:02.0", .vendor = 0x8086, \
+	.device = 0x4692, .subvendor = 0x1849, .subdevice = 0x4692, .revision = 0x0c, \
+	.class = 0x030000, .driver = "i915", .boot_vga = 1, .totalvfs = 7, .numvfs = nvfs, \
+	.no_autoprobe = noauto, .vf_device = 0x4692, .vf_offset = 1, .vf_stride = 1, .card = 0, \
+	.render = 128, .connectors = { "DP-1", "HDMI-A-1", "DP-2", "HDMI-A-2" } }
+
+/* adl-sriov-host after a reboot without the sysfsutils line that re-creates the VFs
+ * (i915-sriov-dkms README: sriov_numvfs is not persistent, the forum reports of "VFs gone
+ * after reboot"): i915.max_vfs=7 makes the PF offer 7 VFs, none is enabled, so the PF is
+ * the only device: sriov_numvfs 0 of sriov_totalvfs 7. */
+static const struct topo_dev adl_sriov_novfs_devs[] = { ADL_PF_WITH(0, false) };
+static const struct topology adl_sriov_novfs = {
+	.name = "adl-sriov-novfs",
+	.description = "adl-sriov-host with no VF enabled (sriov_numvfs 0 of 7)",
+	.devs = adl_sriov_novfs_devs, .ndevs = ARRAY_SIZE(adl_sriov_novfs_devs),
+	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
+};
+
+/* The same host set up for VMs the way the Proxmox PCI passthrough guide and
+ * i915-sriov-dkms users do it: `echo 0 > .../0000:00:02.0/sriov_drivers_autoprobe` before
+ * `echo 7 > .../sriov_numvfs`, so that no VF is bound to i915 and each can go to vfio-pci.
+ * The 7 VFs exist (virtfn0-6, physfn), none has a driver, so none has a DRM node. */
+static const struct topo_dev adl_sriov_unbound_devs[] = {
+	ADL_PF_WITH(7, true), ADL_VF_DRV(1, NULL, N, N), ADL_VF_DRV(2, NULL, N, N),
+	ADL_VF_DRV(3, NULL, N, N), ADL_VF_DRV(4, NULL, N, N), ADL_VF_DRV(5, NULL, N, N),
+	ADL_VF_DRV(6, NULL, N, N), ADL_VF_DRV(7, NULL, N, N),
+};
+static const struct topology adl_sriov_unbound = {
+	.name = "adl-sriov-unbound",
+	.description = "adl-sriov-host with 7 VFs and no driver bound (sriov_drivers_autoprobe 0)",
+	.devs = adl_sriov_unbound_devs, .ndevs = ARRAY_SIZE(adl_sriov_unbound_devs),
+	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
+};
+
+/* A Proxmox VE 8.2 host as the Proxmox forum's iGPU SR-IOV threads and the i915-sriov-dkms
+ * README describe it: adl-sriov-vfio's machine (VF 3 on vfio-pci), VF 3 given to the
+ * Windows VM 101 (`hostpci0: 0000:00:02.3,pcie=1`, the form qm set writes), VF 4 to the
+ * Jellyfin container 123 with pve-container's device passthrough (`devN:`, PVE 8.1+; the
+ * render group of the container is 104), VF 5 to the Frigate container 124 in the older raw
+ * LXC form (`lxc.cgroup2.devices.allow` + `lxc.mount.entry`). Container 123 has a snapshot
+ * from before the passthrough whose section names VF 2's nodes: not its configuration. */
+static const struct topo_file adl_sriov_pve_files[] = {
+	{ "etc/pve/lxc/123.conf",
+	  "arch: amd64\n"
+	  "cores: 4\n"
+	  "dev0: /dev/dri/card4,gid=44\n"
+	  "dev1: /dev/dri/renderD132,gid=104\n"
+	  "features: nesting=1\n"
+	  "hostname: jellyfin\n"
+	  "memory: 4096\n"
+	  "net0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:5A:1F:03,ip=dhcp,type=veth\n"
+	  "ostype: debian\n"
+	  "parent: before-gpu\n"
+	  "rootfs: local-lvm:vm-123-disk-0,size=16G\n"
+	  "unprivileged: 1\n"
+	  "\n"
+	  "[before-gpu]\n"
+	  "arch: amd64\n"
+	  "dev0: /dev/dri/renderD130,gid=104\n"
+	  "hostname: jellyfin\n"
+	  "snaptime: 1717171717\n" },
+	{ "etc/pve/lxc/124.conf",
+	  "arch: amd64\n"
+	  "hostname: frigate\n"
+	  "memory: 2048\n"
+	  "ostype: debian\n"
+	  "rootfs: local-lvm:vm-124-disk-0,size=32G\n"
+	  "lxc.cgroup2.devices.allow: c 226:5 rwm\n"
+	  "lxc.cgroup2.devices.allow: c 226:133 rwm\n"
+	  "lxc.mount.entry: /dev/dri/card5 dev/dri/card5 none bind,optional,create=file\n"
+	  "lxc.mount.entry: /dev/dri/renderD133 dev/dri/renderD133 none bind,optional,create=file\n" },
+	{ "etc/pve/qemu-server/101.conf",
+	  "bios: ovmf\n"
+	  "boot: order=scsi0\n"
+	  "cores: 4\n"
+	  "cpu: host\n"
+	  "hostpci0: 0000:00:02.3,pcie=1\n"
+	  "machine: pc-q35-8.1\n"
+	  "memory: 8192\n"
+	  "name: win11\n"
+	  "ostype: win11\n"
+	  "scsi0: local-lvm:vm-101-disk-1,size=64G\n" },
+};
+static const struct topology adl_sriov_pve = {
+	.name = "adl-sriov-pve",
+	.description = "Proxmox host: adl-sriov-vfio, VF 3 in VM 101, VF 4 in LXC 123, VF 5 in LXC 124",
+	.devs = adl_sriov_vfio_devs, .ndevs = ARRAY_SIZE(adl_sriov_vfio_devs),
+	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
+	.files = adl_sriov_pve_files, .nfiles = ARRAY_SIZE(adl_sriov_pve_files),
+};
+
 const struct topology *const topologies[] = {
 	&adl_sriov_host, &adl_sriov_lxc_vf4, &adl_sriov_lxc_vf4_remapped, &intel_nvidia,
 	&intel_arc, &amd, &many_nodes, &xe_sriov, &non_pci, &empty,
 	&adl_sriov_vfio, &adl_sriov_vm_guest, &intel_amd_swapped,
+	&adl_sriov_novfs, &adl_sriov_unbound, &adl_sriov_pve,
 };
 const size_t n_topologies = ARRAY_SIZE(topologies);

@@ -255,7 +255,7 @@ static int build_pci(struct builder *b, const struct topo_dev *d)
 		ATTR("sriov_offset", "%d\n", d->vf_offset);
 		ATTR("sriov_stride", "%d\n", d->vf_stride);
 		ATTR("sriov_vf_device", "%x\n", d->vf_device);
-		ATTR("sriov_drivers_autoprobe", "1\n");
+		ATTR("sriov_drivers_autoprobe", "%d\n", d->no_autoprobe ? 0 : 1);
 		for (int i = 0; i < d->numvfs; i++) {
 			char vs[32];
 			if (vf_slot(d, i, vs, sizeof(vs)))
@@ -463,6 +463,16 @@ int topology_build(const struct topology *t, const char *dir, char *err, size_t 
 				}
 			}
 		}
+	}
+	for (size_t i = 0; i < t->nfiles; i++) {
+		const struct topo_file *f = &t->files[i];
+
+		if (f->path[0] == '/' || strstr(f->path, "..") || strncmp(f->path, "sys/", 4) == 0 ||
+		    strncmp(f->path, "dev/", 4) == 0)
+			return fail(&b, EINVAL, "%s: file %s: expected a relative path outside "
+				    "sys/ and dev/", t->name, f->path);
+		if ((r = write_bytes(&b, f->path, f->content, strlen(f->content))))
+			return r;
 	}
 	if ((r = writef(&b, "va.conf", "# default fake VA driver behaviour of %s\n%s",
 			t->name, t->va_conf ? t->va_conf : "")))

@@ -29,12 +29,20 @@ struct topo_dev {
 	const char *drm_name;
 	int boot_vga;		/* 0 or 1, or TOPO_NONE for no boot_vga attribute */
 	int totalvfs, numvfs;	/* SR-IOV PF when totalvfs > 0: virtfn0..numvfs-1 */
+	bool no_autoprobe;	/* a PF's sriov_drivers_autoprobe is 0 (default 1) */
 	unsigned int vf_device;	/* sriov_vf_device of a PF */
 	int vf_offset, vf_stride;	/* sriov_offset, sriov_stride of a PF */
 	const char *physfn;	/* SR-IOV VF: the PF's slot ("0000:00:02.0"), else NULL */
 	int card;		/* card number (minor), or TOPO_NONE */
 	int render;		/* render node number (128..), or TOPO_NONE */
 	const char *connectors[TOPO_MAX_CONNECTORS]; /* "HDMI-A-1", on the card node */
+};
+
+/* A file of the machine outside /sys and /dev (/etc/pve/lxc/123.conf), written at DIR/path
+ * (path relative: "etc/pve/lxc/123.conf"); programs read it under a root option. */
+struct topo_file {
+	const char *path;
+	const char *content;
 };
 
 /* One entry of /dev/dri: the name it has there and the device minor it is. */
@@ -56,6 +64,9 @@ struct topology {
 	bool no_dev_dri;		/* no /dev/dri at all */
 	/* The default behaviour of the fake VA driver (FAKEVA_CONFIG lines, see fakeva.c). */
 	const char *va_conf;
+	/* Files outside /sys and /dev, or NULL. */
+	const struct topo_file *files;
+	size_t nfiles;
 };
 
 extern const struct topology *const topologies[];
