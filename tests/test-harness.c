@@ -422,6 +422,12 @@ static const struct va_case va_cases[] = {
 	{ "intel-amd-swapped", "renderD129", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
 	{ "adl-sriov-host", "renderD129", NULL, "* noprofiles", "vainfo: Supported profile and "
 	  "entrypoints\n", NULL },
+	/* The SR-IOV host view: only the PF has nodes, or VF 3 is missing. */
+	{ "adl-sriov-novfs", "renderD128", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-unbound", "renderD128", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-unbound", "renderD129", NULL, NULL, NULL, "" },
+	{ "adl-sriov-pve", "renderD132", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-pve", "renderD131", NULL, NULL, NULL, "" },
 };
 
 START_TEST(vainfo_topologies)

@@ -46,6 +46,7 @@ struct run {
 	const char *deny;
 	const char *select_env; /* VADISCOVER_SELECT for this run, or NULL (unset) */
 	const char *libpath;	/* LD_LIBRARY_PATH for this run, or NULL (unset) */
+	const char *drivers;	/* run-in --drivers DIR, or NULL (the harness's) */
 	/* results */
 	int exit_code;		/* -1 when it did not exit normally */
 	int inits;		/* VA driver initialisations (fake driver's count file) */
@@ -115,6 +116,7 @@ static void run_tool(struct run *r, ...)
 		.va_lines = r->va,
 		.deny = r->deny,
 		.count_file = count_file,
+		.drivers_dir = r->drivers,
 	};
 	struct th_result res;
 	memset(&res, 0, sizeof(res));
@@ -420,7 +422,9 @@ START_TEST(help_teaches)
 	assert_contains(r.out, "vf=4");
 	assert_contains(r.out, "encode=av1");
 	assert_contains(r.out, "VADISCOVER_SELECT");
-	assert_contains(r.out, "Exit status: 0 ok; 1 no DRM devices");
+	/* The exit codes as the tool behaves: list exits 0 without devices (see empty). */
+	assert_contains(r.out, "Exit status: 0 ok (list: also when there are no DRM devices; it "
+			       "says so on\nstderr); 1 pick/explain: no DRM devices, or none matches");
 	assert_contains(r.out, "vadiscover pick role=vf");
 	assert_contains(r.out, "--no-probe  list: sysfs only");
 	assert_contains(r.out, "--ffmpeg PATH  probe as that ffmpeg would: with the libva its ELF");
@@ -1037,6 +1041,224 @@ START_TEST(non_pci)
 END_TEST
 
 /* ---------------------------------------------------------------------------------- */
+/* The host view of SR-IOV, and what is not probed */
+
+/* A Proxmox host: each VF's guest from /etc/pve under --root; VF 3 (vfio-pci, VM 101) has
+ * no node, is listed anyway and never probed. */
+START_TEST(proxmox_host_list)
+{
+	struct run l = {.topology = "adl-sriov-pve"};
+
+	run_tool(&l, "--root", "@ROOT@", "list", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	ck_assert_str_eq(l.err, "");
+	ck_assert_int_eq(l.inits, 7); /* the PF and six VFs with nodes; not 00:02.3 */
+	assert_contains(l.out, "renderD132  card4  0000:00:02.4  8086:4692  i915      VF 4 of "
+			       "0000:00:02.0  given to LXC 123 (jellyfin)  VA: iHD 1.17\n");
+	assert_contains(l.out, "renderD133  card5  0000:00:02.5  8086:4692  i915      VF 5 of "
+			       "0000:00:02.0  given to LXC 124 (frigate)   VA: iHD 1.17\n");
+	assert_contains(l.out, "-           -      0000:00:02.3  8086:4692  vfio-pci  VF 3 of "
+			       "0000:00:02.0  given to VM 101 (win11)      no DRM node: vfio-pci: "
+			       "passed to a VM\n");
+	/* The snapshot section of 123.conf (VF 2's renderD130) is not the configuration. */
+	assert_not_contains(l.out, "renderD130  card2  0000:00:02.2  8086:4692  i915      VF 2 of "
+				   "0000:00:02.0  given");
+	assert_golden("adl-sriov-pve.list", l.out);
+	run_free(&l);
+
+	/* The same in JSON: guests per device and per function without nodes. */
+	struct run j = {.topology = "adl-sriov-pve"};
+	run_tool(&j, "--root", "@ROOT@", "list", "--json", NULL);
+	ck_assert_int_eq(j.exit_code, 0);
+	assert_json(j.out);
+	assert_contains(j.out, "      \"guests\": [\n        {\n          \"type\": \"lxc\",\n"
+			       "          \"id\": 123,\n          \"name\": \"jellyfin\"\n");
+	assert_contains(j.out, "\"functions_without_nodes\": [\n    {\n      \"pci_slot\": "
+			       "\"0000:00:02.3\",\n");
+	assert_contains(j.out, "      \"guests\": [\n        {\n          \"type\": \"vm\",\n"
+			       "          \"id\": 101,\n          \"name\": \"win11\"\n");
+	assert_golden("adl-sriov-pve.list.json", j.out);
+	run_free(&j);
+
+	/* Without --root the tool reads /etc/pve of this machine: not the topology's. */
+	struct run n = {.topology = "adl-sriov-pve"};
+	run_tool(&n, "list", "--no-probe", NULL);
+	ck_assert_int_eq(n.exit_code, 0);
+	assert_not_contains(n.out, "LXC 123");
+	assert_contains(n.out, "no DRM node: vfio-pci: passed to a VM\n");
+	run_free(&n);
+
+	/* --root must be absolute. */
+	struct run b = {.topology = "adl-sriov-pve"};
+	run_tool(&b, "--root", "etc", "list", NULL);
+	ck_assert_int_eq(b.exit_code, 2);
+	assert_contains(b.err, "--root needs an absolute directory (got 'etc')");
+	run_free(&b);
+}
+END_TEST
+
+/* list -v on the host with VF 3 on vfio-pci: the vendor string and codecs once, the
+ * hole explained, the columns explained. */
+START_TEST(vfio_list_v)
+{
+	struct run v = {.topology = "adl-sriov-vfio"};
+
+	run_tool(&v, "list", "-v", NULL);
+	ck_assert_int_eq(v.exit_code, 0);
+	ck_assert_str_eq(v.err, "");
+	ck_assert_int_eq(v.inits, 7);
+	assert_contains(v.out, "VF 1 of 0000:00:02.0  VA: same as renderD128\n");
+	assert_contains(v.out, "0000:00:02.3  8086:4692  vfio-pci  VF 3 of 0000:00:02.0  "
+			       "no DRM node: vfio-pci: passed to a VM\n");
+	assert_contains(v.out, "PF 7/7 VFs: an SR-IOV physical function; 7 of its 7 virtual "
+			       "functions are enabled (sysfs sriov_numvfs of sriov_totalvfs)\n");
+	assert_golden("adl-sriov-vfio.list-v", v.out);
+	run_free(&v);
+
+	/* VFs without a driver, and VFs not enabled. */
+	struct run u = {.topology = "adl-sriov-unbound"};
+	run_tool(&u, "list", NULL);
+	ck_assert_int_eq(u.exit_code, 0);
+	ck_assert_int_eq(u.inits, 1);
+	assert_contains(u.out, "-           -      0000:00:02.7  8086:4692  -     VF 7 of "
+			       "0000:00:02.0  no DRM node: no driver bound (the PF's "
+			       "sriov_drivers_autoprobe is 0: bind one, e.g. echo 0000:00:02.7 > "
+			       "/sys/bus/pci/drivers/i915/bind)\n");
+	run_free(&u);
+	struct run z = {.topology = "adl-sriov-novfs"};
+	run_tool(&z, "list", "-v", NULL);
+	ck_assert_int_eq(z.exit_code, 0);
+	assert_contains(z.out, "PF 0/7 VFs  VA: Intel iHD");
+	assert_contains(z.out, "PF 0/7 VFs: an SR-IOV physical function; 0 of its 7 virtual "
+			       "functions are enabled");
+	assert_not_contains(z.out, "no DRM node");
+	run_free(&z);
+}
+END_TEST
+
+/* A renamed node's "NAME=MAJ:MIN" is explained by list -v. */
+START_TEST(renamed_node_explained)
+{
+	struct run v = {.topology = "adl-sriov-lxc-vf4-remapped"};
+
+	run_tool(&v, "list", "-v", NULL);
+	ck_assert_int_eq(v.exit_code, 0);
+	assert_contains(v.out, "renderD128=226:132: the node named renderD128 here is device "
+			       "226:132, the host's renderD132; vadiscover goes by the device "
+			       "number, never by the name\n");
+	run_free(&v);
+}
+END_TEST
+
+/* Display-only devices: not probed, and said so. */
+START_TEST(display_only)
+{
+	struct run l = {.topology = "non-pci"};
+
+	run_tool(&l, "list", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	ck_assert_int_eq(l.inits, 1);
+	assert_contains(l.out, "vgem                  -          -                   "
+			       "VA: none (display only, not probed)\n");
+	run_free(&l);
+
+	struct run v = {.topology = "many-nodes"};
+	run_tool(&v, "list", "-v", NULL);
+	ck_assert_int_eq(v.exit_code, 0);
+	assert_contains(v.out, "VA: none: not probed: kernel driver ast has no video engine "
+			       "(display only)\n");
+	run_free(&v);
+}
+END_TEST
+
+/* No VA driver file: its own reason with the package, short and long. */
+START_TEST(va_driver_not_installed)
+{
+	char dir[4096], want[8192];
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, sizeof(dir), "%s/no-drivers-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	struct run l = {.topology = "intel-arc", .drivers = dir};
+	run_tool(&l, "list", NULL);
+	ck_assert_int_eq(l.exit_code, 0);
+	ck_assert_int_eq(l.inits, 0);
+	assert_contains(l.out, "i915  VA: none (VA driver not installed)\n");
+	assert_not_contains(l.out, "vaInitialize failed");
+	run_free(&l);
+
+	struct run p = {.topology = "intel-arc", .drivers = dir};
+	run_tool(&p, "pick", NULL);
+	ck_assert_int_eq(p.exit_code, 1);
+	snprintf(want, sizeof(want), "  renderD128 (0000:00:02.0): VA driver iHD_drv_video.so is "
+		 "not installed (looked in %s): install intel-media-va-driver-non-free (non-free) "
+		 "or intel-media-va-driver\n", dir);
+	assert_contains(p.err, want);
+	run_free(&p);
+	rmdir(dir);
+}
+END_TEST
+
+/* Ids are hex as lspci prints them: vendor=8086 is Intel. */
+START_TEST(vendor_hex_without_0x)
+{
+	struct run p = {.topology = "intel-nvidia"};
+
+	run_tool(&p, "pick", "vendor=8086", NULL);
+	ck_assert_int_eq(p.exit_code, 0);
+	ck_assert_str_eq(p.out, "/dev/dri/renderD129\n");
+	run_free(&p);
+
+	struct run d = {.topology = "intel-nvidia"};
+	run_tool(&d, "pick", "vendor=32902", NULL);
+	ck_assert_int_eq(d.exit_code, 2);
+	assert_contains(d.err, "expected a PCI vendor id in hex as lspci prints it (8086 or "
+			       "0x8086), at most ffff");
+	run_free(&d);
+}
+END_TEST
+
+/* explain: one VA summary per distinct driver answer, then "same as". */
+START_TEST(explain_once_per_summary)
+{
+	struct run e = {.topology = "adl-sriov-host"};
+
+	run_tool(&e, "explain", NULL);
+	ck_assert_int_eq(e.exit_code, 0);
+	const char *first = strstr(e.out, "Intel iHD driver");
+	ck_assert_ptr_nonnull(first);
+	assert_not_contains(first + 1, "Intel iHD driver");
+	assert_contains(e.out, "VF 7 of 0000:00:02.0  VA: same as renderD128\n");
+	run_free(&e);
+}
+END_TEST
+
+/* The man page as man renders it: no words run together by .BR, the header's real
+ * place. */
+START_TEST(man_page_renders)
+{
+	char page[4096];
+	struct th_result r;
+
+	snprintf(page, sizeof(page), "%s/vadiscover/tool/vadiscover.1", VAD_TEST_SRCDIR);
+	char *argv[] = {(char *)"groff", (char *)"-man", (char *)"-Tutf8", (char *)"-rLL=300n",
+			(char *)"-P-cbou", (char *)"-ww", page, NULL};
+	struct th_opts o = {.topology = NULL};
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "groff: %s", r.err);
+	ck_assert_str_eq(r.err, "");
+	assert_contains(r.out, "\"Permission denied\"");
+	assert_not_contains(r.out, "Permissiondenied");
+	assert_contains(r.out, "<vadiscover/vadiscover.h>");
+	assert_not_contains(r.out, "/usr/include/vadiscover.h");
+	assert_contains(r.out, "list also exits 0 when there are no DRM devices");
+	assert_contains(r.out, "renderD128=226:132");
+	assert_contains(r.out, "PF 7/7 VFs");
+	th_result_free(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
 /* Which libva */
 
 /* The libva used is named by list -v, explain and the JSON, not by plain list or pick; a
@@ -1236,7 +1458,8 @@ START_TEST(empty)
 			       "    \"version\": \"@LIBVA_VERSION@\",\n"
 			       "    \"error\": null\n"
 			       "  },\n"
-			       "  \"devices\": []\n"
+			       "  \"devices\": [],\n"
+			       "  \"functions_without_nodes\": []\n"
 			       "}\n");
 	free(norm);
 	run_free(&j);
@@ -1248,6 +1471,8 @@ END_TEST
 static const char *const all_topologies[] = {
 	"adl-sriov-host", "adl-sriov-lxc-vf4", "adl-sriov-lxc-vf4-remapped", "intel-nvidia",
 	"intel-arc", "amd", "many-nodes", "xe-sriov", "non-pci", "empty",
+	"adl-sriov-vfio", "adl-sriov-vm-guest", "intel-amd-swapped", "adl-sriov-novfs",
+	"adl-sriov-unbound", "adl-sriov-pve",
 };
 
 START_TEST(every_topology_json)
@@ -1478,6 +1703,17 @@ Suite *test_suite(void)
 	tcase_add_test(tc, many_nodes);
 	tcase_add_test(tc, xe_sriov);
 	tcase_add_test(tc, non_pci);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("host-view");
+	tcase_add_test(tc, proxmox_host_list);
+	tcase_add_test(tc, vfio_list_v);
+	tcase_add_test(tc, renamed_node_explained);
+	tcase_add_test(tc, display_only);
+	tcase_add_test(tc, va_driver_not_installed);
+	tcase_add_test(tc, vendor_hex_without_0x);
+	tcase_add_test(tc, explain_once_per_summary);
+	tcase_add_test(tc, man_page_renders);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("empty");
