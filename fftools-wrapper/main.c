@@ -26,7 +26,9 @@
  *   VADISCOVER_FFMPEG, VADISCOVER_FFPROBE  the real programs (see above)
  *   VADISCOVER_MODE    auto (default), force or off
  *   VADISCOVER_SELECT  a selection spec (see vadiscover.h), e.g. vendor=0x8086,role=vf
- *   VADISCOVER_LOG     a file to append the rewrite line to, instead of stderr
+ *   VADISCOVER_LOG     a file to append the rewrite line to, each line led by the local
+ *                      time in ISO 8601 and the pid; at -v verbose the line goes to
+ *                      stderr as well (into the server's ffmpeg log)
  *
  * It never writes to stdout. See vadiscover-ffmpeg(1).
  *
@@ -40,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -61,7 +64,27 @@
 /* ffmpeg's AV_LOG_WARNING */
 #define LOG_WARNING 24
 
-/* One line "[vadiscover] TEXT\n" in one write(), to stderr or appended to @path. */
+/* "2026-03-01T14:05:09+01:00 [4242] ": the local time in ISO 8601 (extended, with the
+ * offset) and the pid, which lead every line of VADISCOVER_LOG so that lines of several
+ * ffmpeg runs can be told apart and matched with the server's log. */
+static void log_stamp(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char date[32] = "", zone[8] = "";
+
+	if (localtime_r(&now, &tm)) {
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+		strftime(zone, sizeof(zone), "%z", &tm);	/* +0100 */
+	}
+	if (strlen(zone) == 5)
+		snprintf(buf, len, "%s%.3s:%s [%ld] ", date, zone, zone + 3, (long)getpid());
+	else
+		snprintf(buf, len, "%s [%ld] ", date, (long)getpid());
+}
+
+/* One line "[vadiscover] TEXT\n" in one write(), to stderr or appended to @path (there led
+ * by log_stamp()). */
 __attribute__((format(printf, 2, 3)))
 static void say(const char *path, const char *fmt, ...)
 {
@@ -75,7 +98,10 @@ static void say(const char *path, const char *fmt, ...)
 	va_end(ap);
 	if (!text)
 		return;
-	int n = asprintf(&line, "[vadiscover] %s\n", text);
+	char stamp[64] = "";
+	if (path)
+		log_stamp(stamp, sizeof(stamp));
+	int n = asprintf(&line, "%s[vadiscover] %s\n", stamp, text);
 	free(text);
 	if (n < 0)
 		return;
@@ -295,9 +321,11 @@ int main(int argc, char **argv)
 					if (logpath)
 						say(logpath, "%s", res.warning);
 				}
+				/* The log file keeps every rewrite; ffmpeg's own log (stderr)
+				 * shows it at -v verbose, with or without the file. */
 				if (res.report && logpath)
 					say(logpath, "%s", res.report);
-				else if (res.report && res.loglevel >= VFW_LOG_VERBOSE)
+				if (res.report && res.loglevel >= VFW_LOG_VERBOSE)
 					say(NULL, "%s", res.report);
 				if (res.nsites > 0 && release == VFW_RELEASE_UNKNOWN &&
 				    res.loglevel >= VFW_LOG_VERBOSE)

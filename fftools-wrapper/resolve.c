@@ -1,8 +1,10 @@
 /*
  * The wrapper's resolver on top of libvadiscover (see resolve.h).
  *
- * check(node, filters):  vad_select() with node=NODE plus the filters: the node must exist,
- *                        open, initialise VA (with driver= if given) and match.
+ * check(node, filters):  vad_select() with VADISCOVER_SELECT (without its index=), node=NODE
+ *                        and the filters: the node must exist, open, initialise VA (with
+ *                        driver= if given) and match them all, so VADISCOVER_SELECT also
+ *                        filters a node the command line gives.
  * select(filters):       vad_select() with VADISCOVER_SELECT plus the filters (the
  *                        filters win over the same keys in VADISCOVER_SELECT: ffmpeg will
  *                        open the device with them).
@@ -142,6 +144,14 @@ static int apply_filters(struct vfw_vad *v, struct vad_spec *spec, const struct 
 	return 0;
 }
 
+/* Whether the command line's own filters (vendor_id=, kernel_driver=) explain the reason
+ * "filtered out: vendor 0x1002 != 0x8086" rather than VADISCOVER_SELECT. */
+static bool facts_filtered_by(const struct vfw_filters *f, const char *reason)
+{
+	return (f->vendor && strstr(reason, "filtered out: vendor ")) ||
+	       (f->kernel_driver && strstr(reason, "filtered out: kernel driver "));
+}
+
 static const char *node_name(const char *path)
 {
 	const char *s = path ? strrchr(path, '/') : NULL;
@@ -173,6 +183,35 @@ static const char *reasons(struct vfw_vad *v, const char *lead)
 	return s ? s : "out of memory";
 }
 
+/* VADISCOVER_SELECT as a filter of one given node: its canonical text without index=
+ * (the last key in canonical order), which counts matches among all devices. */
+static int select_as_filter(struct vfw_vad *v, struct vad_spec **out, const char **why)
+{
+	struct vad_spec *full = NULL;
+	char err[256] = "";
+	char *text, *idx;
+	int rc = vad_spec_new(&full, v->select, err, sizeof(err));
+
+	if (rc < 0) {
+		*why = set_why(v, "VADISCOVER_SELECT: %s", err[0] ? err : strerror(-rc));
+		return rc;
+	}
+	text = vad_spec_to_string(full) ? strdup(vad_spec_to_string(full)) : NULL;
+	vad_spec_free(full);
+	if (!text) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	idx = strstr(text, "index=");
+	if (idx && (idx == text || idx[-1] == ','))
+		idx[idx == text ? 0 : -1] = '\0';
+	rc = vad_spec_new(out, text, err, sizeof(err));
+	free(text);
+	if (rc < 0)
+		*why = set_why(v, "VADISCOVER_SELECT: %s", err[0] ? err : strerror(-rc));
+	return rc;
+}
+
 static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 		     const char **va_driver, const char **why)
 {
@@ -191,11 +230,9 @@ static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 	rc = ensure_scanned(v, why);
 	if (rc < 0)
 		return rc;
-	rc = vad_spec_new(&spec, NULL, NULL, 0);
-	if (rc < 0) {
-		*why = set_why(v, "%s", strerror(-rc));
+	rc = select_as_filter(v, &spec, why);
+	if (rc < 0)
 		return rc;
-	}
 	rc = vad_spec_set(spec, "node", node, err, sizeof(err));
 	if (rc < 0) {
 		*why = set_why(v, "%s", err[0] ? err : strerror(-rc));
@@ -217,7 +254,17 @@ static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 		if ((S_ISCHR(st.st_mode) && (vad_device_get_render_rdev(d) == st.st_rdev ||
 					     vad_device_get_card_rdev(d) == st.st_rdev)) &&
 		    vad_device_get_reason(d)) {
-			*why = set_why(v, "%s", vad_device_get_reason(d));
+			const char *r = vad_device_get_reason(d);
+
+			/* Ruled out by VADISCOVER_SELECT rather than by the command line's own
+			 * filters: say so (the wrapper then replaces the node, and says why at
+			 * -v verbose). */
+			if (v->select[0] && vad_device_get_verdict(d) == VAD_VERDICT_FILTERED &&
+			    !facts_filtered_by(f, r))
+				*why = set_why(v, "does not match VADISCOVER_SELECT '%s': %s",
+					       v->select, r);
+			else
+				*why = set_why(v, "%s", r);
 			break;
 		}
 	}

@@ -119,11 +119,14 @@ static const struct row rows[] = {
 	{ "adl-sriov-lxc-vf4-remapped", BOTH, NULL, PROBE D128, NULL, 0, 0 },
 	{ "intel-nvidia", BOTH, NULL, PROBE D128, PROBE D129, 0, 0 },
 	{ "intel-amd-swapped", BOTH, NULL, PROBE D128, NULL, 0, 0 },
-	{ "intel-amd-swapped", AUTO, "vendor=0x8086", PROBE D128, NULL, 0, 0 },
-	{ "intel-amd-swapped", FORCE, "vendor=0x8086", PROBE D128, PROBE D129, 0, 0 },
+	/* VADISCOVER_SELECT filters a given node in auto mode too: a working node that does
+	 * not match it is replaced (vendor=8086 as lspci prints it is Intel) */
+	{ "intel-amd-swapped", BOTH, "vendor=0x8086", PROBE D128, PROBE D129, 0, 0 },
+	{ "intel-amd-swapped", BOTH, "vendor=8086", PROBE D128, PROBE D129, 0, 0 },
+	{ "intel-amd-swapped", AUTO, "vendor=0x8086", PROBE D129, NULL, 0, 0 },
+	{ "intel-amd-swapped", AUTO, "vendor=0x1002", PROBE D128, NULL, 0, 0 },
 	{ "empty", BOTH, NULL, PROBE D128, NULL, R_WARN, 0 },
-	{ "intel-nvidia", AUTO, "vendor=0x1002", PROBE D129, NULL, 0, 0 },
-	{ "intel-nvidia", FORCE, "vendor=0x1002", PROBE D129, NULL, R_WARN, 0 },
+	{ "intel-nvidia", BOTH, "vendor=0x1002", PROBE D129, NULL, R_WARN, 0 },
 	/* Jellyfin's Vulkan probe */
 	{ "adl-sriov-lxc-vf4", BOTH, NULL,
 	  "-v verbose -hide_banner -init_hw_device drm=dr:" D128 " -init_hw_device vulkan=vk@dr",
@@ -176,9 +179,7 @@ static const struct row rows[] = {
 	  "-init_hw_device drm=dr:" D132 " " JF_AMD_TAIL, 0, 0 },
 	{ "intel-amd-swapped", BOTH, NULL, "-init_hw_device drm=dr:" D128 " " JF_AMD_TAIL,
 	  NULL, 0, 0 },
-	{ "intel-amd-swapped", AUTO, "vendor=0x8086", "-init_hw_device drm=dr:" D128 " "
-	  JF_AMD_TAIL, NULL, 0, 0 },
-	{ "intel-amd-swapped", FORCE, "vendor=0x8086", "-init_hw_device drm=dr:" D128 " "
+	{ "intel-amd-swapped", BOTH, "vendor=0x8086", "-init_hw_device drm=dr:" D128 " "
 	  JF_AMD_TAIL, "-init_hw_device drm=dr:" D129 " " JF_AMD_TAIL, 0, 0 },
 	/* Jellyfin Vulkan on AMD */
 	{ "intel-nvidia", BOTH, NULL, "-init_hw_device drm=dr:" D128 " " JF_VK_TAIL,
@@ -492,7 +493,7 @@ static bool tnode_matches(struct tres *t, const struct tnode *n, const struct vf
 		return false;
 	}
 	if (t->select && !strncmp(t->select, "vendor=", 7) &&
-	    strtoul(t->select + 7, NULL, 0) != n->vendor) {
+	    strtoul(t->select + 7, NULL, 16) != n->vendor) {	/* ids are hex */
 		snprintf(t->why, sizeof(t->why), "vendor 0x%04x", n->vendor);
 		return false;
 	}
@@ -512,12 +513,10 @@ static int t_check(void *data, const char *node, const struct vfw_filters *f,
 		   const char **va_driver, const char **why)
 {
 	struct tres *t = data;
-	const char *select = t->select;
 	int rc = -ENOENT;
 
 	t->calls++;
-	t->select = NULL;	/* check() judges the node by its own filters only */
-	*va_driver = NULL;
+	*va_driver = NULL;	/* check() judges the node by its filters and the select */
 	snprintf(t->why, sizeof(t->why), "no such node");
 	for (const struct tnode *n = t->topo->nodes; n->path; n++) {
 		if (!strcmp(n->path, node)) {
@@ -526,7 +525,6 @@ static int t_check(void *data, const char *node, const struct vfw_filters *f,
 				*va_driver = required_va_driver(n);
 		}
 	}
-	t->select = select;
 	*why = t->why;
 	return rc;
 }

@@ -204,6 +204,36 @@ START_TEST(probe_xe_driver_chosen)
 }
 END_TEST
 
+/* With VADISCOVER_LOG the line still reaches ffmpeg's log at -v verbose; and in auto mode
+ * VADISCOVER_SELECT filters the node given: a working AMD renderD128 is replaced by the
+ * Intel node the spec asks for, and the line says why. */
+START_TEST(log_and_select_filter_given_node)
+{
+	char log[PATH_MAX];
+
+	tmpfile_path(log, sizeof(log), "log");
+	setenv("VADISCOVER_LOG", log, 1);
+	setenv("VADISCOVER_SELECT", "vendor=8086", 1);
+	struct th_result w = RUN("intel-amd-swapped", wrapper, "-v", "verbose", "-hide_banner",
+				 "-init_hw_device", "vaapi=va:" D128);
+	unsetenv("VADISCOVER_SELECT");
+	unsetenv("VADISCOVER_LOG");
+	const char *line = "[vadiscover] -init_hw_device vaapi=va:" D128 " -> vaapi=va:" D129
+			   " (" D128 ": does not match VADISCOVER_SELECT 'vendor=8086': filtered "
+			   "out: vendor 0x1002 != 0x8086)\n";
+	ck_assert_msg(strstr(w.err, line), "stderr:\n%s", w.err);
+	ck_assert_int_eq(count(w.err, "[vadiscover]"), 1);
+	char *text = slurp(log);
+	ck_assert_msg(strstr(text, line), "log: %s", text);
+	ck_assert_int_eq(count(text, "\n"), 1);
+	/* ffmpeg really opened the Intel node */
+	ck_assert_msg(strstr(w.err, "Intel iHD driver"), "stderr:\n%s", w.err);
+	free(text);
+	unlink(log);
+	th_result_free(&w);
+}
+END_TEST
+
 /* Jellyfin's transcode init when renderD128 does not exist: vaapi=va:,driver=iHD. */
 START_TEST(transcode_lxc_vf4)
 {
@@ -229,7 +259,23 @@ START_TEST(transcode_lxc_vf4)
 	ck_assert_msg(strstr(text, "[vadiscover] -init_hw_device vaapi=va:,driver=iHD -> "
 			      "vaapi=va:" D132 ",driver=iHD"), "log: %s", text);
 	ck_assert_int_eq(count(text, "\n"), 1);
-	/* the log replaces stderr, and the loglevel is info: stderr has no line */
+	/* The line is led by the local time in ISO 8601 (extended, with the UTC offset) and
+	 * the pid of the wrapper, which became ffmpeg. */
+	{
+		int y, mo, dd, h, mi, sec, oh, om, n = 0;
+		long pid;
+		char sign;
+
+		ck_assert_msg(sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d [%ld] %n", &y, &mo, &dd,
+				     &h, &mi, &sec, &sign, &oh, &om, &pid, &n) == 10 && n == 29 +
+			      snprintf(NULL, 0, "%ld", pid), "log: %s", text);
+		ck_assert(sign == '+' || sign == '-');
+		ck_assert(mo >= 1 && mo <= 12 && dd >= 1 && dd <= 31 && h < 24 && mi < 60);
+		ck_assert_int_gt(pid, 1);
+		ck_assert_str_eq(text + n, "[vadiscover] -init_hw_device vaapi=va:,driver=iHD -> "
+				 "vaapi=va:" D132 ",driver=iHD (no node given)\n");
+	}
+	/* the loglevel is info: stderr has no line */
 	ck_assert_ptr_null(strstr(w.err, "[vadiscover]"));
 	free(text);
 	unlink(trace);
@@ -287,9 +333,11 @@ END_TEST
  * node given on the command line, auto does not. */
 START_TEST(select_and_force)
 {
-	setenv("VADISCOVER_SELECT", "vendor=0x8086", 1);
+	/* auto: the given node works and matches the spec: kept, without a word */
+	setenv("VADISCOVER_SELECT", "vendor=0x1002", 1);
 	struct th_result a = RUN("intel-amd-swapped", wrapper, "-v", "verbose", "-hide_banner",
 				 "-init_hw_device", "vaapi=va:" D128);
+	setenv("VADISCOVER_SELECT", "vendor=0x8086", 1);
 	setenv("VADISCOVER_MODE", "force", 1);
 	struct th_result f = RUN("intel-amd-swapped", wrapper, "-v", "verbose", "-hide_banner",
 				 "-init_hw_device", "vaapi=va:" D128);
@@ -1009,6 +1057,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, probe_xe);
 	tcase_add_test(tc, probe_xe_driver_chosen);
 	tcase_add_test(tc, transcode_lxc_vf4);
+	tcase_add_test(tc, log_and_select_filter_given_node);
 	tcase_add_test(tc, probe_intel_nvidia);
 	tcase_add_test(tc, amd_form_intel_nvidia);
 	tcase_add_test(tc, hwaccel_added);
