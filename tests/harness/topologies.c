@@ -42,11 +42,21 @@ static const struct topo_dev adl_sriov_devs[] = {
 	ADL_PF, ADL_VF(1), ADL_VF(2), ADL_VF(3), ADL_VF(4), ADL_VF(5), ADL_VF(6), ADL_VF(7),
 };
 
+/* The host's kernel command line follows the i915-sriov-dkms guide: `intel_iommu=on
+ * i915.enable_guc=3 i915.max_vfs=7`, so the IOMMU is registered (dmar0) and the module
+ * parameters read back as given; i915 creates them mode 0400 (root only). */
+#define IOMMU_DMAR0 { "sys/class/iommu/dmar0", NULL, 0 }
+#define I915_PARAM(name, value) { "sys/module/i915/parameters/" name, value "\n", 0400 }
+static const struct topo_sysfile adl_sriov_files[] = {
+	IOMMU_DMAR0, I915_PARAM("enable_guc", "3"), I915_PARAM("max_vfs", "7"),
+};
+
 static const struct topology adl_sriov_host = {
 	.name = "adl-sriov-host",
 	.description = "i3-12100 UHD 730 host, PF 00:02.0 + 7 VFs on i915 (Proxmox, i915-sriov-dkms)",
 	.devs = adl_sriov_devs, .ndevs = ARRAY_SIZE(adl_sriov_devs),
 	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
+	.sysfiles = adl_sriov_files, .nsysfiles = ARRAY_SIZE(adl_sriov_files),
 };
 
 /* The same host, seen from an unprivileged LXC container given VF 4 with
@@ -329,6 +339,7 @@ static const struct topology adl_sriov_novfs = {
 	.description = "adl-sriov-host with no VF enabled (sriov_numvfs 0 of 7)",
 	.devs = adl_sriov_novfs_devs, .ndevs = ARRAY_SIZE(adl_sriov_novfs_devs),
 	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
+	.sysfiles = adl_sriov_files, .nsysfiles = ARRAY_SIZE(adl_sriov_files),
 };
 
 /* The same host set up for VMs the way the Proxmox PCI passthrough guide and
@@ -345,6 +356,7 @@ static const struct topology adl_sriov_unbound = {
 	.description = "adl-sriov-host with 7 VFs and no driver bound (sriov_drivers_autoprobe 0)",
 	.devs = adl_sriov_unbound_devs, .ndevs = ARRAY_SIZE(adl_sriov_unbound_devs),
 	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
+	.sysfiles = adl_sriov_files, .nsysfiles = ARRAY_SIZE(adl_sriov_files),
 };
 
 /* A Proxmox VE 8.2 host as the Proxmox forum's iGPU SR-IOV threads and the i915-sriov-dkms
@@ -404,10 +416,64 @@ static const struct topology adl_sriov_pve = {
 	.files = adl_sriov_pve_files, .nfiles = ARRAY_SIZE(adl_sriov_pve_files),
 };
 
+/* ------------------------------------------------------------------------------------- */
+/* The set-up steps of the i915-sriov-dkms guide gone wrong, each on the same i3-12100
+ * host (the failure reports in that project's issue tracker and the Proxmox forum thread
+ * "Intel iGPU SR-IOV on Proxmox 8"). */
+
+/* Stock Proxmox kernel, no i915-sriov-dkms: the PF's SR-IOV capability is there, but
+ * stock i915 has no PF support and sets no VFs (sriov_totalvfs 0); enable_guc is the
+ * driver's default -1 and there is no max_vfs parameter. */
+#define ADL_PF_VFS(total, num) { .path = "pci0000:00/0000:00:02.0", .vendor = 0x8086, \
+	.device = 0x4692, .subvendor = 0x1849, .subdevice = 0x4692, .revision = 0x0c, \
+	.class = 0x030000, .driver = "i915", .boot_vga = 1, .totalvfs = total, \
+	.numvfs = num, .vf_device = 0x4692, .vf_offset = 1, .vf_stride = 1, .card = 0, \
+	.render = 128, .connectors = { "DP-1", "HDMI-A-1", "DP-2", "HDMI-A-2" } }
+#define ADL_PF_ATTR(name, value) { "sys/devices/pci0000:00/0000:00:02.0/" name, value "\n", 0 }
+static const struct topo_dev adl_pf_only_devs[] = { ADL_PF_VFS(0, 0) };
+static const struct topo_sysfile adl_stock_files[] = {
+	IOMMU_DMAR0, I915_PARAM("enable_guc", "-1"), ADL_PF_ATTR("sriov_totalvfs", "0"),
+	ADL_PF_ATTR("sriov_numvfs", "0"), ADL_PF_ATTR("sriov_drivers_autoprobe", "1"),
+};
+static const struct topology adl_stock_i915 = {
+	.name = "adl-stock-i915",
+	.description = "adl-sriov-host on stock i915: PF 00:02.0 with sriov_totalvfs 0",
+	.devs = adl_pf_only_devs, .ndevs = ARRAY_SIZE(adl_pf_only_devs),
+	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
+	.sysfiles = adl_stock_files, .nsysfiles = ARRAY_SIZE(adl_stock_files),
+};
+
+/* adl-sriov-novfs with `i915.enable_guc=2` (HuC only) left from an older guide: the parameter
+ * reads back 2, and the PF enables no VFs. */
+static const struct topo_sysfile adl_guc_wrong_files[] = {
+	IOMMU_DMAR0, I915_PARAM("enable_guc", "2"), I915_PARAM("max_vfs", "7"),
+};
+static const struct topology adl_sriov_guc_wrong = {
+	.name = "adl-sriov-guc-wrong",
+	.description = "adl-sriov-novfs with i915.enable_guc=2 (no GuC submission)",
+	.devs = adl_sriov_novfs_devs, .ndevs = ARRAY_SIZE(adl_sriov_novfs_devs),
+	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
+	.sysfiles = adl_guc_wrong_files, .nsysfiles = ARRAY_SIZE(adl_guc_wrong_files),
+};
+
+/* adl-sriov-host booted without intel_iommu=on (kernels before 6.8 default it off, and
+ * so do hosts that set intel_iommu=off): no /sys/class/iommu entry. */
+static const struct topo_sysfile adl_no_iommu_files[] = {
+	I915_PARAM("enable_guc", "3"), I915_PARAM("max_vfs", "7"),
+};
+static const struct topology adl_sriov_no_iommu = {
+	.name = "adl-sriov-no-iommu",
+	.description = "adl-sriov-host without an IOMMU (no intel_iommu=on)",
+	.devs = adl_sriov_devs, .ndevs = ARRAY_SIZE(adl_sriov_devs),
+	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
+	.sysfiles = adl_no_iommu_files, .nsysfiles = ARRAY_SIZE(adl_no_iommu_files),
+};
+
 const struct topology *const topologies[] = {
 	&adl_sriov_host, &adl_sriov_lxc_vf4, &adl_sriov_lxc_vf4_remapped, &intel_nvidia,
 	&intel_arc, &amd, &many_nodes, &xe_sriov, &non_pci, &empty,
 	&adl_sriov_vfio, &adl_sriov_vm_guest, &intel_amd_swapped,
 	&adl_sriov_novfs, &adl_sriov_unbound, &adl_sriov_pve,
+	&adl_stock_i915, &adl_sriov_guc_wrong, &adl_sriov_no_iommu,
 };
 const size_t n_topologies = ARRAY_SIZE(topologies);

@@ -474,6 +474,24 @@ int topology_build(const struct topology *t, const char *dir, char *err, size_t 
 		if ((r = write_bytes(&b, f->path, f->content, strlen(f->content))))
 			return r;
 	}
+	for (size_t i = 0; i < t->nsysfiles; i++) {
+		const struct topo_sysfile *f = &t->sysfiles[i];
+		char p[PATH_BUF];
+
+		if (strncmp(f->path, "sys/", 4) != 0 || strstr(f->path, ".."))
+			return fail(&b, EINVAL, "%s: sysfile %s: expected a path in sys/", t->name,
+				    f->path);
+		if (!f->content) {
+			if ((r = mkdirs(&b, f->path)))
+				return r;
+		} else if ((r = write_bytes(&b, f->path, f->content, strlen(f->content)))) {
+			return r;
+		}
+		if ((r = abspath(&b, f->path, p)))
+			return r;
+		if (f->mode && chmod(p, f->mode) < 0)
+			return fail(&b, errno, "chmod %s: %s", p, strerror(errno));
+	}
 	if ((r = writef(&b, "va.conf", "# default fake VA driver behaviour of %s\n%s",
 			t->name, t->va_conf ? t->va_conf : "")))
 		return r;

@@ -45,6 +45,17 @@ struct topo_file {
 	const char *content;
 };
 
+/* A file (or, with content NULL, a directory) the kernel shows in /sys outside the device
+ * tree, e.g. "sys/class/iommu/dmar0" or "sys/module/i915/parameters/enable_guc"; the path
+ * is relative to DIR and starts with sys/. Written after the devices, so it may replace a
+ * device attribute ("sys/devices/.../sriov_totalvfs"). @mode 0 means 0644 (0755 for a
+ * directory). */
+struct topo_sysfile {
+	const char *path;
+	const char *content;
+	unsigned int mode;
+};
+
 /* One entry of /dev/dri: the name it has there and the device minor it is. */
 struct topo_node {
 	const char *name;
@@ -67,6 +78,10 @@ struct topology {
 	/* Files outside /sys and /dev, or NULL. */
 	const struct topo_file *files;
 	size_t nfiles;
+	/* Extra files in /sys (IOMMU, module parameters, attributes that differ from the
+	 * builder's defaults), or NULL. */
+	const struct topo_sysfile *sysfiles;
+	size_t nsysfiles;
 };
 
 extern const struct topology *const topologies[];
