@@ -3,7 +3,7 @@
 
 TOOL := $(B)/vadiscover/tool/vadiscover
 TOOL_SRCS := vadiscover/tool/vadiscover.c vadiscover/tool/output.c vadiscover/tool/json.c \
-	vadiscover/tool/guests.c
+	vadiscover/tool/guests.c vadiscover/tool/doctor.c vadiscover/tool/passthrough.c
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 TOOL_MAN := vadiscover/tool/vadiscover.1
 
@@ -50,3 +50,7 @@ demo: all
 	@echo "(SIMULATED: run scripts/main-job or '$(TOOL) list -v' on a machine with a GPU.)"
 
 include tests/bench/build.mk
+
+# doctor names the wrapper's installed path in its fix for Jellyfin.
+$(B)/vadiscover/tool/doctor.o: EXTRA_CFLAGS = \
+	-DVAD_WRAPPER_PATH='"$(LIBEXECDIR)/vadiscover/ffmpeg"'

@@ -17,14 +17,8 @@
 #include "config.h"
 #include "vadiscover/tool/guests.h"
 #include "vadiscover/tool/output.h"
+#include "vadiscover/tool/tool.h"
 #include "vadiscover/vadiscover.h"
-
-enum {
-	EXIT_OK = 0,
-	EXIT_NO_DEVICE = 1,
-	EXIT_USAGE = 2,
-	EXIT_INTERNAL = 3,
-};
 
 #define NO_DEVICES_MSG "no DRM devices: /dev/dri is missing or empty"
 #define SELECT_ENV "VADISCOVER_SELECT"
@@ -114,7 +108,7 @@ static const char usage_text[] =
 	"2 usage error or invalid SPEC (the message names the key or value);\n"
 	"3 internal error (out of memory, output not written).\n";
 
-static void usage_error(const char *fmt, ...)
+void tool_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -125,8 +119,8 @@ static void usage_error(const char *fmt, ...)
 	fputs("\nTry 'vadiscover --help'.\n", stderr);
 }
 
-static void log_to_stderr(struct vad_context *ctx, enum vad_log_priority priority,
-			  void *userdata, const char *format, va_list args)
+void tool_log_to_stderr(struct vad_context *ctx, enum vad_log_priority priority,
+			void *userdata, const char *format, va_list args)
 {
 	const char *level = priority <= VAD_LOG_ERROR ? "error"
 			    : priority <= VAD_LOG_INFO ? "info"
@@ -173,24 +167,24 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'F': o->ffmpeg = optarg; break;
 		case 'R':
 			if (optarg[0] != '/') {
-				usage_error("--root needs an absolute directory (got '%s')", optarg);
+				tool_usage_error("--root needs an absolute directory (got '%s')", optarg);
 				return EXIT_USAGE;
 			}
 			o->root = optarg;
 			break;
 		case ':':
-			usage_error("option '%s' needs an argument", argv[optind - 1]);
+			tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
 			if (optopt)
-				usage_error("unknown option '-%c'", optopt);
+				tool_usage_error("unknown option '-%c'", optopt);
 			else
-				usage_error("unknown option '%s'", argv[optind - 1]);
+				tool_usage_error("unknown option '%s'", argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		usage_error("no command given (list, pick or explain)");
+		tool_usage_error("no command given (list, pick or explain)");
 		return EXIT_USAGE;
 	}
 	const char *cmd = argv[optind++];
@@ -201,32 +195,32 @@ static int parse_args(int argc, char **argv, struct options *o)
 	else if (strcmp(cmd, "explain") == 0)
 		o->command = CMD_EXPLAIN;
 	else {
-		usage_error("unknown command '%s' (list, pick or explain)", cmd);
+		tool_usage_error("unknown command '%s' (list, pick or explain)", cmd);
 		return EXIT_USAGE;
 	}
 
 	int rest = argc - optind;
 	if (o->command == CMD_LIST) {
 		if (rest > 0) {
-			usage_error("list takes no argument (got '%s')", argv[optind]);
+			tool_usage_error("list takes no argument (got '%s')", argv[optind]);
 			return EXIT_USAGE;
 		}
 		if (o->verbose && o->no_probe) {
-			usage_error("-v and --no-probe contradict each other (-v probes)");
+			tool_usage_error("-v and --no-probe contradict each other (-v probes)");
 			return EXIT_USAGE;
 		}
 		return -1;
 	}
 	if (o->verbose) {
-		usage_error("-v applies to list only");
+		tool_usage_error("-v applies to list only");
 		return EXIT_USAGE;
 	}
 	if (o->no_probe) {
-		usage_error("--no-probe applies to list only");
+		tool_usage_error("--no-probe applies to list only");
 		return EXIT_USAGE;
 	}
 	if (rest > 1) {
-		usage_error("one SPEC at most (got '%s' and '%s'); join keys with ','",
+		tool_usage_error("one SPEC at most (got '%s' and '%s'); join keys with ','",
 			    argv[optind], argv[optind + 1]);
 		return EXIT_USAGE;
 	}
@@ -433,10 +427,56 @@ out:
 	return ret;
 }
 
+/* The index of the command word (the first argument that is not an option nor the value
+ * of --ffmpeg or --root), or 0 when there is none. */
+static int find_command(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc ? i + 1 : 0;
+		if (strcmp(argv[i], "--ffmpeg") == 0 || strcmp(argv[i], "--root") == 0) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			return i;
+	}
+	return 0;
+}
+
+/* doctor and passthrough parse their own options: hand them argv without the command. */
+static int run_own_parser(int argc, char **argv, int (*fn)(int, char **), int cmd)
+{
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int n = 0, ret;
+
+	if (!args) {
+		fprintf(stderr, "vadiscover: %s\n", strerror(ENOMEM));
+		return EXIT_INTERNAL;
+	}
+	for (int i = 0; i < argc; i++)
+		if (i != cmd)
+			args[n++] = argv[i];
+	ret = fn(n, args);
+	free(args);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "vadiscover: writing the output failed: %s\n", strerror(errno));
+		return EXIT_INTERNAL;
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 	struct vad_context *ctx = NULL;
+	int cmd = find_command(argc, argv);
+
+	if (cmd > 0 && strcmp(argv[cmd], "doctor") == 0)
+		return run_own_parser(argc, argv, doctor_main, cmd);
+	if (cmd > 0 && strcmp(argv[cmd], "passthrough") == 0)
+		return run_own_parser(argc, argv, passthrough_main, cmd);
+
 	int ret = parse_args(argc, argv, &o);
 
 	if (ret >= 0)
@@ -447,7 +487,7 @@ int main(int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	if (o.debug)
-		vad_set_log_fn(ctx, log_to_stderr, VAD_LOG_DEBUG, NULL);
+		vad_set_log_fn(ctx, tool_log_to_stderr, VAD_LOG_DEBUG, NULL);
 	if (o.ffmpeg) {
 		ret = vad_set_libva_program(ctx, o.ffmpeg);
 		if (ret < 0) {

@@ -1,0 +1,28 @@
+/* What the vadiscover tool's commands share: exit codes, messages, the log callback. */
+#ifndef VAD_TOOL_TOOL_H
+#define VAD_TOOL_TOOL_H
+
+#include <stdarg.h>
+
+#include "vadiscover/vadiscover.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_NO_DEVICE = 1, /* doctor: a check failed */
+	EXIT_USAGE = 2,
+	EXIT_INTERNAL = 3,
+};
+
+/* "vadiscover: MESSAGE" and the --help hint, on stderr. */
+void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A vad_log_fn writing "vadiscover: LEVEL: MESSAGE" lines to stderr (-d). */
+void tool_log_to_stderr(struct vad_context *ctx, enum vad_log_priority priority,
+			void *userdata, const char *format, va_list args);
+
+/* The commands with options of their own. @argv[0] is the program name and the command
+ * word has been taken out, so argv holds every option given before and after it. */
+int doctor_main(int argc, char **argv);
+int passthrough_main(int argc, char **argv);
+
+#endif
