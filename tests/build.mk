@@ -138,4 +138,11 @@ $(B)/tests/fakeva-ffmpeg/ffmpeg: $(B)/tests/wrapper-env.o $(B)/tests/fakeva-ffmp
 # test-tool: the real tool binary on every topology (th_run), plus its JSON writer.
 $(eval $(call vad_test,test-tool,tests/test-tool.c,$(B)/vadiscover/tool/json.o -ldl))
 $(B)/tests/test-tool: $(TOOL) $(HARNESS_TARGETS) $(VAD_TEST_BROKEN_LIBVA)
+
+# test-doctor: `vadiscover doctor` and `passthrough` on the SR-IOV set-up topologies, with
+# a --root directory per test; JSON and CDI documents parsed by python3.
+$(eval $(call vad_test,test-doctor,tests/test-doctor.c,))
+$(B)/tests/test-doctor.o: EXTRA_CFLAGS = $(TEST_CFLAGS) \
+	-DVAD_TEST_LIBEXECDIR='"$(LIBEXECDIR)"'
+$(B)/tests/test-doctor: $(TOOL) $(HARNESS_TARGETS)
 # --- end vadiscover tool ---

@@ -1,0 +1,1079 @@
+/* Tests of `vadiscover doctor` and `vadiscover passthrough`: the real tool under the
+ * fake-GPU harness, on the SR-IOV set-up topologies (tests/harness/topologies.c), with the
+ * files outside /sys and /dev (/etc, /proc, /run, programs) modelled by a plain directory
+ * given as --root. Asserts exact check lines, statuses, fixes and exit codes; the JSON
+ * document against its contract (vadiscover/tool/JSON.md) and the CDI spec against the
+ * CDI specification, both parsed by python3; the Proxmox and LXC lines against
+ * pve-container's and LXC's grammar.
+ */
+#include <check.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/common/harness.h"
+#include "tests/common/runner.h"
+
+#ifndef VAD_TEST_BUILDDIR
+#error "VAD_TEST_BUILDDIR must be defined by the build"
+#endif
+
+#define MAX_ARGS 16
+
+struct run {
+	const char *topology;
+	const char *deny;
+	const char *drivers_dir; /* LIBVA_DRIVERS_PATH, NULL: the harness's fake drivers */
+	const char *node_gid;	 /* FAKEGPU_NODE_GID, NULL: the shim's default (993) */
+	int exit_code;
+	char *out;
+	char *err;
+};
+
+static const char *tool_path(void)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/vadiscover/tool/vadiscover", VAD_TEST_BUILDDIR);
+	return path;
+}
+
+/* Runs the tool with the NULL-terminated arguments after @r. */
+static void run_tool(struct run *r, ...)
+{
+	char *argv[MAX_ARGS];
+	int argc = 0;
+	va_list ap;
+
+	if (r->node_gid)
+		setenv("FAKEGPU_NODE_GID", r->node_gid, 1);
+	else
+		unsetenv("FAKEGPU_NODE_GID");
+	unsetenv("VADISCOVER_SELECT");
+	unsetenv("JELLYFIN_FFMPEG");
+	unsetenv("FFMPEG_PATH");
+	argv[argc++] = (char *)tool_path();
+	va_start(ap, r);
+	for (const char *a; (a = va_arg(ap, const char *)) != NULL;) {
+		ck_assert_int_lt(argc, MAX_ARGS - 1);
+		argv[argc++] = (char *)a;
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+
+	struct th_opts o = {
+		.topology = r->topology,
+		.deny = r->deny,
+		.drivers_dir = r->drivers_dir,
+	};
+	struct th_result res;
+
+	memset(&res, 0, sizeof(res));
+	ck_assert_int_eq(th_run(&o, argv, &res), 0);
+	r->exit_code = WIFEXITED(res.status) ? WEXITSTATUS(res.status) : -1;
+	r->out = strdup(res.out ? res.out : "");
+	r->err = strdup(res.err ? res.err : "");
+	th_result_free(&res);
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+#define assert_contains(hay, needle)                                                       \
+	ck_assert_msg(strstr((hay), (needle)) != NULL, "expected \"%s\" in:\n%s", (needle), \
+		      (hay))
+#define assert_not_contains(hay, needle)                                                   \
+	ck_assert_msg(strstr((hay), (needle)) == NULL, "did not expect \"%s\" in:\n%s",     \
+		      (needle), (hay))
+
+/* A --root directory: NULL-terminated pairs of path (absolute, as on the machine) and
+ * content. The runner gives each test its own TMPDIR and removes it afterwards. */
+static char *make_root(const char *const *files)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = malloc(4096);
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(dir, 4096, "%s/vad-doctor-root-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (size_t i = 0; files && files[i]; i += 2) {
+		char p[8192];
+
+		snprintf(p, sizeof(p), "%s%s", dir, files[i]);
+		for (char *s = p + strlen(dir) + 1; *s; s++) {
+			if (*s != '/')
+				continue;
+			*s = '\0';
+			ck_assert(mkdir(p, 0755) == 0 || errno == EEXIST);
+			*s = '/';
+		}
+		FILE *f = fopen(p, "w");
+
+		ck_assert_msg(f != NULL, "%s: %s", p, strerror(errno));
+		fputs(files[i + 1], f);
+		fclose(f);
+	}
+	return dir;
+}
+
+/* The lines of @out whose check id is @id ("ok    sriov.vfs         ..." and their fix
+ * lines), joined. */
+static char *check_block(const char *out, const char *id)
+{
+	size_t cap = strlen(out) + 1, len = 0;
+	char *res = calloc(cap, 1);
+	bool in = false;
+
+	ck_assert_ptr_nonnull(res);
+	for (const char *line = out; *line;) {
+		size_t l = strcspn(line, "\n");
+		char word[64] = "";
+
+		if (line[0] != ' ') {
+			sscanf(line, "%*s %63s", word);
+			in = strcmp(word, id) == 0;
+		}
+		if (in) {
+			memcpy(res + len, line, l);
+			len += l;
+			res[len++] = '\n';
+		}
+		line += l + (line[l] == '\n');
+	}
+	return res;
+}
+
+#define assert_block(out, id, expected)                                                    \
+	do {                                                                               \
+		char *b_ = check_block((out), (id));                                       \
+		ck_assert_msg(strcmp(b_, (expected)) == 0, "%s:\n--- got\n%s--- want\n%s", \
+			      (id), b_, (expected));                                       \
+		free(b_);                                                                  \
+	} while (0)
+
+/* The statuses and ids in order, one "status id" per line. */
+static char *status_list(const char *out)
+{
+	char *res = calloc(strlen(out) + 1, 1);
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(res);
+	for (const char *line = out; *line;) {
+		size_t l = strcspn(line, "\n");
+		char st[16], id[64];
+
+		if (line[0] != ' ' && sscanf(line, "%15s %63s", st, id) == 2 &&
+		    (strcmp(st, "ok") == 0 || strcmp(st, "warn") == 0 || strcmp(st, "fail") == 0 ||
+		     strcmp(st, "skip") == 0))
+			len += (size_t)sprintf(res + len, "%s %s\n", st, id);
+		line += l + (line[l] == '\n');
+	}
+	return res;
+}
+
+/* A healthy Proxmox host's files: VFs persisted by sysfsutils, an OpenCL ICD. */
+static const char *const healthy_host_files[] = {
+	"/etc/sysfs.conf", "devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7\n",
+	"/etc/OpenCL/vendors/intel.icd", "/usr/lib/x86_64-linux-gnu/intel-opencl/libigdrcl.so\n",
+	"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n",
+	"/etc/group", "root:x:0:\nvideo:x:44:\nrender:x:993:\n",
+	NULL,
+};
+
+/* ---------------------------------------------------------------------------------- */
+/* doctor on the host */
+
+START_TEST(doctor_healthy_host)
+{
+	char *root = make_root(healthy_host_files);
+	struct run r = { .topology = "adl-sriov-host" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	char *list = status_list(r.out);
+	ck_assert_str_eq(list, "ok kernel.iommu\n"
+			       "ok sriov.capable\n"
+			       "ok sriov.guc\n"
+			       "ok sriov.vfs\n"
+			       "ok sriov.vf-drivers\n"
+			       "ok dri.nodes\n"
+			       "ok dri.access\n"
+			       "ok va.libva\n"
+			       "ok va.driver\nok va.driver\nok va.driver\nok va.driver\n"
+			       "ok va.driver\nok va.driver\nok va.driver\nok va.driver\n"
+			       "ok va.init\nok va.init\nok va.init\nok va.init\n"
+			       "ok va.init\nok va.init\nok va.init\nok va.init\n"
+			       "ok opencl\n"
+			       "skip jellyfin.ffmpeg\n");
+	free(list);
+	assert_block(r.out, "kernel.iommu", "ok    kernel.iommu      IOMMU active (dmar0)\n");
+	assert_block(r.out, "sriov.capable",
+		     "ok    sriov.capable     0000:00:02.0 (i915) offers 7 VFs\n");
+	assert_block(r.out, "sriov.guc", "ok    sriov.guc         i915.enable_guc=3 (GuC "
+					 "submission and HuC, as SR-IOV needs)\n");
+	assert_block(r.out, "sriov.vfs", "ok    sriov.vfs         0000:00:02.0: 7 of 7 VFs "
+					 "enabled, set at boot by /etc/sysfs.conf\n");
+	assert_block(r.out, "sriov.vf-drivers",
+		     "ok    sriov.vf-drivers  0000:00:02.0: VF 1 i915, VF 2 i915, VF 3 i915, VF 4 "
+		     "i915, VF 5 i915, VF 6 i915, VF 7 i915\n");
+	assert_block(r.out, "dri.access",
+		     "ok    dri.access        root can open renderD128 (group render)\n");
+	assert_contains(r.out, "ok    va.init           renderD132: Intel iHD driver");
+	assert_contains(r.out, "\n0 failed, 0 warnings\n");
+	ck_assert_str_eq(r.err, "");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+START_TEST(doctor_stock_i915)
+{
+	char *root = make_root(healthy_host_files);
+	struct run r = { .topology = "adl-stock-i915" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	/* A desktop that never meant to use SR-IOV is not broken: a warning. */
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_block(r.out, "sriov.capable",
+		     "warn  sriov.capable     0000:00:02.0 (i915) offers 0 VFs: this i915 has no "
+		     "SR-IOV PF support (no max_vfs parameter)\n"
+		     "      fix: install the i915 driver with SR-IOV PF support (i915-sriov-dkms),\n"
+		     "           then add i915.enable_guc=3 i915.max_vfs=7 to the kernel command "
+		     "line and reboot\n");
+	assert_block(r.out, "sriov.guc", "skip  sriov.guc         no SR-IOV PF on i915\n");
+	assert_block(r.out, "sriov.vfs", "skip  sriov.vfs         no SR-IOV PF\n");
+	assert_block(r.out, "sriov.vf-drivers", "skip  sriov.vf-drivers  no VFs\n");
+	assert_block(r.out, "dri.nodes", "ok    dri.nodes         renderD128 card0 "
+					 "(0000:00:02.0)\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+START_TEST(doctor_vfs_not_enabled)
+{
+	static const char *const files[] = {
+		"/etc/OpenCL/vendors/intel.icd", "x\n", NULL,
+	};
+	char *root = make_root(files);
+	struct run r = { .topology = "adl-sriov-novfs" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	assert_block(r.out, "sriov.vfs",
+		     "fail  sriov.vfs         0000:00:02.0: 0 of 7 VFs enabled\n"
+		     "      fix: echo 7 > /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs\n"
+		     "           echo 'devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7' >> "
+		     "/etc/sysfs.conf   (apt install sysfsutils)\n");
+	assert_block(r.out, "sriov.vf-drivers", "skip  sriov.vf-drivers  no VFs\n");
+	assert_contains(r.out, "\n1 failed, 0 warnings\n");
+	run_free(&r);
+	free(root);
+
+	/* Persisted but not applied (sysfsutils not installed, or not run yet): only the
+	 * echo line. */
+	static const char *const persisted[] = {
+		"/etc/sysfs.d/sriov.conf", "devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7\n",
+		NULL,
+	};
+	root = make_root(persisted);
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	assert_block(r.out, "sriov.vfs",
+		     "fail  sriov.vfs         0000:00:02.0: 0 of 7 VFs enabled\n"
+		     "      fix: echo 7 > /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+START_TEST(doctor_vfs_not_persisted)
+{
+	static const char *const files[] = { "/etc/OpenCL/vendors/intel.icd", "x\n", NULL };
+	char *root = make_root(files);
+	struct run r = { .topology = "adl-sriov-host" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_block(r.out, "sriov.vfs",
+		     "warn  sriov.vfs         0000:00:02.0: 7 of 7 VFs enabled, but nothing sets "
+		     "them at boot\n"
+		     "      fix: echo 'devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7' >> "
+		     "/etc/sysfs.conf   (apt install sysfsutils)\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+START_TEST(doctor_guc_wrong)
+{
+	char *root = make_root(healthy_host_files);
+	struct run r = { .topology = "adl-sriov-guc-wrong" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	assert_block(r.out, "sriov.guc",
+		     "fail  sriov.guc         i915.enable_guc=2: SR-IOV needs GuC submission and "
+		     "HuC (3)\n"
+		     "      fix: set i915.enable_guc=3 on the kernel command line (or 'options i915 "
+		     "enable_guc=3' in /etc/modprobe.d/i915.conf, then update-initramfs -u) and "
+		     "reboot\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+START_TEST(doctor_vfs_unbound)
+{
+	char *root = make_root(healthy_host_files);
+	struct run r = { .topology = "adl-sriov-unbound" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	assert_block(r.out, "sriov.vf-drivers",
+		     "fail  sriov.vf-drivers  0000:00:02.0: VF 1 no driver, VF 2 no driver, VF 3 no "
+		     "driver, VF 4 no driver, VF 5 no driver, VF 6 no driver, VF 7 no driver "
+		     "(sriov_drivers_autoprobe is 0)\n"
+		     "      fix: echo 1 > /sys/devices/pci0000:00/0000:00:02.0/sriov_drivers_autoprobe\n"
+		     "           echo 0 > /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs\n"
+		     "           echo 7 > /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs\n"
+		     "           (or bind one VF: echo 0000:00:02.N > /sys/bus/pci/drivers/i915/bind)\n");
+	/* Only the PF has nodes. */
+	assert_block(r.out, "dri.nodes", "ok    dri.nodes         renderD128 card0 "
+					 "(0000:00:02.0)\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+START_TEST(doctor_no_iommu)
+{
+	char *root = make_root(healthy_host_files);
+	struct run r = { .topology = "adl-sriov-no-iommu" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_block(r.out, "kernel.iommu",
+		     "warn  kernel.iommu      no IOMMU (/sys/class/iommu is empty): VFs can serve "
+		     "containers, not VMs\n"
+		     "      fix: add intel_iommu=on iommu=pt to the kernel command line and reboot:\n"
+		     "             GRUB: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then "
+		     "update-grub\n"
+		     "             Proxmox with systemd-boot: /etc/kernel/cmdline, then "
+		     "proxmox-boot-tool refresh\n");
+	assert_contains(r.out, "\n0 failed, 1 warning\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+/* The Proxmox host whose /etc/pve gives VF 3 to VM 101 (vfio-pci) and VF 4 to LXC 123. */
+static const char *const pve_host_files[] = {
+	"/etc/sysfs.conf", "devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7\n",
+	"/etc/OpenCL/vendors/intel.icd", "x\n",
+	"/etc/pve/qemu-server/101.conf",
+	"boot: order=scsi0\ncores: 4\nhostpci0: 0000:00:02.3,pcie=1\nmachine: q35\n"
+	"memory: 8192\nname: win11\n",
+	"/etc/pve/lxc/123.conf",
+	"arch: amd64\nhostname: jellyfin\ndev0: /dev/dri/renderD132,gid=104\n"
+	"unprivileged: 1\n",
+	NULL,
+};
+
+START_TEST(doctor_proxmox_vfio)
+{
+	char *root = make_root(pve_host_files);
+	struct run r = { .topology = "adl-sriov-vfio" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_block(r.out, "sriov.vf-drivers",
+		     "ok    sriov.vf-drivers  0000:00:02.0: VF 1 i915, VF 2 i915, VF 3 vfio-pci "
+		     "(VM 101), VF 4 i915, VF 5 i915, VF 6 i915, VF 7 i915\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* doctor in a container */
+
+/* An unprivileged Proxmox LXC (Debian 12 template, Jellyfin's Debian package): systemd
+ * says lxc, ids are shifted by 100000, render is 104 in here. */
+static const char *const lxc_files[] = {
+	"/run/systemd/container", "lxc\n",
+	"/proc/self/uid_map", "         0     100000      65536\n",
+	"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
+		       "jellyfin:x:105:112:Jellyfin default user:/var/lib/jellyfin:/usr/sbin/nologin\n",
+	"/etc/group", "root:x:0:\nvideo:x:44:jellyfin\nrender:x:104:jellyfin\njellyfin:x:112:\n",
+	"/etc/OpenCL/vendors/intel.icd", "x\n",
+	NULL,
+};
+
+START_TEST(doctor_lxc_node_65534)
+{
+	char *root = make_root(lxc_files);
+	struct run r = { .topology = "adl-sriov-lxc-vf4", .node_gid = "65534" };
+
+	run_tool(&r, "doctor", "--root", root, "--user", "jellyfin", NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	assert_block(r.out, "kernel.iommu",
+		     "skip  kernel.iommu      in a container (lxc): the host's set-up; run "
+		     "vadiscover doctor on the host\n");
+	assert_block(r.out, "dri.nodes",
+		     "ok    dri.nodes         passed in: renderD132 = host renderD132 (226:132), "
+		     "card4 = host card4 (226:4) (VF 4, 0000:00:02.4)\n");
+	/* Joining nogroup cannot help: the fix is on the host. */
+	assert_block(r.out, "dri.access",
+		     "fail  dri.access        jellyfin cannot open renderD132 (Permission denied): "
+		     "its group shows as 65534 (nogroup): the host's group is not mapped into "
+		     "this container, no group in here can help\n"
+		     "      fix: on the host, give the node a group of this container (render is "
+		     "104 in here):\n"
+		     "             Proxmox: dev0: /dev/dri/renderD132,gid=104 in "
+		     "/etc/pve/lxc/ID.conf, instead of the bind mount\n"
+		     "             or map the host's render group: lxc.idmap = g 104 "
+		     "HOST_RENDER_GID 1 (splitting the g 0 100000 65536 line around it) and "
+		     "root:HOST_RENDER_GID:1 in /etc/subgid\n");
+	assert_not_contains(r.out, "usermod");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+START_TEST(doctor_lxc_not_in_group)
+{
+	static const char *const files[] = {
+		"/run/systemd/container", "lxc\n",
+		"/proc/self/uid_map", "         0     100000      65536\n",
+		"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
+			       "jellyfin:x:105:112::/var/lib/jellyfin:/usr/sbin/nologin\n",
+		"/etc/group", "root:x:0:\nrender:x:104:\njellyfin:x:112:\n",
+		NULL,
+	};
+	char *root = make_root(files);
+	/* devN: ...,gid=104 made the node the container's render group. */
+	struct run r = { .topology = "adl-sriov-lxc-vf4", .node_gid = "104" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	/* As root (this process), then as the jellyfin account found in /etc/passwd. */
+	assert_block(r.out, "dri.access",
+		     "ok    dri.access        root can open renderD132 (group render)\n"
+		     "fail  dri.access        jellyfin cannot open renderD132 (Permission denied): "
+		     "not in the node's group\n"
+		     "      fix: usermod -aG render jellyfin\n"
+		     "           then restart the service (systemctl restart jellyfin) or log in "
+		     "again\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+START_TEST(doctor_lxc_eperm)
+{
+	char *root = make_root(lxc_files);
+	struct run r = { .topology = "adl-sriov-lxc-vf4", .deny = "renderD132:EPERM",
+			 .node_gid = "104" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	char *b = check_block(r.out, "dri.access");
+	/* root first, then jellyfin: the device cgroup refuses both, with the host's rule. */
+	static const char fix[] =
+		"      fix: on the host, in /etc/pve/lxc/ID.conf (Proxmox):\n"
+		"             dev0: /dev/dri/renderD132,gid=104\n"
+		"           or the raw LXC form (Proxmox or LXC's config):\n"
+		"             lxc.cgroup2.devices.allow = c 226:132 rwm\n"
+		"             lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 none "
+		"bind,optional,create=file\n"
+		"           Docker: docker run --device /dev/dri/renderD132:/dev/dri/renderD132\n"
+		"           (vadiscover passthrough prints these on the host)\n";
+	char want[4096];
+
+	snprintf(want, sizeof(want),
+		 "fail  dri.access        root cannot open renderD132 (Operation not permitted): "
+		 "the container's device rules do not allow it\n%s"
+		 "fail  dri.access        jellyfin cannot open renderD132 (Operation not "
+		 "permitted): the container's device rules do not allow it\n%s",
+		 fix, fix);
+	ck_assert_str_eq(b, want);
+	free(b);
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+START_TEST(doctor_no_va_driver)
+{
+	char *root = make_root(healthy_host_files);
+	char drivers[4200];
+
+	snprintf(drivers, sizeof(drivers), "%s/no-drivers", root);
+	ck_assert_int_eq(mkdir(drivers, 0755), 0);
+	struct run r = { .topology = "adl-sriov-lxc-vf4", .drivers_dir = drivers };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	char want[8192];
+
+	snprintf(want, sizeof(want),
+		 "fail  va.driver         renderD132: iHD_drv_video.so is not installed "
+		 "(searched %s)\n"
+		 "      fix: apt install intel-media-va-driver-non-free (Debian non-free; or "
+		 "intel-media-va-driver)\n", drivers);
+	assert_block(r.out, "va.driver", want);
+	assert_contains(r.out, "fail  va.init           renderD132: ");
+	assert_contains(r.out, "      fix: see va.driver; then LIBVA_MESSAGING_LEVEL=2 vainfo "
+			       "--display drm --device /dev/dri/renderD132 shows libva's own words\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* Jellyfin */
+
+/* Jellyfin's Debian package: /etc/default/jellyfin as the package installs it. */
+static const char default_jellyfin[] =
+	"# Jellyfin default configuration options\n"
+	"JELLYFIN_DATA_DIR=\"/var/lib/jellyfin\"\n"
+	"JELLYFIN_CONFIG_DIR=\"/etc/jellyfin\"\n"
+	"JELLYFIN_LOG_DIR=\"/var/log/jellyfin\"\n"
+	"JELLYFIN_CACHE_DIR=\"/var/cache/jellyfin\"\n"
+	"JELLYFIN_WEB_OPT=\"--webdir=/usr/share/jellyfin/web\"\n"
+	"JELLYFIN_FFMPEG_OPT=\"--ffmpeg=/usr/lib/jellyfin-ffmpeg/ffmpeg\"\n"
+	"#JELLYFIN_SERVICE_OPT=\"--service\"\n";
+
+START_TEST(doctor_jellyfin_debian)
+{
+	const char *const files[] = {
+		"/etc/default/jellyfin", default_jellyfin,
+		"/usr/lib/jellyfin-ffmpeg/ffmpeg", "\177ELF (jellyfin-ffmpeg's ffmpeg)\n",
+		"/etc/OpenCL/vendors/intel.icd", "x\n",
+		NULL,
+	};
+	char *root = make_root(files);
+	struct run r = { .topology = "adl-sriov-host" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	assert_block(r.out, "jellyfin.ffmpeg",
+		     "warn  jellyfin.ffmpeg   Jellyfin runs /usr/lib/jellyfin-ffmpeg/ffmpeg "
+		     "(JELLYFIN_FFMPEG_OPT in /etc/default/jellyfin), not vadiscover's wrapper: its "
+		     "device is the one named in its settings\n"
+		     "      fix: in /etc/default/jellyfin:\n"
+		     "             JELLYFIN_FFMPEG_OPT=\"--ffmpeg=" VAD_TEST_LIBEXECDIR
+		     "/vadiscover/ffmpeg\"\n"
+		     "           then systemctl restart jellyfin (the wrapper runs "
+		     "/usr/lib/jellyfin-ffmpeg/ffmpeg)\n");
+	run_free(&r);
+	free(root);
+
+	/* Pointed at the wrapper (it names VADISCOVER_FFMPEG): ok. */
+	const char *const wrapped[] = {
+		"/etc/default/jellyfin",
+		"JELLYFIN_FFMPEG_OPT=\"--ffmpeg=/usr/libexec/vadiscover/ffmpeg\"\n",
+		"/usr/libexec/vadiscover/ffmpeg", "\177ELF ... VADISCOVER_FFMPEG ...\n",
+		NULL,
+	};
+	root = make_root(wrapped);
+	run_tool(&r, "doctor", "--root", root, NULL);
+	assert_block(r.out, "jellyfin.ffmpeg",
+		     "ok    jellyfin.ffmpeg   Jellyfin runs /usr/libexec/vadiscover/ffmpeg "
+		     "(JELLYFIN_FFMPEG_OPT in /etc/default/jellyfin): vadiscover's wrapper\n");
+	run_free(&r);
+	free(root);
+
+	/* Told to run a file that is not there: fail. */
+	const char *const missing[] = { "/etc/default/jellyfin", default_jellyfin, NULL };
+	root = make_root(missing);
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	assert_contains(r.out, "fail  jellyfin.ffmpeg   Jellyfin is told to run "
+			       "/usr/lib/jellyfin-ffmpeg/ffmpeg (JELLYFIN_FFMPEG_OPT in "
+			       "/etc/default/jellyfin), which cannot be read: No such file or "
+			       "directory\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+/* A running server's command line wins over the files. */
+START_TEST(doctor_jellyfin_running)
+{
+	static const char cmdline[] = "/usr/bin/jellyfin\0--webdir=/usr/share/jellyfin/web\0"
+				      "--ffmpeg=/usr/libexec/vadiscover/ffmpeg\0";
+	const char *const files[] = {
+		"/etc/default/jellyfin", default_jellyfin,
+		"/usr/libexec/vadiscover/ffmpeg", "VADISCOVER_FFMPEG\n",
+		NULL,
+	};
+	char *root = make_root(files);
+	char p[4200];
+
+	/* make_root() writes text; a command line has NUL separators. */
+	snprintf(p, sizeof(p), "%s/proc", root);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/proc/4242", root);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/proc/4242/cmdline", root);
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fwrite(cmdline, 1, sizeof(cmdline) - 1, f);
+	fclose(f);
+	struct run r = { .topology = "adl-sriov-host" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	assert_block(r.out, "jellyfin.ffmpeg",
+		     "ok    jellyfin.ffmpeg   Jellyfin runs /usr/libexec/vadiscover/ffmpeg (the "
+		     "running jellyfin (pid 4242)): vadiscover's wrapper\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* JSON, checked by python3 against the contract in JSON.md */
+
+static const char json_contract_py[] =
+	"import json, sys\n"
+	"doc = json.load(sys.stdin)\n"
+	"ids = {'kernel.iommu', 'sriov.capable', 'sriov.guc', 'sriov.vfs', 'sriov.vf-drivers',\n"
+	"       'dri.nodes', 'dri.access', 'va.libva', 'va.driver', 'va.init', 'opencl',\n"
+	"       'jellyfin.ffmpeg'}\n"
+	"assert doc['format'] == 1, doc['format']\n"
+	"assert doc['command'] == 'doctor'\n"
+	"assert isinstance(doc['root'], str)\n"
+	"assert doc['user'] is None or isinstance(doc['user'], str)\n"
+	"assert doc['container'] is None or isinstance(doc['container'], str)\n"
+	"checks = doc['checks']\n"
+	"assert isinstance(checks, list) and checks\n"
+	"for c in checks:\n"
+	"    assert c['id'] in ids, c['id']\n"
+	"    assert c['status'] in ('ok', 'warn', 'fail', 'skip'), c['status']\n"
+	"    assert isinstance(c['summary'], str) and c['summary'], c\n"
+	"    assert c['fix'] is None or (isinstance(c['fix'], str) and c['fix']), c\n"
+	"    assert c['device'] is None or c['device'].startswith('/dev/dri/'), c\n"
+	"    assert (c['fix'] is None) == (c['status'] in ('ok', 'skip')), c\n"
+	"assert doc['failed'] == sum(c['status'] == 'fail' for c in checks)\n"
+	"assert doc['warnings'] == sum(c['status'] == 'warn' for c in checks)\n"
+	"order = [c['id'] for c in checks]\n"
+	"seen = []\n"
+	"for i in order:\n"
+	"    if not seen or seen[-1] != i:\n"
+	"        assert i not in seen, 'ids out of order: %s' % order\n"
+	"        seen.append(i)\n"
+	"print(' '.join('%s=%s' % (c['id'], c['status']) for c in checks))\n";
+
+/* Runs python3 -c @script with @input on stdin; returns its stdout, asserts it succeeded. */
+static char *python(const char *script, const char *input)
+{
+	char *argv[] = { "python3", "-c", (char *)script, NULL };
+	struct th_opts o = { .stdin_data = input };
+	struct th_result res;
+
+	ck_assert_int_eq(th_run(&o, argv, &res), 0);
+	ck_assert_msg(WIFEXITED(res.status) && WEXITSTATUS(res.status) == 0,
+		      "python3 failed:\n%s\non:\n%s", res.err, input);
+	char *out = strdup(res.out);
+	th_result_free(&res);
+	return out;
+}
+
+START_TEST(doctor_json_contract)
+{
+	char *root = make_root(lxc_files);
+	struct run r = { .topology = "adl-sriov-lxc-vf4", .node_gid = "65534" };
+
+	run_tool(&r, "doctor", "--json", "--root", root, "--user", "jellyfin", NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	char *got = python(json_contract_py, r.out);
+	ck_assert_str_eq(got, "kernel.iommu=skip sriov.capable=skip sriov.guc=skip sriov.vfs=skip "
+			      "sriov.vf-drivers=skip dri.nodes=ok dri.access=fail va.libva=ok "
+			      "va.driver=ok va.init=ok opencl=ok jellyfin.ffmpeg=skip\n");
+	free(got);
+	assert_contains(r.out, "\"container\": \"lxc\"");
+	assert_contains(r.out, "\"user\": \"jellyfin\"");
+	assert_contains(r.out, "\"device\": \"/dev/dri/renderD132\"");
+	run_free(&r);
+
+	/* The same statuses and exit code as the human form. */
+	run_tool(&r, "doctor", "--root", root, "--user", "jellyfin", NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	char *list = status_list(r.out);
+	ck_assert_str_eq(list, "skip kernel.iommu\nskip sriov.capable\nskip sriov.guc\n"
+			       "skip sriov.vfs\nskip sriov.vf-drivers\nok dri.nodes\n"
+			       "fail dri.access\nok va.libva\nok va.driver\nok va.init\nok opencl\n"
+			       "skip jellyfin.ffmpeg\n");
+	free(list);
+	run_free(&r);
+	free(root);
+
+	/* The healthy host: every check there passes the contract too. */
+	root = make_root(healthy_host_files);
+	r = (struct run){ .topology = "adl-sriov-host" };
+	run_tool(&r, "doctor", "--json", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	got = python(json_contract_py, r.out);
+	assert_contains(got, "kernel.iommu=ok sriov.capable=ok sriov.guc=ok sriov.vfs=ok");
+	free(got);
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+START_TEST(doctor_usage)
+{
+	struct run r = { .topology = "adl-sriov-host" };
+
+	run_tool(&r, "doctor", "extra", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	assert_contains(r.err, "vadiscover: doctor takes no argument (got 'extra')\n");
+	run_free(&r);
+	run_tool(&r, "doctor", "--root", "relative", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	assert_contains(r.err, "--root relative: not an absolute path to a directory");
+	run_free(&r);
+	char *root = make_root(healthy_host_files);
+	run_tool(&r, "doctor", "--root", root, "--user", "nobody-here", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	assert_contains(r.err, "--user nobody-here: no such user in ");
+	run_free(&r);
+	run_tool(&r, "doctor", "--bogus", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	assert_contains(r.err, "doctor: unknown option '--bogus'");
+	run_free(&r);
+	/* Options before the command word are the command's too. */
+	run_tool(&r, "--json", "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_contains(r.out, "\"command\": \"doctor\"");
+	run_free(&r);
+	run_tool(&r, "doctor", "--help", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	static const char *const ids[] = {
+		"kernel.iommu", "sriov.capable", "sriov.guc", "sriov.vfs", "sriov.vf-drivers",
+		"dri.nodes", "dri.access", "va.libva", "va.driver", "va.init", "opencl",
+		"jellyfin.ffmpeg", "--user NAME", "--json", "--root DIR", "Exit status",
+	};
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		assert_contains(r.out, ids[i]);
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------- */
+/* passthrough */
+
+START_TEST(passthrough_pve)
+{
+	struct run r = { .topology = "adl-sriov-host" };
+
+	run_tool(&r, "passthrough", "vf=4", "--to", "pve", "--gid", "104", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "dev0: /dev/dri/renderD132,gid=104\n");
+	ck_assert_str_eq(r.err, "vadiscover: renderD132=226:132 are this boot's numbers; after "
+				"re-creating VFs or a reboot check them with 'vadiscover "
+				"passthrough' again (or use --by-path)\n");
+	run_free(&r);
+
+	run_tool(&r, "passthrough", "vf=4", "--to", "pve", "--gid", "104", "--card", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "dev0: /dev/dri/renderD132,gid=104\n"
+				"dev1: /dev/dri/card4,gid=104\n");
+	run_free(&r);
+
+	/* Without --gid: no gid= (the node would be root's in the container), and how to
+	 * find the group. */
+	run_tool(&r, "passthrough", "vf=4", "--to", "pve", NULL);
+	ck_assert_str_eq(r.out, "dev0: /dev/dri/renderD132\n");
+	assert_contains(r.err, "vadiscover: add ',gid=N' with the container's render group "
+			       "(run 'getent group render' in the container;");
+	run_free(&r);
+
+	/* --by-path: the form pve-container resolves at each start. */
+	run_tool(&r, "passthrough", "vf=4", "--to", "pve", "--gid", "104", "--by-path", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "dev0: /dev/dri/by-path/pci-0000:00:02.4-render,gid=104\n");
+	ck_assert_str_eq(r.err, "vadiscover: the container sees the node as "
+				"/dev/dri/by-path/pci-0000:00:02.4-render (resolved at each start); "
+				"point the program at it or use vadiscover's wrapper\n");
+	run_free(&r);
+}
+END_TEST
+
+/* pve-container's grammar: devN: takes a property string whose default key is the path,
+ * which must start with /dev/ and hold no /./ or /../ (verify_lxc_dev_string); gid is an
+ * integer >= 0; N below its MAX_DEVICES. */
+START_TEST(passthrough_pve_grammar)
+{
+	static const char *const specs[] = { "vf=4", "role=pf", "vf=7", "pci=00:02.1" };
+	regex_t re;
+
+	ck_assert_int_eq(regcomp(&re, "^dev[0-9]+: /dev/[^,=]+(,gid=[0-9]+)?$",
+				 REG_EXTENDED | REG_NOSUB), 0);
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		for (int by_path = 0; by_path < 2; by_path++) {
+			struct run r = { .topology = "adl-sriov-host" };
+
+			run_tool(&r, "passthrough", specs[i], "--to", "pve", "--gid", "104",
+				 "--card", by_path ? "--by-path" : "--card", NULL);
+			ck_assert_int_eq(r.exit_code, 0);
+			int lines = 0;
+			for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n")) {
+				ck_assert_msg(regexec(&re, line, 0, NULL, 0) == 0, "%s", line);
+				ck_assert_ptr_null(strstr(line, "/./"));
+				ck_assert_ptr_null(strstr(line, "/../"));
+				lines++;
+			}
+			ck_assert_int_eq(lines, 2);
+			run_free(&r);
+		}
+	}
+	regfree(&re);
+}
+END_TEST
+
+START_TEST(passthrough_lxc)
+{
+	struct run r = { .topology = "adl-sriov-host" };
+
+	run_tool(&r, "passthrough", "vf=4", "--to", "lxc", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "lxc.cgroup2.devices.allow = c 226:132 rwm\n"
+				"lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 none "
+				"bind,optional,create=file\n");
+	ck_assert_str_eq(r.err, "vadiscover: renderD132=226:132 are this boot's numbers; after "
+				"re-creating VFs or a reboot check them with 'vadiscover "
+				"passthrough' again\n");
+	run_free(&r);
+
+	run_tool(&r, "passthrough", "vf=4", "--to", "lxc", "--card", NULL);
+	ck_assert_str_eq(r.out, "lxc.cgroup2.devices.allow = c 226:132 rwm\n"
+				"lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 none "
+				"bind,optional,create=file\n"
+				"lxc.cgroup2.devices.allow = c 226:4 rwm\n"
+				"lxc.mount.entry = /dev/dri/card4 dev/dri/card4 none "
+				"bind,optional,create=file\n");
+	/* LXC's grammar (lxc.container.conf(5)): "key = value"; devices.allow takes
+	 * "TYPE MAJ:MIN ACCESS"; mount.entry is an fstab line whose target is relative to the
+	 * container's root (no leading '/'). */
+	regex_t allow, mount;
+	ck_assert_int_eq(regcomp(&allow, "^lxc\\.cgroup2\\.devices\\.allow = c [0-9]+:[0-9]+ "
+					 "[rwm]+$", REG_EXTENDED | REG_NOSUB), 0);
+	ck_assert_int_eq(regcomp(&mount, "^lxc\\.mount\\.entry = /dev/dri/[^ ]+ dev/dri/[^ ]+ "
+					 "none [a-z=,]+$", REG_EXTENDED | REG_NOSUB), 0);
+	int n = 0;
+	for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n"), n++)
+		ck_assert_msg(regexec(n % 2 ? &mount : &allow, line, 0, NULL, 0) == 0, "%s", line);
+	ck_assert_int_eq(n, 4);
+	regfree(&allow);
+	regfree(&mount);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(passthrough_docker_compose)
+{
+	struct run r = { .topology = "adl-sriov-host" };
+
+	run_tool(&r, "passthrough", "vf=4", "--to", "docker", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	/* The process joins the node's group on the host (993 in the harness). */
+	ck_assert_str_eq(r.out, "--device /dev/dri/renderD132:/dev/dri/renderD132 "
+				"--group-add 993\n");
+	run_free(&r);
+	run_tool(&r, "passthrough", "vf=4", "--to", "docker", "--card", "--gid", "105", NULL);
+	ck_assert_str_eq(r.out, "--device /dev/dri/renderD132:/dev/dri/renderD132 "
+				"--device /dev/dri/card4:/dev/dri/card4 --group-add 105\n");
+	run_free(&r);
+	run_tool(&r, "passthrough", "vf=4", "--to", "compose", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "    devices:\n"
+				"      - /dev/dri/renderD132:/dev/dri/renderD132\n"
+				"    group_add:\n"
+				"      - \"993\"\n");
+	run_free(&r);
+}
+END_TEST
+
+/* The CDI spec, parsed and checked against the CDI specification (SPEC.md of
+ * cncf-tags/container-device-interface): cdiVersion, kind "vendor/class" with the
+ * allowed characters, at least one device, names from [A-Za-z0-9_.:-] beginning and
+ * ending alphanumeric, deviceNodes with path, type, major, minor. */
+static const char cdi_py[] =
+	"import json, re, sys\n"
+	"doc = json.load(sys.stdin)\n"
+	"assert set(doc) == {'cdiVersion', 'kind', 'devices'}, doc.keys()\n"
+	"assert re.fullmatch(r'\\d+\\.\\d+\\.\\d+', doc['cdiVersion'])\n"
+	"assert tuple(map(int, doc['cdiVersion'].split('.'))) >= (0, 7, 0)  # additionalGids\n"
+	"vendor, cls = doc['kind'].split('/')\n"
+	"assert re.fullmatch(r'[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]', vendor)\n"
+	"assert re.fullmatch(r'[A-Za-z][A-Za-z0-9_-]*[A-Za-z0-9]', cls)\n"
+	"assert doc['devices']\n"
+	"for d in doc['devices']:\n"
+	"    assert set(d) == {'name', 'containerEdits'}, d.keys()\n"
+	"    assert re.fullmatch(r'[A-Za-z0-9]([A-Za-z0-9_.:-]*[A-Za-z0-9])?', d['name'])\n"
+	"    e = d['containerEdits']\n"
+	"    assert set(e) <= {'deviceNodes', 'additionalGids'}, e.keys()\n"
+	"    for g in e.get('additionalGids', []):\n"
+	"        assert isinstance(g, int) and g >= 0\n"
+	"    for n in e['deviceNodes']:\n"
+	"        assert set(n) <= {'path', 'hostPath', 'type', 'major', 'minor', 'fileMode',\n"
+	"                          'permissions', 'uid', 'gid'}, n.keys()\n"
+	"        assert n['path'].startswith('/dev/')\n"
+	"        assert n['type'] == 'c'\n"
+	"        assert re.fullmatch('[rwm]+', n['permissions'])\n"
+	"        print(d['name'], n['path'], n['hostPath'], '%d:%d' % (n['major'], n['minor']),\n"
+	"              oct(n['fileMode']), n['gid'], e.get('additionalGids'))\n"
+	"print(doc['kind'], doc['cdiVersion'])\n";
+
+START_TEST(passthrough_cdi)
+{
+	struct run r = { .topology = "adl-sriov-host" };
+
+	run_tool(&r, "passthrough", "vf=4", "--to", "cdi", "--gid", "104", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	char *got = python(cdi_py, r.out);
+	ck_assert_str_eq(got,
+			 "vf4 /dev/dri/renderD132 /dev/dri/renderD132 226:132 0o660 104 [104]\n"
+			 "0000:00:02.4 /dev/dri/renderD132 /dev/dri/renderD132 226:132 0o660 104 "
+			 "[104]\n"
+			 "vadiscover/dri 0.7.0\n");
+	free(got);
+	run_free(&r);
+
+	run_tool(&r, "passthrough", "role=pf", "--to", "cdi", "--card", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	got = python(cdi_py, r.out);
+	ck_assert_str_eq(got,
+			 "pf /dev/dri/renderD128 /dev/dri/renderD128 226:128 0o660 993 [993]\n"
+			 "pf /dev/dri/card0 /dev/dri/card0 226:0 0o660 993 [993]\n"
+			 "0000:00:02.0 /dev/dri/renderD128 /dev/dri/renderD128 226:128 0o660 993 "
+			 "[993]\n"
+			 "0000:00:02.0 /dev/dri/card0 /dev/dri/card0 226:0 0o660 993 [993]\n"
+			 "vadiscover/dri 0.7.0\n");
+	free(got);
+	run_free(&r);
+}
+END_TEST
+
+/* In a container whose node was renamed, the lines still carry the host's numbers. */
+START_TEST(passthrough_remapped_numbers)
+{
+	struct run r = { .topology = "adl-sriov-lxc-vf4-remapped" };
+
+	run_tool(&r, "passthrough", "--to", "lxc", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "lxc.cgroup2.devices.allow = c 226:132 rwm\n"
+				"lxc.mount.entry = /dev/dri/renderD128 dev/dri/renderD128 none "
+				"bind,optional,create=file\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(passthrough_errors)
+{
+	struct run r = { .topology = "adl-sriov-host" };
+
+	run_tool(&r, "passthrough", "vf=9", "--to", "lxc", NULL);
+	ck_assert_int_eq(r.exit_code, 1);
+	ck_assert_str_eq(r.out, "");
+	assert_contains(r.err, "vadiscover: no device matches 'vf=9'");
+	run_free(&r);
+	run_tool(&r, "passthrough", "vf=4", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	assert_contains(r.err, "passthrough: say where the lines go: --to pve, lxc, docker, "
+			       "compose or cdi");
+	run_free(&r);
+	run_tool(&r, "passthrough", "vf=4", "--to", "podman", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	assert_contains(r.err, "unknown --to 'podman'");
+	run_free(&r);
+	run_tool(&r, "passthrough", "vf=4", "--to", "pve", "--gid", "render", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	assert_contains(r.err, "--gid takes a group id (a number), got 'render'");
+	run_free(&r);
+	run_tool(&r, "passthrough", "vf=4", "--to", "lxc", "--by-path", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	assert_contains(r.err, "--by-path applies to --to pve only");
+	run_free(&r);
+	run_tool(&r, "passthrough", "vendr=1", "--to", "lxc", NULL);
+	ck_assert_int_eq(r.exit_code, 2);
+	assert_contains(r.err, "invalid spec 'vendr=1': unknown key 'vendr'");
+	run_free(&r);
+	run_tool(&r, "passthrough", "--help", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_contains(r.out, "Node numbers are not stable");
+	assert_contains(r.out, "--by-path");
+	run_free(&r);
+}
+END_TEST
+
+const struct test_case_name test_case_names[] = {
+	{"doctor-host"}, {"doctor-container"}, {"doctor-jellyfin"}, {"doctor-json"},
+	{"passthrough"}, {NULL},
+};
+
+static TCase *tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, 300);
+	return tc;
+}
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("doctor");
+	TCase *tc = tcase("doctor-host");
+
+	tcase_add_test(tc, doctor_healthy_host);
+	tcase_add_test(tc, doctor_stock_i915);
+	tcase_add_test(tc, doctor_vfs_not_enabled);
+	tcase_add_test(tc, doctor_vfs_not_persisted);
+	tcase_add_test(tc, doctor_guc_wrong);
+	tcase_add_test(tc, doctor_vfs_unbound);
+	tcase_add_test(tc, doctor_no_iommu);
+	tcase_add_test(tc, doctor_proxmox_vfio);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("doctor-container");
+	tcase_add_test(tc, doctor_lxc_node_65534);
+	tcase_add_test(tc, doctor_lxc_not_in_group);
+	tcase_add_test(tc, doctor_lxc_eperm);
+	tcase_add_test(tc, doctor_no_va_driver);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("doctor-jellyfin");
+	tcase_add_test(tc, doctor_jellyfin_debian);
+	tcase_add_test(tc, doctor_jellyfin_running);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("doctor-json");
+	tcase_add_test(tc, doctor_json_contract);
+	tcase_add_test(tc, doctor_usage);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("passthrough");
+	tcase_add_test(tc, passthrough_pve);
+	tcase_add_test(tc, passthrough_pve_grammar);
+	tcase_add_test(tc, passthrough_lxc);
+	tcase_add_test(tc, passthrough_docker_compose);
+	tcase_add_test(tc, passthrough_cdi);
+	tcase_add_test(tc, passthrough_remapped_numbers);
+	tcase_add_test(tc, passthrough_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
