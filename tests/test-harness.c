@@ -428,6 +428,11 @@ static const struct va_case va_cases[] = {
 	{ "adl-sriov-unbound", "renderD129", NULL, NULL, NULL, "" },
 	{ "adl-sriov-pve", "renderD132", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
 	{ "adl-sriov-pve", "renderD131", NULL, NULL, NULL, "" },
+	/* The SR-IOV set-up failures: the PF works; VFs that do not exist have no node. */
+	{ "adl-stock-i915", "renderD128", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-novfs", "renderD129", NULL, NULL, NULL, "" },
+	{ "adl-sriov-guc-wrong", "renderD128", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-no-iommu", "renderD132", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
 };
 
 START_TEST(vainfo_topologies)
@@ -1223,6 +1228,57 @@ START_TEST(mktopo_kernel_layout)
 }
 END_TEST
 
+/* A topology's sysfiles: the IOMMU directory, module parameters root-only as i915
+ * makes them, device attributes replaced; seen through the shim at /sys. */
+START_TEST(mktopo_extra_files)
+{
+	char dir[4200], err[256] = "", p[4400];
+	struct stat st;
+	tmpl(dir, sizeof(dir), "vad-mktopo");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(topology_build(topology_find("adl-sriov-unbound"), dir, err, sizeof(err)),
+			 0);
+	snprintf(p, sizeof(p), "%s/sys/class/iommu/dmar0", dir);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	snprintf(p, sizeof(p), "%s/sys/module/i915/parameters/enable_guc", dir);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0400);
+	check_file(dir, "sys/module/i915/parameters/enable_guc", "3\n");
+	check_file(dir, "sys/module/i915/parameters/max_vfs", "7\n");
+	/* The PF's no_autoprobe. */
+	check_file(dir, "sys/devices/pci0000:00/0000:00:02.0/sriov_drivers_autoprobe", "0\n");
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	struct th_result r = run_plain(rm);
+	th_result_free(&r);
+
+	/* Stock i915: the capability's attributes with 0 VFs, no max_vfs parameter. */
+	tmpl(dir, sizeof(dir), "vad-mktopo");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(topology_build(topology_find("adl-stock-i915"), dir, err, sizeof(err)), 0);
+	check_file(dir, "sys/devices/pci0000:00/0000:00:02.0/sriov_totalvfs", "0\n");
+	check_file(dir, "sys/module/i915/parameters/enable_guc", "-1\n");
+	snprintf(p, sizeof(p), "%s/sys/module/i915/parameters/max_vfs", dir);
+	ck_assert_int_ne(stat(p, &st), 0);
+	char *rm2[] = { "rm", "-rf", dir, NULL };
+	r = run_plain(rm2);
+	th_result_free(&r);
+
+	/* Through the shim, as a program reads /sys. */
+	struct th_opts o = { .topology = "adl-sriov-guc-wrong" };
+	char *cat[] = { "cat", "/sys/module/i915/parameters/enable_guc",
+			"/sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs", NULL };
+	ck_assert_int_eq(th_run(&o, cat, &r), 0);
+	ck_assert_str_eq(r.out, "2\n0\n");
+	th_result_free(&r);
+	char *ls[] = { "ls", "/sys/class/iommu", NULL };
+	o.topology = "adl-sriov-no-iommu";
+	ck_assert_int_eq(th_run(&o, ls, &r), 0);
+	ck_assert_str_eq(r.out, "");
+	th_result_free(&r);
+}
+END_TEST
+
 static const struct topo_dev *dev_at(const struct topology *t, const char *slot)
 {
 	for (size_t i = 0; i < t->ndevs; i++)
@@ -1429,6 +1485,7 @@ Suite *test_suite(void)
 	tc = tcase_create("mktopo");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, mktopo_kernel_layout);
+	tcase_add_test(tc, mktopo_extra_files);
 	tcase_add_test(tc, mktopo_issue_topologies);
 	tcase_add_loop_test(tc, mktopo_every_topology_builds, 0, (int)n_topologies);
 	suite_add_tcase(s, tc);
