@@ -60,6 +60,13 @@ static const char usage_text[] =
 	"                  probed only as far as needed.\n"
 	"  explain [SPEC]  the libva used, then every device with its verdict and the\n"
 	"                  reason for it.\n"
+	"  doctor [--user NAME] [--json] [--root DIR]\n"
+	"                  check the set-up, from IOMMU and SR-IOV VFs to node access,\n"
+	"                  VA drivers and Jellyfin's ffmpeg; the fix for each problem\n"
+	"                  (vadiscover doctor --help). Exit 1 when a check failed.\n"
+	"  passthrough [SPEC] --to pve|lxc|docker|compose|cdi [--gid N] [--card]\n"
+	"                  on the host: the lines that give the device to a container\n"
+	"                  (vadiscover passthrough --help)\n"
 	"\n"
 	"libva is loaded at run time: the one named by --ffmpeg, else the system's\n"
 	"(libva.so.2). Without a usable libva every device is 'VA: none (no usable\n"
@@ -184,7 +191,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind >= argc) {
-		tool_usage_error("no command given (list, pick or explain)");
+		tool_usage_error("no command given (list, pick, explain, doctor or passthrough)");
 		return EXIT_USAGE;
 	}
 	const char *cmd = argv[optind++];
@@ -195,7 +202,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	else if (strcmp(cmd, "explain") == 0)
 		o->command = CMD_EXPLAIN;
 	else {
-		tool_usage_error("unknown command '%s' (list, pick or explain)", cmd);
+		tool_usage_error("unknown command '%s' (list, pick, explain, doctor or passthrough)", cmd);
 		return EXIT_USAGE;
 	}
 
