@@ -606,6 +606,44 @@ static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *li
 	return 0;
 }
 
+/* Nodes a container has only under /dev/dri/by-path: Proxmox's "devN:
+ * /dev/dri/by-path/pci-...-render" makes, at each container start, a node of the link's
+ * current target under that very path (not a link). On a host by-path/ holds udev's links
+ * to the nodes listed already, which are skipped. Listed after the real names of
+ * /dev/dri, so a node seen both ways keeps its own name. */
+static int vad_collect_by_path(struct vad_context *ctx, struct vad_entries *entries)
+{
+	DIR *dir = opendir(VAD_DEV_DRI "/by-path");
+	struct dirent *de;
+	int r = 0;
+
+	if (!dir)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	while (r == 0 && (de = readdir(dir))) {
+		struct stat st;
+		char *path;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = vad__strdupf("%s/by-path/%s", VAD_DEV_DRI, de->d_name);
+		if (!path) {
+			r = -ENOMEM;
+			break;
+		}
+		if (lstat(path, &st) < 0 || !S_ISCHR(st.st_mode) ||
+		    major(st.st_rdev) != VAD_DRM_MAJOR) {
+			free(path);
+			continue;
+		}
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: a node, not a link: listed", path);
+		r = vad_entries_add(entries, path, st, true);
+		if (r < 0)
+			free(path);
+	}
+	closedir(dir);
+	return r;
+}
+
 int vad_scan(struct vad_context *ctx)
 {
 	struct vad_list list = { 0 };
@@ -661,6 +699,8 @@ int vad_scan(struct vad_context *ctx)
 			break;
 		}
 	}
+	if (r == 0)
+		r = vad_collect_by_path(ctx, &entries);
 	for (int links = 0; r == 0 && links < 2; links++) {
 		for (size_t i = 0; r == 0 && i < entries.n; i++) {
 			const char *name;

@@ -121,7 +121,9 @@ void vad_set_log_fn(struct vad_context *ctx, vad_log_fn fn, enum vad_log_priorit
  * vad_scan - (re)enumerate the DRM nodes in /dev/dri and read their sysfs facts.
  *
  * Skips by-path/ and by-id/, and every entry that is not a character device of the DRM
- * major. A node whose sysfs entry is missing or malformed is still listed, with what could
+ * major; a node (not a link) in by-path/, which a Proxmox container given its device as
+ * "devN: /dev/dri/by-path/pci-...-render" has instead of renderD*, is listed under that
+ * path. A node whose sysfs entry is missing or malformed is still listed, with what could
  * be read (a vanished node is dropped, with a DEBUG message). The node to use of each
  * device (vad_device_get_node()) is opened once, O_RDWR|O_CLOEXEC, and closed, to learn
  * whether this process may use it (vad_device_get_access()); a card node that has a render
