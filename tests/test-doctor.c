@@ -983,6 +983,32 @@ START_TEST(passthrough_remapped_numbers)
 }
 END_TEST
 
+/* What `passthrough --by-path --to pve` leads to: after the container starts, its only
+ * node is /dev/dri/by-path/pci-0000:00:02.4-render, which the library finds and doctor
+ * names as the host's renderD132. */
+START_TEST(by_path_container)
+{
+	char *root = make_root(lxc_files);
+	struct run r = { .topology = "adl-sriov-lxc-vf4-bypath", .node_gid = "104" };
+
+	run_tool(&r, "pick", "vf=4", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(r.out, "/dev/dri/by-path/pci-0000:00:02.4-render\n");
+	run_free(&r);
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_block(r.out, "dri.nodes",
+		     "ok    dri.nodes         passed in: pci-0000:00:02.4-render = host renderD132 "
+		     "(226:132) (VF 4, 0000:00:02.4)\n");
+	assert_block(r.out, "dri.access",
+		     "ok    dri.access        root can open pci-0000:00:02.4-render (group render)\n"
+		     "ok    dri.access        jellyfin can open pci-0000:00:02.4-render (group "
+		     "render)\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
 START_TEST(passthrough_errors)
 {
 	struct run r = { .topology = "adl-sriov-host" };
@@ -1073,6 +1099,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, passthrough_docker_compose);
 	tcase_add_test(tc, passthrough_cdi);
 	tcase_add_test(tc, passthrough_remapped_numbers);
+	tcase_add_test(tc, by_path_container);
 	tcase_add_test(tc, passthrough_errors);
 	suite_add_tcase(s, tc);
 	return s;

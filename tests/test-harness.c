@@ -433,6 +433,8 @@ static const struct va_case va_cases[] = {
 	{ "adl-sriov-novfs", "renderD129", NULL, NULL, NULL, "" },
 	{ "adl-sriov-guc-wrong", "renderD128", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
 	{ "adl-sriov-no-iommu", "renderD132", NULL, NULL, VENDOR(INTEL_VENDOR), NULL },
+	{ "adl-sriov-lxc-vf4-bypath", "by-path/pci-0000:00:02.4-render", NULL, NULL,
+	  VENDOR(INTEL_VENDOR), NULL },
 };
 
 START_TEST(vainfo_topologies)
@@ -474,8 +476,10 @@ static const char *node_name(const struct topology *t, int minor, char *buf, siz
 		snprintf(buf, len, minor >= 128 ? "renderD%d" : "card%d", minor);
 		return buf;
 	}
+	/* libdrm looks for card* and renderD* in /dev/dri only, not for a node a container
+	 * has under by-path/. */
 	for (size_t i = 0; i < t->nnodes; i++)
-		if (t->nodes[i].minor == minor) {
+		if (t->nodes[i].minor == minor && !strchr(t->nodes[i].name, '/')) {
 			snprintf(buf, len, "%s", t->nodes[i].name);
 			return buf;
 		}

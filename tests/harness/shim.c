@@ -125,7 +125,11 @@ static bool node_of_resolved(const char *resolved, char *name, size_t len)
 	if (strncmp(resolved, root, n) != 0 || strncmp(resolved + n, "/dev/dri/", 9) != 0)
 		return false;
 	const char *base = resolved + n + 9;
-	if (!*base || strchr(base, '/'))
+	/* A node directly in /dev/dri, or one a container has under by-path/ (Proxmox devN:
+	 * with a by-path name makes a node there, not a link). */
+	if (strncmp(base, "by-path/", 8) == 0 && base[8] && !strchr(base + 8, '/'))
+		;
+	else if (!*base || strchr(base, '/'))
 		return false;
 	snprintf(name, len, "%s", base);
 	return true;

@@ -85,6 +85,20 @@ static const struct topology adl_sriov_lxc_vf4_remapped = {
 	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
 };
 
+/* The same container set up with `dev0: /dev/dri/by-path/pci-0000:00:02.4-render,gid=104`
+ * in /etc/pve/lxc/ID.conf (pve-container's prestart hook stat()s the path through the link
+ * and creates a node of that number under the same path): /dev/dri holds only by-path/. */
+static const struct topo_node lxc_vf4_bypath_nodes[] = {
+	{ "by-path/pci-0000:00:02.4-render", 132 },
+};
+static const struct topology adl_sriov_lxc_vf4_bypath = {
+	.name = "adl-sriov-lxc-vf4-bypath",
+	.description = "LXC container on adl-sriov-host given VF 4 by its by-path name (Proxmox devN:)",
+	.devs = adl_sriov_devs, .ndevs = ARRAY_SIZE(adl_sriov_devs),
+	.nodes = lxc_vf4_bypath_nodes, .nnodes = ARRAY_SIZE(lxc_vf4_bypath_nodes),
+	.va_conf = "driver:i915 ok " VA_INTEL_GEN12 "\n",
+};
+
 /* The same host with VF 3 unbound from i915 and bound to vfio-pci for a VM after all VFs
  * had been probed: its card3/renderD131 are gone, the other numbers stay (a hole). */
 static const struct topo_dev adl_sriov_vfio_devs[] = {
@@ -474,6 +488,6 @@ const struct topology *const topologies[] = {
 	&intel_arc, &amd, &many_nodes, &xe_sriov, &non_pci, &empty,
 	&adl_sriov_vfio, &adl_sriov_vm_guest, &intel_amd_swapped,
 	&adl_sriov_novfs, &adl_sriov_unbound, &adl_sriov_pve,
-	&adl_stock_i915, &adl_sriov_guc_wrong, &adl_sriov_no_iommu,
+	&adl_stock_i915, &adl_sriov_guc_wrong, &adl_sriov_no_iommu, &adl_sriov_lxc_vf4_bypath,
 };
 const size_t n_topologies = ARRAY_SIZE(topologies);
