@@ -400,7 +400,27 @@ START_TEST(doctor_proxmox_vfio)
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_block(r.out, "sriov.vf-drivers",
 		     "ok    sriov.vf-drivers  0000:00:02.0: VF 1 i915, VF 2 i915, VF 3 vfio-pci "
-		     "(VM 101), VF 4 i915, VF 5 i915, VF 6 i915, VF 7 i915\n");
+		     "(VM 101), VF 4 i915 (LXC 123), VF 5 i915, VF 6 i915, VF 7 i915\n");
+	run_free(&r);
+	free(root);
+
+	/* The raw LXC form, and the by-path form, name the guest as well. */
+	static const char *const raw[] = {
+		"/etc/pve/lxc/124.conf",
+		"arch: amd64\nlxc.cgroup2.devices.allow: c 226:133 rwm\n"
+		"lxc.mount.entry: /dev/dri/renderD133 dev/dri/renderD133 none bind,optional,"
+		"create=file\n",
+		"/etc/pve/lxc/125.conf",
+		"dev0: /dev/dri/by-path/pci-0000:00:02.6-render,gid=104\n",
+		/* A snapshot section is the past, not the running config. */
+		"/etc/pve/lxc/126.conf", "hostname: old\n[before-gpu]\ndev0: /dev/dri/renderD135\n",
+		NULL,
+	};
+	root = make_root(raw);
+	run_tool(&r, "doctor", "--root", root, NULL);
+	assert_block(r.out, "sriov.vf-drivers",
+		     "ok    sriov.vf-drivers  0000:00:02.0: VF 1 i915, VF 2 i915, VF 3 vfio-pci "
+		     "(for a VM), VF 4 i915, VF 5 i915 (LXC 124), VF 6 i915 (LXC 125), VF 7 i915\n");
 	run_free(&r);
 	free(root);
 }

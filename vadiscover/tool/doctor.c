@@ -633,6 +633,77 @@ static long pve_vm_of(const struct doctor *d, const char *slot)
 	return vm;
 }
 
+/* Whether a Proxmox container config line gives a node of the VF at @vf (its sysfs
+ * directory): devN: or lxc.mount.entry naming one of its nodes (or its by-path name), or
+ * lxc.cgroup2.devices.allow naming its device number. */
+static bool pve_line_names_vf(const char *line, const char *vf)
+{
+	char p[PATH_MAX + 8];
+	DIR *dir;
+	struct dirent *de;
+	bool hit = false;
+
+	if (strncmp(line, "dev", 3) != 0 && strncmp(line, "lxc.mount.entry", 15) != 0 &&
+	    strncmp(line, "lxc.cgroup2.devices.allow", 25) != 0)
+		return false;
+	sfmt(p, sizeof(p), "%s/drm", vf);
+	dir = opendir(p);
+	while (dir && !hit && (de = readdir(dir))) {
+		char path[300], num[32];
+		const char *s;
+		unsigned int m;
+
+		if (sscanf(de->d_name, "renderD%u", &m) != 1 && sscanf(de->d_name, "card%u", &m) != 1)
+			continue;
+		sfmt(path, sizeof(path), "/dev/dri/%s", de->d_name);
+		sfmt(num, sizeof(num), " 226:%u ", m);
+		/* The path ends at a ',' or a blank; the number is "c 226:M rwm". */
+		for (s = strstr(line, path); s && !hit; s = strstr(s + 1, path)) {
+			char after = s[strlen(path)];
+
+			hit = after == '\0' || after == ',' || after == ' ';
+		}
+		hit = hit || strstr(line, num) != NULL;
+	}
+	if (dir)
+		closedir(dir);
+	sfmt(p, sizeof(p), "/dev/dri/by-path/pci-%s-", node_base(vf));
+	return hit || strstr(line, p) != NULL;
+}
+
+/* The Proxmox container whose /etc/pve/lxc/ID.conf gives the VF at @vf; 0 when none. */
+static long pve_ct_of(const struct doctor *d, const char *vf)
+{
+	char p[PATH_MAX], buf[16384];
+	long ct = 0;
+
+	under_root(d, p, sizeof(p), "/etc/pve/lxc");
+	DIR *dir = opendir(p);
+	struct dirent *de;
+
+	while (dir && !ct && (de = readdir(dir))) {
+		char f[PATH_MAX + 256];
+		char *end, *save = NULL;
+		long id = strtol(de->d_name, &end, 10);
+
+		if (end == de->d_name || strcmp(end, ".conf") != 0)
+			continue;
+		sfmt(f, sizeof(f), "%s/%s", p, de->d_name);
+		if (read_text(f, buf, sizeof(buf)) <= 0)
+			continue;
+		for (char *line = strtok_r(buf, "\n", &save); line && !ct;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (line[0] == '[')
+				break; /* snapshots follow */
+			if (pve_line_names_vf(line, vf))
+				ct = id;
+		}
+	}
+	if (dir)
+		closedir(dir);
+	return ct;
+}
+
 static void check_vf_drivers(struct doctor *d)
 {
 	bool any = false;
@@ -671,7 +742,12 @@ static void check_vf_drivers(struct doctor *d)
 					else
 						sfmt(what, sizeof(what), "vfio-pci (for a VM)");
 				} else {
-					sfmt(what, sizeof(what), "%s", drv);
+					long ct = pve_ct_of(d, vf);
+
+					if (ct > 0)
+						sfmt(what, sizeof(what), "%s (LXC %ld)", drv, ct);
+					else
+						sfmt(what, sizeof(what), "%s", drv);
 					gpu++;
 				}
 			} else {
