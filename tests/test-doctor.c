@@ -874,7 +874,10 @@ START_TEST(passthrough_lxc)
 	ck_assert_str_eq(r.out, "lxc.cgroup2.devices.allow = c 226:132 rwm\n"
 				"lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 none "
 				"bind,optional,create=file\n");
-	ck_assert_str_eq(r.err, "vadiscover: renderD132=226:132 are this boot's numbers; after "
+	ck_assert_str_eq(r.err, "vadiscover: a bind mount keeps the host's owner: in an "
+				"unprivileged container the node shows as 65534 unless lxc.idmap "
+				"maps the host's group 993 (or use --to pve with --gid)\n"
+				"vadiscover: renderD132=226:132 are this boot's numbers; after "
 				"re-creating VFs or a reboot check them with 'vadiscover "
 				"passthrough' again\n");
 	run_free(&r);

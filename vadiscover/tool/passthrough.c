@@ -326,6 +326,11 @@ static void print_advice(const struct pt_options *o, const struct pt_node *nodes
 		fprintf(stderr, "vadiscover: add ',gid=N' with the container's render group "
 				"(run 'getent group render' in the container; Debian and Ubuntu "
 				"images: 104 or 105), or the node is root-only in there\n");
+	if (o->format == FMT_LXC)
+		fprintf(stderr, "vadiscover: a bind mount keeps the host's owner: in an "
+				"unprivileged container the node shows as 65534 unless lxc.idmap "
+				"maps the host's group %u (or use --to pve with --gid)\n",
+			(unsigned int)nodes[0].host_gid);
 	if (o->format == FMT_PVE && o->by_path) {
 		if (!nodes[0].by_path[0])
 			fprintf(stderr, "vadiscover: no /dev/dri/by-path link leads to %s: the "
@@ -408,6 +413,7 @@ int passthrough_main(int argc, char **argv)
 		fprintf(stderr, "vadiscover: %s has no card node here: only its render node is "
 				"given\n", vad_device_get_node(sel));
 	print_lines(&o, sel, nodes, n);
+	fflush(stdout); /* the lines first, then what they depend on */
 	print_advice(&o, nodes, n);
 	ret = EXIT_OK;
 out:
