@@ -426,6 +426,57 @@ START_TEST(doctor_proxmox_vfio)
 }
 END_TEST
 
+/* xe's PF (Flex 170, 4 of 31 VFs): GuC is not a parameter there, the persisted count is
+ * the one enabled; the AST BMC (card0, no render node) is not a VA device. */
+START_TEST(doctor_xe_sriov)
+{
+	static const char *const files[] = { "/etc/OpenCL/vendors/intel.icd", "x\n", NULL };
+	char *root = make_root(files);
+	struct run r = { .topology = "xe-sriov" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_block(r.out, "sriov.guc", "skip  sriov.guc         the PF is on xe, which always "
+					 "uses GuC (no enable_guc to set)\n");
+	assert_block(r.out, "sriov.vfs",
+		     "warn  sriov.vfs         0000:4d:00.0: 4 of 31 VFs enabled, but nothing sets "
+		     "them at boot\n"
+		     "      fix: echo 'devices/pci0000:4a/0000:4a:01.0/0000:4b:00.0/0000:4c:01.0/"
+		     "0000:4d:00.0/sriov_numvfs = 4' >> /etc/sysfs.conf   (apt install sysfsutils)\n");
+	assert_block(r.out, "dri.nodes",
+		     "ok    dri.nodes         renderD128 card1 (0000:4d:00.0); renderD129 card2 (VF "
+		     "1, 0000:4d:00.1); renderD130 card3 (VF 2, 0000:4d:00.2); renderD131 card4 (VF "
+		     "3, 0000:4d:00.3); renderD132 card5 (VF 4, 0000:4d:00.4); card0 "
+		     "(0000:02:00.0)\n");
+	assert_not_contains(r.out, "card0: ");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
+/* No SR-IOV anywhere: no IOMMU is nothing to warn about. The NVIDIA card without a VA
+ * driver warns, as the Intel iGPU works. */
+START_TEST(doctor_no_sriov)
+{
+	static const char *const files[] = { "/etc/OpenCL/vendors/intel.icd", "x\n", NULL };
+	char *root = make_root(files);
+	struct run r = { .topology = "intel-nvidia" };
+
+	run_tool(&r, "doctor", "--root", root, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	char *list = status_list(r.out);
+	ck_assert_str_eq(list, "skip kernel.iommu\nskip sriov.capable\nskip sriov.guc\n"
+			       "skip sriov.vfs\nskip sriov.vf-drivers\nok dri.nodes\nok dri.access\n"
+			       "ok va.libva\nok va.driver\nok va.driver\nwarn va.init\nok va.init\n"
+			       "ok opencl\nskip jellyfin.ffmpeg\n");
+	free(list);
+	assert_block(r.out, "kernel.iommu", "skip  kernel.iommu      no IOMMU, which only giving "
+					    "SR-IOV VFs to VMs needs, and no SR-IOV PF\n");
+	run_free(&r);
+	free(root);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------------------- */
 /* doctor in a container */
 
@@ -1096,6 +1147,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, doctor_vfs_unbound);
 	tcase_add_test(tc, doctor_no_iommu);
 	tcase_add_test(tc, doctor_proxmox_vfio);
+	tcase_add_test(tc, doctor_xe_sriov);
+	tcase_add_test(tc, doctor_no_sriov);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("doctor-container");

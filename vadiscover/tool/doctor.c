@@ -430,6 +430,11 @@ static void check_iommu(struct doctor *d)
 		add(d, "kernel.iommu", ST_OK, NULL, NULL, "IOMMU active (%s)", names);
 		return;
 	}
+	if (!d->sriov_pf) {
+		add(d, "kernel.iommu", ST_SKIP, NULL, NULL,
+		    "no IOMMU, which only giving SR-IOV VFs to VMs needs, and no SR-IOV PF");
+		return;
+	}
 	add(d, "kernel.iommu", ST_WARN, NULL,
 	    fmt("add intel_iommu=on iommu=pt to the kernel command line and reboot:\n"
 		"  GRUB: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub\n"
@@ -496,7 +501,13 @@ static void check_guc(struct doctor *d)
 		if (d->pfs[i].totalvfs > 0 && strcmp(d->pfs[i].driver, "i915") == 0)
 			pf = &d->pfs[i];
 	if (!pf) {
-		add(d, "sriov.guc", ST_SKIP, NULL, NULL, "no SR-IOV PF on i915");
+		bool xe = false;
+
+		for (size_t i = 0; i < d->npfs; i++)
+			xe |= d->pfs[i].totalvfs > 0 && strcmp(d->pfs[i].driver, "xe") == 0;
+		add(d, "sriov.guc", ST_SKIP, NULL, NULL, "%s",
+		    xe ? "the PF is on xe, which always uses GuC (no enable_guc to set)"
+		       : "no SR-IOV PF on i915");
 		return;
 	}
 	sfmt(p, sizeof(p), "/sys/module/i915/parameters/enable_guc");
@@ -567,8 +578,9 @@ static void check_vfs(struct doctor *d)
 		sfmt(attr, sizeof(attr), "%s/sriov_numvfs",
 			 strncmp(pf->sysfs, "/sys/", 5) == 0 ? pf->sysfs + 5 : pf->sysfs);
 		bool persisted = sysfs_conf_sets(d, attr, where, sizeof(where));
+		/* Persist what is enabled now, or all the PF offers when none is. */
 		char *persist = fmt("echo '%s = %d' >> /etc/sysfs.conf   (apt install sysfsutils)",
-				    attr, pf->totalvfs);
+				    attr, pf->numvfs > 0 ? pf->numvfs : pf->totalvfs);
 
 		if (pf->numvfs > 0 && persisted) {
 			free(persist);
@@ -808,6 +820,8 @@ static void check_nodes(struct doctor *d)
 		dev_t rdevs[2] = { vad_device_get_render_rdev(dev), vad_device_get_card_rdev(dev) };
 		int vf = vad_device_get_vf_index(dev);
 
+		bool first = true;
+
 		for (int k = 0; k < 2; k++) {
 			char kname[32];
 			size_t l = strlen(text);
@@ -817,11 +831,12 @@ static void check_nodes(struct doctor *d)
 			kernel_node_name(kname, sizeof(kname), rdevs[k]);
 			if (d->container[0])
 				sfmt(text + l, sizeof(text) - l, "%s%s = host %s (%u:%u)",
-					 k ? ", " : "", node_base(paths[k]), kname,
+					 first ? "" : ", ", node_base(paths[k]), kname,
 					 major(rdevs[k]), minor(rdevs[k]));
 			else
-				sfmt(text + l, sizeof(text) - l, "%s%s", k ? " " : "",
+				sfmt(text + l, sizeof(text) - l, "%s%s", first ? "" : " ",
 					 node_base(paths[k]));
+			first = false;
 		}
 		size_t l = strlen(text);
 
@@ -1110,7 +1125,8 @@ static void check_va_init(struct doctor *d)
 		const char *node = vad_device_get_node(dev);
 		char summary[1024];
 
-		if (!vad_device_is_probed(dev))
+		/* A display-only device (no render node: ast, bochs, simpledrm) has no VA. */
+		if (!vad_device_is_probed(dev) || !vad_device_get_render_node(dev))
 			continue;
 		probed++;
 		out_va_summary(summary, sizeof(summary), dev);
