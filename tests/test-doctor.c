@@ -399,8 +399,9 @@ START_TEST(doctor_proxmox_vfio)
 	run_tool(&r, "doctor", "--root", root, NULL);
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_block(r.out, "sriov.vf-drivers",
-		     "ok    sriov.vf-drivers  0000:00:02.0: VF 1 i915, VF 2 i915, VF 3 vfio-pci "
-		     "(VM 101), VF 4 i915 (LXC 123), VF 5 i915, VF 6 i915, VF 7 i915\n");
+		     "ok    sriov.vf-drivers  0000:00:02.0: VF 1 i915, VF 2 i915, VF 3 vfio-pci in "
+		     "VM 101 (win11), VF 4 i915 in LXC 123 (jellyfin), VF 5 i915, VF 6 i915, VF 7 "
+		     "i915\n");
 	run_free(&r);
 	free(root);
 
@@ -420,9 +421,26 @@ START_TEST(doctor_proxmox_vfio)
 	run_tool(&r, "doctor", "--root", root, NULL);
 	assert_block(r.out, "sriov.vf-drivers",
 		     "ok    sriov.vf-drivers  0000:00:02.0: VF 1 i915, VF 2 i915, VF 3 vfio-pci "
-		     "(for a VM), VF 4 i915, VF 5 i915 (LXC 124), VF 6 i915 (LXC 125), VF 7 i915\n");
+		     "(for a VM), VF 4 i915, VF 5 i915 in LXC 124, VF 6 i915 in LXC 125, VF 7 "
+		     "i915\n");
 	run_free(&r);
 	free(root);
+}
+END_TEST
+
+/* The harness's Proxmox host (its /etc/pve in the tree, run-in's @ROOT@): VF 3 in VM
+ * 101, VF 4 in LXC 123 by devN:, VF 5 in LXC 124 by raw lxc.* lines. */
+START_TEST(doctor_proxmox_topology)
+{
+	struct run r = { .topology = "adl-sriov-pve" };
+
+	run_tool(&r, "doctor", "--root", "@ROOT@", NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_block(r.out, "sriov.vf-drivers",
+		     "ok    sriov.vf-drivers  0000:00:02.0: VF 1 i915, VF 2 i915, VF 3 vfio-pci in "
+		     "VM 101 (win11), VF 4 i915 in LXC 123 (jellyfin), VF 5 i915 in LXC 124 "
+		     "(frigate), VF 6 i915, VF 7 i915\n");
+	run_free(&r);
 }
 END_TEST
 
@@ -602,8 +620,8 @@ START_TEST(doctor_no_va_driver)
 	snprintf(want, sizeof(want),
 		 "fail  va.driver         renderD132: iHD_drv_video.so is not installed "
 		 "(searched %s)\n"
-		 "      fix: apt install intel-media-va-driver-non-free (Debian non-free; or "
-		 "intel-media-va-driver)\n", drivers);
+		 "      fix: apt install intel-media-va-driver-non-free (non-free) or "
+		 "intel-media-va-driver\n", drivers);
 	assert_block(r.out, "va.driver", want);
 	assert_contains(r.out, "fail  va.init           renderD132: ");
 	assert_contains(r.out, "      fix: see va.driver; then LIBVA_MESSAGING_LEVEL=2 vainfo "
@@ -1147,6 +1165,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, doctor_vfs_unbound);
 	tcase_add_test(tc, doctor_no_iommu);
 	tcase_add_test(tc, doctor_proxmox_vfio);
+	tcase_add_test(tc, doctor_proxmox_topology);
 	tcase_add_test(tc, doctor_xe_sriov);
 	tcase_add_test(tc, doctor_no_sriov);
 	suite_add_tcase(s, tc);

@@ -20,6 +20,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "vadiscover/tool/guests.h"
 #include "vadiscover/tool/json.h"
 #include "vadiscover/tool/output.h"
 #include "vadiscover/tool/tool.h"
@@ -602,126 +603,38 @@ static void check_vfs(struct doctor *d)
 		add(d, "sriov.vfs", ST_SKIP, NULL, NULL, "no SR-IOV PF");
 }
 
-/* The Proxmox VM whose hostpciN: line names @slot ("0000:00:02.3", or without the
- * domain), from /etc/pve/qemu-server/ *.conf under the root; 0 when none. */
-static long pve_vm_of(const struct doctor *d, const char *slot)
-{
-	char p[PATH_MAX], buf[16384];
-	long vm = 0;
-
-	under_root(d, p, sizeof(p), "/etc/pve/qemu-server");
-	DIR *dir = opendir(p);
-	struct dirent *de;
-
-	while (dir && !vm && (de = readdir(dir))) {
-		char f[PATH_MAX + 256];
-		char *end;
-		long id = strtol(de->d_name, &end, 10);
-
-		if (end == de->d_name || strcmp(end, ".conf") != 0)
-			continue;
-		sfmt(f, sizeof(f), "%s/%s", p, de->d_name);
-		if (read_text(f, buf, sizeof(buf)) <= 0)
-			continue;
-		for (char *line = strtok(buf, "\n"); line && !vm; line = strtok(NULL, "\n")) {
-			if (line[0] == '[')
-				break; /* snapshots follow */
-			if (strncmp(line, "hostpci", 7) != 0 || !strchr(line, ':'))
-				continue;
-			const char *v = strchr(line, ':') + 1;
-
-			while (*v == ' ')
-				v++;
-			size_t l = strcspn(v, ",;");
-			const char *s5 = slot + 5; /* without "0000:" */
-
-			if ((l == strlen(slot) && strncmp(v, slot, l) == 0) ||
-			    (l == strlen(s5) && strncmp(v, s5, l) == 0))
-				vm = id;
-		}
-	}
-	if (dir)
-		closedir(dir);
-	return vm;
-}
-
-/* Whether a Proxmox container config line gives a node of the VF at @vf (its sysfs
- * directory): devN: or lxc.mount.entry naming one of its nodes (or its by-path name), or
- * lxc.cgroup2.devices.allow naming its device number. */
-static bool pve_line_names_vf(const char *line, const char *vf)
+/* The device numbers sysfs gives the function at @vf (its drm/ directory). */
+static void vf_rdevs(const char *vf, dev_t *render, dev_t *card)
 {
 	char p[PATH_MAX + 8];
 	DIR *dir;
 	struct dirent *de;
-	bool hit = false;
 
-	if (strncmp(line, "dev", 3) != 0 && strncmp(line, "lxc.mount.entry", 15) != 0 &&
-	    strncmp(line, "lxc.cgroup2.devices.allow", 25) != 0)
-		return false;
+	*render = *card = 0;
 	sfmt(p, sizeof(p), "%s/drm", vf);
 	dir = opendir(p);
-	while (dir && !hit && (de = readdir(dir))) {
-		char path[300], num[32];
-		const char *s;
+	while (dir && (de = readdir(dir))) {
 		unsigned int m;
 
-		if (sscanf(de->d_name, "renderD%u", &m) != 1 && sscanf(de->d_name, "card%u", &m) != 1)
-			continue;
-		sfmt(path, sizeof(path), "/dev/dri/%s", de->d_name);
-		sfmt(num, sizeof(num), " 226:%u ", m);
-		/* The path ends at a ',' or a blank; the number is "c 226:M rwm". */
-		for (s = strstr(line, path); s && !hit; s = strstr(s + 1, path)) {
-			char after = s[strlen(path)];
-
-			hit = after == '\0' || after == ',' || after == ' ';
-		}
-		hit = hit || strstr(line, num) != NULL;
+		if (sscanf(de->d_name, "renderD%u", &m) == 1)
+			*render = makedev(226, m);
+		else if (sscanf(de->d_name, "card%u", &m) == 1)
+			*card = makedev(226, m);
 	}
 	if (dir)
 		closedir(dir);
-	sfmt(p, sizeof(p), "/dev/dri/by-path/pci-%s-", node_base(vf));
-	return hit || strstr(line, p) != NULL;
-}
-
-/* The Proxmox container whose /etc/pve/lxc/ID.conf gives the VF at @vf; 0 when none. */
-static long pve_ct_of(const struct doctor *d, const char *vf)
-{
-	char p[PATH_MAX], buf[16384];
-	long ct = 0;
-
-	under_root(d, p, sizeof(p), "/etc/pve/lxc");
-	DIR *dir = opendir(p);
-	struct dirent *de;
-
-	while (dir && !ct && (de = readdir(dir))) {
-		char f[PATH_MAX + 256];
-		char *end, *save = NULL;
-		long id = strtol(de->d_name, &end, 10);
-
-		if (end == de->d_name || strcmp(end, ".conf") != 0)
-			continue;
-		sfmt(f, sizeof(f), "%s/%s", p, de->d_name);
-		if (read_text(f, buf, sizeof(buf)) <= 0)
-			continue;
-		for (char *line = strtok_r(buf, "\n", &save); line && !ct;
-		     line = strtok_r(NULL, "\n", &save)) {
-			if (line[0] == '[')
-				break; /* snapshots follow */
-			if (pve_line_names_vf(line, vf))
-				ct = id;
-		}
-	}
-	if (dir)
-		closedir(dir);
-	return ct;
 }
 
 static void check_vf_drivers(struct doctor *d)
 {
 	bool any = false;
+	struct guests g = { 0 };
 
 	if (skip_in_container(d, "sriov.vf-drivers"))
 		return;
+	/* The Proxmox guests the VFs are given to (/etc/pve under the root), if any. */
+	bool have_guests = guests_load(&g, d->root) == 0;
+
 	for (size_t i = 0; i < d->npfs; i++) {
 		const struct pf *pf = &d->pfs[i];
 		char text[2048] = "", p[PATH_MAX], link[PATH_MAX];
@@ -746,22 +659,20 @@ static void check_vf_drivers(struct doctor *d)
 				link[r] = '\0';
 				const char *drv = node_base(link);
 
-				if (strcmp(drv, "vfio-pci") == 0) {
-					long vm = pve_vm_of(d, slot);
+				char guests[256] = "";
+				dev_t render, card;
 
-					if (vm > 0)
-						sfmt(what, sizeof(what), "vfio-pci (VM %ld)", vm);
-					else
-						sfmt(what, sizeof(what), "vfio-pci (for a VM)");
-				} else {
-					long ct = pve_ct_of(d, vf);
-
-					if (ct > 0)
-						sfmt(what, sizeof(what), "%s (LXC %ld)", drv, ct);
-					else
-						sfmt(what, sizeof(what), "%s", drv);
-					gpu++;
-				}
+				vf_rdevs(vf, &render, &card);
+				if (have_guests)
+					guests_describe(&g, render, card, slot, guests,
+							sizeof(guests));
+				if (guests[0])
+					sfmt(what, sizeof(what), "%s in %s", drv, guests);
+				else if (strcmp(drv, "vfio-pci") == 0)
+					sfmt(what, sizeof(what), "vfio-pci (for a VM)");
+				else
+					sfmt(what, sizeof(what), "%s", drv);
+				gpu += strcmp(drv, "vfio-pci") != 0;
 			} else {
 				sfmt(what, sizeof(what), "no driver");
 				unbound++;
@@ -792,6 +703,7 @@ static void check_vf_drivers(struct doctor *d)
 	}
 	if (!any)
 		add(d, "sriov.vf-drivers", ST_SKIP, NULL, NULL, "no VFs");
+	guests_free(&g);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1004,104 +916,68 @@ static void check_libva(struct doctor *d)
 	    "no usable libva: %s", e ? e : strerror(-r));
 }
 
-/* The VA driver name libva would load for @dev. */
+/* The VA driver name for messages: the one probed or forced, else libva 2.17's choice
+ * for the kernel driver (as vad_device_find_va_driver_file() looks it up). */
 static const char *va_driver_name(const struct vad_device *dev)
 {
 	const char *name = vad_device_get_va_driver(dev);
 	const char *kd = vad_device_get_kernel_driver(dev);
 
-	if (name)
+	if (name || (name = vad_device_get_required_va_driver(dev)) || !kd)
 		return name;
-	if ((name = vad_device_get_required_va_driver(dev)))
-		return name;
-	if (!kd)
-		return NULL;
-	if (strcmp(kd, "i915") == 0 || strcmp(kd, "xe") == 0)
+	if (strcmp(kd, "i915") == 0)
 		return "iHD";
-	if (strcmp(kd, "amdgpu") == 0 || strcmp(kd, "radeon") == 0)
+	if (strcmp(kd, "amdgpu") == 0)
 		return "radeonsi";
-	if (strcmp(kd, "nouveau") == 0)
-		return "nouveau";
-	if (strcmp(kd, "nvidia") == 0 || strcmp(kd, "nvidia-drm") == 0)
+	if (strcmp(kd, "radeon") == 0)
+		return "r600";
+	if (strcmp(kd, "nvidia-drm") == 0 || strcmp(kd, "nvidia") == 0)
 		return "nvidia";
-	return NULL;
-}
-
-static const char *va_driver_package(const char *name)
-{
-	if (strcmp(name, "iHD") == 0)
-		return "intel-media-va-driver-non-free (Debian non-free; or intel-media-va-driver)";
-	if (strcmp(name, "i965") == 0)
-		return "i965-va-driver";
-	if (strcmp(name, "nvidia") == 0)
-		return "nvidia-vaapi-driver";
-	return "mesa-va-drivers";
-}
-
-/* The directories libva searches: LIBVA_DRIVERS_PATH, else the dri/ beside libva (where
- * Debian's and jellyfin-ffmpeg's libva are built to look). */
-static void va_search_path(const struct doctor *d, char *out, size_t len)
-{
-	const char *env = getenv("LIBVA_DRIVERS_PATH");
-	const char *lib = vad_get_libva_path(d->ctx);
-
-	if (env && *env) {
-		sfmt(out, len, "%s", env);
-		return;
-	}
-	if (lib && strrchr(lib, '/'))
-		sfmt(out, len, "%.*s/dri", (int)(strrchr(lib, '/') - lib), lib);
-	else
-		sfmt(out, len, "/usr/lib/x86_64-linux-gnu/dri");
+	return kd;
 }
 
 static void check_va_driver(struct doctor *d)
 {
 	size_t n = vad_device_count(d->ctx);
-	char path[PATH_MAX];
 	bool any = false;
 
 	if (!d->libva_ok) {
 		add(d, "va.driver", ST_SKIP, NULL, NULL, "no libva");
 		return;
 	}
-	va_search_path(d, path, sizeof(path));
 	for (size_t i = 0; i < n; i++) {
 		const struct vad_device *dev = vad_device_get(d->ctx, i);
 		const char *node = vad_device_get_node(dev);
 		const char *name = va_driver_name(dev);
-		bool found = false;
+		char where[PATH_MAX * 2];
 
 		if (!vad_device_get_render_node(dev))
 			continue; /* a display-only device has no VA */
 		any = true;
-		if (!name) {
-			add(d, "va.driver", ST_SKIP, node, NULL, "%s: no VA driver known for "
-			    "kernel driver %s", node_base(node),
-			    vad_device_get_kernel_driver(dev) ? vad_device_get_kernel_driver(dev)
-							      : "(none)");
-			continue;
-		}
-		char copy[PATH_MAX], where[PATH_MAX] = "";
+		int r = name ? vad_device_find_va_driver_file(d->ctx, dev, name, where,
+							      sizeof(where))
+			     : -ENODATA;
 
-		sfmt(copy, sizeof(copy), "%s", path);
-		for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
-		     dir = strtok_r(NULL, ":", &save)) {
-			sfmt(where, sizeof(where), "%s/%s_drv_video.so", dir, name);
-			found = access(where, F_OK) == 0;
-		}
-		if (found) {
+		if (r == 0) {
 			add(d, "va.driver", ST_OK, node, NULL, "%s: %s", node_base(node), where);
 			continue;
 		}
-		bool jellyfin = strstr(path, "jellyfin-ffmpeg") != NULL;
+		if (r != -ENOENT) {
+			add(d, "va.driver", ST_SKIP, node, NULL, "%s: %s", node_base(node),
+			    r == -ENODATA ? "no kernel driver, so no VA driver name" : strerror(-r));
+			continue;
+		}
+		const char *pkg = vad_va_driver_package(name);
 
 		add(d, "va.driver", ST_FAIL, node,
-		    jellyfin ? fmt("reinstall jellyfin-ffmpeg: it brings its own %s_drv_video.so "
-				   "in %s", name, path)
-			     : fmt("apt install %s", va_driver_package(name)),
+		    strstr(where, "jellyfin-ffmpeg")
+			    ? fmt("reinstall jellyfin-ffmpeg: it brings its own %s_drv_video.so in %s",
+				  name, where)
+		    : pkg ? fmt("apt install %s", pkg)
+			  : fmt("install the VA driver %s_drv_video.so for kernel driver %s", name,
+				vad_device_get_kernel_driver(dev)),
 		    "%s: %s_drv_video.so is not installed (searched %s)", node_base(node), name,
-		    path);
+		    where);
 	}
 	if (!any)
 		add(d, "va.driver", ST_SKIP, NULL, NULL, "no device with a render node");
