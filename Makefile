@@ -3,7 +3,7 @@
 # configuration (make check-asan uses build/asan) can sit beside the first.
 #
 # Targets: all check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin
-#          check-portable check-all bench demo jellyfin-layout portable
+#          check-portable check-debian check-all bench demo jellyfin-layout portable
 #          install uninstall clean distclean
 
 B ?= build
@@ -40,8 +40,8 @@ BENCH_TARGETS :=
 INSTALL_TARGETS :=
 UNINSTALL_TARGETS :=
 
-.PHONY: all check check-valgrind check-asan check-ffmpeg check-jellyfin check-portable check-all \
-	bench demo install uninstall clean distclean
+.PHONY: all check check-valgrind check-asan check-ffmpeg check-jellyfin check-portable check-debian \
+	check-all bench demo install uninstall clean distclean
 all: real-all
 
 include vadiscover/build.mk
@@ -53,6 +53,7 @@ include tests/ffmpeg/build.mk
 include tests/jellyfin/build.mk
 include portable/build.mk
 include tests/portable/build.mk
+include tests/debian/build.mk
 
 real-all: $(ALL)
 
@@ -75,7 +76,8 @@ check-valgrind: all $(CHECK_PROGS)
 check-asan:
 	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 check
 
-check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin check-portable
+check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin check-portable \
+	check-debian
 
 bench: all $(BENCH_TARGETS)
 
