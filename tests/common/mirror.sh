@@ -1,5 +1,5 @@
 # Sourced by the scripts that fetch from Debian's archive (tests/ffmpeg/fetch-source,
-# tests/portable/debian-root): mirror prints the archive URI of the system's own apt
+# tests/common/debian-root): mirror prints the archive URI of the system's own apt
 # configuration (deb822 .sources first, then the one-line form), never a hard-coded host.
 # Callers take the first line.
 mirror() {
