@@ -499,9 +499,14 @@ static int vad_sysfs_drm_nodes(const char *sp, char **out)
 			if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 ||
 			    vad_name_number(de->d_name, prefix) < 0)
 				continue;
-			if (buf[0])
-				strncat(buf, " ", sizeof(buf) - strlen(buf) - 1);
-			strncat(buf, de->d_name, sizeof(buf) - strlen(buf) - 1);
+			size_t len = strlen(buf), n = strlen(de->d_name);
+
+			/* a name that does not fit whole is left out, never cut */
+			if (len + (len ? 1 : 0) + n >= sizeof(buf))
+				continue;
+			if (len)
+				buf[len++] = ' ';
+			memcpy(buf + len, de->d_name, n + 1);
 		}
 	}
 	closedir(d);
