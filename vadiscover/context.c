@@ -75,25 +75,6 @@ void vad__log(struct vad_context *ctx, enum vad_log_priority priority, const cha
 	va_end(args);
 }
 
-void vad__retire(struct vad_context *ctx, char *s)
-{
-	if (!s)
-		return;
-	if (ctx->nretired == ctx->retired_cap) {
-		size_t cap = ctx->retired_cap ? ctx->retired_cap * 2 : 16;
-		char **r = realloc(ctx->retired, cap * sizeof(*r));
-
-		if (!r) {
-			/* Out of memory: the promise cannot be kept for this one string. */
-			free(s);
-			return;
-		}
-		ctx->retired = r;
-		ctx->retired_cap = cap;
-	}
-	ctx->retired[ctx->nretired++] = s;
-}
-
 static char *vad_vstrdupf(const char *format, va_list args)
 {
 	char *s = NULL;

@@ -75,8 +75,9 @@ static bool vad_dlerror_missing(const char *e)
 	return strstr(e, "cannot open shared object file") != NULL;
 }
 
-/* Close every handle, and retire the strings a getter may have returned. */
-static void vad_libva_unload(struct vad_context *ctx, struct vad__libva *lv)
+/* Close every handle and free the strings (only vad_scan() and vad_unref() unload, and
+ * the header says those replace every string). */
+static void vad_libva_unload(struct vad__libva *lv)
 {
 	if (lv->h_va_drm)
 		dlclose(lv->h_va_drm);
@@ -85,8 +86,8 @@ static void vad_libva_unload(struct vad_context *ctx, struct vad__libva *lv)
 	if (lv->h_drm)
 		dlclose(lv->h_drm);
 	lv->h_va_drm = lv->h_va = lv->h_drm = NULL;
-	vad__retire(ctx, lv->path);
-	vad__retire(ctx, lv->error);
+	free(lv->path);
+	free(lv->error);
 	lv->path = lv->error = NULL;
 	lv->version = -ENOENT;
 	memset(&lv->fn, 0, sizeof(lv->fn));
@@ -309,7 +310,7 @@ static int vad_libva_load_now(struct vad_context *ctx, struct vad__libva *lv)
 			r = -ENOMEM;
 	}
 	if (r < 0) {
-		vad_libva_unload(ctx, lv);
+		vad_libva_unload(lv);
 		if (r == -ENOMEM) {
 			free(err);
 			return r;
@@ -348,7 +349,7 @@ void vad__libva_rescan(struct vad_context *ctx)
 	if (!lv)
 		return;
 	if (lv->error || lv->dir_changed)
-		vad_libva_unload(ctx, lv);
+		vad_libva_unload(lv);
 	lv->dir_changed = false;
 }
 
@@ -358,7 +359,7 @@ void vad__libva_free(struct vad_context *ctx)
 
 	if (!lv)
 		return;
-	vad_libva_unload(ctx, lv);
+	vad_libva_unload(lv);
 	free(lv->dir);
 	free(lv);
 	ctx->libva = NULL;
@@ -384,7 +385,7 @@ int vad_set_libva_dir(struct vad_context *ctx, const char *dir)
 	if (lv->h_va)
 		lv->dir_changed = true;		/* the loaded one stays until vad_scan() */
 	else if (lv->error)
-		vad_libva_unload(ctx, lv);	/* nothing loaded: the next probe tries @dir */
+		vad_libva_unload(lv);	/* nothing loaded: the next probe tries @dir */
 	return 0;
 }
 

@@ -148,9 +148,10 @@ static void vad_va_info_cb(void *user, const char *message)
 
 static void vad_probe_reset(struct vad_context *ctx, struct vad_device *dev)
 {
-	vad__retire(ctx, dev->va_vendor);
-	vad__retire(ctx, dev->va_driver);
-	vad__retire(ctx, dev->va_error);
+	(void)ctx;
+	free(dev->va_vendor);
+	free(dev->va_driver);
+	free(dev->va_error);
 	free(dev->probe_request);
 	dev->va_vendor = dev->va_driver = dev->va_error = dev->probe_request = NULL;
 	dev->decode = dev->encode = 0;
@@ -233,7 +234,8 @@ static int vad_query_codecs(const struct vad__va_fns *va, struct vad_device *dev
 	return 0;
 }
 
-int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver)
+static int vad_probe_in_process(struct vad_context *ctx, struct vad_device *dev,
+				const char *driver)
 {
 	struct vad_capture cap = { .ctx = ctx };
 	const struct vad__va_fns *va;
@@ -373,6 +375,20 @@ out:
 			vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", node, dev->va_error);
 	}
 	return dev->va_status;
+}
+
+int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver)
+{
+	int r;
+
+	if (!ctx || !dev)
+		return -EINVAL;
+	r = vad_probe_in_process(ctx, dev, driver);
+	if (r == -ENOMEM) {
+		/* Not a fact about the device: not kept, the next call probes again. */
+		vad_probe_reset(ctx, dev);
+	}
+	return r;
 }
 
 bool vad_device_is_probed(const struct vad_device *dev)

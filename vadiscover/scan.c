@@ -95,7 +95,6 @@ static void vad_device_free(struct vad_device *dev)
 	free(dev->va_driver);
 	free(dev->va_error);
 	free(dev->reason);
-	free(dev->prev_reason);
 	free(dev);
 }
 
@@ -124,11 +123,6 @@ void vad__devices_free(struct vad_context *ctx)
 	free(ctx->devices);
 	ctx->devices = NULL;
 	ctx->ndevices = 0;
-	for (size_t i = 0; i < ctx->nretired; i++)
-		free(ctx->retired[i]);
-	free(ctx->retired);
-	ctx->retired = NULL;
-	ctx->nretired = ctx->retired_cap = 0;
 }
 
 /* The scan's working list. */

@@ -272,7 +272,7 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 		struct vad_device *dev = ctx->devices[i];
 
 		dev->verdict = VAD_VERDICT_NONE;
-		dev->prev_reason = dev->reason;
+		free(dev->reason);
 		dev->reason = NULL;
 	}
 	if (ctx->ndevices == 0) {
@@ -361,22 +361,5 @@ next:
 int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned int flags,
 	       struct vad_device **out)
 {
-	int r = vad_select_devices(ctx, spec, flags, out);
-
-	/* A reason returned before stays valid until the next vad_scan() (the header's
-	 * promise for getters): an unchanged one is kept as is, a replaced one retired. */
-	for (size_t i = 0; ctx && i < ctx->ndevices; i++) {
-		struct vad_device *dev = ctx->devices[i];
-
-		if (!dev->prev_reason)
-			continue;
-		if (dev->reason && strcmp(dev->reason, dev->prev_reason) == 0) {
-			free(dev->reason);
-			dev->reason = dev->prev_reason;
-		} else {
-			vad__retire(ctx, dev->prev_reason);
-		}
-		dev->prev_reason = NULL;
-	}
-	return r;
+	return vad_select_devices(ctx, spec, flags, out);
 }

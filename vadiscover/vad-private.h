@@ -69,7 +69,6 @@ struct vad_device {
 	/* Selection. */
 	enum vad_verdict verdict;
 	char *reason;
-	char *prev_reason;	/* during vad_select(): the reason of the last one */
 };
 
 /* A PCI function of a scanned SR-IOV PF that has no DRM node in /dev/dri (scan.c). */
@@ -98,12 +97,6 @@ struct vad_context {
 	/* The PCI functions of scanned PFs without a DRM node here (never selected). */
 	struct vad_function **functions;
 	size_t nfunctions;
-
-	/* Strings a getter may have returned that were replaced (a new reason, a new probe):
-	 * the header promises they stay valid until the next vad_scan(), so they are freed
-	 * only then (vad__devices_free()). */
-	char **retired;
-	size_t nretired, retired_cap;
 
 	/* The libva loaded at run time (vad-libva.h), created on first use. */
 	struct vad__libva *libva;
@@ -149,10 +142,8 @@ void vad__log(struct vad_context *ctx, enum vad_log_priority priority, const cha
 	__attribute__((format(printf, 3, 4)));
 void vad__logv(struct vad_context *ctx, enum vad_log_priority priority, const char *format,
 	       va_list args) __attribute__((format(printf, 3, 0)));
-/* Free all devices of @ctx, and the retired strings. */
+/* Free all devices of @ctx. */
 void vad__devices_free(struct vad_context *ctx);
-/* Keep @s (a string a getter may have returned) until the next vad_scan(). */
-void vad__retire(struct vad_context *ctx, char *s);
 /* malloc'ed printf; NULL on -ENOMEM. */
 char *vad__strdupf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 /* Replace *@slot with a malloc'ed printf result; -ENOMEM on failure (slot left NULL). */
@@ -165,7 +156,7 @@ const char *vad__strerror(int err, char *buf, size_t len);
 
 /* libva.c */
 /* vad_scan(): forget a failed load, and unload a libva whose directory was changed since
- * it was loaded (its path and error strings are retired). */
+ * it was loaded (its path and error strings are freed). */
 void vad__libva_rescan(struct vad_context *ctx);
 /* vad_unref(): close every handle and free the state. */
 void vad__libva_free(struct vad_context *ctx);

@@ -23,7 +23,20 @@
  * - Functions returning int return 0 (or a count) on success and a negative errno on
  *   failure. Errors of every function are listed with it.
  * - Strings returned by getters are owned by the object they come from and stay valid
- *   until the next vad_scan() on the context, or until the context is freed.
+ *   until the next call that replaces them (as in libevdev and kmod), or until the context
+ *   is freed; copy one to keep it longer. Precisely:
+ *     vad_scan()                replaces every device and every string of the context
+ *                               (device pointers too), and the libva path and error;
+ *     vad_select()              replaces the reason of every device (and, through the
+ *                               probes it runs, the VA strings of the devices it probes);
+ *     vad_device_probe()        replaces the VA strings of that device (vendor, driver,
+ *                               error) when it probes, not when it returns a kept result;
+ *     vad_set_libva_dir(),
+ *     vad_set_libva_program()   replace the libva error after a failed load;
+ *     vad_spec_set()            replaces the text of vad_spec_to_string() of that spec.
+ *   Nothing else frees a string a getter returned. So any number of calls on one context
+ *   keeps its memory bounded: a replaced string is freed at once, never pooled.
+ * - A result of -ENOMEM is never kept: the next call tries again.
  * - The library never prints and never exits: messages go to the log function
  *   (vad_set_log_fn()), none is installed by default.
  * - No global mutable state: contexts are independent, and may be used from different
@@ -301,7 +314,8 @@ const char *vad_function_get_reason(const struct vad_function *fn);
  * it stays in use (and vad_get_libva_path() names it) until the next vad_scan(), which
  * unloads it; the first probe after that scan loads from @dir. Step 1 above still comes
  * first: a libva already loaded in the process wins over @dir. Probe results already
- * kept (a -ELIBACC too) stay until vad_scan(), like every probe result.
+ * kept (a -ELIBACC too) stay until vad_scan(), like every probe result. After a failed
+ * load, this call frees the string vad_get_libva_error() returned.
  * Returns 0, -EINVAL (@dir is not an absolute path) or -ENOMEM.
  */
 int vad_set_libva_dir(struct vad_context *ctx, const char *dir);
@@ -382,7 +396,7 @@ unsigned int vad_codec_from_name(const char *name);
  * vaGetDisplayDRM, vaInitialize, vaQueryVendorString, profiles x entrypoints, vaTerminate,
  * close. libva's own error and info messages are captured, never printed, and kept for
  * vad_device_get_va_error(). A second call with the same @driver returns the kept result;
- * with another driver it probes again.
+ * with another driver it probes again. A result of -ENOMEM is not kept.
  *
  * Returns 0 if the device is VA-capable, or:
  *   -ELIBACC no usable libva (the node is not opened); the device's VA error is the text
