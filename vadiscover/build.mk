@@ -10,7 +10,7 @@ VAD_A := $(VAD_LIBDIR)/libvadiscover.a
 VAD_PC := $(VAD_LIBDIR)/libvadiscover.pc
 VAD_LIB_SRCS := vadiscover/context.c vadiscover/sysfs.c vadiscover/scan.c vadiscover/libva.c \
 	vadiscover/probe.c vadiscover/spec.c vadiscover/select.c vadiscover/elf.c \
-	vadiscover/vadriver.c
+	vadiscover/vadriver.c vadiscover/record.c vadiscover/isolate.c
 VAD_LIB_OBJS := $(VAD_LIB_SRCS:%.c=$(B)/%.o)
 # What a program linking the static library needs besides it: libdl only. libva, libva-drm
 # and libdrm are loaded at run time (vadiscover/libva.c); their headers are needed to build.
@@ -19,7 +19,11 @@ VAD_LIB_DEPLIBS := -ldl
 # For users inside this tree: link the shared library and find it at run time.
 VAD_LINK := -L$(VAD_LIBDIR) -Wl,-rpath,$(abspath $(VAD_LIBDIR)) -lvadiscover
 
-$(VAD_LIB_OBJS): EXTRA_CFLAGS = -fvisibility=hidden $(VA_CFLAGS)
+# The probe helper's installed path is compiled in (vad_set_probe_helper() and
+# VADISCOVER_PROBE_HELPER override it).
+VAD_PROBE_HELPER_DIR := $(LIBEXECDIR)/vadiscover
+$(VAD_LIB_OBJS): EXTRA_CFLAGS = -fvisibility=hidden $(VA_CFLAGS) \
+	-DVAD_PROBE_HELPER_PATH='"$(VAD_PROBE_HELPER_DIR)/vadiscover-probe"'
 
 $(VAD_SO): $(VAD_LIB_OBJS) vadiscover/libvadiscover.sym
 	@echo "  LD      $@"
@@ -61,3 +65,25 @@ uninstall-libvadiscover:
 
 INSTALL_TARGETS += install-libvadiscover
 UNINSTALL_TARGETS += uninstall-libvadiscover
+
+# The probe helper (probe-helper.c): probes one node for the library, in its own process.
+# It links the static library, so it needs no libvadiscover.so.
+PROBE_HELPER := $(B)/vadiscover/vadiscover-probe
+$(B)/vadiscover/probe-helper.o: EXTRA_CFLAGS = $(VA_CFLAGS)
+$(PROBE_HELPER): $(B)/vadiscover/probe-helper.o $(VAD_A)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(B)/vadiscover/probe-helper.o $(VAD_A) $(VAD_LIB_DEPLIBS)
+
+ALL += $(PROBE_HELPER)
+
+.PHONY: install-probe-helper uninstall-probe-helper
+install-probe-helper: $(PROBE_HELPER)
+	install -d $(DESTDIR)$(VAD_PROBE_HELPER_DIR)
+	install -m 0755 $(PROBE_HELPER) $(DESTDIR)$(VAD_PROBE_HELPER_DIR)/vadiscover-probe
+
+uninstall-probe-helper:
+	rm -f $(DESTDIR)$(VAD_PROBE_HELPER_DIR)/vadiscover-probe
+	rmdir $(DESTDIR)$(VAD_PROBE_HELPER_DIR) 2>/dev/null || true
+
+INSTALL_TARGETS += install-probe-helper
+UNINSTALL_TARGETS += uninstall-probe-helper

@@ -88,6 +88,9 @@ static void vad_libva_unload(struct vad__libva *lv)
 	lv->h_va_drm = lv->h_va = lv->h_drm = NULL;
 	free(lv->path);
 	free(lv->error);
+	free(lv->loaded_dir);
+	lv->loaded_dir = NULL;
+	lv->step = 0;
 	lv->path = lv->error = NULL;
 	lv->version = -ENOENT;
 	memset(&lv->fn, 0, sizeof(lv->fn));
@@ -320,6 +323,18 @@ static int vad_libva_load_now(struct vad_context *ctx, struct vad__libva *lv)
 		return r;
 	}
 	free(err);	/* a fallback that worked (step 1's libva-drm) */
+	lv->step = step;
+	if (step != 3) {
+		const char *slash = strrchr(lv->path, '/');
+
+		lv->loaded_dir = step == 2 ? strdup(lv->dir)
+			: slash && slash != lv->path ? strndup(lv->path, (size_t)(slash - lv->path))
+			: NULL;
+		if (!lv->loaded_dir && (step == 2 || (slash && slash != lv->path))) {
+			vad_libva_unload(lv);
+			return -ENOMEM;
+		}
+	}
 	lv->version = vad_libva_file_version(lv->path);
 	vad__log(ctx, VAD_LOG_DEBUG, "libva: %s (%s)", lv->path, vad_libva_steps[step]);
 	return 0;
@@ -340,6 +355,22 @@ int vad__libva_use(struct vad_context *ctx, const struct vad__va_fns **fn)
 	if (r == 0)
 		*fn = &lv->fn;
 	return r;
+}
+
+int vad__libva_helper_dir(struct vad_context *ctx, char **dir)
+{
+	const struct vad__va_fns *fn;
+	int r = vad__libva_use(ctx, &fn);
+
+	*dir = NULL;
+	if (r < 0)
+		return r;
+	if (ctx->libva->loaded_dir) {
+		*dir = strdup(ctx->libva->loaded_dir);
+		if (!*dir)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 void vad__libva_rescan(struct vad_context *ctx)

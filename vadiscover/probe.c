@@ -146,9 +146,8 @@ static void vad_va_info_cb(void *user, const char *message)
 	}
 }
 
-static void vad_probe_reset(struct vad_context *ctx, struct vad_device *dev)
+void vad__probe_reset(struct vad_device *dev)
 {
-	(void)ctx;
 	free(dev->va_vendor);
 	free(dev->va_driver);
 	free(dev->va_error);
@@ -234,35 +233,18 @@ static int vad_query_codecs(const struct vad__va_fns *va, struct vad_device *dev
 	return 0;
 }
 
-static int vad_probe_in_process(struct vad_context *ctx, struct vad_device *dev,
-				const char *driver)
+int vad__probe_here(struct vad_context *ctx, struct vad_device *dev, const char *force,
+		    void (*stage)(void *userdata, const char *name), void *userdata)
 {
 	struct vad_capture cap = { .ctx = ctx };
 	const struct vad__va_fns *va;
-	const char *node, *force;
+	const char *node = vad_device_get_node(dev);
 	VADisplay dpy;
 	VAStatus st;
 	int major = 0, minor = 0, fd, r;
 
-	if (!ctx || !dev)
-		return -EINVAL;
-	if (dev->probed && ((!driver && !dev->probe_request) ||
-			    (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
-		return dev->va_status;
-
-	vad_probe_reset(ctx, dev);
-	if (driver) {
-		dev->probe_request = strdup(driver);
-		if (!dev->probe_request)
-			return -ENOMEM;
-	}
-	dev->probed = true;
-	node = vad_device_get_node(dev);
-	force = driver ? driver : vad_device_get_required_va_driver(dev);
-	if (!driver && force)
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: kernel driver %s: using VA driver %s", node,
-			 dev->kernel_driver, force);
-
+#define VAD_STAGE(name) do { if (stage) stage(userdata, (name)); } while (0)
+	VAD_STAGE("libva");
 	/* No libva, no probe: every device says why, and what to install. */
 	r = vad__libva_use(ctx, &va);
 	if (r < 0) {
@@ -273,6 +255,7 @@ static int vad_probe_in_process(struct vad_context *ctx, struct vad_device *dev,
 		return dev->va_status;
 	}
 
+	VAD_STAGE("open");
 	fd = open(node, O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		r = -errno;
@@ -316,6 +299,7 @@ static int vad_probe_in_process(struct vad_context *ctx, struct vad_device *dev,
 
 	vad__log(ctx, VAD_LOG_DEBUG, "%s: vaInitialize%s%s", node, force ? " with driver " : "",
 		 force ? force : "");
+	VAD_STAGE("vaInitialize");
 	st = va->vaInitialize(dpy, &major, &minor);
 	if (st != VA_STATUS_SUCCESS) {
 		/* A VA driver file that is not there is its own reason, with the package. */
@@ -340,6 +324,7 @@ static int vad_probe_in_process(struct vad_context *ctx, struct vad_device *dev,
 		goto out;
 	}
 
+	VAD_STAGE("query");
 	dev->va_version = major * 100 + minor;
 	{
 		const char *vendor = va->vaQueryVendorString(dpy);
@@ -375,18 +360,50 @@ out:
 			vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", node, dev->va_error);
 	}
 	return dev->va_status;
+#undef VAD_STAGE
 }
 
 int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver)
 {
+	const char *force, *helper = NULL;
 	int r;
 
 	if (!ctx || !dev)
 		return -EINVAL;
-	r = vad_probe_in_process(ctx, dev, driver);
+	if (dev->probed && ((!driver && !dev->probe_request) ||
+			    (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
+		return dev->va_status;
+
+	vad__probe_reset(dev);
+	if (driver) {
+		dev->probe_request = strdup(driver);
+		if (!dev->probe_request)
+			return -ENOMEM;
+	}
+	dev->probed = true;
+	force = driver ? driver : vad_device_get_required_va_driver(dev);
+	if (!driver && force)
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: kernel driver %s: using VA driver %s",
+			 vad_device_get_node(dev), dev->kernel_driver, force);
+
+	if (ctx->probe_mode & VAD_PROBE_ISOLATED)
+		helper = vad__probe_helper(ctx);
+	if (helper) {
+		r = vad__probe_isolated(ctx, dev, helper, force);
+	} else if (ctx->probe_mode & VAD_PROBE_IN_PROCESS) {
+		r = vad__probe_here(ctx, dev, force, NULL, NULL);
+	} else {
+		/* Isolation asked for, and no helper: say which file is missing. */
+		dev->va_status = -ENOEXEC;
+		r = vad__set_strf(&dev->va_error, "the probe helper is not installed: %s is "
+				  "missing or not executable; reinstall vadiscover, or set "
+				  "VADISCOVER_PROBE_HELPER to its path",
+				  ctx->probe_helper ? ctx->probe_helper : VAD_PROBE_HELPER_PATH);
+		r = r < 0 ? r : dev->va_status;
+	}
 	if (r == -ENOMEM) {
 		/* Not a fact about the device: not kept, the next call probes again. */
-		vad_probe_reset(ctx, dev);
+		vad__probe_reset(dev);
 	}
 	return r;
 }

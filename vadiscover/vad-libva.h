@@ -43,6 +43,8 @@ struct vad__libva {
 	char *path;		/* realpath of the libva.so.2 loaded */
 	int version;		/* major * 100 + minor from its file name, or -ENOENT */
 	char *error;		/* why the last load failed (kept until vad_scan()), or NULL */
+	int step;		/* how the loaded one was found: 1 in the process, 2 dir, 3 soname */
+	char *loaded_dir;	/* step 1: its directory; step 2: the directory set; else NULL */
 	struct vad__va_fns fn;
 };
 

@@ -100,6 +100,10 @@ struct vad_context {
 
 	/* The libva loaded at run time (vad-libva.h), created on first use. */
 	struct vad__libva *libva;
+
+	/* How probes run (vad_set_probe_mode()) and the helper program (isolate.c). */
+	unsigned int probe_mode;
+	char *probe_helper;	/* vad_set_probe_helper(), or NULL */
 };
 
 /* Spec keys, in grammar (canonical) order. */
@@ -154,7 +158,41 @@ int vad__set_strf(char **slot, const char *format, ...) __attribute__((format(pr
 const char *vad__strerror(int err, char *buf, size_t len);
 #define VAD_STRERROR(err) vad__strerror((err), (char[128]){ 0 }, 128)
 
+/* record.c: a probe result as bytes (the helper's pipe, the cache's files). */
+#define VAD_RECORD_VENDOR_MAX 1024
+#define VAD_RECORD_DRIVER_MAX 64
+#define VAD_RECORD_ERROR_MAX 2048
+/* The VA fields of @dev as a record, malloc'ed in *@out (*@len bytes). 0 or -ENOMEM. */
+int vad__record_write(const struct vad_device *dev, char **out, size_t *len);
+/* Parse a record from @buf into @dev's VA fields (status, open-failed, version, codecs,
+ * vpp, vendor, driver, error); @dev is untouched on failure. With @used, the record may be
+ * followed by more bytes and *@used receives its length; without, it must be all of @buf.
+ * 0, -EINVAL (malformed in any way) or -ENOMEM. */
+int vad__record_read(const char *buf, size_t len, struct vad_device *dev, size_t *used);
+
+/* probe.c: the probe in this process. @stage (may be NULL) is told each step before it is
+ * taken ("libva", "open", "vaInitialize", "query"), so a helper can say where it died.
+ * @force: the driver name to force, or NULL for libva's choice. Sets @dev's VA fields;
+ * returns the status. */
+int vad__probe_here(struct vad_context *ctx, struct vad_device *dev, const char *force,
+		    void (*stage)(void *userdata, const char *name), void *userdata);
+/* Empty @dev's VA fields (not probed). */
+void vad__probe_reset(struct vad_device *dev);
+
+/* isolate.c: the probe in the helper program (vadiscover-probe). */
+/* The helper to use, or NULL when none: the VADISCOVER_PROBE_HELPER environment variable,
+ * else vad_set_probe_helper(), else the installed one; NULL when that is not executable. */
+const char *vad__probe_helper(const struct vad_context *ctx);
+/* Probe @dev in the helper, forcing @force (or none), with the deadline of
+ * VADISCOVER_PROBE_TIMEOUT. Sets @dev's VA fields; returns the status. */
+int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const char *helper,
+			const char *force);
+
 /* libva.c */
+/* The directory a helper must load libva from to use the same libva as this context
+ * (malloc'ed in *@dir), or NULL in *@dir for the system's: the directory of the libva
+ * loaded, unless it was found by soname. 0, -ELIBACC or -ENOMEM. */
+int vad__libva_helper_dir(struct vad_context *ctx, char **dir);
 /* vad_scan(): forget a failed load, and unload a libva whose directory was changed since
  * it was loaded (its path and error strings are freed). */
 void vad__libva_rescan(struct vad_context *ctx);

@@ -403,10 +403,18 @@ unsigned int vad_codec_from_name(const char *name);
  *            of vad_get_libva_error(), which says what to install
  *   -EACCES, -EPERM, -ENOENT ...  the node could not be opened (errno of open)
  *   -ENODEV  libva has no display for the fd (not a DRM node)
- *   -EIO     vaInitialize failed (the libva status is in the error string)
+ *   -EIO     vaInitialize failed (the libva status is in the error string), or the VA
+ *            driver crashed the probe helper ("VA driver crashed (SIGSEGV) during
+ *            vaInitialize")
+ *   -ETIMEDOUT the helper did not answer within VADISCOVER_PROBE_TIMEOUT seconds and was
+ *            killed ("VA driver did not answer within 10 s (killed)")
+ *   -ENOEXEC isolation alone was asked for (vad_set_probe_mode()) and the helper is
+ *            missing, or could not be started
  *   -ENOPKG  vaInitialize failed and the VA driver file is in none of libva's directories
  *            (the error string names the file, the directories and the package)
  *   -ENOMEM
+ * How the probe runs (in this process or in the helper, from the cache) is set by
+ * vad_set_probe_mode(); the result is the same either way.
  */
 int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver);
 
@@ -480,6 +488,89 @@ bool vad_device_get_vpp(const struct vad_device *dev);
  * libva: iHD_drv_video.so init failed". NULL when the probe succeeded or never ran.
  */
 const char *vad_device_get_va_error(const struct vad_device *dev);
+
+/* ------------------------------------------------------------------------------------ */
+/* Isolated probes */
+
+/*
+ * A VA driver runs inside the process that initialises it, and a broken one can crash it
+ * (SIGSEGV, abort()) or never return from vaInitialize (a wedged GPU, a VF whose PF is
+ * gone). A probe is a question, so the library can ask it in a separate process with a
+ * deadline and turn either into a reason:
+ *     "VA driver crashed (SIGSEGV) during vaInitialize"            status -EIO
+ *     "VA driver did not answer within 10 s (killed)"              status -ETIMEDOUT
+ *
+ * How. A small helper program, vadiscover-probe, installed in LIBEXECDIR/vadiscover/
+ * (beside the ffmpeg wrapper), links the static library, probes ONE node in its own
+ * process exactly as vad_device_probe() does in-process, and writes the result to a pipe
+ * as a record (the same strict, versioned, bounded text the probe cache stores; every
+ * field is checked on read). Before each step it writes the step's name (libva, open,
+ * vaInitialize, query), so a death is reported with the step it happened in.
+ *   - posix_spawn(), never fork() without exec: the caller may be multi-threaded (FFmpeg),
+ *     and a forked copy of a threaded process may only call async-signal-safe functions.
+ *     (The tool's binary in a "helper mode" would do as well for the tool, but not for the
+ *     FFmpeg patch or a library caller, which are not that binary: one helper serves all.)
+ *   - The helper gets /dev/null as stdin and stdout (the ffmpeg wrapper never writes to
+ *     stdout, a driver's chatter must not either), the caller's stderr, the pipe's write
+ *     end as fd 3 and no other descriptor (every other one is closed in the child, O_CLOEXEC
+ *     or not), default signal handling, and a process group of its own.
+ *   - The caller waits with poll() on the pipe until VADISCOVER_PROBE_TIMEOUT seconds
+ *     (1..3600, default 10) have passed since the spawn; then it kills the whole process
+ *     group with SIGKILL and reaps the helper. No zombie, no descriptor is left, and
+ *     SIGCHLD is not touched (the helper is waited for by its pid only).
+ *   - The helper uses the same libva as the caller: the caller finds which libva it would
+ *     use without loading any VA driver (the libva already loaded in its process, else
+ *     the directory of vad_set_libva_dir()/vad_set_libva_program(), else the system's;
+ *     loading libva itself loads no driver) and passes that directory (none for the
+ *     system's) and the driver to force; the helper inherits the environment
+ *     (LIBVA_DRIVER_NAME, LIBVA_DRIVERS_PATH, LD_LIBRARY_PATH...).
+ *   - The cost: one process start and a pipe per probe (a few milliseconds, `make bench`
+ *     measures it), small beside a VA driver's initialisation, and paid once per device
+ *     and machine state with the probe cache.
+ *
+ * Which helper: the file named by the VADISCOVER_PROBE_HELPER environment variable (an
+ * absolute path; read with secure_getenv(), for test suites and unusual installs), else
+ * the one given to vad_set_probe_helper() (the tool and the wrapper give the one beside
+ * their own executable when there is one: a portable folder), else the compiled-in
+ * LIBEXECDIR/vadiscover/vadiscover-probe.
+ */
+
+enum vad_probe_mode {
+	/* Probe in this process (the only way before isolation existed). */
+	VAD_PROBE_IN_PROCESS = 1u << 0,
+	/* Probe in the helper program. With VAD_PROBE_IN_PROCESS too: in the helper when it
+	 * is installed, else in this process. Alone: a missing helper fails the probe with
+	 * -ENOEXEC and a reason that names the file. */
+	VAD_PROBE_ISOLATED = 1u << 1,
+	/* Use the probe cache (see "Probe cache"). */
+	VAD_PROBE_CACHE = 1u << 2,
+};
+/*
+ * The default of a new context: isolated when the helper is installed, else in-process,
+ * with the cache. Why: a library caller (the FFmpeg patch) that finds no helper installed
+ * must still work exactly as before (in-process, as FFmpeg itself probes), while any
+ * install that ships the helper gets a caller that survives a crashing or hanging driver
+ * without changing a line. The vadiscover tool and the ffmpeg wrapper set
+ * VAD_PROBE_ISOLATED | VAD_PROBE_CACHE: they always isolate, because they exist to make
+ * that decision for a media server and must answer within a deadline.
+ */
+#define VAD_PROBE_DEFAULT (VAD_PROBE_IN_PROCESS | VAD_PROBE_ISOLATED | VAD_PROBE_CACHE)
+
+/**
+ * vad_set_probe_mode - how the next probes of @ctx run: a combination of enum
+ * vad_probe_mode with at least one of VAD_PROBE_IN_PROCESS and VAD_PROBE_ISOLATED.
+ * Results already kept stay. Returns 0 or -EINVAL.
+ */
+int vad_set_probe_mode(struct vad_context *ctx, unsigned int mode);
+/** vad_get_probe_mode - the mode of @ctx (VAD_PROBE_DEFAULT unless set). */
+unsigned int vad_get_probe_mode(const struct vad_context *ctx);
+
+/**
+ * vad_set_probe_helper - use the helper program at @path (absolute; NULL: the installed
+ * one). The VADISCOVER_PROBE_HELPER environment variable still wins. Returns 0, -EINVAL
+ * or -ENOMEM.
+ */
+int vad_set_probe_helper(struct vad_context *ctx, const char *path);
 
 /* ------------------------------------------------------------------------------------ */
 /* Selection */

@@ -1,0 +1,394 @@
+/*
+ * The probe in a separate process: the helper program vadiscover-probe (probe-helper.c)
+ * probes one node and writes the result to a pipe; a crash or a hang of the VA driver
+ * costs the helper, never the caller. Why this way is argued in vadiscover.h ("Isolated
+ * probes").
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vadiscover/vad-private.h"
+
+extern char **environ;
+
+/* The helper writes at most a few stage lines and one record. */
+#define VAD_PIPE_MAX (VAD_RECORD_VENDOR_MAX + VAD_RECORD_DRIVER_MAX + VAD_RECORD_ERROR_MAX + 1024)
+#define VAD_TIMEOUT_DEFAULT 10
+#define VAD_TIMEOUT_MAX 3600
+
+int vad_set_probe_mode(struct vad_context *ctx, unsigned int mode)
+{
+	if (!ctx || (mode & ~(unsigned int)(VAD_PROBE_IN_PROCESS | VAD_PROBE_ISOLATED |
+					     VAD_PROBE_CACHE)) ||
+	    !(mode & (VAD_PROBE_IN_PROCESS | VAD_PROBE_ISOLATED)))
+		return -EINVAL;
+	ctx->probe_mode = mode;
+	return 0;
+}
+
+unsigned int vad_get_probe_mode(const struct vad_context *ctx)
+{
+	return ctx ? ctx->probe_mode : 0;
+}
+
+int vad_set_probe_helper(struct vad_context *ctx, const char *path)
+{
+	char *copy = NULL;
+
+	if (!ctx || (path && path[0] != '/'))
+		return -EINVAL;
+	if (path) {
+		copy = strdup(path);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(ctx->probe_helper);
+	ctx->probe_helper = copy;
+	return 0;
+}
+
+const char *vad__probe_helper(const struct vad_context *ctx)
+{
+	const char *env = secure_getenv("VADISCOVER_PROBE_HELPER");
+	const char *path = env && env[0] == '/' ? env
+			   : ctx->probe_helper ? ctx->probe_helper : VAD_PROBE_HELPER_PATH;
+
+	return access(path, X_OK) == 0 ? path : NULL;
+}
+
+/* VADISCOVER_PROBE_TIMEOUT: whole seconds, 1..3600; anything else is the default. */
+static int vad_probe_timeout(void)
+{
+	const char *env = secure_getenv("VADISCOVER_PROBE_TIMEOUT");
+	char *end;
+	long v;
+
+	if (!env || !*env)
+		return VAD_TIMEOUT_DEFAULT;
+	errno = 0;
+	v = strtol(env, &end, 10);
+	if (errno || *end || v < 1 || v > VAD_TIMEOUT_MAX)
+		return VAD_TIMEOUT_DEFAULT;
+	return (int)v;
+}
+
+static long long vad_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What a helper run left: its output, how it ended. */
+struct vad_run {
+	char buf[VAD_PIPE_MAX + 1];
+	size_t len;
+	bool overflow;
+	bool timed_out;
+	bool reaped;
+	int status;		/* waitpid() status when reaped */
+};
+
+/* Read the pipe until EOF or the deadline; then reap the helper, killing its process group
+ * when the deadline passes first. */
+static void vad_run_wait(pid_t pid, int fd, long long deadline, struct vad_run *run)
+{
+	bool eof = false;
+
+	while (!eof) {
+		long long left = deadline - vad_now_ms();
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int n;
+
+		if (left <= 0) {
+			run->timed_out = true;
+			break;
+		}
+		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			run->timed_out = true;	/* cannot wait: end it */
+			break;
+		}
+		if (n == 0)
+			continue;
+		if (run->len < VAD_PIPE_MAX) {
+			ssize_t got = read(fd, run->buf + run->len, VAD_PIPE_MAX - run->len);
+
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (got <= 0)
+				eof = true;
+			else
+				run->len += (size_t)got;
+		} else {
+			char sink[256];
+			ssize_t got = read(fd, sink, sizeof(sink));
+
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (got <= 0)
+				eof = true;
+			else
+				run->overflow = true;
+		}
+	}
+	run->buf[run->len] = '\0';
+
+	/* The pipe closed: the helper is ending. Wait for it, still within the deadline. */
+	while (!run->timed_out) {
+		pid_t w = waitpid(pid, &run->status, WNOHANG);
+
+		if (w == pid) {
+			run->reaped = true;
+			break;
+		}
+		if (w < 0 && errno != EINTR)
+			break;	/* ECHILD: the caller reaps children itself (SIGCHLD ignored) */
+		if (vad_now_ms() >= deadline) {
+			run->timed_out = true;
+			break;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	}
+	if (run->timed_out) {
+		/* The helper and anything it started: its own process group. */
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &run->status, 0) < 0 && errno == EINTR)
+			;
+		run->reaped = false;
+	}
+}
+
+/* The last "stage NAME" line before the record, or "start". */
+static void vad_last_stage(const struct vad_run *run, char *out, size_t len)
+{
+	const char *p = run->buf, *end = run->buf + run->len;
+
+	snprintf(out, len, "start");
+	while (p < end && strncmp(p, "stage ", 6) == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			break;
+		if ((size_t)(nl - p - 6) < len) {
+			memcpy(out, p + 6, (size_t)(nl - p - 6));
+			out[nl - p - 6] = '\0';
+		}
+		p = nl + 1;
+	}
+}
+
+static const char *vad_record_start(const struct vad_run *run)
+{
+	const char *p = run->buf, *end = run->buf + run->len;
+
+	while (p < end && strncmp(p, "stage ", 6) == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			return end;
+		p = nl + 1;
+	}
+	return p;
+}
+
+/* Fail @dev with @status and a reason. */
+static int vad_fail(struct vad_device *dev, int status, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+static int vad_fail(struct vad_device *dev, int status, const char *format, ...)
+{
+	va_list args;
+	char *s = NULL;
+
+	free(dev->va_vendor);
+	free(dev->va_driver);
+	free(dev->va_error);
+	dev->va_vendor = dev->va_driver = dev->va_error = NULL;
+	dev->decode = dev->encode = 0;
+	dev->vpp = false;
+	dev->va_open_failed = false;
+	va_start(args, format);
+	if (vasprintf(&s, format, args) < 0)
+		s = NULL;
+	va_end(args);
+	if (!s)
+		return dev->va_status = -ENOMEM;
+	dev->va_error = s;
+	return dev->va_status = status;
+}
+
+int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const char *helper,
+			const char *force)
+{
+	const char *node = vad_device_get_node(dev);
+	int timeout = vad_probe_timeout();
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	char *dir = NULL, *argv[8];
+	struct vad_run *run = NULL;
+	int fds[2] = { -1, -1 }, argc = 0, r, wfd, wdup = -1;
+	long long start, deadline;
+	char stage[32];
+	pid_t pid;
+
+	/* The helper loads the libva this context would: the caller's own, or the one in the
+	 * directory set, or the system's. Loading libva loads no VA driver. */
+	r = vad__libva_helper_dir(ctx, &dir);
+	if (r == -ELIBACC) {
+		dev->va_status = r;
+		return vad__set_strf(&dev->va_error, "%s", vad_get_libva_error(ctx)) < 0 ? -ENOMEM
+											 : r;
+	}
+	if (r < 0)
+		return dev->va_status = r;
+
+	run = calloc(1, sizeof(*run));
+	if (!run || pipe2(fds, O_CLOEXEC) < 0) {
+		r = run ? -errno : -ENOMEM;
+		free(run);
+		free(dir);
+		return dev->va_status = r;
+	}
+	/* The write end becomes the helper's fd 3; dup2() onto itself would keep O_CLOEXEC. */
+	wfd = fds[1];
+	if (wfd == 3) {
+		wdup = fcntl(fds[1], F_DUPFD_CLOEXEC, 4);
+		if (wdup < 0) {
+			r = -errno;
+			goto out_fds;
+		}
+		wfd = wdup;
+	}
+
+	argv[argc++] = (char *)helper;
+	if (dir) {
+		argv[argc++] = (char *)"--libva-dir";
+		argv[argc++] = dir;
+	}
+	if (force) {
+		argv[argc++] = (char *)"--driver";
+		argv[argc++] = (char *)force;
+	}
+	argv[argc++] = (char *)node;
+	argv[argc] = NULL;
+
+	/* posix_spawn, never fork(): the caller may be multi-threaded (FFmpeg). The helper gets
+	 * /dev/null as stdin and stdout, the caller's stderr, the pipe as fd 3 and no other
+	 * descriptor; default signal handling; a process group of its own, so that a timeout
+	 * kills whatever it started too. */
+	r = -posix_spawn_file_actions_init(&fa);
+	if (r < 0)
+		goto out_fds;
+	r = -posix_spawnattr_init(&attr);
+	if (r < 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		goto out_fds;
+	}
+	sigemptyset(&none);
+	sigfillset(&all);
+	r = -posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (!r)
+		r = -posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (!r)
+		r = -posix_spawn_file_actions_adddup2(&fa, wfd, 3);
+	if (!r)
+		r = -posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+	if (!r)
+		r = -posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+					      POSIX_SPAWN_SETSIGDEF);
+	if (!r)
+		r = -posix_spawnattr_setpgroup(&attr, 0);
+	if (!r)
+		r = -posix_spawnattr_setsigmask(&attr, &none);
+	if (!r)
+		r = -posix_spawnattr_setsigdefault(&attr, &all);
+	start = vad_now_ms();
+	deadline = start + (long long)timeout * 1000;
+	if (!r) {
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: probing in %s%s%s%s%s (deadline %d s)", node, helper,
+			 dir ? " --libva-dir " : "", dir ? dir : "", force ? " --driver " : "",
+			 force ? force : "", timeout);
+		r = -posix_spawn(&pid, helper, &fa, &attr, argv, environ);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (wdup >= 0)
+		close(wdup);
+	wdup = -1;
+	close(fds[1]);
+	fds[1] = -1;
+	if (r < 0) {
+		r = vad_fail(dev, r == -ENOMEM ? -ENOMEM : -ENOEXEC, "cannot start the probe helper %s: %s",
+			     helper, VAD_STRERROR(-r));
+		goto out_fds;
+	}
+
+	vad_run_wait(pid, fds[0], deadline, run);
+	vad_last_stage(run, stage, sizeof(stage));
+	vad__log(ctx, VAD_LOG_DEBUG, "%s: probe helper ended after %lld ms in stage %s", node,
+		 vad_now_ms() - start, stage);
+
+	if (run->timed_out) {
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: no answer during %s within %d s: killed", node,
+			 stage, timeout);
+		r = vad_fail(dev, -ETIMEDOUT, "VA driver did not answer within %d s (killed)",
+			     timeout);
+	} else if (run->reaped && WIFSIGNALED(run->status)) {
+		const char *sig = sigabbrev_np(WTERMSIG(run->status));
+
+		if (sig)
+			r = vad_fail(dev, -EIO, "VA driver crashed (SIG%s) during %s", sig, stage);
+		else
+			r = vad_fail(dev, -EIO, "VA driver crashed (signal %d) during %s",
+				     WTERMSIG(run->status), stage);
+	} else if (run->overflow) {
+		r = vad_fail(dev, -EIO, "the probe helper %s wrote more than a result", helper);
+	} else {
+		const char *rec = vad_record_start(run);
+
+		r = vad__record_read(rec, (size_t)(run->buf + run->len - rec), dev, NULL);
+		if (r == 0) {
+			r = dev->va_status;
+		} else if (r != -ENOMEM) {
+			if (run->reaped && WIFEXITED(run->status) && WEXITSTATUS(run->status))
+				r = vad_fail(dev, -EIO, "the probe helper %s failed (exit status %d) "
+					     "during %s", helper, WEXITSTATUS(run->status), stage);
+			else
+				r = vad_fail(dev, -EIO, "the probe helper %s gave no valid result "
+					     "(during %s)", helper, stage);
+		} else {
+			dev->va_status = r;
+		}
+	}
+	if (dev->va_error && dev->va_status < 0)
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", node, dev->va_error);
+out_fds:
+	if (wdup >= 0)
+		close(wdup);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	if (fds[0] >= 0)
+		close(fds[0]);
+	free(run);
+	free(dir);
+	if (r < 0 && dev->va_status == -EAGAIN)
+		dev->va_status = r;
+	return r;
+}

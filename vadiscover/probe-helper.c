@@ -1,0 +1,98 @@
+/*
+ * vadiscover-probe: probe VA-API on one DRM node, in this process, for libvadiscover
+ * (isolate.c spawns it; vadiscover.h, "Isolated probes", says why).
+ *
+ *     vadiscover-probe [--libva-dir DIR] [--driver NAME] NODE
+ *
+ * Writes to fd 3 a "stage NAME" line before each step of the probe, then the result as a
+ * record (record.c), and exits 0. A VA driver that crashes ends this process instead of
+ * the caller; one that hangs is killed by the caller at its deadline. Nothing is written
+ * to stdout; stderr is the caller's (the library prints nothing, a driver might).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vadiscover/vad-private.h"
+
+#define OUT_FD 3
+
+static int write_all(const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(OUT_FD, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void stage(void *userdata, const char *name)
+{
+	char line[64];
+	int n = snprintf(line, sizeof(line), "stage %s\n", name);
+
+	(void)userdata;
+	if (n > 0 && (size_t)n < sizeof(line))
+		write_all(line, (size_t)n);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: vadiscover-probe [--libva-dir DIR] [--driver NAME] NODE\n"
+		"Probes VA-API on one DRM node for libvadiscover and writes the result to fd 3.\n"
+		"It is started by the library; run 'vadiscover list -v' instead.\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = NULL, *driver = NULL, *node = NULL;
+	struct vad_context *ctx = NULL;
+	struct vad_device dev = { 0 };
+	char *rec = NULL;
+	size_t len = 0;
+	int r;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--libva-dir") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (strcmp(argv[i], "--driver") == 0 && i + 1 < argc)
+			driver = argv[++i];
+		else if (argv[i][0] != '-' && !node)
+			node = argv[i];
+		else
+			return usage();
+	}
+	if (!node || node[0] != '/' || (dir && dir[0] != '/') || fcntl(OUT_FD, F_GETFD) < 0)
+		return usage();
+	if (vad_new(&ctx) < 0 || (dir && vad_set_libva_dir(ctx, dir) < 0))
+		return 3;
+
+	dev.render_node = (char *)node;
+	dev.va_status = -EAGAIN;
+	dev.va_version = -EAGAIN;
+	r = vad__probe_here(ctx, &dev, driver, stage, NULL);
+	if (r != -ENOMEM)
+		r = vad__record_write(&dev, &rec, &len);
+	if (r == 0)
+		r = write_all(rec, len);
+	free(rec);
+	dev.render_node = NULL;
+	free(dev.va_vendor);
+	free(dev.va_driver);
+	free(dev.va_error);
+	free(dev.probe_request);
+	vad_unref(ctx);
+	return r == 0 ? 0 : 3;
+}

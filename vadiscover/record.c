@@ -1,0 +1,308 @@
+/*
+ * A probe result as bytes: what the probe helper writes to its pipe and what the probe
+ * cache keeps in its files. One format, one writer and one strict reader for both.
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Format (version 1), text, one field per line, in this order, nothing left out:
+ *
+ *     vadiscover-record 1
+ *     status -5                  0, or a negative errno (-1..-4095; not -EAGAIN, not -ENOMEM)
+ *     open-failed 0              0|1: status is the errno of open()
+ *     version 117                VA major * 100 + minor (0..9999), or -11 (never initialised)
+ *     decode 0x3ff               bits of enum vad_codec only
+ *     encode 0x0
+ *     vpp 1                      0|1
+ *     vendor 9                   byte count (0..1024) or -1 for none; the bytes follow on
+ *     Intel iHD                  the next line, then a newline
+ *     driver 3                   0..64 bytes of [A-Za-z0-9_.-], or -1
+ *     iHD
+ *     error -1                   0..2048 bytes, or -1
+ *     end
+ *
+ * Numbers are plain decimal (hex with 0x for the codec masks), no sign but '-', no leading
+ * zeros, no spaces. String bytes are printable: none below 0x20, no 0x7f (the writer turns
+ * such bytes into '?'). The reader checks every field against these bounds and the
+ * consistency of the whole (a capable result has no error and a version; a failed one
+ * has an error and no codecs), and accepts nothing after "end". Anything else is -EINVAL,
+ * and the device is left untouched.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vadiscover/vad-private.h"
+
+#define VAD_RECORD_MAGIC "vadiscover-record 1"
+#define VAD_CODEC_MASK ((1u << VAD_CODEC_COUNT) - 1)
+
+struct vad_buf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void vad_buf_add(struct vad_buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *p = realloc(b->p, cap);
+
+		if (!p) {
+			b->failed = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void vad_buf_addf(struct vad_buf *b, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+static void vad_buf_addf(struct vad_buf *b, const char *format, ...)
+{
+	char tmp[64];
+	va_list args;
+	int n;
+
+	va_start(args, format);
+	n = vsnprintf(tmp, sizeof(tmp), format, args);
+	va_end(args);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		b->failed = true;
+		return;
+	}
+	vad_buf_add(b, tmp, (size_t)n);
+}
+
+static void vad_buf_add_string(struct vad_buf *b, const char *name, const char *s, size_t max,
+			       bool is_name)
+{
+	size_t n;
+
+	if (!s) {
+		vad_buf_addf(b, "%s -1\n", name);
+		return;
+	}
+	n = strlen(s);
+	if (n > max)
+		n = max;
+	vad_buf_addf(b, "%s %zu\n", name, n);
+	for (size_t i = 0; i < n && !b->failed; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool ok = is_name ? ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				     (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')
+				  : (c >= 0x20 && c != 0x7f);
+		char out = ok ? (char)c : '?';
+
+		vad_buf_add(b, &out, 1);
+	}
+	vad_buf_add(b, "\n", 1);
+}
+
+int vad__record_write(const struct vad_device *dev, char **out, size_t *len)
+{
+	struct vad_buf b = { 0 };
+
+	*out = NULL;
+	*len = 0;
+	vad_buf_add(&b, VAD_RECORD_MAGIC "\n", strlen(VAD_RECORD_MAGIC) + 1);
+	vad_buf_addf(&b, "status %d\n", dev->va_status);
+	vad_buf_addf(&b, "open-failed %d\n", dev->va_open_failed ? 1 : 0);
+	vad_buf_addf(&b, "version %d\n", dev->va_version);
+	vad_buf_addf(&b, "decode 0x%x\n", dev->va_status == 0 ? dev->decode & VAD_CODEC_MASK : 0);
+	vad_buf_addf(&b, "encode 0x%x\n", dev->va_status == 0 ? dev->encode & VAD_CODEC_MASK : 0);
+	vad_buf_addf(&b, "vpp %d\n", dev->va_status == 0 && dev->vpp ? 1 : 0);
+	vad_buf_add_string(&b, "vendor", dev->va_vendor, VAD_RECORD_VENDOR_MAX, false);
+	vad_buf_add_string(&b, "driver", dev->va_driver, VAD_RECORD_DRIVER_MAX, true);
+	vad_buf_add_string(&b, "error", dev->va_status == 0 ? NULL : dev->va_error,
+			   VAD_RECORD_ERROR_MAX, false);
+	vad_buf_add(&b, "end\n", 4);
+	if (b.failed) {
+		free(b.p);
+		return -ENOMEM;
+	}
+	*out = b.p;
+	*len = b.len;
+	return 0;
+}
+
+/* The reader's position in the bytes. */
+struct vad_in {
+	const char *p, *end;
+};
+
+/* The next line without its newline into @line (at most @max bytes); false when there is
+ * none, it is too long, or it holds a NUL. */
+static bool vad_line(struct vad_in *in, char *line, size_t max)
+{
+	const char *nl = memchr(in->p, '\n', (size_t)(in->end - in->p));
+	size_t n;
+
+	if (!nl)
+		return false;
+	n = (size_t)(nl - in->p);
+	if (n >= max || memchr(in->p, '\0', n))
+		return false;
+	memcpy(line, in->p, n);
+	line[n] = '\0';
+	in->p = nl + 1;
+	return true;
+}
+
+/* A strict decimal integer in [@min, @max]: '-' only for negatives, no leading zeros. */
+static bool vad_parse_int(const char *s, long min, long max, long *out)
+{
+	bool neg = *s == '-';
+	long v = 0;
+
+	if (neg)
+		s++;
+	if (*s < '0' || *s > '9' || (*s == '0' && (s[1] || neg)))
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 100000000)
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "0x" and 1..8 lower-case hex digits, no leading zeros but "0x0". */
+static bool vad_parse_mask(const char *s, unsigned int *out)
+{
+	unsigned int v = 0;
+	size_t n;
+
+	if (strncmp(s, "0x", 2) != 0)
+		return false;
+	s += 2;
+	n = strlen(s);
+	if (n == 0 || n > 8 || (s[0] == '0' && n > 1))
+		return false;
+	for (; *s; s++) {
+		int d = (*s >= '0' && *s <= '9') ? *s - '0' : (*s >= 'a' && *s <= 'f') ? *s - 'a' + 10 : -1;
+
+		if (d < 0)
+			return false;
+		v = v * 16 + (unsigned int)d;
+	}
+	*out = v;
+	return true;
+}
+
+/* "NAME VALUE" with an integer value. */
+static bool vad_field_int(struct vad_in *in, const char *name, long min, long max, long *out)
+{
+	char line[64];
+	size_t n = strlen(name);
+
+	return vad_line(in, line, sizeof(line)) && strncmp(line, name, n) == 0 &&
+	       line[n] == ' ' && vad_parse_int(line + n + 1, min, max, out);
+}
+
+static bool vad_field_mask(struct vad_in *in, const char *name, unsigned int *out)
+{
+	char line[64];
+	size_t n = strlen(name);
+
+	return vad_line(in, line, sizeof(line)) && strncmp(line, name, n) == 0 &&
+	       line[n] == ' ' && vad_parse_mask(line + n + 1, out) && !(*out & ~VAD_CODEC_MASK);
+}
+
+/* "NAME COUNT\nBYTES\n" or "NAME -1\n": *@out malloc'ed or NULL. false when malformed;
+ * -ENOMEM through *@nomem. */
+static bool vad_field_string(struct vad_in *in, const char *name, size_t max, bool is_name,
+			     char **out, bool *nomem)
+{
+	long n;
+
+	*out = NULL;
+	if (!vad_field_int(in, name, -1, (long)max, &n))
+		return false;
+	if (n < 0)
+		return true;
+	if ((size_t)(in->end - in->p) < (size_t)n + 1 || in->p[n] != '\n')
+		return false;
+	for (long i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in->p[i];
+		bool ok = is_name ? ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				     (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')
+				  : (c >= 0x20 && c != 0x7f);
+
+		if (!ok)
+			return false;
+	}
+	if (is_name && n == 0)
+		return false;
+	*out = strndup(in->p, (size_t)n);
+	if (!*out) {
+		*nomem = true;
+		return false;
+	}
+	in->p += n + 1;
+	return true;
+}
+
+int vad__record_read(const char *buf, size_t len, struct vad_device *dev, size_t *used)
+{
+	struct vad_in in = { buf, buf + len };
+	char *vendor = NULL, *driver = NULL, *error = NULL;
+	unsigned int decode = 0, encode = 0;
+	long status, open_failed, version, vpp;
+	bool nomem = false, ok;
+	char line[32];
+
+	ok = vad_line(&in, line, sizeof(line)) && strcmp(line, VAD_RECORD_MAGIC) == 0 &&
+	     vad_field_int(&in, "status", -4095, 0, &status) && status != -EAGAIN &&
+	     status != -ENOMEM &&
+	     vad_field_int(&in, "open-failed", 0, 1, &open_failed) &&
+	     vad_field_int(&in, "version", -EAGAIN, 9999, &version) &&
+	     (version >= 0 || version == -EAGAIN) &&
+	     vad_field_mask(&in, "decode", &decode) && vad_field_mask(&in, "encode", &encode) &&
+	     vad_field_int(&in, "vpp", 0, 1, &vpp) &&
+	     vad_field_string(&in, "vendor", VAD_RECORD_VENDOR_MAX, false, &vendor, &nomem) &&
+	     vad_field_string(&in, "driver", VAD_RECORD_DRIVER_MAX, true, &driver, &nomem) &&
+	     vad_field_string(&in, "error", VAD_RECORD_ERROR_MAX, false, &error, &nomem) &&
+	     vad_line(&in, line, sizeof(line)) && strcmp(line, "end") == 0;
+	/* The whole must make sense: a capable device was initialised and has no error; a
+	 * failed probe says why and offers nothing; open() failing is a failure. */
+	if (ok && status == 0)
+		ok = !error && version >= 0 && !open_failed;
+	if (ok && status < 0)
+		ok = error && !decode && !encode && !vpp;
+	if (ok && !used && in.p != in.end)
+		ok = false;
+	if (!ok) {
+		free(vendor);
+		free(driver);
+		free(error);
+		return nomem ? -ENOMEM : -EINVAL;
+	}
+	free(dev->va_vendor);
+	free(dev->va_driver);
+	free(dev->va_error);
+	dev->va_status = (int)status;
+	dev->va_open_failed = open_failed;
+	dev->va_version = (int)version;
+	dev->decode = decode;
+	dev->encode = encode;
+	dev->vpp = vpp;
+	dev->va_vendor = vendor;
+	dev->va_driver = driver;
+	dev->va_error = error;
+	if (used)
+		*used = (size_t)(in.p - buf);
+	return 0;
+}
