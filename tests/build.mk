@@ -146,3 +146,9 @@ $(B)/tests/test-doctor.o: EXTRA_CFLAGS = $(TEST_CFLAGS) \
 	-DVAD_TEST_LIBEXECDIR='"$(LIBEXECDIR)"'
 $(B)/tests/test-doctor: $(TOOL) $(HARNESS_TARGETS)
 # --- end vadiscover tool ---
+
+# --- isolated probes ---
+# The harness points libvadiscover at this build's probe helper (VADISCOVER_PROBE_HELPER).
+$(B)/tests/test-scan $(B)/tests/test-select $(B)/tests/test-tool $(B)/tests/test-wrapper-exec \
+	$(B)/tests/test-wrapper-argv: $(PROBE_HELPER)
+# --- end isolated probes ---

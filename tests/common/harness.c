@@ -37,8 +37,12 @@ const char *th_srcdir(void)
 /* The variables the harness gives a process. */
 static const char *const harness_vars[] = {
 	"FAKEGPU_ROOT", "FAKEVA_CONFIG", "FAKEGPU_DENY", "FAKEGPU_VANISH", "FAKEGPU_TRACE",
-	"FAKEVA_COUNT", NULL,
+	"FAKEVA_COUNT", "VADISCOVER_CACHE_DIR", "VADISCOVER_PROBE_HELPER", NULL,
 };
+
+/* LD_PRELOAD as it was before th_enter() (which adds the shim for the library's children). */
+static char preload_orig[4200];
+static int preload_had, preload_saved;
 
 struct buf {
 	char *data;
@@ -67,6 +71,8 @@ static void child_exec(const struct th_opts *o, char *const argv[])
 {
 	for (const char *const *v = harness_vars; *v; v++)
 		unsetenv(*v);
+	for (const char *const *e = o->env; e && *e; e++)
+		putenv((char *)*e);
 	if (!o->topology) {
 		execvp(argv[0], argv);
 		fprintf(stderr, "th_run: %s: %s\n", argv[0], strerror(errno));
@@ -87,6 +93,11 @@ static void child_exec(const struct th_opts *o, char *const argv[])
 	args[i++] = runin;
 	args[i++] = (char *)"--build";
 	args[i++] = (char *)th_builddir();
+	if (o->keep_dir) {
+		args[i++] = (char *)"--keep";
+		args[i++] = (char *)o->keep_dir;
+		args[i++] = (char *)"--reuse";
+	}
 	for (const char *const *l = o->va_lines; l && *l; l++) {
 		args[i++] = (char *)"--va";
 		args[i++] = (char *)*l;
@@ -333,6 +344,29 @@ int th_enter(const struct th_opts *o, char *dir, size_t dirlen)
 	set_or_unset("FAKEGPU_VANISH", o->vanish);
 	set_or_unset("FAKEGPU_TRACE", o->trace_file);
 	set_or_unset("FAKEVA_COUNT", o->count_file);
+	char cache[4200], helper[4200];
+	snprintf(cache, sizeof(cache), "%s/vadiscover-cache", path);
+	snprintf(helper, sizeof(helper), "%s/vadiscover/vadiscover-probe", th_builddir());
+	setenv("VADISCOVER_CACHE_DIR", cache, 1);
+	setenv("VADISCOVER_PROBE_HELPER", helper, 1);
+	/* The library's probe helper is a child that must see the same machine: the shim
+	 * preloaded in this process is preloaded in children too until th_leave(). */
+	if (!preload_saved) {
+		const char *p = getenv("LD_PRELOAD");
+
+		preload_had = p != NULL;
+		snprintf(preload_orig, sizeof(preload_orig), "%s", p ? p : "");
+		preload_saved = 1;
+	}
+	{
+		const char *first = getenv("RUNIN_PRELOAD");
+		char preload[3 * 4200];
+
+		snprintf(preload, sizeof(preload), "%s%s%s/tests/harness/libfakegpu.so%s%s",
+			 first && *first ? first : "", first && *first ? ":" : "", th_builddir(),
+			 preload_orig[0] ? ":" : "", preload_orig);
+		setenv("LD_PRELOAD", preload, 1);
+	}
 	unsetenv("DISPLAY");
 	unsetenv("WAYLAND_DISPLAY");
 	unsetenv("LIBVA_DRIVER_NAME");
@@ -343,6 +377,13 @@ void th_leave(const char *dir)
 {
 	for (const char *const *v = harness_vars; *v; v++)
 		unsetenv(*v);
+	if (preload_saved) {
+		if (preload_had)
+			setenv("LD_PRELOAD", preload_orig, 1);
+		else
+			unsetenv("LD_PRELOAD");
+		preload_saved = 0;
+	}
 	unsetenv("LIBVA_DRIVERS_PATH");
 	if (dir && *dir)
 		remove_tree(dir);

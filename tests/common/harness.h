@@ -26,6 +26,10 @@ struct th_opts {
 	const char *stdin_data;		/* written to the child's stdin (else /dev/null) */
 	const char *drivers_dir;	/* LIBVA_DRIVERS_PATH (NULL: the harness's fake
 					 * drivers, $(B)/tests/harness/dri) */
+	const char *keep_dir;		/* th_run: run-in --keep DIR --reuse (the topology is
+					 * built once, then used as it is: same inodes) */
+	const char *const *env;		/* th_run: NULL-terminated "NAME=VALUE" entries put
+					 * in the command's environment */
 };
 
 struct th_result {
@@ -43,7 +47,9 @@ void th_result_free(struct th_result *r);
 /* Builds @o->topology in a fresh temporary directory (its path into @dir) and setenv()s
  * FAKEGPU_ROOT, FAKEVA_CONFIG (o->va_lines, then the topology's defaults),
  * LIBVA_DRIVERS_PATH, FAKEGPU_DENY/VANISH/TRACE and FAKEVA_COUNT for this process (unset
- * when not given), and unsets DISPLAY, WAYLAND_DISPLAY and LIBVA_DRIVER_NAME.
+ * when not given), VADISCOVER_CACHE_DIR (a directory in @dir: each topology its own probe
+ * cache) and VADISCOVER_PROBE_HELPER (this build's helper), and unsets DISPLAY,
+ * WAYLAND_DISPLAY and LIBVA_DRIVER_NAME.
  * Returns 0 or a negative errno (-ENOENT: unknown topology, -ENOSYS: the shim is not
  * preloaded in this process, -EINVAL: a deny entry names another errno than EACCES or
  * EPERM). */

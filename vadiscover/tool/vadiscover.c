@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "vadiscover/tool/guests.h"
@@ -473,6 +474,27 @@ static int run_own_parser(int argc, char **argv, int (*fn)(int, char **), int cm
 	return ret;
 }
 
+/* Probes run in the helper program, always (a crashing or hanging VA driver must not take
+ * this process with it); the helper beside this executable is used when there is one (a
+ * portable folder), else the installed one (vadiscover.h, "Isolated probes"). */
+static void isolate_probes(struct vad_context *ctx)
+{
+	char exe[4096 + 32];
+	ssize_t n = readlink("/proc/self/exe", exe, 4096);
+	char *slash;
+
+	vad_set_probe_mode(ctx, VAD_PROBE_ISOLATED | VAD_PROBE_CACHE);
+	if (n <= 0 || n >= 4096)
+		return;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return;
+	strcpy(slash + 1, "vadiscover-probe");
+	if (access(exe, X_OK) == 0)
+		vad_set_probe_helper(ctx, exe);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -495,6 +517,7 @@ int main(int argc, char **argv)
 	}
 	if (o.debug)
 		vad_set_log_fn(ctx, tool_log_to_stderr, VAD_LOG_DEBUG, NULL);
+	isolate_probes(ctx);
 	if (o.ffmpeg) {
 		ret = vad_set_libva_program(ctx, o.ffmpeg);
 		if (ret < 0) {
