@@ -151,4 +151,7 @@ $(B)/tests/test-doctor: $(TOOL) $(HARNESS_TARGETS)
 # The harness points libvadiscover at this build's probe helper (VADISCOVER_PROBE_HELPER).
 $(B)/tests/test-scan $(B)/tests/test-select $(B)/tests/test-tool $(B)/tests/test-wrapper-exec \
 	$(B)/tests/test-wrapper-argv: $(PROBE_HELPER)
+# test-probe: hang and crash of the VA driver, for the tool, the wrapper and the library.
+$(eval $(call vad_test,test-probe,tests/test-probe.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
+$(B)/tests/test-probe: $(PROBE_HELPER) $(TOOL) $(WRAPPER) $(HARNESS_TARGETS)
 # --- end isolated probes ---

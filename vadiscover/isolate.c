@@ -59,11 +59,17 @@ int vad_set_probe_helper(struct vad_context *ctx, const char *path)
 	return 0;
 }
 
-const char *vad__probe_helper(const struct vad_context *ctx)
+const char *vad__probe_helper_path(const struct vad_context *ctx)
 {
 	const char *env = secure_getenv("VADISCOVER_PROBE_HELPER");
-	const char *path = env && env[0] == '/' ? env
-			   : ctx->probe_helper ? ctx->probe_helper : VAD_PROBE_HELPER_PATH;
+
+	return env && env[0] == '/' ? env
+	       : ctx->probe_helper ? ctx->probe_helper : VAD_PROBE_HELPER_PATH;
+}
+
+const char *vad__probe_helper(const struct vad_context *ctx)
+{
+	const char *path = vad__probe_helper_path(ctx);
 
 	return access(path, X_OK) == 0 ? path : NULL;
 }

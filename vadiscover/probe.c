@@ -398,7 +398,7 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 		r = vad__set_strf(&dev->va_error, "the probe helper is not installed: %s is "
 				  "missing or not executable; reinstall vadiscover, or set "
 				  "VADISCOVER_PROBE_HELPER to its path",
-				  ctx->probe_helper ? ctx->probe_helper : VAD_PROBE_HELPER_PATH);
+				  vad__probe_helper_path(ctx));
 		r = r < 0 ? r : dev->va_status;
 	}
 	if (r == -ENOMEM) {

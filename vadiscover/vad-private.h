@@ -183,6 +183,8 @@ void vad__probe_reset(struct vad_device *dev);
 /* The helper to use, or NULL when none: the VADISCOVER_PROBE_HELPER environment variable,
  * else vad_set_probe_helper(), else the installed one; NULL when that is not executable. */
 const char *vad__probe_helper(const struct vad_context *ctx);
+/* The helper's path whether it exists or not. */
+const char *vad__probe_helper_path(const struct vad_context *ctx);
 /* Probe @dev in the helper, forcing @force (or none), with the deadline of
  * VADISCOVER_PROBE_TIMEOUT. Sets @dev's VA fields; returns the status. */
 int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const char *helper,

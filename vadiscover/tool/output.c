@@ -282,6 +282,7 @@ static void short_cause(char *buf, size_t len, int err)
 	case -ENOENT: snprintf(buf, len, "no such node"); return;
 	case -ELIBACC: snprintf(buf, len, "no usable libva"); return;
 	case -ENOPKG: snprintf(buf, len, "VA driver not installed"); return;
+	case -ETIMEDOUT: snprintf(buf, len, "driver did not answer"); return;
 	default:
 		snprintf(buf, len, "%s", strerror(-err));
 		if (buf[0] >= 'A' && buf[0] <= 'Z')
@@ -310,7 +311,11 @@ void out_va_short(char *buf, size_t len, const struct vad_device *dev)
 	}
 	int status = vad_device_get_va_status(dev);
 	if (status < 0) {
+		const char *error = vad_device_get_va_error(dev);
+
 		short_cause(cause, sizeof(cause), status);
+		if (status == -EIO && error && strncmp(error, "VA driver crashed", 17) == 0)
+			snprintf(cause, sizeof(cause), "driver crashed");
 		snprintf(buf, len, "VA: none (%s)", cause);
 		return;
 	}

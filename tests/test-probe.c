@@ -1,0 +1,460 @@
+/*
+ * Isolated probes: a VA driver that hangs or crashes in vaInitialize (the fake driver's
+ * `hang` and `crash` behaviours) on the first device costs the probe helper, not the
+ * caller, which gets a reason and lands on the next device.
+ *
+ *   tool:     vadiscover pick, list and explain on intel-nvidia (the NVIDIA card is
+ *             renderD128) and adl-sriov-host (the PF is renderD128), hang and crash;
+ *   wrapper:  Jellyfin's VAAPI probe of renderD128 with Debian's ffmpeg behind the
+ *             wrapper, on both machines, hang and crash;
+ *   library:  vad_select() in the default mode (isolated: the helper is there), the reason
+ *             texts and statuses, no child, process or fd left; in-process mode; isolation
+ *             alone without a helper; a helper that answers garbage.
+ *
+ * Every run has VADISCOVER_PROBE_TIMEOUT=2 and must end before that deadline plus a
+ * generous margin (the default deadline, 10 s, would not): that the deadline is honoured
+ * is the point, so this is the one bound on time the tests assert.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tests/common/harness.h"
+#include "tests/common/runner.h"
+#include "tests/common/testlib.h"
+#include "vadiscover/vadiscover.h"
+
+#define TIMEOUT 2
+#define MARGIN 6	/* seconds beyond the deadline a run may take (valgrind, a busy CI) */
+
+#define HANG_REASON "VA driver did not answer within 2 s (killed)"
+#define CRASH_REASON "VA driver crashed (SIGABRT) during vaInitialize"
+
+static const char *const timeout_env[] = { "VADISCOVER_PROBE_TIMEOUT=2", NULL };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void tmp_path(char *buf, size_t len, const char *what)
+{
+	snprintf(buf, len, "/tmp/vad-probe-%s-%d-XXXXXX", what, (int)getpid());
+	int fd = mkstemp(buf);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+/* The pids in a FAKEVA_COUNT file ("init SLOT NODE PID BEHAVIOUR"), at most @max. */
+static int count_pids(const char *file, pid_t *pids, int max)
+{
+	FILE *f = fopen(file, "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		char slot[64], node[128], beh[32];
+		int pid;
+
+		if (sscanf(line, "init %63s %127s %d %31s", slot, node, &pid, beh) == 4)
+			pids[n++] = pid;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Every process that initialised a VA driver (hung or crashed in it) is gone. */
+static void assert_pids_gone(const char *count_file)
+{
+	pid_t pids[64];
+	int n = count_pids(count_file, pids, 64);
+
+	ck_assert_int_gt(n, 0);
+	for (int i = 0; i < n; i++) {
+		char proc[64];
+
+		snprintf(proc, sizeof(proc), "/proc/%d", (int)pids[i]);
+		ck_assert_msg(access(proc, F_OK) != 0, "process %d (a VA driver init) is still there",
+			      (int)pids[i]);
+	}
+}
+
+/* The first @behaviour line of the fake driver for the first device of @topology. */
+static const char *first_device_rule(const char *topology, const char *behaviour)
+{
+	static char rule[64];
+
+	(void)topology;
+	snprintf(rule, sizeof(rule), "renderD128 %s", behaviour);
+	return rule;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* tool and wrapper: 2 machines x 2 behaviours x (pick, list, explain, wrapper) */
+
+static const char *const machines[] = { "intel-nvidia", "adl-sriov-host" };
+static const char *const behaviours[] = { "hang", "crash" };
+static const char *const commands[] = { "pick", "list", "explain", "wrapper" };
+
+START_TEST(first_device_fails)
+{
+	const char *topology = machines[_i % 2];
+	const char *behaviour = behaviours[(_i / 2) % 2];
+	const char *command = commands[_i / 4];
+	const char *va[] = { first_device_rule(topology, behaviour), NULL };
+	const char *reason = strcmp(behaviour, "hang") == 0 ? HANG_REASON : CRASH_REASON;
+	char tool[PATH_MAX], wrapper[PATH_MAX], count_file[PATH_MAX];
+	char *argv[16];
+	int n = 0;
+
+	snprintf(tool, sizeof(tool), "%s/vadiscover/tool/vadiscover", th_builddir());
+	snprintf(wrapper, sizeof(wrapper), "%s/fftools-wrapper/ffmpeg", th_builddir());
+	tmp_path(count_file, sizeof(count_file), "count");
+	if (strcmp(command, "wrapper") == 0) {
+		setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
+		unsetenv("VADISCOVER_MODE");
+		unsetenv("VADISCOVER_SELECT");
+		unsetenv("VADISCOVER_LOG");
+		argv[n++] = wrapper;
+		argv[n++] = (char *)"-v";
+		argv[n++] = (char *)"verbose";
+		argv[n++] = (char *)"-hide_banner";
+		argv[n++] = (char *)"-init_hw_device";
+		argv[n++] = (char *)"vaapi=va:/dev/dri/renderD128";
+	} else {
+		argv[n++] = tool;
+		argv[n++] = (char *)command;
+	}
+	argv[n] = NULL;
+
+	struct th_opts o = { .topology = topology, .va_lines = va, .count_file = count_file,
+			     .env = timeout_env };
+	struct th_result r;
+	double t0 = now();
+
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	double took = now() - t0;
+
+	ck_assert_msg(took < TIMEOUT + MARGIN, "%s %s: %.1f s", command, behaviour, took);
+	if (strcmp(command, "wrapper") == 0) {
+		/* Jellyfin's probe lands on the next device, and ffmpeg initialises it. */
+		ck_assert_msg(strstr(r.err, "-> vaapi=va:/dev/dri/renderD129"), "stderr:\n%s", r.err);
+		ck_assert_msg(strstr(r.err, "Intel iHD driver"), "stderr:\n%s", r.err);
+	} else {
+		ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
+			      "status 0x%x; stderr:\n%s", r.status, r.err);
+	}
+	if (strcmp(command, "pick") == 0) {
+		ck_assert_str_eq(r.out, "/dev/dri/renderD129\n");
+	} else if (strcmp(command, "list") == 0) {
+		const char *want = strcmp(behaviour, "hang") == 0 ? "VA: none (driver did not answer)"
+								 : "VA: none (driver crashed)";
+		char *first = strstr(r.out, "renderD128"), *nl = first ? strchr(first, '\n') : NULL;
+
+		ck_assert_msg(first && nl, "stdout:\n%s", r.out);
+		*nl = '\0';
+		ck_assert_msg(strstr(first, want), "want '%s' in: %s", want, first);
+		*nl = '\n';
+		ck_assert_msg(strstr(r.out, "renderD129") && strstr(strstr(r.out, "renderD129"),
+								    "VA: iHD"), "stdout:\n%s", r.out);
+	} else if (strcmp(command, "explain") == 0) {
+		char want[256];
+
+		snprintf(want, sizeof(want), "-> no-va: %s\n", reason);
+		ck_assert_msg(strstr(r.out, want), "want '%s' in:\n%s", want, r.out);
+		ck_assert_msg(strstr(r.out, "selected: /dev/dri/renderD129"), "stdout:\n%s", r.out);
+	}
+	assert_pids_gone(count_file);
+	ck_assert_int_ge(th_count_lines(count_file, behaviour), 1);
+	th_result_free(&r);
+	unlink(count_file);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------ */
+/* library */
+
+static struct tl_machine m;
+
+static void enter_rule(const char *topology, const char *rule)
+{
+	const char *va[] = { rule, NULL };
+	struct th_opts o = { .va_lines = rule ? va : NULL };
+
+	tl_enter(&m, topology, &o);
+	setenv("VADISCOVER_PROBE_TIMEOUT", "2", 1);
+}
+
+static void leave(void)
+{
+	unsetenv("VADISCOVER_PROBE_TIMEOUT");
+	tl_leave(&m);
+}
+
+/* No child of this process is left, reaped or not. */
+static void assert_no_children(void)
+{
+	int status;
+
+	errno = 0;
+	ck_assert_int_eq(waitpid(-1, &status, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+}
+
+static void library_first_fails(const char *topology, const char *behaviour, int status,
+				const char *reason)
+{
+	struct vad_device *out = NULL;
+	int fds;
+
+	enter_rule(topology, first_device_rule(topology, behaviour));
+	ck_assert_uint_eq(vad_get_probe_mode(m.ctx), VAD_PROBE_DEFAULT);
+	ck_assert_int_ge(vad_scan(m.ctx), 2);
+	fds = tl_count_fds();
+	double t0 = now();
+	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
+	ck_assert_msg(now() - t0 < TIMEOUT + MARGIN, "%.1f s", now() - t0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	struct vad_device *d0 = vad_device_get(m.ctx, 0);
+	ck_assert_int_eq(vad_device_get_va_status(d0), status);
+	ck_assert_str_eq(vad_device_get_va_error(d0), reason);
+	ck_assert_str_eq(vad_device_get_reason(d0), reason);
+	ck_assert_int_eq(vad_device_get_verdict(d0), VAD_VERDICT_NO_VA);
+	ck_assert_uint_eq(vad_device_get_decode(d0), 0);
+	/* The helper that hung or crashed is gone and reaped, and no fd is left open. */
+	assert_no_children();
+	assert_pids_gone(m.count_file);
+	ck_assert_int_eq(tl_count_fds(), fds);
+	/* It ran in another process: every init's pid is not ours. */
+	pid_t pids[16];
+	int n = count_pids(m.count_file, pids, 16);
+	ck_assert_int_eq(n, 2);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_ne(pids[i], getpid());
+	/* A kept result: asking again starts no helper. */
+	ck_assert_int_eq(vad_device_probe(m.ctx, d0, NULL), status);
+	ck_assert_int_eq(th_count_lines(m.count_file, NULL), 2);
+	leave();
+}
+
+START_TEST(library_hang_intel_nvidia)
+{
+	library_first_fails("intel-nvidia", "hang", -ETIMEDOUT, HANG_REASON);
+}
+END_TEST
+
+START_TEST(library_crash_intel_nvidia)
+{
+	library_first_fails("intel-nvidia", "crash", -EIO, CRASH_REASON);
+}
+END_TEST
+
+START_TEST(library_hang_sriov)
+{
+	library_first_fails("adl-sriov-host", "hang", -ETIMEDOUT, HANG_REASON);
+}
+END_TEST
+
+START_TEST(library_crash_sriov)
+{
+	library_first_fails("adl-sriov-host", "crash", -EIO, CRASH_REASON);
+}
+END_TEST
+
+/* In-process mode probes in this process (the init's pid is ours); isolated does not;
+ * the results are the same. */
+START_TEST(library_modes)
+{
+	pid_t pids[8];
+
+	enter_rule("adl-sriov-host", NULL);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	struct vad_device *d = vad_device_get(m.ctx, 2);
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_IN_PROCESS), 0);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), 0);
+	unsigned int dec = vad_device_get_decode(d), enc = vad_device_get_encode(d);
+	char vendor[256];
+	snprintf(vendor, sizeof(vendor), "%s", vad_device_get_va_vendor(d));
+	ck_assert_int_eq(count_pids(m.count_file, pids, 8), 1);
+	ck_assert_int_eq(pids[0], getpid());
+
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, "iHD"), 0);
+	ck_assert_int_eq(count_pids(m.count_file, pids, 8), 2);
+	ck_assert_int_ne(pids[1], getpid());
+	ck_assert_uint_eq(vad_device_get_decode(d), dec);
+	ck_assert_uint_eq(vad_device_get_encode(d), enc);
+	ck_assert_str_eq(vad_device_get_va_vendor(d), vendor);
+	ck_assert_str_eq(vad_device_get_va_driver(d), "iHD");
+	ck_assert_int_eq(vad_device_get_va_version(d), 117);
+	ck_assert(vad_device_get_vpp(d));
+	assert_no_children();
+
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, 0), -EINVAL);
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_CACHE), -EINVAL);
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, 1u << 7), -EINVAL);
+	ck_assert_int_eq(vad_set_probe_helper(m.ctx, "relative/path"), -EINVAL);
+	leave();
+}
+END_TEST
+
+/* Without a helper: the default probes in-process; isolation alone says what is missing. */
+START_TEST(library_no_helper)
+{
+	pid_t pids[8];
+
+	enter_rule("adl-sriov-host", NULL);
+	setenv("VADISCOVER_PROBE_HELPER", "/nonexistent/vadiscover-probe", 1);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	struct vad_device *d = vad_device_get(m.ctx, 1);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), 0);
+	ck_assert_int_eq(count_pids(m.count_file, pids, 8), 1);
+	ck_assert_int_eq(pids[0], getpid());
+
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	d = vad_device_get(m.ctx, 2);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), -ENOEXEC);
+	ck_assert_str_eq(vad_device_get_va_error(d),
+			 "the probe helper is not installed: /nonexistent/vadiscover-probe is "
+			 "missing or not executable; reinstall vadiscover, or set "
+			 "VADISCOVER_PROBE_HELPER to its path");
+	ck_assert_int_eq(th_count_lines(m.count_file, NULL), 1);
+	leave();
+}
+END_TEST
+
+/* A helper whose answer is not a valid record is not believed. */
+static void bad_helper(const char *script, const char *want)
+{
+	char path[PATH_MAX + 32];
+	FILE *f;
+
+	enter_rule("adl-sriov-host", NULL);
+	snprintf(path, sizeof(path), "%s/bad-helper", m.topo_dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\n%s\n", script);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	setenv("VADISCOVER_PROBE_HELPER", path, 1);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	struct vad_device *d = vad_device_get(m.ctx, 1);
+	int fds = tl_count_fds();
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), -EIO);
+	char expect[PATH_MAX + 300];
+	snprintf(expect, sizeof(expect), want, path);
+	ck_assert_str_eq(vad_device_get_va_error(d), expect);
+	ck_assert_int_eq(tl_count_fds(), fds);
+	assert_no_children();
+	leave();
+}
+
+START_TEST(helper_garbage)
+{
+	static const char *const cases[][2] = {
+		/* nothing at all */
+		{ "exit 0", "the probe helper %s gave no valid result (during start)" },
+		/* a status out of range */
+		{ "printf 'stage open\\nvadiscover-record 1\\nstatus 5\\nopen-failed 0\\n"
+		  "version 117\\ndecode 0x2\\nencode 0x0\\nvpp 0\\nvendor -1\\ndriver -1\\n"
+		  "error -1\\nend\\n' >&3",
+		  "the probe helper %s gave no valid result (during open)" },
+		/* capable but with an error: inconsistent */
+		{ "printf 'vadiscover-record 1\\nstatus 0\\nopen-failed 0\\nversion 117\\n"
+		  "decode 0x2\\nencode 0x0\\nvpp 0\\nvendor -1\\ndriver 3\\niHD\\nerror 2\\nno\\n"
+		  "end\\n' >&3",
+		  "the probe helper %s gave no valid result (during start)" },
+		/* a codec bit that does not exist */
+		{ "printf 'vadiscover-record 1\\nstatus 0\\nopen-failed 0\\nversion 117\\n"
+		  "decode 0x800\\nencode 0x0\\nvpp 0\\nvendor -1\\ndriver -1\\nerror -1\\nend\\n' >&3",
+		  "the probe helper %s gave no valid result (during start)" },
+		/* a string longer than it says */
+		{ "printf 'vadiscover-record 1\\nstatus 0\\nopen-failed 0\\nversion 117\\n"
+		  "decode 0x2\\nencode 0x0\\nvpp 0\\nvendor 2\\nabc\\ndriver -1\\nerror -1\\nend\\n' >&3",
+		  "the probe helper %s gave no valid result (during start)" },
+		/* a failing exit */
+		{ "echo 'stage vaInitialize' >&3; exit 4",
+		  "the probe helper %s failed (exit status 4) during vaInitialize" },
+		/* killed by a signal after the record started */
+		{ "printf 'stage query\\nvadiscover-record 1\\n' >&3; kill -SEGV $$",
+		  "VA driver crashed (SIGSEGV) during query" },
+	};
+
+	bad_helper(cases[_i][0], cases[_i][1]);
+}
+END_TEST
+
+/* A helper that writes a valid record is believed, to the byte. */
+START_TEST(helper_record_read)
+{
+	char path[PATH_MAX + 32];
+	FILE *f;
+
+	enter_rule("adl-sriov-host", NULL);
+	snprintf(path, sizeof(path), "%s/good-helper", m.topo_dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\nprintf 'stage libva\\nstage open\\nvadiscover-record 1\\n"
+		"status 0\\nopen-failed 0\\nversion 116\\ndecode 0x6\\nencode 0x2\\nvpp 1\\n"
+		"vendor 10\\nA vendor 1\\ndriver 4\\nmy_d\\nerror -1\\nend\\n' >&3\n");
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	ck_assert_int_eq(vad_set_probe_helper(m.ctx, path), 0);
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	unsetenv("VADISCOVER_PROBE_HELPER");	/* the API's path, then */
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	struct vad_device *d = vad_device_get(m.ctx, 1);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), 0);
+	ck_assert_int_eq(vad_device_get_va_version(d), 116);
+	ck_assert_uint_eq(vad_device_get_decode(d), VAD_CODEC_H264 | VAD_CODEC_HEVC);
+	ck_assert_uint_eq(vad_device_get_encode(d), VAD_CODEC_H264);
+	ck_assert(vad_device_get_vpp(d));
+	ck_assert_str_eq(vad_device_get_va_vendor(d), "A vendor 1");
+	ck_assert_str_eq(vad_device_get_va_driver(d), "my_d");
+	ck_assert_ptr_null(vad_device_get_va_error(d));
+	leave();
+}
+END_TEST
+
+const struct test_case_name test_case_names[] = { { "tool" }, { "library" }, { NULL } };
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("probe");
+	TCase *tc = tcase_create("tool");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, first_device_fails, 0, 16);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("library");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, library_hang_intel_nvidia);
+	tcase_add_test(tc, library_crash_intel_nvidia);
+	tcase_add_test(tc, library_hang_sriov);
+	tcase_add_test(tc, library_crash_sriov);
+	tcase_add_test(tc, library_modes);
+	tcase_add_test(tc, library_no_helper);
+	tcase_add_loop_test(tc, helper_garbage, 0, 7);
+	tcase_add_test(tc, helper_record_read);
+	suite_add_tcase(s, tc);
+	return s;
+}
