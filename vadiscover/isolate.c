@@ -24,7 +24,8 @@
 extern char **environ;
 
 /* The helper writes at most a few stage lines and one record. */
-#define VAD_PIPE_MAX (VAD_RECORD_VENDOR_MAX + VAD_RECORD_DRIVER_MAX + VAD_RECORD_ERROR_MAX + 1024)
+#define VAD_PIPE_MAX (VAD_RECORD_VENDOR_MAX + VAD_RECORD_DRIVER_MAX + VAD_RECORD_ERROR_MAX + \
+		      2 * VAD_FILES_MAX + 1024)
 #define VAD_TIMEOUT_DEFAULT 10
 #define VAD_TIMEOUT_MAX 3600
 
@@ -181,34 +182,47 @@ static void vad_run_wait(pid_t pid, int fd, long long deadline, struct vad_run *
 	}
 }
 
-/* The last "stage NAME" line before the record, or "start". */
-static void vad_last_stage(const struct vad_run *run, char *out, size_t len)
+/* The lines before the record: "stage NAME" (the last one into @stage, "start" when none)
+ * and "file PATH" (appended to @dev's driver files). Returns where the record starts;
+ * -ENOMEM through *@r. */
+static const char *vad_notes(const struct vad_run *run, struct vad_device *dev, char *stage,
+			     size_t len, int *r)
 {
 	const char *p = run->buf, *end = run->buf + run->len;
 
-	snprintf(out, len, "start");
-	while (p < end && strncmp(p, "stage ", 6) == 0) {
+	*r = 0;
+	snprintf(stage, len, "start");
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n;
 
 		if (!nl)
 			break;
-		if ((size_t)(nl - p - 6) < len) {
-			memcpy(out, p + 6, (size_t)(nl - p - 6));
-			out[nl - p - 6] = '\0';
+		n = (size_t)(nl - p);
+		if (strncmp(p, "stage ", 6) == 0) {
+			if (n - 6 < len) {
+				memcpy(stage, p + 6, n - 6);
+				stage[n - 6] = '\0';
+			}
+		} else if (strncmp(p, "file /", 6) == 0 && n - 5 < VAD_PATH_MAX &&
+			   !memchr(p, '\0', n)) {
+			size_t old = dev->va_files ? strlen(dev->va_files) : 0;
+			char *f;
+
+			if (old + n - 5 + 2 <= VAD_FILES_MAX) {
+				f = realloc(dev->va_files, old + n - 5 + 2);
+				if (!f) {
+					*r = -ENOMEM;
+					return p;
+				}
+				memcpy(f + old, p + 5, n - 5);
+				f[old + n - 5] = '\n';
+				f[old + n - 4] = '\0';
+				dev->va_files = f;
+			}
+		} else {
+			break;
 		}
-		p = nl + 1;
-	}
-}
-
-static const char *vad_record_start(const struct vad_run *run)
-{
-	const char *p = run->buf, *end = run->buf + run->len;
-
-	while (p < end && strncmp(p, "stage ", 6) == 0) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		if (!nl)
-			return end;
 		p = nl + 1;
 	}
 	return p;
@@ -252,6 +266,7 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 	int fds[2] = { -1, -1 }, argc = 0, r, wfd, wdup = -1;
 	long long start, deadline;
 	char stage[32];
+	const char *rec;
 	pid_t pid;
 
 	/* The helper loads the libva this context would: the caller's own, or the one in the
@@ -341,13 +356,18 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 	close(fds[1]);
 	fds[1] = -1;
 	if (r < 0) {
+		dev->va_nocache = true;
 		r = vad_fail(dev, r == -ENOMEM ? -ENOMEM : -ENOEXEC, "cannot start the probe helper %s: %s",
 			     helper, VAD_STRERROR(-r));
 		goto out_fds;
 	}
 
 	vad_run_wait(pid, fds[0], deadline, run);
-	vad_last_stage(run, stage, sizeof(stage));
+	rec = vad_notes(run, dev, stage, sizeof(stage), &r);
+	if (r < 0) {
+		dev->va_status = r;
+		goto out_fds;
+	}
 	vad__log(ctx, VAD_LOG_DEBUG, "%s: probe helper ended after %lld ms in stage %s", node,
 		 vad_now_ms() - start, stage);
 
@@ -365,14 +385,14 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 			r = vad_fail(dev, -EIO, "VA driver crashed (signal %d) during %s",
 				     WTERMSIG(run->status), stage);
 	} else if (run->overflow) {
+		dev->va_nocache = true;
 		r = vad_fail(dev, -EIO, "the probe helper %s wrote more than a result", helper);
 	} else {
-		const char *rec = vad_record_start(run);
-
 		r = vad__record_read(rec, (size_t)(run->buf + run->len - rec), dev, NULL);
 		if (r == 0) {
 			r = dev->va_status;
 		} else if (r != -ENOMEM) {
+			dev->va_nocache = true;
 			if (run->reaped && WIFEXITED(run->status) && WEXITSTATUS(run->status))
 				r = vad_fail(dev, -EIO, "the probe helper %s failed (exit status %d) "
 					     "during %s", helper, WEXITSTATUS(run->status), stage);

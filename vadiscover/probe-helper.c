@@ -4,8 +4,8 @@
  *
  *     vadiscover-probe [--libva-dir DIR] [--driver NAME] NODE
  *
- * Writes to fd 3 a "stage NAME" line before each step of the probe, then the result as a
- * record (record.c), and exits 0. A VA driver that crashes ends this process instead of
+ * Writes to fd 3 a "stage NAME" line before each step of the probe and a "file PATH" line
+ * per VA driver file libva tries, then the result as a record (record.c), and exits 0. A VA driver that crashes ends this process instead of
  * the caller; one that hangs is killed by the caller at its deadline. Nothing is written
  * to stdout; stderr is the caller's (the library prints nothing, a driver might).
  *
@@ -37,14 +37,11 @@ static int write_all(const char *buf, size_t len)
 	return 0;
 }
 
-static void stage(void *userdata, const char *name)
+static void note(void *userdata, const char *text)
 {
-	char line[64];
-	int n = snprintf(line, sizeof(line), "stage %s\n", name);
-
 	(void)userdata;
-	if (n > 0 && (size_t)n < sizeof(line))
-		write_all(line, (size_t)n);
+	write_all(text, strlen(text));
+	write_all("\n", 1);
 }
 
 static int usage(void)
@@ -82,7 +79,7 @@ int main(int argc, char **argv)
 	dev.render_node = (char *)node;
 	dev.va_status = -EAGAIN;
 	dev.va_version = -EAGAIN;
-	r = vad__probe_here(ctx, &dev, driver, stage, NULL);
+	r = vad__probe_here(ctx, &dev, driver, note, NULL);
 	if (r != -ENOMEM)
 		r = vad__record_write(&dev, &rec, &len);
 	if (r == 0)
@@ -93,6 +90,7 @@ int main(int argc, char **argv)
 	free(dev.va_driver);
 	free(dev.va_error);
 	free(dev.probe_request);
+	free(dev.va_files);
 	vad_unref(ctx);
 	return r == 0 ? 0 : 3;
 }

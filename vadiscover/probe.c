@@ -94,6 +94,9 @@ struct vad_capture {
 	char errors[512];
 	char info[512];		/* what libva did, for a failure without an error message */
 	char tried[64];
+	char files[VAD_FILES_MAX];	/* the driver files libva tried, one per line */
+	void (*note)(void *userdata, const char *line);
+	void *note_userdata;
 };
 
 static void vad_capture_append(char *buf, size_t len, const char *msg)
@@ -137,6 +140,21 @@ static void vad_va_info_cb(void *user, const char *message)
 		const char *base = strrchr(path, '/');
 		const char *end;
 
+		size_t n = strcspn(path, "\n"), used = strlen(cap->files);
+
+		/* The file, for the probe cache (its identity is part of the answer). */
+		if (n > 0 && n < VAD_PATH_MAX && used + n + 2 <= sizeof(cap->files) &&
+		    path[0] == '/') {
+			memcpy(cap->files + used, path, n);
+			cap->files[used + n] = '\n';
+			cap->files[used + n + 1] = '\0';
+			if (cap->note) {
+				char line[VAD_PATH_MAX + 8];
+
+				snprintf(line, sizeof(line), "file %.*s", (int)n, path);
+				cap->note(cap->note_userdata, line);
+			}
+		}
 		base = base ? base + 1 : path;
 		end = strstr(base, "_drv_video.so");
 		if (end && (size_t)(end - base) < sizeof(cap->tried)) {
@@ -152,7 +170,11 @@ void vad__probe_reset(struct vad_device *dev)
 	free(dev->va_driver);
 	free(dev->va_error);
 	free(dev->probe_request);
+	free(dev->va_files);
 	dev->va_vendor = dev->va_driver = dev->va_error = dev->probe_request = NULL;
+	dev->va_files = NULL;
+	dev->va_cached = false;
+	dev->va_nocache = false;
 	dev->decode = dev->encode = 0;
 	dev->vpp = false;
 	dev->va_version = -EAGAIN;
@@ -234,16 +256,16 @@ static int vad_query_codecs(const struct vad__va_fns *va, struct vad_device *dev
 }
 
 int vad__probe_here(struct vad_context *ctx, struct vad_device *dev, const char *force,
-		    void (*stage)(void *userdata, const char *name), void *userdata)
+		    void (*note)(void *userdata, const char *line), void *userdata)
 {
-	struct vad_capture cap = { .ctx = ctx };
+	struct vad_capture cap = { .ctx = ctx, .note = note, .note_userdata = userdata };
 	const struct vad__va_fns *va;
 	const char *node = vad_device_get_node(dev);
 	VADisplay dpy;
 	VAStatus st;
 	int major = 0, minor = 0, fd, r;
 
-#define VAD_STAGE(name) do { if (stage) stage(userdata, (name)); } while (0)
+#define VAD_STAGE(name) do { if (note) note(userdata, "stage " name); } while (0)
 	VAD_STAGE("libva");
 	/* No libva, no probe: every device says why, and what to install. */
 	r = vad__libva_use(ctx, &va);
@@ -353,6 +375,11 @@ int vad__probe_here(struct vad_context *ctx, struct vad_device *dev, const char 
 out:
 	va->vaTerminate(dpy);
 	close(fd);
+	if (cap.files[0] && !dev->va_files) {
+		dev->va_files = strdup(cap.files);
+		if (!dev->va_files)
+			dev->va_status = -ENOMEM;
+	}
 	if (dev->va_status < 0) {
 		dev->decode = dev->encode = 0;
 		dev->vpp = false;
@@ -363,9 +390,21 @@ out:
 #undef VAD_STAGE
 }
 
+/* Whether the node to use opens now (O_RDWR, as vad_scan() and the probe open it). */
+static bool vad_node_opens(const struct vad_device *dev)
+{
+	int fd = open(vad_device_get_node(dev), O_RDWR | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver)
 {
 	const char *force, *helper = NULL;
+	char *key = NULL;
 	int r;
 
 	if (!ctx || !dev)
@@ -386,6 +425,25 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: kernel driver %s: using VA driver %s",
 			 vad_device_get_node(dev), dev->kernel_driver, force);
 
+	/* The cache first; node access is never taken from it: the node must open now. */
+	r = vad__cache_lookup(ctx, dev, force, &key);
+	if (r == 1 && vad_node_opens(dev)) {
+		dev->va_cached = true;
+		free(key);
+		return dev->va_status;
+	}
+	if (r == 1) {
+		vad__probe_reset(dev);
+		dev->probed = true;
+		if (driver && !(dev->probe_request = strdup(driver)))
+			r = -ENOMEM;
+	}
+	if (r < 0) {
+		free(key);
+		vad__probe_reset(dev);
+		return r;
+	}
+
 	if (ctx->probe_mode & VAD_PROBE_ISOLATED)
 		helper = vad__probe_helper(ctx);
 	if (helper) {
@@ -395,6 +453,7 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 	} else {
 		/* Isolation asked for, and no helper: say which file is missing. */
 		dev->va_status = -ENOEXEC;
+		dev->va_nocache = true;
 		r = vad__set_strf(&dev->va_error, "the probe helper is not installed: %s is "
 				  "missing or not executable; reinstall vadiscover, or set "
 				  "VADISCOVER_PROBE_HELPER to its path",
@@ -404,7 +463,10 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 	if (r == -ENOMEM) {
 		/* Not a fact about the device: not kept, the next call probes again. */
 		vad__probe_reset(dev);
+	} else {
+		vad__cache_store(ctx, dev, key);
 	}
+	free(key);
 	return r;
 }
 

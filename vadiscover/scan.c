@@ -94,6 +94,7 @@ static void vad_device_free(struct vad_device *dev)
 	free(dev->va_vendor);
 	free(dev->va_driver);
 	free(dev->va_error);
+	free(dev->va_files);
 	free(dev->reason);
 	free(dev);
 }

@@ -65,6 +65,9 @@ struct vad_device {
 	bool vpp;
 	char *va_error;
 	bool va_open_failed;	/* va_status is the errno of open() */
+	char *va_files;		/* the VA driver files libva tried, one per line, or NULL */
+	bool va_cached;		/* the result came from the probe cache */
+	bool va_nocache;	/* not a fact about the device: never cached (helper trouble) */
 
 	/* Selection. */
 	enum vad_verdict verdict;
@@ -170,12 +173,16 @@ int vad__record_write(const struct vad_device *dev, char **out, size_t *len);
  * 0, -EINVAL (malformed in any way) or -ENOMEM. */
 int vad__record_read(const char *buf, size_t len, struct vad_device *dev, size_t *used);
 
-/* probe.c: the probe in this process. @stage (may be NULL) is told each step before it is
- * taken ("libva", "open", "vaInitialize", "query"), so a helper can say where it died.
+#define VAD_PATH_MAX 1024
+#define VAD_FILES_MAX 4096
+
+/* probe.c: the probe in this process. @note (may be NULL) is given a line before each step
+ * ("stage libva", "stage open", "stage vaInitialize", "stage query"), so that a helper can
+ * say where it died, and a line per driver file libva tries ("file /usr/lib/.../x.so").
  * @force: the driver name to force, or NULL for libva's choice. Sets @dev's VA fields;
  * returns the status. */
 int vad__probe_here(struct vad_context *ctx, struct vad_device *dev, const char *force,
-		    void (*stage)(void *userdata, const char *name), void *userdata);
+		    void (*note)(void *userdata, const char *line), void *userdata);
 /* Empty @dev's VA fields (not probed). */
 void vad__probe_reset(struct vad_device *dev);
 
@@ -189,6 +196,15 @@ const char *vad__probe_helper_path(const struct vad_context *ctx);
  * VADISCOVER_PROBE_TIMEOUT. Sets @dev's VA fields; returns the status. */
 int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const char *helper,
 			const char *force);
+
+/* cache.c: the probe cache. */
+/* Look the answer for @dev with driver @force up: 1 (and @dev's VA fields set), 0 (not
+ * there, not valid, or the cache is off), or -ENOMEM. *@key receives the key to store the
+ * answer under after probing (NULL when the cache is off). */
+int vad__cache_lookup(struct vad_context *ctx, struct vad_device *dev, const char *force,
+		      char **key);
+/* Keep @dev's answer under @key, when it is a fact worth keeping. */
+void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, const char *key);
 
 /* libva.c */
 /* The directory a helper must load libva from to use the same libva as this context

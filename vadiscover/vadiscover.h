@@ -573,6 +573,57 @@ unsigned int vad_get_probe_mode(const struct vad_context *ctx);
 int vad_set_probe_helper(struct vad_context *ctx, const char *path);
 
 /* ------------------------------------------------------------------------------------ */
+/* Probe cache */
+
+/*
+ * Initialising a VA driver costs tens of milliseconds for a real one (more with a PF that
+ * fails), and it is the same answer every time on a machine whose GPUs and drivers did
+ * not change. With VAD_PROBE_CACHE in the probe mode (the default, and the tool's and the
+ * wrapper's), a probe result is kept in a file and used again, so that after the first run
+ * discovery loads no VA driver at all. The tool, the wrapper and the FFmpeg patch share it.
+ *
+ * The key: everything the answer could depend on, compared to the byte:
+ *   - the boot (/proc/sys/kernel/random/boot_id): a reboot may bring a new kernel,
+ *     firmware or GPU state;
+ *   - the device: its node's device number, its sysfs path and the inode of its sysfs
+ *     directory (a VF destroyed and re-created, or a device re-bound, gets a new one),
+ *     PCI vendor, device, subsystem ids and revision, the kernel driver;
+ *   - the libva that probes: its file (path, version, and device, inode, size, mtime);
+ *   - the driver name forced (driver=, or the one the device requires), and the
+ *     environment that steers libva's choice: LIBVA_DRIVER_NAME,
+ *     LIBVA_DRIVER_NAME_JELLYFIN, LIBVA_DRIVERS_PATH;
+ *   - the VA driver files libva tried (as it reports "Trying to open ..."), each with its
+ *     device, inode, size and mtime, or its absence: an upgraded, installed or removed
+ *     driver is noticed. (These are known only after a probe, so they are stored with the
+ *     answer and checked again on every use, rather than hashed into the file name.)
+ *   - the library's version (a newer one may answer differently).
+ * Node access is never cached: vad_scan() opens every node anyway, and a cached answer is
+ * used only when the node opens now.
+ *
+ * Failures: a driver that fails to initialise, crashes, or is missing is as much a fact
+ * of the machine as one that works, and the common deployment (an SR-IOV host whose PF
+ * fails, a dGPU without a VA driver) would otherwise load that driver on every run; so
+ * they are cached under the same key. A hang (-ETIMEDOUT) is cached for 10 minutes only: a
+ * wedged GPU usually stays wedged until a reset (and each retry costs the whole deadline),
+ * but a slow answer under load can succeed later. Never cached: -ENOMEM, a node that would
+ * not open (access is checked live), no usable libva (-ELIBACC: nothing was probed),
+ * a missing or misbehaving probe helper.
+ *
+ * Where: VADISCOVER_CACHE_DIR, else $XDG_RUNTIME_DIR/vadiscover, else /run/vadiscover for
+ * root, else /tmp/vadiscover-UID. The directory is created mode 0700 when missing, and
+ * refused (the cache is then off, and the library says so in its INFO log) when it is a
+ * symlink (never followed), not owned by this user, or writable by others. One file per
+ * answer, named by a hash of the key, holding the key itself; a file that is corrupt,
+ * truncated, foreign, from another version, or concurrently replaced is ignored and
+ * rewritten, never trusted (every field is checked, as the helper's pipe is). Writes go
+ * to a temporary name and are renamed into place. VADISCOVER_CACHE=0 in the environment
+ * turns the cache off, as does a mode without VAD_PROBE_CACHE (the tool's --no-cache).
+ */
+
+/** Whether the device's VA result came from the probe cache (no VA driver was loaded). */
+bool vad_device_is_cached(const struct vad_device *dev);
+
+/* ------------------------------------------------------------------------------------ */
 /* Selection */
 
 /**

@@ -261,15 +261,18 @@ void out_va_summary(char *buf, size_t len, const struct vad_device *dev)
 		const char *err = vad_device_get_va_error(dev);
 
 		snprintf(buf, len, "VA: failed: %s", err ? err : strerror(-status));
-		return;
-	}
-	char dec[160], enc[160];
-	const char *vendor = vad_device_get_va_vendor(dev);
+	} else {
+		char dec[160], enc[160];
+		const char *vendor = vad_device_get_va_vendor(dev);
 
-	codec_list(dec, sizeof(dec), vad_device_get_decode(dev));
-	codec_list(enc, sizeof(enc), vad_device_get_encode(dev));
-	snprintf(buf, len, "VA: %s (%s / %s%s)", vendor ? vendor : "(no vendor string)",
-		 dec[0] ? dec : "no decode", enc[0] ? "enc " : "no encode", enc);
+		codec_list(dec, sizeof(dec), vad_device_get_decode(dev));
+		codec_list(enc, sizeof(enc), vad_device_get_encode(dev));
+		snprintf(buf, len, "VA: %s (%s / %s%s)", vendor ? vendor : "(no vendor string)",
+			 dec[0] ? dec : "no decode", enc[0] ? "enc " : "no encode", enc);
+	}
+	/* No VA driver was loaded for this answer: the probe cache had it. */
+	if (vad_device_is_cached(dev) && strlen(buf) + 10 < len)
+		strcat(buf, " (cached)");
 }
 
 /* A few lower-case words for a negative errno, as lspci-like lines want. */

@@ -32,6 +32,7 @@ struct options {
 	bool verbose;
 	bool no_probe;
 	bool debug;
+	bool no_cache;
 	const char *ffmpeg;	 /* --ffmpeg: probe with the libva this program would load */
 	const char *root;	 /* --root: where files outside /sys and /dev are read */
 	const char *spec_text;	 /* NULL: none given and none in the environment */
@@ -83,6 +84,9 @@ static const char usage_text[] =
 	"      --ffmpeg PATH  probe as that ffmpeg would: with the libva its ELF file\n"
 	"                  names (its rpath, e.g. jellyfin-ffmpeg's own libva in\n"
 	"                  /usr/lib/jellyfin-ffmpeg/lib), else the system's libva\n"
+	"      --no-cache  probe every device anew: neither use nor update the probe\n"
+	"                  cache (also VADISCOVER_CACHE=0); list -v marks an answer\n"
+	"                  taken from the cache '(cached)'\n"
 	"  -d, --debug     send the library's debug log to stderr\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   the tool's and the library's version\n"
@@ -153,6 +157,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"no-probe", no_argument, NULL, 'P'},
 		{"ffmpeg", required_argument, NULL, 'F'},
 		{"root", required_argument, NULL, 'R'},
+		{"no-cache", no_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -180,6 +185,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			}
 			o->root = optarg;
 			break;
+		case 'C': o->no_cache = true; break;
 		case ':':
 			tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
 			return EXIT_USAGE;
@@ -477,13 +483,13 @@ static int run_own_parser(int argc, char **argv, int (*fn)(int, char **), int cm
 /* Probes run in the helper program, always (a crashing or hanging VA driver must not take
  * this process with it); the helper beside this executable is used when there is one (a
  * portable folder), else the installed one (vadiscover.h, "Isolated probes"). */
-static void isolate_probes(struct vad_context *ctx)
+static void isolate_probes(struct vad_context *ctx, bool cache)
 {
 	char exe[4096 + 32];
 	ssize_t n = readlink("/proc/self/exe", exe, 4096);
 	char *slash;
 
-	vad_set_probe_mode(ctx, VAD_PROBE_ISOLATED | VAD_PROBE_CACHE);
+	vad_set_probe_mode(ctx, VAD_PROBE_ISOLATED | (cache ? VAD_PROBE_CACHE : 0));
 	if (n <= 0 || n >= 4096)
 		return;
 	exe[n] = '\0';
@@ -517,7 +523,7 @@ int main(int argc, char **argv)
 	}
 	if (o.debug)
 		vad_set_log_fn(ctx, tool_log_to_stderr, VAD_LOG_DEBUG, NULL);
-	isolate_probes(ctx);
+	isolate_probes(ctx, !o.no_cache);
 	if (o.ffmpeg) {
 		ret = vad_set_libva_program(ctx, o.ffmpeg);
 		if (ret < 0) {

@@ -1,0 +1,537 @@
+/*
+ * The probe cache: a probe result kept in a file, used again while nothing it depends on
+ * changed, so that a second run on the same machine loads no VA driver. vadiscover.h
+ * ("Probe cache") gives the rules; this file implements them.
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * One file per answer, named by a hash of its key, in the cache directory:
+ *
+ *     vadiscover-cache 1
+ *     expires 0                  unix seconds after which it is not used, 0: never
+ *     key 412                    the key text (below), which must match to the byte
+ *     boot 5e0f...\n...
+ *     paths 45                   the VA driver files libva tried, one per line
+ *     /usr/lib/x86_64-linux-gnu/dri/iHD_drv_video.so\n
+ *     state 98                   their identity when probed (checked again on use)
+ *     ...
+ *     vadiscover-record 1        the result (record.c), to the end of the file
+ *     ...
+ *
+ * A file that does not parse in every detail, whose key differs (a hash collision, or a
+ * foreign file), whose driver files changed, that expired, or that is not a regular file
+ * of this user, is ignored: the device is probed and the file replaced. Files are written
+ * to a temporary name and renamed into place, so a reader sees a whole file or none.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "vadiscover/vad-libva.h"
+
+#define VAD_CACHE_MAGIC "vadiscover-cache 1"
+#define VAD_CACHE_FILE_MAX (64 * 1024)
+/* How long a hang (-ETIMEDOUT) is believed: see vadiscover.h. */
+#define VAD_CACHE_HANG_TTL 600
+
+/* --- the directory ------------------------------------------------------------------ */
+
+/* mkdir @path 0700 (when missing), then open it without following a symlink and check
+ * that it is a directory of this user that nobody else may write. The fd, or -errno with
+ * the reason logged. */
+static int vad_cache_open_dir(struct vad_context *ctx, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+		vad__log(ctx, VAD_LOG_DEBUG, "probe cache: cannot create %s: %s", path,
+			 VAD_STRERROR(errno));
+		return -errno;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+
+		vad__log(ctx, VAD_LOG_INFO, "probe cache off: %s %s", path,
+			 err == ELOOP || err == ENOTDIR ? "is not a directory (a symlink is not "
+							  "followed)" : VAD_STRERROR(err));
+		return -err;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022)) {
+		vad__log(ctx, VAD_LOG_INFO, "probe cache off: %s is owned by uid %u or writable by "
+			 "others (it must be this user's own, mode 0700)", path, (unsigned)st.st_uid);
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+/* The cache directory, opened: VADISCOVER_CACHE_DIR, else $XDG_RUNTIME_DIR/vadiscover,
+ * else /run/vadiscover for root, else /tmp/vadiscover-UID. -errno when off or refused. */
+static int vad_cache_dir(struct vad_context *ctx)
+{
+	const char *env = secure_getenv("VADISCOVER_CACHE"), *dir;
+	char path[VAD_PATH_MAX];
+
+	if (env && strcmp(env, "0") == 0)
+		return -ECANCELED;
+	dir = secure_getenv("VADISCOVER_CACHE_DIR");
+	if (dir && dir[0] == '/') {
+		snprintf(path, sizeof(path), "%s", dir);
+	} else if ((dir = secure_getenv("XDG_RUNTIME_DIR")) && dir[0] == '/') {
+		if ((size_t)snprintf(path, sizeof(path), "%s/vadiscover", dir) >= sizeof(path))
+			return -ENAMETOOLONG;
+	} else if (geteuid() == 0) {
+		snprintf(path, sizeof(path), "/run/vadiscover");
+	} else {
+		snprintf(path, sizeof(path), "/tmp/vadiscover-%u", (unsigned)geteuid());
+	}
+	return vad_cache_open_dir(ctx, path);
+}
+
+/* --- the key ------------------------------------------------------------------------- */
+
+struct vad_text {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void vad_text_addf(struct vad_text *t, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+static void vad_text_addf(struct vad_text *t, const char *format, ...)
+{
+	va_list args;
+	int n;
+
+	if (t->failed)
+		return;
+	for (;;) {
+		va_start(args, format);
+		n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? t->cap - t->len : 0, format, args);
+		va_end(args);
+		if (n < 0) {
+			t->failed = true;
+			return;
+		}
+		if (t->p && t->len + (size_t)n < t->cap) {
+			t->len += (size_t)n;
+			return;
+		}
+		size_t cap = (t->cap + (size_t)n + 1) * 2;
+		char *p = realloc(t->p, cap);
+
+		if (!p) {
+			t->failed = true;
+			return;
+		}
+		t->p = p;
+		t->cap = cap;
+	}
+}
+
+/* "dev:ino:size:mtime" of @path as stat() sees it, or "absent". */
+static void vad_text_file_id(struct vad_text *t, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		vad_text_addf(t, "absent");
+	else
+		vad_text_addf(t, "%llu:%llu:%lld:%lld.%09ld", (unsigned long long)st.st_dev,
+			      (unsigned long long)st.st_ino, (long long)st.st_size,
+			      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+static void vad_text_env(struct vad_text *t, const char *name)
+{
+	const char *v = secure_getenv(name);
+
+	vad_text_addf(t, "env %s%s%s\n", name, v ? "=" : "", v ? v : "");
+}
+
+/* Everything the answer for @dev with driver @force depends on, but the driver files
+ * (known only after a probe: checked through "paths"/"state"). NULL on -ENOMEM. */
+static char *vad_cache_key(struct vad_context *ctx, const struct vad_device *dev,
+			   const char *force)
+{
+	struct vad_text t = { 0 };
+	char boot[64] = "";
+	dev_t rdev = dev->render_node ? dev->render_rdev : dev->card_rdev;
+	const char *libva = vad_get_libva_path(ctx);
+	struct stat st;
+
+	/* A reboot can change anything (kernel, firmware, GPU state). */
+	if (vad__sysfs_read("/proc/sys/kernel/random", "boot_id", boot, sizeof(boot)) < 0)
+		snprintf(boot, sizeof(boot), "-");
+	vad_text_addf(&t, "vadiscover %s\n", VAD_VERSION);
+	vad_text_addf(&t, "boot %s\n", boot);
+	/* The device: its number, where it is in sysfs, what it is, who drives it, and the
+	 * inode of its sysfs directory, which a re-created VF (or a re-bound device) gets
+	 * anew. */
+	vad_text_addf(&t, "rdev %u:%u\n", major(rdev), minor(rdev));
+	vad_text_addf(&t, "sysfs %s\n", dev->sysfs_path ? dev->sysfs_path : "-");
+	if (!dev->sysfs_path || stat(dev->sysfs_path, &st) < 0)
+		vad_text_addf(&t, "sysfs-inode -");
+	else
+		vad_text_addf(&t, "sysfs-inode %llu:%llu", (unsigned long long)st.st_dev,
+			      (unsigned long long)st.st_ino);
+	vad_text_addf(&t, "\nids %d %d %d %d %d\n", dev->vendor_id, dev->device_id,
+		      dev->subsystem_vendor_id, dev->subsystem_device_id, dev->revision);
+	vad_text_addf(&t, "kernel-driver %s\n", dev->kernel_driver ? dev->kernel_driver : "-");
+	/* The libva that probes, and what steers its choice of driver. */
+	vad_text_addf(&t, "libva %s %d ", libva ? libva : "-", vad_get_libva_version(ctx));
+	if (libva)
+		vad_text_file_id(&t, libva);
+	vad_text_addf(&t, "\nforce %s\n", force ? force : "-");
+	vad_text_env(&t, "LIBVA_DRIVER_NAME");
+	vad_text_env(&t, "LIBVA_DRIVER_NAME_JELLYFIN");
+	vad_text_env(&t, "LIBVA_DRIVERS_PATH");
+	if (t.failed) {
+		free(t.p);
+		return NULL;
+	}
+	return t.p ? t.p : strdup("");
+}
+
+/* The identity of each driver file in @paths (one per line), one per line. */
+static char *vad_cache_state(const char *paths)
+{
+	struct vad_text t = { 0 };
+
+	vad_text_addf(&t, "%s", "");
+	for (const char *p = paths ? paths : ""; *p;) {
+		size_t n = strcspn(p, "\n");
+		char path[VAD_PATH_MAX];
+
+		if (n > 0 && n < sizeof(path)) {
+			memcpy(path, p, n);
+			path[n] = '\0';
+			vad_text_file_id(&t, path);
+			vad_text_addf(&t, "\n");
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (t.failed) {
+		free(t.p);
+		return NULL;
+	}
+	return t.p;
+}
+
+/* FNV-1a, 64 bits: the file name of a key. */
+static void vad_cache_name(const char *key, char *name, size_t len)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(name, len, "%016llx.probe", h);
+}
+
+/* --- reading ------------------------------------------------------------------------- */
+
+struct vad_in {
+	const char *p, *end;
+};
+
+/* "NAME LEN\nBYTES\n": *@out points into the buffer, *@n its length. */
+static bool vad_in_blob(struct vad_in *in, const char *name, size_t max, const char **out,
+			size_t *n)
+{
+	size_t nl = strlen(name), v = 0;
+	const char *p = in->p;
+
+	if ((size_t)(in->end - p) < nl + 3 || strncmp(p, name, nl) != 0 || p[nl] != ' ')
+		return false;
+	p += nl + 1;
+	if (*p < '0' || *p > '9' || (*p == '0' && p[1] != '\n'))
+		return false;
+	for (; p < in->end && *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (size_t)(*p - '0');
+		if (v > max)
+			return false;
+	}
+	if (p >= in->end || *p != '\n')
+		return false;
+	p++;
+	if ((size_t)(in->end - p) < v + 1 || p[v] != '\n' || memchr(p, '\0', v))
+		return false;
+	*out = p;
+	*n = v;
+	in->p = p + v + 1;
+	return true;
+}
+
+static bool vad_in_line(struct vad_in *in, const char *want)
+{
+	size_t n = strlen(want);
+
+	if ((size_t)(in->end - in->p) < n + 1 || strncmp(in->p, want, n) != 0 || in->p[n] != '\n')
+		return false;
+	in->p += n + 1;
+	return true;
+}
+
+static bool vad_in_expires(struct vad_in *in, long long *out)
+{
+	long long v = 0;
+	const char *p = in->p;
+
+	if ((size_t)(in->end - p) < 10 || strncmp(p, "expires ", 8) != 0)
+		return false;
+	p += 8;
+	if (*p < '0' || *p > '9' || (*p == '0' && p[1] != '\n'))
+		return false;
+	for (; p < in->end && *p >= '0' && *p <= '9'; p++) {
+		if (v > 100000000000LL)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (p >= in->end || *p != '\n')
+		return false;
+	in->p = p + 1;
+	*out = v;
+	return true;
+}
+
+/* Read the whole file @name in @dirfd (a regular file of this user, at most
+ * VAD_CACHE_FILE_MAX bytes) into a malloc'ed buffer. */
+static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	size_t got = 0;
+	char *buf;
+
+	*out = NULL;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    st.st_size > VAD_CACHE_FILE_MAX) {
+		close(fd);
+		return -EINVAL;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+/* 1 and @dev's VA fields set when the file matches @key in every way, 0 when not. */
+static int vad_cache_parse(const char *buf, size_t len, const char *key, struct vad_device *dev)
+{
+	struct vad_in in = { buf, buf + len };
+	const char *k, *paths, *state;
+	size_t klen, plen, slen;
+	long long expires;
+	char *pcopy, *now_state;
+	int r;
+
+	if (!vad_in_line(&in, VAD_CACHE_MAGIC) || !vad_in_expires(&in, &expires) ||
+	    !vad_in_blob(&in, "key", 16384, &k, &klen) ||
+	    !vad_in_blob(&in, "paths", VAD_FILES_MAX, &paths, &plen) ||
+	    !vad_in_blob(&in, "state", VAD_FILES_MAX, &state, &slen))
+		return 0;
+	if (klen != strlen(key) || memcmp(k, key, klen) != 0)
+		return 0;
+	if (expires && (long long)time(NULL) >= expires)
+		return 0;
+	pcopy = strndup(paths, plen);
+	if (!pcopy)
+		return -ENOMEM;
+	now_state = vad_cache_state(pcopy);
+	if (!now_state) {
+		free(pcopy);
+		return -ENOMEM;
+	}
+	if (strlen(now_state) != slen || memcmp(now_state, state, slen) != 0) {
+		free(pcopy);
+		free(now_state);
+		return 0;
+	}
+	free(now_state);
+	r = vad__record_read(in.p, (size_t)(in.end - in.p), dev, NULL);
+	if (r < 0) {
+		free(pcopy);
+		return r == -ENOMEM ? r : 0;
+	}
+	free(dev->va_files);
+	dev->va_files = plen ? pcopy : NULL;
+	if (!plen)
+		free(pcopy);
+	return 1;
+}
+
+int vad__cache_lookup(struct vad_context *ctx, struct vad_device *dev, const char *force,
+		      char **key_out)
+{
+	char name[32], *buf = NULL, *key;
+	size_t len = 0;
+	int dirfd, r;
+
+	*key_out = NULL;
+	if (!(ctx->probe_mode & VAD_PROBE_CACHE))
+		return 0;
+	/* The key names the libva: load it (no VA driver is loaded by that). */
+	r = vad_libva_load(ctx);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	dirfd = vad_cache_dir(ctx);
+	if (dirfd < 0)
+		return 0;
+	key = vad_cache_key(ctx, dev, force);
+	if (!key) {
+		close(dirfd);
+		return -ENOMEM;
+	}
+	vad_cache_name(key, name, sizeof(name));
+	r = vad_cache_slurp(dirfd, name, &buf, &len);
+	close(dirfd);
+	if (r == -ENOMEM) {
+		free(key);
+		return r;
+	}
+	r = r < 0 ? 0 : vad_cache_parse(buf, len, key, dev);
+	free(buf);
+	if (r < 0) {
+		free(key);
+		return r;
+	}
+	if (r == 0)
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: no valid entry %s",
+			 vad_device_get_node(dev), name);
+	else
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: %s", vad_device_get_node(dev), name);
+	*key_out = key;
+	return r;
+}
+
+/* --- writing ------------------------------------------------------------------------- */
+
+/* Whether @dev's result is a fact worth keeping, and until when (0: while the key holds). */
+static bool vad_cacheable(const struct vad_device *dev, long long *expires)
+{
+	*expires = 0;
+	if (dev->va_nocache || dev->va_open_failed)
+		return false;	/* helper trouble; node access is always checked live */
+	switch (dev->va_status) {
+	case -ENOMEM:
+	case -ELIBACC:		/* no libva: nothing was probed, and it is cheap to say again */
+	case -ENOEXEC:
+	case -EAGAIN:
+		return false;
+	case -ETIMEDOUT:
+		*expires = (long long)time(NULL) + VAD_CACHE_HANG_TTL;
+		return true;
+	default:
+		return true;
+	}
+}
+
+void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, const char *key)
+{
+	struct vad_text t = { 0 };
+	char name[32], tmp[96], *rec = NULL, *state;
+	size_t reclen = 0, off = 0;
+	long long expires;
+	int dirfd, fd;
+	bool ok = true;
+
+	if (!key || !vad_cacheable(dev, &expires))
+		return;
+	dirfd = vad_cache_dir(ctx);
+	if (dirfd < 0)
+		return;
+	state = vad_cache_state(dev->va_files);
+	if (!state || vad__record_write(dev, &rec, &reclen) < 0) {
+		free(state);
+		close(dirfd);
+		return;
+	}
+	vad_text_addf(&t, VAD_CACHE_MAGIC "\nexpires %lld\nkey %zu\n%s\npaths %zu\n%s\nstate %zu\n"
+		      "%s\n", expires, strlen(key), key,
+		      dev->va_files ? strlen(dev->va_files) : 0,
+		      dev->va_files ? dev->va_files : "", strlen(state), state);
+	free(state);
+	if (t.failed) {
+		free(t.p);
+		free(rec);
+		close(dirfd);
+		return;
+	}
+	vad_cache_name(key, name, sizeof(name));
+	/* A name no other writer uses (pid and thread), replaced atomically into place. */
+	snprintf(tmp, sizeof(tmp), ".%s.%d.%d.tmp", name, (int)getpid(), (int)gettid());
+	unlinkat(dirfd, tmp, 0);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		vad__log(ctx, VAD_LOG_DEBUG, "probe cache: cannot write %s: %s", tmp,
+			 VAD_STRERROR(errno));
+		free(t.p);
+		free(rec);
+		close(dirfd);
+		return;
+	}
+	for (int part = 0; part < 2 && ok; part++) {
+		const char *p = part ? rec : t.p;
+		size_t n = part ? reclen : t.len;
+
+		for (off = 0; off < n;) {
+			ssize_t w = write(fd, p + off, n - off);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				ok = false;
+				break;
+			}
+			off += (size_t)w;
+		}
+	}
+	if (close(fd) < 0)
+		ok = false;
+	if (!ok || renameat(dirfd, tmp, dirfd, name) < 0) {
+		vad__log(ctx, VAD_LOG_DEBUG, "probe cache: cannot write %s", name);
+		unlinkat(dirfd, tmp, 0);
+	} else {
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: wrote %s", vad_device_get_node(dev),
+			 name);
+	}
+	free(t.p);
+	free(rec);
+	close(dirfd);
+}
+
+bool vad_device_is_cached(const struct vad_device *dev)
+{
+	return dev && dev->probed && dev->va_cached;
+}
