@@ -154,4 +154,7 @@ $(B)/tests/test-scan $(B)/tests/test-select $(B)/tests/test-tool $(B)/tests/test
 # test-probe: hang and crash of the VA driver, for the tool, the wrapper and the library.
 $(eval $(call vad_test,test-probe,tests/test-probe.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
 $(B)/tests/test-probe: $(PROBE_HELPER) $(TOOL) $(WRAPPER) $(HARNESS_TARGETS)
+# test-cache: the probe cache, in the library and across runs of the tool and the wrapper.
+$(eval $(call vad_test,test-cache,tests/test-cache.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
+$(B)/tests/test-cache: $(PROBE_HELPER) $(TOOL) $(WRAPPER) $(HARNESS_TARGETS)
 # --- end isolated probes ---

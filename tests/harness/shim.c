@@ -93,6 +93,9 @@ static enum kind classify(const char *path)
 		return K_SYS;
 	if (strncmp(path, "/dev/dri", 8) == 0 && (path[8] == '\0' || path[8] == '/'))
 		return K_DRI;
+	/* The boot id, which a test may set (a reboot): $FAKEGPU_ROOT/proc/... like /sys. */
+	if (strcmp(path, "/proc/sys/kernel/random/boot_id") == 0)
+		return K_SYS;
 	return K_NONE;
 }
 

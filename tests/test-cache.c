@@ -1,0 +1,564 @@
+/*
+ * The probe cache: a second run loads no VA driver; every part of the key, changed, makes
+ * a probe happen; bad files and bad directories are never trusted.
+ *
+ *   runs:   the tool's pick and list -v, and the wrapper (Jellyfin's probe with Debian's
+ *           ffmpeg behind it), twice on the same simulated machine (run-in --keep
+ *           --reuse: same files, same inodes), counting VA driver initialisations;
+ *   key:    boot id, PCI ids, kernel driver, the sysfs directory re-created (a VF
+ *           destroyed and made again), the libva, the driver directory and the driver
+ *           file, the forced driver, LIBVA_DRIVER_NAME, a hang's expiry (the node's
+ *           device number is in the key too, but the harness cannot renumber a node);
+ *   files:  truncated, garbage, another key's file, a symlink; the directory a symlink,
+ *           writable by others; VADISCOVER_CACHE=0; $XDG_RUNTIME_DIR/vadiscover.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tests/common/harness.h"
+#include "tests/common/runner.h"
+#include "tests/common/testlib.h"
+#include "vadiscover/vadiscover.h"
+
+static struct tl_machine m;
+
+static int inits(void)
+{
+	return th_count_lines(m.count_file, "init");
+}
+
+static void sh(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *format, ...)
+{
+	char cmd[8192];
+	va_list ap;
+
+	va_start(ap, format);
+	vsnprintf(cmd, sizeof(cmd), format, ap);
+	va_end(ap);
+	/* Without the shim: the command works on the tree's real files. */
+	char full[8300];
+	snprintf(full, sizeof(full), "env -u LD_PRELOAD -u FAKEGPU_ROOT sh -c '%s'", cmd);
+	ck_assert_msg(system(full) == 0, "%s", cmd);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Files in @dir whose name ends in .probe. */
+static int cache_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 6 && strcmp(e->d_name + l - 6, ".probe") == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static char cache_dir[PATH_MAX + 32];
+
+static void enter_va(const char *topology, const char *rule)
+{
+	const char *va[] = { rule, NULL };
+	struct th_opts o = { .va_lines = rule ? va : NULL };
+
+	tl_enter(&m, topology, &o);
+	snprintf(cache_dir, sizeof(cache_dir), "%s", getenv("VADISCOVER_CACHE_DIR"));
+}
+
+static void leave(void)
+{
+	unsetenv("VADISCOVER_CACHE");
+	unsetenv("VADISCOVER_PROBE_TIMEOUT");
+	unsetenv("XDG_RUNTIME_DIR");
+	unsetenv("LIBVA_DRIVER_NAME");
+	tl_leave(&m);
+}
+
+#define ANY_STATUS 1	/* for probed_anew(): a probe's status that is not checked */
+
+/* Scan, probe device @i with @driver (expecting status @want): whether it was probed anew
+ * rather than answered from the cache. A cached answer initialised no VA driver; a new
+ * successful one did. */
+static bool probed_anew(size_t i, const char *driver, int want)
+{
+	int before = inits(), r;
+
+	ck_assert_int_gt(vad_scan(m.ctx), (int)i);
+	struct vad_device *d = vad_device_get(m.ctx, i);
+	r = vad_device_probe(m.ctx, d, driver);
+	if (want != ANY_STATUS)
+		ck_assert_int_eq(r, want);
+	ck_assert(vad_device_is_probed(d));
+	bool anew = !vad_device_is_cached(d);
+	if (!anew)
+		ck_assert_int_eq(inits(), before);
+	else if (r == 0)
+		ck_assert_int_gt(inits(), before);
+	return anew;
+}
+
+/* After a change: the next probe happens, the one after comes from the cache. */
+#define CHANGED(i, driver, want)                                                    \
+	do {                                                                         \
+		ck_assert_msg(probed_anew((i), (driver), (want)), "no probe after the change"); \
+		ck_assert_msg(!probed_anew((i), (driver), (want)), "no cache after it");     \
+	} while (0)
+
+/* ------------------------------------------------------------------------------------ */
+/* key */
+
+START_TEST(second_probe_cached)
+{
+	enter_va("adl-sriov-host", "0000:00:02.0 fail");
+	CHANGED(1, NULL, 0);
+	/* The answer is the whole answer. */
+	struct vad_device *d = vad_device_get(m.ctx, 1);
+	ck_assert_str_eq(vad_device_get_va_driver(d), "iHD");
+	ck_assert_int_eq(vad_device_get_va_version(d), 117);
+	ck_assert(vad_device_get_vpp(d));
+	ck_assert_uint_ne(vad_device_get_decode(d), 0);
+	/* A failure is cached too (the PF), with its reason. */
+	CHANGED(0, NULL, -EIO);
+	ck_assert_msg(strstr(vad_device_get_va_error(vad_device_get(m.ctx, 0)),
+			     "iHD_drv_video.so init failed"), "%s",
+		      vad_device_get_va_error(vad_device_get(m.ctx, 0)));
+	ck_assert_int_eq(cache_files(cache_dir), 2);
+	/* Nothing is cached without the cache bit. */
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	ck_assert(probed_anew(2, NULL, 0));
+	ck_assert(probed_anew(2, NULL, 0));
+	ck_assert_int_eq(cache_files(cache_dir), 2);
+	leave();
+}
+END_TEST
+
+START_TEST(key_boot_id)
+{
+	char path[PATH_MAX + 64];
+
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	sh("mkdir -p %s/proc/sys/kernel/random", m.topo_dir);
+	snprintf(path, sizeof(path), "%s/proc/sys/kernel/random/boot_id", m.topo_dir);
+	write_file(path, "0b4f5d1e-7a7e-4a53-9d8e-2f1c7f6b2a10\n");
+	CHANGED(1, NULL, 0);
+	write_file(path, "6c3a0f2b-1d44-4e0e-8b7a-55d9c0e1f3a2\n");	/* a reboot */
+	CHANGED(1, NULL, 0);
+	leave();
+}
+END_TEST
+
+START_TEST(key_pci_ids)
+{
+	static const char *const attrs[] = { "revision", "device", "subsystem_device" };
+	static const char *const values[] = { "0x0d\n", "0x4693\n", "0x2212\n" };
+	char path[PATH_MAX + 64];
+
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/0000:00:02.1/%s", m.topo_dir,
+			 attrs[i]);
+		write_file(path, values[i]);
+		CHANGED(1, NULL, 0);
+	}
+	leave();
+}
+END_TEST
+
+START_TEST(key_kernel_driver)
+{
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	/* The same VF re-bound to another kernel driver (i915 -> xe). */
+	sh("mkdir -p %s/sys/bus/pci/drivers/xe && "
+	   "ln -sfn ../../../bus/pci/drivers/xe %s/sys/devices/pci0000:00/0000:00:02.1/driver",
+	   m.topo_dir, m.topo_dir);
+	CHANGED(1, NULL, ANY_STATUS);
+	ck_assert_str_eq(vad_device_get_kernel_driver(vad_device_get(m.ctx, 1)), "xe");
+	leave();
+}
+END_TEST
+
+START_TEST(key_sysfs_recreated)
+{
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(2, NULL, 0);
+	/* VF 2 destroyed and created again: same path, same ids, a new sysfs directory. */
+	sh("cd %s/sys/devices/pci0000:00 && cp -a 0000:00:02.2 vf.new && rm -rf 0000:00:02.2 && "
+	   "mv vf.new 0000:00:02.2", m.topo_dir);
+	CHANGED(2, NULL, 0);
+	ck_assert_str_eq(vad_device_get_pci_slot(vad_device_get(m.ctx, 2)), "0000:00:02.2");
+	leave();
+}
+END_TEST
+
+START_TEST(key_libva)
+{
+	char dir[PATH_MAX + 32];
+
+	enter_va("adl-sriov-host", NULL);
+	/* (Made before this process loads libva: tl_libva_dir() checks it is not mapped.) */
+	snprintf(dir, sizeof(dir), "%s/ownlib", m.topo_dir);
+	tl_libva_dir(dir, "libva.so.2.2200.0");
+	CHANGED(1, NULL, 0);
+	/* Another libva (a program's own copy, another file): takes effect after a scan. */
+	ck_assert_int_eq(vad_set_libva_dir(m.ctx, dir), 0);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	CHANGED(1, NULL, 0);
+	ck_assert_int_eq(vad_get_libva_version(m.ctx), 222);
+	leave();
+}
+END_TEST
+
+START_TEST(key_driver_file)
+{
+	char dri[PATH_MAX + 32], file[PATH_MAX + 64];
+
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	/* Another driver directory. */
+	snprintf(dri, sizeof(dri), "%s/dri", m.topo_dir);
+	sh("cp -a \"$LIBVA_DRIVERS_PATH\" %s", dri);
+	setenv("LIBVA_DRIVERS_PATH", dri, 1);
+	CHANGED(1, NULL, 0);
+	/* The driver file upgraded in place: new mtime (and size). */
+	snprintf(file, sizeof(file), "%s/iHD_drv_video.so", dri);
+	sh("cp %s %s.new && printf x >> %s.new && mv %s.new %s", file, file, file, file, file);
+	CHANGED(1, NULL, 0);
+	/* Only touched. */
+	struct timespec ts[2] = { { .tv_sec = 1000000000 }, { .tv_sec = 1000000000 } };
+	ck_assert_int_eq(utimensat(AT_FDCWD, file, ts, 0), 0);
+	CHANGED(1, NULL, 0);
+	/* Removed: the failure it causes is an answer too, until the file is back. */
+	sh("mv %s %s.away", file, file);
+	CHANGED(1, NULL, -EIO);
+	sh("mv %s.away %s", file, file);
+	CHANGED(1, NULL, 0);
+	leave();
+}
+END_TEST
+
+START_TEST(key_forced_driver)
+{
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	CHANGED(1, "iHD", 0);
+	CHANGED(1, "radeonsi", 0);
+	ck_assert_str_eq(vad_device_get_va_driver(vad_device_get(m.ctx, 1)), "radeonsi");
+	setenv("LIBVA_DRIVER_NAME", "radeonsi", 1);
+	CHANGED(1, NULL, 0);
+	leave();
+}
+END_TEST
+
+/* A hang is believed for a while only: its file carries an expiry. */
+START_TEST(hang_expires)
+{
+	char path[PATH_MAX + 64];
+
+	enter_va("adl-sriov-host", "0000:00:02.0 hang");
+	setenv("VADISCOVER_PROBE_TIMEOUT", "1", 1);
+	CHANGED(0, NULL, -ETIMEDOUT);
+	ck_assert_int_eq(cache_files(cache_dir), 1);
+	/* The same file with its expiry in the past. */
+	snprintf(path, sizeof(path), "%s", cache_dir);
+	sh("cd %s && f=$(ls *.probe) && grep -q \"^expires [1-9]\" $f && "
+	   "sed -i \"s/^expires [0-9]*$/expires 1000/\" $f", path);
+	CHANGED(0, NULL, -ETIMEDOUT);
+	leave();
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------ */
+/* files and directories */
+
+/* Each way to spoil the one cache file: the device is probed, the file rewritten. */
+START_TEST(bad_file)
+{
+	static const char *const spoil[] = {
+		"truncate -s 200 $f",					/* cut short */
+		"truncate -s -5 $f",					/* the end cut */
+		"head -c 3000 /dev/urandom > $f",			/* garbage */
+		"sed -i s/^status\\ 0/status\\ -5/ $f",			/* failure without error */
+		"sed -i s/^decode\\ 0x/decode\\ 0x1/ $f",		/* a codec out of range */
+		"sed -i s/^ids\\ /ids\\ 1/ $f",				/* the key differs */
+		"printf \"\\n\" >> $f",					/* a byte after the end */
+		"mv $f x && ln -s x $f",				/* a symlink */
+		"chmod 0 $f && mv $f x && mkdir $f && mv x $f/",	/* a directory */
+	};
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	sh("cd %s && f=$(ls *.probe) && %s", cache_dir, spoil[_i]);
+	if (_i == 8) {
+		/* A directory in the way is not removed: no cache for this device, but no harm. */
+		ck_assert(probed_anew(1, NULL, 0));
+		ck_assert(probed_anew(1, NULL, 0));
+	} else {
+		CHANGED(1, NULL, 0);
+	}
+	leave();
+}
+END_TEST
+
+/* Another device's file under this device's name: its key does not match. */
+START_TEST(foreign_file)
+{
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	CHANGED(2, NULL, 0);
+	sh("cd %s && set -- *.probe && cp $1 x && cp $2 $1 && mv x $2", cache_dir);
+	CHANGED(1, NULL, 0);
+	CHANGED(2, NULL, 0);
+	leave();
+}
+END_TEST
+
+START_TEST(dir_symlink)
+{
+	char real[PATH_MAX + 32], link[PATH_MAX + 32];
+
+	enter_va("adl-sriov-host", NULL);
+	snprintf(real, sizeof(real), "%s/real-cache", m.topo_dir);
+	snprintf(link, sizeof(link), "%s/link-cache", m.topo_dir);
+	ck_assert_int_eq(mkdir(real, 0700), 0);
+	ck_assert_int_eq(symlink(real, link), 0);
+	setenv("VADISCOVER_CACHE_DIR", link, 1);
+	ck_assert(probed_anew(1, NULL, 0));
+	ck_assert(probed_anew(1, NULL, 0));
+	ck_assert_int_eq(cache_files(real), 0);
+	leave();
+}
+END_TEST
+
+START_TEST(dir_others_write)
+{
+	char dir[PATH_MAX + 32];
+
+	enter_va("adl-sriov-host", NULL);
+	snprintf(dir, sizeof(dir), "%s/open-cache", m.topo_dir);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	setenv("VADISCOVER_CACHE_DIR", dir, 1);
+	ck_assert(probed_anew(1, NULL, 0));
+	ck_assert(probed_anew(1, NULL, 0));
+	ck_assert_int_eq(cache_files(dir), 0);
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	CHANGED(1, NULL, 0);
+	leave();
+}
+END_TEST
+
+START_TEST(cache_off)
+{
+	enter_va("adl-sriov-host", NULL);
+	setenv("VADISCOVER_CACHE", "0", 1);
+	ck_assert(probed_anew(1, NULL, 0));
+	ck_assert(probed_anew(1, NULL, 0));
+	ck_assert_int_eq(cache_files(cache_dir), 0);
+	setenv("VADISCOVER_CACHE", "1", 1);
+	CHANGED(1, NULL, 0);
+	leave();
+}
+END_TEST
+
+/* Without VADISCOVER_CACHE_DIR: $XDG_RUNTIME_DIR/vadiscover, created 0700. */
+START_TEST(dir_xdg)
+{
+	char xdg[PATH_MAX + 32], dir[PATH_MAX + 64];
+	struct stat st;
+
+	enter_va("adl-sriov-host", NULL);
+	snprintf(xdg, sizeof(xdg), "%s/run-user", m.topo_dir);
+	snprintf(dir, sizeof(dir), "%s/vadiscover", xdg);
+	ck_assert_int_eq(mkdir(xdg, 0700), 0);
+	unsetenv("VADISCOVER_CACHE_DIR");
+	setenv("XDG_RUNTIME_DIR", xdg, 1);
+	CHANGED(1, NULL, 0);
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
+	ck_assert_int_eq(cache_files(dir), 1);
+	leave();
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------ */
+/* the tool and the wrapper, run twice */
+
+static char keep[PATH_MAX];
+
+static void keep_new(void)
+{
+	snprintf(keep, sizeof(keep), "/tmp/vad-cache-%d-XXXXXX", (int)getpid());
+	ck_assert_ptr_nonnull(mkdtemp(keep));
+}
+
+static void keep_remove(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", keep);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Runs argv in @topology kept in `keep`; returns the driver initialisations it made. */
+static int run_counted(const char *topology, const char *rule, char **argv, struct th_result *r)
+{
+	char count[PATH_MAX + 32];
+	const char *va[] = { rule, NULL };
+
+	snprintf(count, sizeof(count), "%s.count", keep);
+	unlink(count);
+	struct th_opts o = { .topology = topology, .va_lines = rule ? va : NULL,
+			     .count_file = count, .keep_dir = keep };
+	ck_assert_int_eq(th_run(&o, argv, r), 0);
+	int n = th_count_lines(count, "init");
+	unlink(count);
+	return n;
+}
+
+START_TEST(tool_pick_twice)
+{
+	char tool[PATH_MAX];
+	struct th_result r1, r2, r3;
+
+	snprintf(tool, sizeof(tool), "%s/vadiscover/tool/vadiscover", th_builddir());
+	char *pick[] = { tool, (char *)"pick", NULL };
+	char *nocache[] = { tool, (char *)"--no-cache", (char *)"pick", NULL };
+	keep_new();
+	ck_assert_int_eq(run_counted("adl-sriov-host", "0000:00:02.0 fail", pick, &r1), 2);
+	ck_assert_int_eq(run_counted("adl-sriov-host", "0000:00:02.0 fail", pick, &r2), 0);
+	ck_assert_str_eq(r1.out, "/dev/dri/renderD129\n");
+	ck_assert_str_eq(r2.out, r1.out);
+	ck_assert_int_eq(run_counted("adl-sriov-host", "0000:00:02.0 fail", nocache, &r3), 2);
+	ck_assert_str_eq(r3.out, r1.out);
+	th_result_free(&r1);
+	th_result_free(&r2);
+	th_result_free(&r3);
+	keep_remove();
+}
+END_TEST
+
+START_TEST(tool_list_cached)
+{
+	char tool[PATH_MAX];
+	struct th_result r1, r2, r3;
+
+	snprintf(tool, sizeof(tool), "%s/vadiscover/tool/vadiscover", th_builddir());
+	char *list[] = { tool, (char *)"list", (char *)"-v", NULL };
+	char *nocache[] = { tool, (char *)"list", (char *)"-v", (char *)"--no-cache", NULL };
+	keep_new();
+	ck_assert_int_eq(run_counted("intel-nvidia", NULL, list, &r1), 2);
+	ck_assert_ptr_null(strstr(r1.out, "(cached)"));
+	ck_assert_int_eq(run_counted("intel-nvidia", NULL, list, &r2), 0);
+	/* Every device line says so. */
+	char *l128 = strstr(r2.out, "renderD128"), *l129 = strstr(r2.out, "renderD129");
+	ck_assert_msg(l128 && l129, "%s", r2.out);
+	ck_assert_msg(strstr(l128, "(cached)\nrenderD129"), "%s", r2.out);
+	ck_assert_msg(strstr(l129, "(cached)\n"), "%s", r2.out);
+	ck_assert_int_eq(run_counted("intel-nvidia", NULL, nocache, &r3), 2);
+	ck_assert_ptr_null(strstr(r3.out, "(cached)"));
+	th_result_free(&r1);
+	th_result_free(&r2);
+	th_result_free(&r3);
+	keep_remove();
+}
+END_TEST
+
+/* Jellyfin's probe through the wrapper twice: the second run's only driver load is
+ * ffmpeg's own, on the device the wrapper chose. */
+START_TEST(wrapper_twice)
+{
+	char wrapper[PATH_MAX];
+	struct th_result r1, r2;
+
+	snprintf(wrapper, sizeof(wrapper), "%s/fftools-wrapper/ffmpeg", th_builddir());
+	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
+	unsetenv("VADISCOVER_MODE");
+	unsetenv("VADISCOVER_SELECT");
+	unsetenv("VADISCOVER_LOG");
+	char *argv[] = { wrapper, (char *)"-v", (char *)"verbose", (char *)"-hide_banner",
+			 (char *)"-init_hw_device", (char *)"vaapi=va:/dev/dri/renderD128", NULL };
+	keep_new();
+	ck_assert_int_eq(run_counted("adl-sriov-host", "0000:00:02.0 fail", argv, &r1), 3);
+	ck_assert_int_eq(run_counted("adl-sriov-host", "0000:00:02.0 fail", argv, &r2), 1);
+	for (int i = 0; i < 2; i++) {
+		const char *err = i ? r2.err : r1.err;
+
+		ck_assert_msg(strstr(err, "-> vaapi=va:/dev/dri/renderD129"), "%s", err);
+		ck_assert_msg(strstr(err, "Intel iHD driver"), "%s", err);
+	}
+	th_result_free(&r1);
+	th_result_free(&r2);
+	keep_remove();
+}
+END_TEST
+
+const struct test_case_name test_case_names[] = { { "key" }, { "files" }, { "runs" }, { NULL } };
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("cache");
+	TCase *tc = tcase_create("key");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, second_probe_cached);
+	tcase_add_test(tc, key_boot_id);
+	tcase_add_test(tc, key_pci_ids);
+	tcase_add_test(tc, key_kernel_driver);
+	tcase_add_test(tc, key_sysfs_recreated);
+	tcase_add_test(tc, key_libva);
+	tcase_add_test(tc, key_driver_file);
+	tcase_add_test(tc, key_forced_driver);
+	tcase_add_test(tc, hang_expires);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, bad_file, 0, 9);
+	tcase_add_test(tc, foreign_file);
+	tcase_add_test(tc, dir_symlink);
+	tcase_add_test(tc, dir_others_write);
+	tcase_add_test(tc, cache_off);
+	tcase_add_test(tc, dir_xdg);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("runs");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, tool_pick_twice);
+	tcase_add_test(tc, tool_list_cached);
+	tcase_add_test(tc, wrapper_twice);
+	suite_add_tcase(s, tc);
+	return s;
+}
