@@ -1310,7 +1310,7 @@ START_TEST(log_reasons)
 END_TEST
 
 const struct test_case_name test_case_names[] = {
-	{ "issue" }, { "libva" }, { "broken" }, { "machinery" }, { NULL },
+	{ "issue" }, { "libva" }, { "broken" }, { "machinery" }, { "memory" }, { NULL },
 };
 
 Suite *test_suite(void)
@@ -1361,7 +1361,6 @@ Suite *test_suite(void)
 	tc = tcase_create("machinery");
 	tcase_add_test(tc, probe_facts);
 	tcase_add_test(tc, strings_live_until_replaced);
-	tcase_add_test(tc, select_memory_bounded);
 	tcase_add_test(tc, av1_8bit_encoder);
 	tcase_add_test(tc, index_and_all);
 	tcase_add_test(tc, node_and_filters);
@@ -1369,6 +1368,12 @@ Suite *test_suite(void)
 	tcase_add_test(tc, log_reasons);
 	tcase_add_test(tc, opens_are_cloexec);
 	tcase_add_test(tc, threads);
+	suite_add_tcase(s, tc);
+
+	/* 100,000 selections: seconds under ASan, a minute or more under valgrind. */
+	tc = tcase_create("memory");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, select_memory_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
