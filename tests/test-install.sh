@@ -100,5 +100,27 @@ else
 	fail "make uninstall-libvadiscover: $(cat "$tmp/log")"
 fi
 
+# The probe helper: in LIBEXECDIR/vadiscover (where the library looks for it, beside the
+# ffmpeg wrapper), executable, needing no libvadiscover.so, and gone after uninstall.
+LIBEXECDIR=$(conf LIBEXECDIR)
+helper=$root$LIBEXECDIR/vadiscover/vadiscover-probe
+if $MAKE --no-print-directory -s B="$B" DESTDIR="$root" install-probe-helper >"$tmp/log" 2>&1 &&
+	[ -x "$helper" ]; then
+	ok "make install-probe-helper installs $LIBEXECDIR/vadiscover/vadiscover-probe"
+	strings "$B/vadiscover/libvadiscover.so" | grep -qx "$LIBEXECDIR/vadiscover/vadiscover-probe" &&
+		ok "the library looks for the helper there" ||
+		fail "the library does not name $LIBEXECDIR/vadiscover/vadiscover-probe"
+	objdump -p "$helper" | awk '$1 == "NEEDED" { print $2 }' | grep -q vadiscover &&
+		fail "the helper needs libvadiscover.so" || ok "the helper links the static library"
+else
+	fail "make install-probe-helper: $(cat "$tmp/log")"
+fi
+if $MAKE --no-print-directory -s B="$B" DESTDIR="$root" uninstall-probe-helper >"$tmp/log" 2>&1 &&
+	[ ! -e "$helper" ]; then
+	ok "make uninstall-probe-helper removes it"
+else
+	fail "make uninstall-probe-helper: $(cat "$tmp/log")"
+fi
+
 echo "install: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
