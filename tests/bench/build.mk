@@ -28,3 +28,18 @@ bench-discovery: all $(BENCH_TOOL) $(TOOL)
 		$(BENCH_TOOL) $(TOOL) $(BENCH_RUNS); rc=$$?; rm -f $$count; exit $$rc
 
 BENCH_TARGETS += bench-discovery
+
+# make bench-cache: cold and warm probe cache for the tool and the wrapper, with the fake
+# and with Debian's real driver files, and isolation's cost per probe (tests/bench/bench-cache).
+BENCH_ISOLATION := $(B)/tests/bench/bench-isolation
+$(B)/tests/bench/bench-isolation.o: EXTRA_CFLAGS =
+$(BENCH_ISOLATION): $(B)/tests/bench/bench-isolation.o $(BENCH_COMMON_O) $(VAD_A)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(BENCH_COMMON_O) $(VAD_A) $(VAD_LIB_DEPLIBS)
+
+.PHONY: bench-cache
+bench-cache: all $(BENCH_ISOLATION) $(TOOL) $(WRAPPER) $(PROBE_HELPER) $(HARNESS_TARGETS)
+	$(Q)sh tests/bench/bench-cache $(B) $(BENCH_CACHE_RUNS)
+
+BENCH_CACHE_RUNS ?= 11
+BENCH_TARGETS += bench-cache
