@@ -492,6 +492,12 @@ START_TEST(tool_list_cached)
 	th_result_free(&r1);
 	th_result_free(&r2);
 	th_result_free(&r3);
+	/* The JSON says it per device too. */
+	char *json[] = { tool, (char *)"list", (char *)"--json", NULL };
+	ck_assert_int_eq(run_counted("intel-nvidia", NULL, json, &r1), 0);
+	ck_assert_msg(strstr(r1.out, "\"cached\": true") && !strstr(r1.out, "\"cached\": false"),
+		      "%s", r1.out);
+	th_result_free(&r1);
 	keep_remove();
 }
 END_TEST

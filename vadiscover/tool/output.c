@@ -552,6 +552,10 @@ void out_device_json(struct jw *w, const struct vad_device *dev, const struct gu
 	} else {
 		jw_null(w, "error");
 	}
+	if (probed)
+		jw_bool(w, "cached", vad_device_is_cached(dev));
+	else
+		jw_null(w, "cached");
 	jw_object_end(w);
 
 	jw_string(w, "verdict", verdict == VAD_VERDICT_NONE ? NULL : vad_verdict_name(verdict));
