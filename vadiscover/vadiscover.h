@@ -30,7 +30,8 @@
  *     vad_select()              replaces the reason of every device (and, through the
  *                               probes it runs, the VA strings of the devices it probes);
  *     vad_device_probe()        replaces the VA strings of that device (vendor, driver,
- *                               error) when it probes, not when it returns a kept result;
+ *                               error) when it answers anew (a probe, or the probe
+ *                               cache), not when it returns a result it kept;
  *     vad_set_libva_dir(),
  *     vad_set_libva_program()   replace the libva error after a failed load;
  *     vad_spec_set()            replaces the text of vad_spec_to_string() of that spec.
