@@ -341,6 +341,32 @@ START_TEST(library_no_helper)
 }
 END_TEST
 
+/* A caller without stdin and stdout (a daemon that closed them): the pipe gets fds 0 and
+ * 1, which must still reach the helper as its fd 3. */
+START_TEST(library_stdio_closed)
+{
+	struct vad_device *out = NULL;
+	int in = dup(0), so = dup(1);
+
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_ge(so, 0);
+	enter_rule("adl-sriov-host", "0000:00:02.0 crash");
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	close(0);
+	close(1);
+	int r = vad_select(m.ctx, NULL, 0, &out);
+	dup2(in, 0);
+	dup2(so, 1);
+	close(in);
+	close(so);
+	ck_assert_int_eq(r, 0);
+	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
+	ck_assert_str_eq(vad_device_get_reason(vad_device_get(m.ctx, 0)), CRASH_REASON);
+	assert_no_children();
+	leave();
+}
+END_TEST
+
 /* A helper whose answer is not a valid record is not believed. */
 static void bad_helper(const char *script, const char *want)
 {
@@ -453,6 +479,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, library_crash_sriov);
 	tcase_add_test(tc, library_modes);
 	tcase_add_test(tc, library_no_helper);
+	tcase_add_test(tc, library_stdio_closed);
 	tcase_add_loop_test(tc, helper_garbage, 0, 7);
 	tcase_add_test(tc, helper_record_read);
 	suite_add_tcase(s, tc);

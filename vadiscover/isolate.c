@@ -287,9 +287,11 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 		free(dir);
 		return dev->va_status = r;
 	}
-	/* The write end becomes the helper's fd 3; dup2() onto itself would keep O_CLOEXEC. */
+	/* The write end becomes the helper's fd 3: it must not be 0..2 (a caller that closed
+	 * stdin gets those from pipe2(), and the child opens /dev/null onto them first), nor
+	 * 3 itself (dup2() onto itself would keep O_CLOEXEC). */
 	wfd = fds[1];
-	if (wfd == 3) {
+	if (wfd <= 3) {
 		wdup = fcntl(fds[1], F_DUPFD_CLOEXEC, 4);
 		if (wdup < 0) {
 			r = -errno;
