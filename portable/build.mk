@@ -6,6 +6,8 @@
 #   vadiscover/ffmpeg      the wrapper (give this path to Jellyfin)
 #   vadiscover/ffprobe     -> ffmpeg (the wrapper looks at the name it was run by)
 #   vadiscover/vadiscover  the tool
+#   vadiscover/vadiscover-probe  the probe helper (the tool and the wrapper use the one
+#                          beside them)
 #   vadiscover/README      portable/README
 #
 # The binaries are built in a tree of their own, $(B)/portable/build, with PORTABLE_CFLAGS
@@ -33,6 +35,7 @@ PORTABLE_MTIME := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/d
 PORTABLE_CONFIG_H := $(PORTABLE_BUILD)/config/config.h
 PORTABLE_TOOL := $(PORTABLE_BUILD)/vadiscover/tool/vadiscover
 PORTABLE_WRAPPER := $(PORTABLE_BUILD)/fftools-wrapper/ffmpeg
+PORTABLE_HELPER := $(PORTABLE_BUILD)/vadiscover/vadiscover-probe
 
 # configure's config.h with the bundle's real ffmpeg and ffprobe; rewritten only when it
 # changes (everything including it would be rebuilt).
@@ -55,18 +58,20 @@ portable: $(PORTABLE_TGZ)
 portable-binaries: $(PORTABLE_CONFIG_H)
 	$(Q)$(MAKE) --no-print-directory $(if $(V),,-s) B=$(PORTABLE_BUILD) CONFIG_H_DIR=$(dir $(PORTABLE_CONFIG_H)) \
 		CFLAGS='$(PORTABLE_CFLAGS)' LDFLAGS='$(PORTABLE_LDFLAGS)' SANITIZE=0 SANITIZE_FLAGS= \
-		$(PORTABLE_TOOL) $(PORTABLE_WRAPPER)
+		$(PORTABLE_TOOL) $(PORTABLE_WRAPPER) $(PORTABLE_HELPER)
 
 $(PORTABLE_TGZ): portable-binaries portable/README VERSION
 	@echo "  TAR     $@"
 	$(Q)rm -rf $(PORTABLE_DIR)/stage && mkdir -p $(PORTABLE_DIR)/stage/vadiscover
 	$(Q)$(STRIP) -o $(PORTABLE_DIR)/stage/vadiscover/vadiscover $(PORTABLE_TOOL)
 	$(Q)$(STRIP) -o $(PORTABLE_DIR)/stage/vadiscover/ffmpeg $(PORTABLE_WRAPPER)
+	$(Q)$(STRIP) -o $(PORTABLE_DIR)/stage/vadiscover/vadiscover-probe $(PORTABLE_HELPER)
 	$(Q)ln -s ffmpeg $(PORTABLE_DIR)/stage/vadiscover/ffprobe
 	$(Q)sed -e 's|@VERSION@|$(PORTABLE_VERSION)|g' -e 's|@ARCH@|$(PORTABLE_ARCH)|g' \
 		-e 's|@FFMPEG@|$(PORTABLE_FFMPEG)|g' portable/README \
 		>$(PORTABLE_DIR)/stage/vadiscover/README
-	$(Q)chmod 0755 $(PORTABLE_DIR)/stage/vadiscover/vadiscover $(PORTABLE_DIR)/stage/vadiscover/ffmpeg
+	$(Q)chmod 0755 $(PORTABLE_DIR)/stage/vadiscover/vadiscover $(PORTABLE_DIR)/stage/vadiscover/ffmpeg \
+		$(PORTABLE_DIR)/stage/vadiscover/vadiscover-probe
 	$(Q)chmod 0644 $(PORTABLE_DIR)/stage/vadiscover/README
 	$(Q)tar -C $(PORTABLE_DIR)/stage --sort=name --owner=0 --group=0 --numeric-owner \
 		--mtime=@$(PORTABLE_MTIME) -cf - vadiscover | gzip -9n >$@.tmp && mv -f $@.tmp $@

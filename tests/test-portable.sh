@@ -1,7 +1,7 @@
 #!/bin/sh
 # The portable bundle (make portable, portable/build.mk), unpacked as a user would:
 #  - the tarball is named vadiscover-VERSION-ARCH.tar.gz and unpacks to exactly the folder
-#    vadiscover/ with ffmpeg, ffprobe (-> ffmpeg), vadiscover and README;
+#    vadiscover/ with ffmpeg, ffprobe (-> ffmpeg), vadiscover, vadiscover-probe and README;
 #  - each binary needs only libc.so.6 (no libva, no libvadiscover.so, no sanitizer
 #    runtime) and no glibc symbol version above GLIBC_2.34, and is stripped;
 #  - the tool's --version and --help run; the wrapper runs the real ffmpeg/ffprobe it is
@@ -34,9 +34,9 @@ fi
 # 1. Contents: one folder, exactly these files.
 tar -tzf "$tgz" | sed 's|/$||' | sort >"$tmp/list"
 printf '%s\n' vadiscover vadiscover/README vadiscover/ffmpeg vadiscover/ffprobe \
-	vadiscover/vadiscover >"$tmp/want"
+	vadiscover/vadiscover vadiscover/vadiscover-probe >"$tmp/want"
 if cmp -s "$tmp/list" "$tmp/want"; then
-	ok "the tarball holds exactly vadiscover/{README,ffmpeg,ffprobe,vadiscover}"
+	ok "the tarball holds exactly vadiscover/{README,ffmpeg,ffprobe,vadiscover,vadiscover-probe}"
 else
 	fail "the tarball holds: $(echo $(cat "$tmp/list"))"
 fi
@@ -45,11 +45,13 @@ tar -xzf "$tgz" -C "$tmp/u" || fail "tar -xzf $tgz"
 d=$tmp/u/vadiscover
 [ -L "$d/ffprobe" ] && [ "$(readlink "$d/ffprobe")" = ffmpeg ] &&
 	ok "ffprobe is a symlink to ffmpeg" || fail "ffprobe is not a symlink to ffmpeg"
-[ -x "$d/ffmpeg" ] && [ -x "$d/vadiscover" ] && [ ! -x "$d/README" ] &&
-	ok "ffmpeg and vadiscover are executable, README is not" || fail "file modes: $(ls -l "$d")"
+[ -x "$d/ffmpeg" ] && [ -x "$d/vadiscover" ] && [ -x "$d/vadiscover-probe" ] &&
+	[ ! -x "$d/README" ] &&
+	ok "ffmpeg, vadiscover and vadiscover-probe are executable, README is not" ||
+	fail "file modes: $(ls -l "$d")"
 
 # 2. What each binary needs from the system.
-for b in ffmpeg vadiscover; do
+for b in ffmpeg vadiscover vadiscover-probe; do
 	needed=$(readelf -d "$d/$b" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 	[ "$needed" = "libc.so.6 " ] && ok "$b: NEEDED is libc.so.6 only" ||
 		fail "$b: NEEDED is not libc.so.6 alone: $needed"
@@ -112,6 +114,19 @@ if [ -n "$conf_ffmpeg" ] && [ "$conf_ffmpeg" != "$jf" ]; then
 		fail "the wrapper still names configure's $conf_ffmpeg" ||
 		ok "configure's $conf_ffmpeg is not built into the bundle"
 fi
+
+# 4b. The bundled tool probes in the helper beside it (no VADISCOVER_PROBE_HELPER): a VA
+# driver that crashes on the first device of a simulated machine costs the helper only.
+out=$(tests/harness/run-in --build "$B" --va 'renderD128 crash' intel-nvidia -- \
+	env -u VADISCOVER_PROBE_HELPER "$d/vadiscover" --debug pick 2>&1)
+rc=$?
+case "$out" in
+*"probing in $d/vadiscover-probe"*"VA driver crashed (SIGABRT) during vaInitialize"*)
+	[ "$rc" -eq 0 ] && [ "$(echo "$out" | tail -n 1)" = /dev/dri/renderD129 ] &&
+		ok "the bundled tool probes in the bundled helper and survives a crashing driver" ||
+		fail "bundled tool: exit $rc: $(echo "$out" | tail -n 3)" ;;
+*) fail "the bundled tool did not use $d/vadiscover-probe: $(echo "$out" | grep -m1 probing)" ;;
+esac
 
 # 5. The README.
 missing=
