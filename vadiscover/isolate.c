@@ -261,7 +261,7 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
-	char *dir = NULL, *argv[8];
+	char *dir = NULL, *argv[10];
 	struct vad_run *run = NULL;
 	int fds[2] = { -1, -1 }, argc = 0, r, wfd, wdup = -1;
 	long long start, deadline;
@@ -308,6 +308,12 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 	if (force) {
 		argv[argc++] = (char *)"--driver";
 		argv[argc++] = (char *)force;
+	}
+	/* The kernel driver: libva's choice of VA driver, and the reason for a missing one
+	 * (vadriver.c), depend on it. */
+	if (dev->kernel_driver) {
+		argv[argc++] = (char *)"--kernel-driver";
+		argv[argc++] = dev->kernel_driver;
 	}
 	argv[argc++] = (char *)node;
 	argv[argc] = NULL;

@@ -2,7 +2,7 @@
  * vadiscover-probe: probe VA-API on one DRM node, in this process, for libvadiscover
  * (isolate.c spawns it; vadiscover.h, "Isolated probes", says why).
  *
- *     vadiscover-probe [--libva-dir DIR] [--driver NAME] NODE
+ *     vadiscover-probe [--libva-dir DIR] [--driver NAME] [--kernel-driver NAME] NODE
  *
  * Writes to fd 3 a "stage NAME" line before each step of the probe and a "file PATH" line
  * per VA driver file libva tries, then the result as a record (record.c), and exits 0. A VA driver that crashes ends this process instead of
@@ -46,7 +46,8 @@ static void note(void *userdata, const char *text)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: vadiscover-probe [--libva-dir DIR] [--driver NAME] NODE\n"
+	fprintf(stderr, "usage: vadiscover-probe [--libva-dir DIR] [--driver NAME] "
+		"[--kernel-driver NAME] NODE\n"
 		"Probes VA-API on one DRM node for libvadiscover and writes the result to fd 3.\n"
 		"It is started by the library; run 'vadiscover list -v' instead.\n");
 	return 2;
@@ -54,7 +55,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	const char *dir = NULL, *driver = NULL, *node = NULL;
+	const char *dir = NULL, *driver = NULL, *node = NULL, *kernel_driver = NULL;
 	struct vad_context *ctx = NULL;
 	struct vad_device dev = { 0 };
 	char *rec = NULL;
@@ -66,6 +67,8 @@ int main(int argc, char **argv)
 			dir = argv[++i];
 		else if (strcmp(argv[i], "--driver") == 0 && i + 1 < argc)
 			driver = argv[++i];
+		else if (strcmp(argv[i], "--kernel-driver") == 0 && i + 1 < argc)
+			kernel_driver = argv[++i];
 		else if (argv[i][0] != '-' && !node)
 			node = argv[i];
 		else
@@ -77,6 +80,7 @@ int main(int argc, char **argv)
 		return 3;
 
 	dev.render_node = (char *)node;
+	dev.kernel_driver = (char *)kernel_driver;
 	dev.va_status = -EAGAIN;
 	dev.va_version = -EAGAIN;
 	r = vad__probe_here(ctx, &dev, driver, note, NULL);
@@ -86,6 +90,7 @@ int main(int argc, char **argv)
 		r = write_all(rec, len);
 	free(rec);
 	dev.render_node = NULL;
+	dev.kernel_driver = NULL;
 	free(dev.va_vendor);
 	free(dev.va_driver);
 	free(dev.va_error);
