@@ -523,8 +523,8 @@ const char *vad_device_get_va_error(const struct vad_device *dev);
  *     use without loading any VA driver (the libva already loaded in its process, else
  *     the directory of vad_set_libva_dir()/vad_set_libva_program(), else the system's;
  *     loading libva itself loads no driver) and passes that directory (none for the
- *     system's) and the driver to force; the helper inherits the environment
- *     (LIBVA_DRIVER_NAME, LIBVA_DRIVERS_PATH, LD_LIBRARY_PATH...).
+ *     system's), the driver to force and the device's kernel driver; the helper inherits
+ *     the environment (LIBVA_DRIVER_NAME, LIBVA_DRIVERS_PATH, LD_LIBRARY_PATH...).
  *   - The cost: one process start and a pipe per probe (a few milliseconds, `make bench`
  *     measures it), small beside a VA driver's initialisation, and paid once per device
  *     and machine state with the probe cache.
