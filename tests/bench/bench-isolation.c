@@ -5,7 +5,11 @@
  * Probes device 1 (renderD129) RUNS times in this process and RUNS times in the probe
  * helper (VADISCOVER_PROBE_HELPER, which run-in sets), the cache off, each with a fresh
  * context and scan (not timed), and prints the medians and their difference: what spawning
- * the helper and reading its pipe add to one probe. Prints numbers; asserts nothing.
+ * the helper and reading its pipe add to one probe. With the fake driver that is the whole
+ * difference. A real driver may stay mapped in this process after its first load (iHD's
+ * C++ unique symbols keep it loaded across dlclose), so there the in-process figure lacks
+ * the driver's load, which every helper pays: the difference is an upper bound.
+ * Prints numbers; asserts nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
