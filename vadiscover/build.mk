@@ -20,8 +20,9 @@ VAD_LIB_DEPLIBS := -ldl
 VAD_LINK := -L$(VAD_LIBDIR) -Wl,-rpath,$(abspath $(VAD_LIBDIR)) -lvadiscover
 
 # The probe helper's installed path is compiled in (vad_set_probe_helper() and
-# VADISCOVER_PROBE_HELPER override it).
-VAD_PROBE_HELPER_DIR := $(LIBEXECDIR)/vadiscover
+# VADISCOVER_PROBE_HELPER override it). A package whose library is multiarch may put it in
+# the library's directory instead: make VAD_PROBE_HELPER_DIR=/usr/lib/<triplet>/vadiscover.
+VAD_PROBE_HELPER_DIR ?= $(LIBEXECDIR)/vadiscover
 $(VAD_LIB_OBJS): EXTRA_CFLAGS = -fvisibility=hidden $(VA_CFLAGS) \
 	-DVAD_PROBE_HELPER_PATH='"$(VAD_PROBE_HELPER_DIR)/vadiscover-probe"'
 
