@@ -3,7 +3,7 @@
  * `hang` and `crash` behaviours) on the first device costs the probe helper, not the
  * caller, which gets a reason and lands on the next device.
  *
- *   tool:     vadiscover pick, list and explain on intel-nvidia (the NVIDIA card is
+ *   tool:     vadiscover pick, list, explain and doctor on intel-nvidia (the NVIDIA card is
  *             renderD128) and adl-sriov-host (the PF is renderD128), hang and crash;
  *   wrapper:  Jellyfin's VAAPI probe of renderD128 with Debian's ffmpeg behind the
  *             wrapper, on both machines, hang and crash;
@@ -108,11 +108,11 @@ static const char *first_device_rule(const char *topology, const char *behaviour
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* tool and wrapper: 2 machines x 2 behaviours x (pick, list, explain, wrapper) */
+/* tool and wrapper: 2 machines x 2 behaviours x (pick, list, explain, wrapper, doctor) */
 
 static const char *const machines[] = { "intel-nvidia", "adl-sriov-host" };
 static const char *const behaviours[] = { "hang", "crash" };
-static const char *const commands[] = { "pick", "list", "explain", "wrapper" };
+static const char *const commands[] = { "pick", "list", "explain", "wrapper", "doctor" };
 
 START_TEST(first_device_fails)
 {
@@ -158,6 +158,10 @@ START_TEST(first_device_fails)
 		/* Jellyfin's probe lands on the next device, and ffmpeg initialises it. */
 		ck_assert_msg(strstr(r.err, "-> vaapi=va:/dev/dri/renderD129"), "stderr:\n%s", r.err);
 		ck_assert_msg(strstr(r.err, "Intel iHD driver"), "stderr:\n%s", r.err);
+	} else if (strcmp(command, "doctor") == 0) {
+		/* A failing device is a warning of va.init (0), or a failed check elsewhere (1). */
+		ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) <= 1,
+			      "status 0x%x; stderr:\n%s", r.status, r.err);
 	} else {
 		ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
 			      "status 0x%x; stderr:\n%s", r.status, r.err);
@@ -181,6 +185,13 @@ START_TEST(first_device_fails)
 		snprintf(want, sizeof(want), "-> no-va: %s\n", reason);
 		ck_assert_msg(strstr(r.out, want), "want '%s' in:\n%s", want, r.out);
 		ck_assert_msg(strstr(r.out, "selected: /dev/dri/renderD129"), "stdout:\n%s", r.out);
+	} else if (strcmp(command, "doctor") == 0) {
+		char want[256];
+
+		snprintf(want, sizeof(want), "va.init           renderD128: %s\n", reason);
+		ck_assert_msg(strstr(r.out, want), "want '%s' in:\n%s", want, r.out);
+		ck_assert_msg(strstr(r.out, "ok    va.init           renderD129: Intel iHD driver"),
+			      "stdout:\n%s", r.out);
 	}
 	assert_pids_gone(count_file);
 	ck_assert_int_ge(th_count_lines(count_file, behaviour), 1);
@@ -468,7 +479,7 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("tool");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, first_device_fails, 0, 16);
+	tcase_add_loop_test(tc, first_device_fails, 0, 20);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("library");

@@ -1320,17 +1320,8 @@ int doctor_main(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	ret = EXIT_INTERNAL;
-	if ((r = vad_new(&d.ctx)) < 0) {
-		fprintf(stderr, "vadiscover: %s\n", strerror(-r));
-		return EXIT_INTERNAL;
-	}
-	if (d.debug)
-		vad_set_log_fn(d.ctx, tool_log_to_stderr, VAD_LOG_DEBUG, NULL);
-	if (d.ffmpeg && (r = vad_set_libva_program(d.ctx, d.ffmpeg)) < 0) {
-		fprintf(stderr, "vadiscover: --ffmpeg %s: %s\n", d.ffmpeg, strerror(-r));
-		ret = r == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
-		goto out;
-	}
+	if ((r = tool_context_new(&d.ctx, d.debug, true, d.ffmpeg)) != EXIT_OK)
+		return r;
 	detect_container(&d);
 	find_pfs(&d);
 	check_iommu(&d);

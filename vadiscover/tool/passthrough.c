@@ -364,17 +364,13 @@ int passthrough_main(int argc, char **argv)
 			err[0] ? err : "syntax error");
 		return EXIT_USAGE;
 	}
-	if (r < 0 || (r = vad_new(&ctx)) < 0) {
+	if (r < 0) {
 		fprintf(stderr, "vadiscover: %s\n", strerror(-r));
-		vad_spec_free(spec);
 		return EXIT_INTERNAL;
 	}
-	if (o.debug)
-		vad_set_log_fn(ctx, tool_log_to_stderr, VAD_LOG_DEBUG, NULL);
-	if (o.ffmpeg && (r = vad_set_libva_program(ctx, o.ffmpeg)) < 0) {
-		fprintf(stderr, "vadiscover: --ffmpeg %s: %s\n", o.ffmpeg, strerror(-r));
-		ret = r == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
-		goto out;
+	if ((r = tool_context_new(&ctx, o.debug, true, o.ffmpeg)) != EXIT_OK) {
+		vad_spec_free(spec);
+		return r;
 	}
 	r = vad_scan(ctx);
 	if (r < 0) {

@@ -3,6 +3,7 @@
 #define VAD_TOOL_TOOL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include "vadiscover/vadiscover.h"
 
@@ -19,6 +20,14 @@ void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 /* A vad_log_fn writing "vadiscover: LEVEL: MESSAGE" lines to stderr (-d). */
 void tool_log_to_stderr(struct vad_context *ctx, enum vad_log_priority priority,
 			void *userdata, const char *format, va_list args);
+
+/*
+ * tool_context_new - the library context every command uses: the debug log on stderr
+ * with @debug, probes always in the helper program (the one beside this executable when
+ * there is one), the probe cache unless !@cache, and the libva of @ffmpeg (--ffmpeg) when
+ * given. Returns EXIT_OK with *@out set, or the exit code after saying why on stderr.
+ */
+int tool_context_new(struct vad_context **out, bool debug, bool cache, const char *ffmpeg);
 
 /* The commands with options of their own. @argv[0] is the program name and the command
  * word has been taken out, so argv holds every option given before and after it. */

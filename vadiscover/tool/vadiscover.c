@@ -501,6 +501,29 @@ static void isolate_probes(struct vad_context *ctx, bool cache)
 		vad_set_probe_helper(ctx, exe);
 }
 
+int tool_context_new(struct vad_context **out, bool debug, bool cache, const char *ffmpeg)
+{
+	struct vad_context *ctx;
+	int r = vad_new(&ctx);
+
+	*out = NULL;
+	if (r < 0) {
+		fprintf(stderr, "vadiscover: %s\n", strerror(-r));
+		return EXIT_INTERNAL;
+	}
+	if (debug)
+		vad_set_log_fn(ctx, tool_log_to_stderr, VAD_LOG_DEBUG, NULL);
+	isolate_probes(ctx, cache);
+	if (ffmpeg && (r = vad_set_libva_program(ctx, ffmpeg)) < 0) {
+		fprintf(stderr, "vadiscover: --ffmpeg %s: %s\n", ffmpeg,
+			r == -ENOEXEC ? "not an ELF program this machine runs" : strerror(-r));
+		vad_unref(ctx);
+		return r == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+	}
+	*out = ctx;
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -516,24 +539,9 @@ int main(int argc, char **argv)
 
 	if (ret >= 0)
 		goto flush;
-	ret = vad_new(&ctx);
-	if (ret < 0) {
-		fprintf(stderr, "vadiscover: %s\n", strerror(-ret));
-		return EXIT_INTERNAL;
-	}
-	if (o.debug)
-		vad_set_log_fn(ctx, tool_log_to_stderr, VAD_LOG_DEBUG, NULL);
-	isolate_probes(ctx, !o.no_cache);
-	if (o.ffmpeg) {
-		ret = vad_set_libva_program(ctx, o.ffmpeg);
-		if (ret < 0) {
-			fprintf(stderr, "vadiscover: --ffmpeg %s: %s\n", o.ffmpeg,
-				ret == -ENOEXEC ? "not an ELF program this machine runs"
-						: strerror(-ret));
-			vad_unref(ctx);
-			return ret == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
-		}
-	}
+	ret = tool_context_new(&ctx, o.debug, !o.no_cache, o.ffmpeg);
+	if (ret != EXIT_OK)
+		return ret;
 	/* The guests a Proxmox host gives devices to, for what shows devices in full. */
 	struct guests guests = { .n = 0 };
 	if ((o.command != CMD_PICK || o.json) && guests_load(&guests, o.root) < 0) {
