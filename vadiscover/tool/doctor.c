@@ -1279,15 +1279,8 @@ static int parse(int argc, char **argv, struct doctor *d)
 		case 'u': d->user = optarg; break;
 		case 'r': d->root = optarg; break;
 		case 'F': d->ffmpeg = optarg; break;
-		case ':':
-			tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			if (optopt)
-				tool_usage_error("doctor: unknown option '-%c'", optopt);
-			else
-				tool_usage_error("doctor: unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
+			return tool_option_error("doctor: ", c, argv);
 		}
 	}
 	if (optind < argc) {

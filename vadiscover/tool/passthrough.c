@@ -153,15 +153,8 @@ static int parse(int argc, char **argv, struct pt_options *o)
 			}
 			break;
 		}
-		case ':':
-			tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			if (optopt)
-				tool_usage_error("passthrough: unknown option '-%c'", optopt);
-			else
-				tool_usage_error("passthrough: unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
+			return tool_option_error("passthrough: ", c, argv);
 		}
 	}
 	if (argc - optind > 1) {

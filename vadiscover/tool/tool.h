@@ -17,6 +17,11 @@ enum {
 /* "vadiscover: MESSAGE" and the --help hint, on stderr. */
 void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The message for what getopt_long() returned as @c, ':' (a missing argument) or '?' (an
+ * unknown option), prefixed with @command ("doctor: ", or "" for the global options);
+ * returns EXIT_USAGE. */
+int tool_option_error(const char *command, int c, char **argv);
+
 /* A vad_log_fn writing "vadiscover: LEVEL: MESSAGE" lines to stderr (-d). */
 void tool_log_to_stderr(struct vad_context *ctx, enum vad_log_priority priority,
 			void *userdata, const char *format, va_list args);

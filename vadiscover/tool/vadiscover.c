@@ -131,6 +131,17 @@ void tool_usage_error(const char *fmt, ...)
 	fputs("\nTry 'vadiscover --help'.\n", stderr);
 }
 
+int tool_option_error(const char *command, int c, char **argv)
+{
+	if (c == ':')
+		tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
+	else if (optopt)
+		tool_usage_error("%sunknown option '-%c'", command, optopt);
+	else
+		tool_usage_error("%sunknown option '%s'", command, argv[optind - 1]);
+	return EXIT_USAGE;
+}
+
 void tool_log_to_stderr(struct vad_context *ctx, enum vad_log_priority priority,
 			void *userdata, const char *format, va_list args)
 {
@@ -186,15 +197,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->root = optarg;
 			break;
 		case 'C': o->no_cache = true; break;
-		case ':':
-			tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			if (optopt)
-				tool_usage_error("unknown option '-%c'", optopt);
-			else
-				tool_usage_error("unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
+			return tool_option_error("", c, argv);
 		}
 	}
 	if (optind >= argc) {
