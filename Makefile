@@ -54,6 +54,7 @@ include tests/jellyfin/build.mk
 include portable/build.mk
 include tests/portable/build.mk
 include tests/debian/build.mk
+include tests/bench/build.mk
 
 real-all: $(ALL)
 

@@ -1,4 +1,4 @@
-# fftools-wrapper: the ffmpeg wrapper (issue 4). One binary, installed as
+# fftools-wrapper: the ffmpeg wrapper. One binary, installed as
 # $(LIBEXECDIR)/vadiscover/ffmpeg with ffprobe beside it (a symlink: it looks at argv[0]).
 # It links the static library, so the installed wrapper needs no libvadiscover.so.
 
@@ -35,18 +35,6 @@ uninstall-wrapper:
 INSTALL_TARGETS += install-wrapper
 UNINSTALL_TARGETS += uninstall-wrapper
 
-# make bench: the wrapper's overhead against the real ffmpeg, inside a simulated machine.
-BENCH_WRAPPER := $(B)/tests/bench/bench-wrapper
-$(BENCH_WRAPPER): $(B)/tests/bench/bench-wrapper.o $(BENCH_COMMON_O)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^
-
-.PHONY: bench-wrapper
-bench-wrapper: $(WRAPPER) $(BENCH_WRAPPER) $(HARNESS_TARGETS)
-	$(Q)B=$(B) tests/harness/run-in adl-sriov-lxc-vf4 -- $(BENCH_WRAPPER) \
-		$(abspath $(WRAPPER)) $(REAL_FFMPEG) $(BENCH_RUNS)
-BENCH_TARGETS += bench-wrapper
-BENCH_RUNS ?= 21
 
 # make check-ffopts: compare fftools-wrapper/ffopts.inc with the option tables of the
 # FFmpeg releases it was generated from (the upstream tarballs of tests/ffmpeg/fetch-source,

@@ -16,7 +16,7 @@
 # $(TEST_COMMON_OBJS) (= $(VAD_TEST_RUNNER): runner.o is the runner *and* the harness API,
 # combined with ld -r) and $(TEST_LIBS).
 
-# --- the harness's C API and runner (harness engineer) ---
+# --- the harness's C API and runner ---
 TEST_CFLAGS := $(CHECK_CFLAGS) -DVAD_TEST_BUILDDIR='"$(abspath $(B))"' \
 	-DVAD_TEST_SRCDIR='"$(CURDIR)"'
 TEST_LIBS := $(CHECK_LIBS)
@@ -46,7 +46,7 @@ $(eval $(call vad_test,test-harness,tests/test-harness.c,$(VA_LIBS) -ldl))
 $(B)/tests/test-harness.o: EXTRA_CFLAGS = $(TEST_CFLAGS) $(DRM_CFLAGS) $(VA_CFLAGS)
 # --- end harness ---
 
-# --- libvadiscover's own tests (library engineer) ---
+# --- libvadiscover's own tests ---
 # They link the shared library (rpath into $(B)), so they test what users load.
 VAD_TEST_RUNNER := $(TEST_COMMON_OBJS)
 VAD_TEST_LINK := $(VAD_LIBDIR)/libvadiscover.so -Wl,-rpath,$(abspath $(VAD_LIBDIR))
@@ -87,7 +87,7 @@ $(eval $(call vad_test,test-elf,tests/test-elf.c,$(VAD_A) $(VAD_LIB_DEPLIBS)))
 $(B)/tests/test-elf: $(ELF_FIXTURES)
 # --- end libvadiscover ---
 
-# --- the ffmpeg wrapper's tests (wrapper engineer) ---
+# --- the ffmpeg wrapper's tests ---
 # test-wrapper-argv: the rewriter alone (a table resolver), and with the wrapper's own
 # resolver on libvadiscover inside harness topologies (th_enter).
 $(eval $(call vad_test,test-wrapper-argv,tests/test-wrapper-argv.c,\
@@ -134,7 +134,7 @@ $(B)/tests/fakeva-ffmpeg/ffmpeg: $(B)/tests/wrapper-env.o $(B)/tests/fakeva-ffmp
 
 # --- end ffmpeg wrapper ---
 
-# --- the vadiscover tool's tests (tool engineer) ---
+# --- the vadiscover tool's tests ---
 # test-tool: the real tool binary on every topology (th_run), plus its JSON writer.
 $(eval $(call vad_test,test-tool,tests/test-tool.c,$(B)/vadiscover/tool/json.o -ldl))
 $(B)/tests/test-tool: $(TOOL) $(HARNESS_TARGETS) $(VAD_TEST_BROKEN_LIBVA)

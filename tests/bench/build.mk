@@ -1,12 +1,16 @@
-# make bench: discovery cost on simulated machines (see tests/bench/bench-tool.c).
-# Included from vadiscover/tool/build.mk. Prints numbers; never fails on them.
+# make bench: every benchmark (discovery, probe cache and isolation, the wrapper's overhead).
+# Each prints numbers and never fails on them. Included last by the Makefile: the rules
+# name the programs the other fragments define.
 
-BENCH_TOOL := $(B)/tests/bench/bench-tool
+# Runs per measurement (the median is printed).
 BENCH_RUNS ?= 21
-BENCH_TOPOLOGIES ?= adl-sriov-host many-nodes
 
-# now_ms/median, shared with bench-wrapper (fftools-wrapper/build.mk).
+# now_ms/median, shared by the bench programs.
 BENCH_COMMON_O := $(B)/tests/bench/bench-common.o
+
+# make bench-discovery: discovery cost on simulated machines (tests/bench/bench-tool.c).
+BENCH_TOOL := $(B)/tests/bench/bench-tool
+BENCH_TOPOLOGIES ?= adl-sriov-host many-nodes
 
 $(B)/tests/bench/bench-tool.o: EXTRA_CFLAGS =
 $(BENCH_TOOL): $(B)/tests/bench/bench-tool.o $(BENCH_COMMON_O) $(VAD_A)
@@ -43,3 +47,25 @@ bench-cache: all $(BENCH_ISOLATION) $(TOOL) $(WRAPPER) $(PROBE_HELPER) $(HARNESS
 
 BENCH_CACHE_RUNS ?= 11
 BENCH_TARGETS += bench-cache
+
+# make bench-wrapper: the wrapper's overhead against the real ffmpeg, in a simulated machine.
+BENCH_WRAPPER := $(B)/tests/bench/bench-wrapper
+$(BENCH_WRAPPER): $(B)/tests/bench/bench-wrapper.o $(BENCH_COMMON_O)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^
+
+.PHONY: bench-wrapper
+bench-wrapper: $(WRAPPER) $(BENCH_WRAPPER) $(HARNESS_TARGETS)
+	$(Q)B=$(B) tests/harness/run-in adl-sriov-lxc-vf4 -- $(BENCH_WRAPPER) \
+		$(abspath $(WRAPPER)) $(REAL_FFMPEG) $(BENCH_RUNS)
+BENCH_TARGETS += bench-wrapper
+
+# make bench-wrapper-jellyfin: the same with the Jellyfin layout's ffmpeg behind it, on a
+# machine whose only VA drivers are the layout's (needs make jellyfin-layout's tree).
+.PHONY: bench-wrapper-jellyfin
+bench-wrapper-jellyfin: $(WRAPPER) $(BENCH_WRAPPER) $(HARNESS_TARGETS) jellyfin-layout
+	@echo "jellyfin-ffmpeg layout: ffmpeg with its own libva 2.22 ($(JELLYFIN_LAYOUT))"
+	$(Q)B=$(B) tests/harness/run-in --drivers $(abspath $(JELLYFIN_LAYOUT))/lib/dri \
+		adl-sriov-lxc-vf4 -- $(BENCH_WRAPPER) $(abspath $(WRAPPER)) \
+		$(abspath $(JELLYFIN_LAYOUT))/ffmpeg $(BENCH_RUNS)
+BENCH_TARGETS += bench-wrapper-jellyfin

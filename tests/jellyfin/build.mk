@@ -28,12 +28,3 @@ $(B)/tests/test-jellyfin: $(WRAPPER) $(WRAPPER_PROBE) $(HARNESS_TARGETS)
 check-jellyfin: all $(B)/tests/test-jellyfin jellyfin-layout
 	$(Q)B=$(B) tests/run-tests $(B)/tests/test-jellyfin
 
-# make bench: the wrapper's overhead with the layout's ffmpeg behind it, on a machine whose
-# only VA drivers are the layout's (tests/bench/bench-wrapper.c; needs the layout).
-.PHONY: bench-wrapper-jellyfin
-bench-wrapper-jellyfin: $(WRAPPER) $(BENCH_WRAPPER) $(HARNESS_TARGETS) jellyfin-layout
-	@echo "jellyfin-ffmpeg layout: ffmpeg with its own libva 2.22 ($(JELLYFIN_LAYOUT))"
-	$(Q)B=$(B) tests/harness/run-in --drivers $(abspath $(JELLYFIN_LAYOUT))/lib/dri \
-		adl-sriov-lxc-vf4 -- $(BENCH_WRAPPER) $(abspath $(WRAPPER)) \
-		$(abspath $(JELLYFIN_LAYOUT))/ffmpeg $(BENCH_RUNS)
-BENCH_TARGETS += bench-wrapper-jellyfin

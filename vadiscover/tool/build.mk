@@ -49,8 +49,6 @@ demo: all
 	@echo
 	@echo "(SIMULATED: run scripts/main-job or '$(TOOL) list -v' on a machine with a GPU.)"
 
-include tests/bench/build.mk
-
 # doctor names the wrapper's installed path in its fix for Jellyfin.
 $(B)/vadiscover/tool/doctor.o: EXTRA_CFLAGS = \
 	-DVAD_WRAPPER_PATH='"$(LIBEXECDIR)/vadiscover/ffmpeg"'
