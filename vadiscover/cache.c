@@ -52,9 +52,11 @@ static int vad_cache_open_dir(struct vad_context *ctx, const char *path)
 	int fd;
 
 	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+		int err = errno;	/* before the log function, which may change errno */
+
 		vad__log(ctx, VAD_LOG_DEBUG, "probe cache: cannot create %s: %s", path,
-			 VAD_STRERROR(errno));
-		return -errno;
+			 VAD_STRERROR(err));
+		return -err;
 	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {

@@ -660,8 +660,10 @@ int vad_scan(struct vad_context *ctx)
 
 	dir = opendir(VAD_DEV_DRI);
 	if (!dir) {
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", VAD_DEV_DRI, VAD_STRERROR(errno));
-		return errno == ENOMEM ? -ENOMEM : 0;
+		int err = errno;	/* before the log function, which may change errno */
+
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", VAD_DEV_DRI, VAD_STRERROR(err));
+		return err == ENOMEM ? -ENOMEM : 0;
 	}
 	/* opendir opens O_CLOEXEC. Entries are collected first: real nodes are added before
 	 * symlinks, so that when two names lead to one node, the node's own name is kept. */
