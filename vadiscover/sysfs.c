@@ -98,7 +98,7 @@ int vad__sysfs_read_id(const char *dir, const char *attr, unsigned int max_digit
 	int r = vad__sysfs_read(dir, attr, buf, sizeof(buf));
 
 	if (r < 0)
-		return r == -ENOENT ? -ENOENT : (r == -EINVAL ? -EINVAL : r);
+		return r == -ENOENT ? -ENOENT : -EINVAL;
 	return vad__parse_hex_id(buf, max_digits);
 }
 
@@ -110,7 +110,7 @@ int vad__sysfs_read_uint(const char *dir, const char *attr)
 	int r = vad__sysfs_read(dir, attr, buf, sizeof(buf));
 
 	if (r < 0)
-		return r;
+		return r == -ENOENT ? -ENOENT : -EINVAL;
 	if (!buf[0])
 		return -EINVAL;
 	for (p = buf; *p; p++) {

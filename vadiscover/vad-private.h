@@ -239,9 +239,10 @@ int vad__sysfs_read(const char *dir, const char *attr, char *buf, size_t len);
 /* Parse "0x1a2b" (an id as sysfs prints it) strictly: 0x prefix, 1..@max_digits hex
  * digits, nothing else. The value, or -EINVAL. */
 int vad__parse_hex_id(const char *text, unsigned int max_digits);
-/* Read and parse a hex id attribute: the id, -ENOENT or -EINVAL. */
+/* Read and parse a hex id attribute: the id, -ENOENT (no such attribute) or -EINVAL (any
+ * other failure to read it, or malformed). */
 int vad__sysfs_read_id(const char *dir, const char *attr, unsigned int max_digits);
-/* Read a non-negative decimal attribute ("7"): the value, -ENOENT or -EINVAL. */
+/* Read a non-negative decimal attribute ("7"): the value, -ENOENT or -EINVAL (as above). */
 int vad__sysfs_read_uint(const char *dir, const char *attr);
 /* The last path component of the target of the link @dir/@attr, malloc'ed in *@out.
  * 0 or -errno. */
