@@ -281,11 +281,13 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 		return dev->va_status = r;
 
 	run = calloc(1, sizeof(*run));
-	if (!run || pipe2(fds, O_CLOEXEC) < 0) {
-		r = run ? -errno : -ENOMEM;
-		free(run);
+	if (!run) {
 		free(dir);
-		return dev->va_status = r;
+		return dev->va_status = -ENOMEM;
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto out_fds;
 	}
 	/* The write end becomes the helper's fd 3: it must not be 0..2 (a caller that closed
 	 * stdin gets those from pipe2(), and the child opens /dev/null onto them first), nor
@@ -422,7 +424,14 @@ out_fds:
 		close(fds[0]);
 	free(run);
 	free(dir);
-	if (r < 0 && dev->va_status == -EAGAIN)
+	if (r == -ENOMEM && dev->va_status == -EAGAIN) {
 		dev->va_status = r;
+	} else if (r < 0 && dev->va_status == -EAGAIN) {
+		/* No pipe or no descriptor for it (-EMFILE...): the helper could not be started,
+		 * which is not a fact about the device. */
+		dev->va_nocache = true;
+		r = vad_fail(dev, -ENOEXEC, "cannot start the probe helper %s: %s", helper,
+			     VAD_STRERROR(-r));
+	}
 	return r;
 }
