@@ -407,7 +407,7 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 	char *key = NULL;
 	int r;
 
-	if (!ctx || !dev)
+	if (!ctx || !dev || (driver && !vad__va_driver_name_ok(driver)))
 		return -EINVAL;
 	if (dev->probed && ((!driver && !dev->probe_request) ||
 			    (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))

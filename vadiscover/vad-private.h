@@ -218,6 +218,8 @@ void vad__libva_rescan(struct vad_context *ctx);
 void vad__libva_free(struct vad_context *ctx);
 
 /* vadriver.c */
+/* Whether @name can be a VA driver name: 1..255 bytes of letters, digits, '_', '-', '.'. */
+bool vad__va_driver_name_ok(const char *name);
 /* The kernel driver (or platform device) of @dev when it has no video engine (ast,
  * simpledrm, vgem...): VA-API cannot work there, so selection does not probe it. */
 const char *vad__display_only_driver(const struct vad_device *dev);

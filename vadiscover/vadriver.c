@@ -44,6 +44,16 @@ const char *vad__display_only_driver(const struct vad_device *dev)
 	return NULL;
 }
 
+bool vad__va_driver_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* What vaSetDriverName() takes (1..255 bytes), and nothing that leaves libva's
+	 * driver directories when it builds NAME_drv_video.so from it. */
+	return n > 0 && n < 256 &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == n;
+}
+
 /* libva 2.17's choice of VA driver by kernel driver (va_drm_utils.c: the table, else the
  * DRM driver name itself, so xe -> xe_drv_video.so before libva 2.21); for i915 it tries
  * i965 when iHD fails. */
@@ -150,7 +160,7 @@ int vad_device_find_va_driver_file(struct vad_context *ctx, const struct vad_dev
 	char *dirs = NULL, *found = NULL;
 	int r;
 
-	if (!ctx || !dev || !buf || !len)
+	if (!ctx || !dev || !buf || !len || (driver && !vad__va_driver_name_ok(driver)))
 		return -EINVAL;
 	buf[0] = '\0';
 	name = vad_driver_name(dev, driver);
