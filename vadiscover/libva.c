@@ -319,7 +319,7 @@ static int vad_libva_load_now(struct vad_context *ctx, struct vad__libva *lv)
 			return r;
 		}
 		lv->error = err;
-		vad__log(ctx, VAD_LOG_DEBUG, "libva: %s", err);
+		vad__log(ctx, VAD_LOG_ERROR, "libva: %s", err);
 		return r;
 	}
 	free(err);	/* a fallback that worked (step 1's libva-drm) */

@@ -464,6 +464,10 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 		/* Not a fact about the device: not kept, the next call probes again. */
 		vad__probe_reset(dev);
 	} else {
+		/* The helper missing, not starting or misbehaving is the install's fault, not the
+		 * device's: an error worth telling. */
+		if (dev->va_nocache && dev->va_error)
+			vad__log(ctx, VAD_LOG_ERROR, "%s: %s", vad_device_get_node(dev), dev->va_error);
 		vad__cache_store(ctx, dev, key);
 	}
 	free(key);
