@@ -656,6 +656,7 @@ int vad_scan(struct vad_context *ctx)
 		return -EINVAL;
 	vad__libva_rescan(ctx);
 	vad__devices_free(ctx);
+	/* Scanned, unless it fails with -ENOMEM: then vad_select() scans again. */
 	ctx->scanned = true;
 
 	dir = opendir(VAD_DEV_DRI);
@@ -663,6 +664,7 @@ int vad_scan(struct vad_context *ctx)
 		int err = errno;	/* before the log function, which may change errno */
 
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", VAD_DEV_DRI, VAD_STRERROR(err));
+		ctx->scanned = err != ENOMEM;
 		return err == ENOMEM ? -ENOMEM : 0;
 	}
 	/* opendir opens O_CLOEXEC. Entries are collected first: real nodes are added before
@@ -717,6 +719,7 @@ int vad_scan(struct vad_context *ctx)
 	closedir(dir);
 	if (r < 0) {
 		vad_list_free(&list);
+		ctx->scanned = false;
 		return r;
 	}
 
@@ -730,6 +733,7 @@ int vad_scan(struct vad_context *ctx)
 	r = vad_scan_functions(ctx, &list);
 	if (r < 0) {
 		vad__devices_free(ctx);
+		ctx->scanned = false;
 		return r;
 	}
 	vad__log(ctx, VAD_LOG_DEBUG, "scan: %zu device(s)", list.n);
