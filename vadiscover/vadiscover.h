@@ -21,7 +21,16 @@
  * Conventions
  * -----------
  * - Functions returning int return 0 (or a count) on success and a negative errno on
- *   failure. Errors of every function are listed with it.
+ *   failure. The errors of every function are listed with it, all of them: a function
+ *   returns no errno its comment does not name (tests/test-api.c checks each one).
+ * - Arguments. A NULL context is accepted everywhere: a function returning int returns
+ *   -EINVAL (the getter vad_get_libva_version() its "none", -ENOENT), any other getter its
+ *   "none" (0, NULL, false), vad_set_log_fn() and vad_unref() do nothing. A device or a
+ *   function (struct vad_device *, struct vad_function *) must be one that vad_device_get()
+ *   or vad_function_get() returned since the last vad_scan() of its context: their getters
+ *   do not check it, and NULL is undefined behaviour (vad_device_probe() and
+ *   vad_device_find_va_driver_file() alone return -EINVAL for NULL). A NULL spec is the
+ *   empty spec wherever a function reads one.
  * - Strings returned by getters are owned by the object they come from and stay valid
  *   until the next call that replaces them (as in libevdev and kmod), or until the context
  *   is freed; copy one to keep it longer. Precisely:
@@ -40,12 +49,53 @@
  * - A result of -ENOMEM is never kept: the next call tries again.
  * - The library never prints and never exits: messages go to the log function
  *   (vad_set_log_fn()), none is installed by default.
- * - No global mutable state: contexts are independent, and may be used from different
- *   threads at once. One context must not be used from two threads at once.
+ * - No global mutable state and no locks: what may run at once is under "Threads".
  * - Every fd the library opens is O_CLOEXEC and closed before the call returns.
  * - Paths: the library reads /dev/dri and /sys exactly as libdrm and libva do (they hard-code
  *   them), so that enumeration and probing can never disagree about a node. To run it
  *   against a simulated kernel, the test suite interposes those paths (tests/harness).
+ *
+ * Threads
+ * -------
+ * The library keeps no global state and takes no lock; the caller decides what runs at once:
+ * - One context, with its devices, functions and strings, is used by one thread at a time:
+ *   every call on it, getters and vad_ref()/vad_unref() included (the count is a plain
+ *   int). Another thread may go on with it afterwards, given the caller's own
+ *   synchronisation between the two.
+ * - Different contexts may be used from different threads at once, except for probes that
+ *   run in this process (below).
+ * - A spec may be read by several threads at once (vad_select(), vad_spec_get_driver());
+ *   vad_spec_set(), vad_spec_to_string() (it keeps its text in the spec) and vad_spec_free()
+ *   need it to themselves.
+ * - Functions that take no object (vad_version(), vad_codec_name(), vad_codec_from_name(),
+ *   vad_bus_name(), vad_sriov_role_name(), vad_verdict_name(), vad_va_driver_package())
+ *   may be called from any thread at any time.
+ * - Probes in this process must not overlap. libva's vaInitialize() is not safe to run in
+ *   two threads at once: libva 2.17 to 2.22 write process-wide variables in it without a
+ *   lock (va.c's default_log_level when LIBVA_MESSAGING_LEVEL or /etc/libva.conf sets one,
+ *   va_trace.c's va_trace_flag when LIBVA_TRACE, LIBVA_TRACE_BUFDATA, LIBVA_TRACE_CODEDBUF
+ *   or LIBVA_TRACE_SURFACE is set), read the environment with getenv(), and load and
+ *   initialise the VA driver, which promises nothing about threads either. And there is
+ *   one libva per process ("libva at run time"): every context and the program itself
+ *   share it. So, with a probe mode that has VAD_PROBE_IN_PROCESS (the default has it: it
+ *   probes in this process when the helper is not installed, which the caller cannot
+ *   see), the caller holds one process-wide lock around every vad_device_probe() and
+ *   vad_select() on any context, and around the program's own vaInitialize(). With
+ *   VAD_PROBE_ISOLATED alone, no VA call runs in this process (libva is only loaded, with
+ *   dlopen(), which is thread-safe): probes on different contexts may run at once, and a
+ *   missing helper is -ENOEXEC. vad_scan() never calls libva.
+ * - The environment is read during calls (secure_getenv(): VADISCOVER_*, LIBVA_*): it must
+ *   not change (setenv()) in another thread meanwhile, as for any reader of it.
+ * - The probe cache is shared by threads and processes: a writer writes a file of its own
+ *   (named by its pid and thread id) and renames it into place, a reader checks every
+ *   field; of two writers of one answer the last rename wins, and both files are whole.
+ * - The probe helper is started with posix_spawn() (safe in a threaded process); its pipe
+ *   is O_CLOEXEC and the helper closes every other descriptor, so helpers started by
+ *   different threads hold none of each other's pipes; each is reaped by its pid. A caller
+ *   that reaps any child (waitpid(-1, ...) in another thread, or SIGCHLD set to SIG_IGN)
+ *   can take a helper's exit status away: a crash is then told as "gave no valid result"
+ *   (-EIO) rather than by its signal.
+ * - The log function runs in the thread that called into the library.
  *
  * Selection spec grammar (the same in the tool, the ffmpeg wrapper, the FFmpeg patch and
  * the VADISCOVER_SELECT environment variable):
@@ -93,12 +143,12 @@ struct vad_spec;
 
 /**
  * vad_new - create a context with one reference.
- * @out: receives the context.
- * Returns 0, or -ENOMEM.
+ * @out: receives the context (NULL on failure).
+ * Returns 0; -EINVAL (@out is NULL); -ENOMEM.
  */
 int vad_new(struct vad_context **out);
 
-/** vad_ref - take another reference. Returns @ctx. */
+/** vad_ref - take another reference. Returns @ctx (NULL for NULL). */
 struct vad_context *vad_ref(struct vad_context *ctx);
 
 /**
@@ -107,23 +157,33 @@ struct vad_context *vad_ref(struct vad_context *ctx);
  */
 struct vad_context *vad_unref(struct vad_context *ctx);
 
+/*
+ * What each priority carries. A device that cannot be used (no access, no VA driver, a VA
+ * driver that fails, crashes or hangs) is not an error: it is that device's verdict and
+ * reason, logged as INFO by vad_select(). -ENOMEM is returned, never logged.
+ */
 enum vad_log_priority {
+	/* What is wrong with the install rather than with a device: libva cannot be loaded
+	 * (once per failed load: "libva: " and the text of vad_get_libva_error()); the probe
+	 * helper is missing (with VAD_PROBE_ISOLATED alone), cannot be started, or gives no
+	 * valid result (once per probe: "NODE: " and the device's VA error). */
 	VAD_LOG_ERROR = 3,
-	VAD_LOG_INFO = 6,	/* the choice and the reasons for it */
+	VAD_LOG_INFO = 6,	/* the choice and the reasons for it; the probe cache turned off */
 	VAD_LOG_DEBUG = 7,	/* every file read, every probe step */
 };
 
 /**
  * vad_log_fn - receives the library's messages. @format and @args are printf-style; the
  * message has no trailing newline. Called synchronously from the thread that called into
- * the library.
+ * the library, in the middle of that call: it may change errno (the library saves what it
+ * needs first), and must not call the library with @ctx, nor free it.
  */
 typedef void (*vad_log_fn)(struct vad_context *ctx, enum vad_log_priority priority,
 			   void *userdata, const char *format, va_list args);
 
 /**
  * vad_set_log_fn - install @fn (NULL: no logging, the default) with @userdata, and the
- * highest priority passed to it (default VAD_LOG_ERROR).
+ * highest priority passed to it (default VAD_LOG_ERROR). Does nothing when @ctx is NULL.
  */
 void vad_set_log_fn(struct vad_context *ctx, vad_log_fn fn, enum vad_log_priority max_priority,
 		    void *userdata);
@@ -145,34 +205,45 @@ void vad_set_log_fn(struct vad_context *ctx, vad_log_fn fn, enum vad_log_priorit
  * driver.
  *
  * Invalidates every device pointer and string obtained from @ctx before.
- * Returns the number of devices (0 when /dev/dri is missing or empty), or -ENOMEM.
+ * Returns the number of devices (0 when /dev/dri is missing, unreadable or empty: nothing
+ * about a node or sysfs makes the scan fail); -EINVAL (@ctx is NULL); -ENOMEM (then the
+ * context has no devices, as before any scan).
  */
 int vad_scan(struct vad_context *ctx);
 
-/** vad_device_count - the number of devices found by the last vad_scan() (0 before). */
+/** vad_device_count - the number of devices found by the last vad_scan() (0 before, 0 for a
+ * NULL @ctx). */
 size_t vad_device_count(const struct vad_context *ctx);
 
 /**
  * vad_device_get - the @index th device, in ascending render-node order (the number in the
  * render node's name as this process sees it; devices without a render node follow, by card
- * number). NULL when @index is out of range. Owned by @ctx.
+ * number). NULL when @index is out of range (or @ctx is NULL). Owned by @ctx.
  */
 struct vad_device *vad_device_get(const struct vad_context *ctx, size_t index);
 
 /* ------------------------------------------------------------------------------------ */
 /* Device facts (from vad_scan(); no VA driver loaded) */
 
+/*
+ * These getters cannot fail: each returns the fact or its "none" value, as listed. @dev
+ * must be a device of the last scan (see "Arguments" at the top).
+ */
+
 /** Render node path as seen by this process ("/dev/dri/renderD128"), or NULL if none. */
 const char *vad_device_get_render_node(const struct vad_device *dev);
 /** Primary node path ("/dev/dri/card0"), or NULL if none was passed to this process. */
 const char *vad_device_get_card_node(const struct vad_device *dev);
-/** The node to open for VA-API: the render node, or the card node if there is none. */
+/** The node to open for VA-API: the render node, or the card node if there is none. Never
+ * NULL (a device has at least one node). */
 const char *vad_device_get_node(const struct vad_device *dev);
 /** Device numbers of the render and card node; 0 when the node is absent. */
 dev_t vad_device_get_render_rdev(const struct vad_device *dev);
 dev_t vad_device_get_card_rdev(const struct vad_device *dev);
 
-/** The device's canonical sysfs path ("/sys/devices/pci0000:00/0000:00:02.4"), or NULL. */
+/** The device's canonical sysfs path ("/sys/devices/pci0000:00/0000:00:02.4"), or NULL when
+ * /sys/dev/char/MAJ:MIN/device of its nodes does not resolve (then every sysfs fact below
+ * is its "none"). */
 const char *vad_device_get_sysfs_path(const struct vad_device *dev);
 
 enum vad_bus {
@@ -182,16 +253,18 @@ enum vad_bus {
 	VAD_BUS_USB,
 	VAD_BUS_VIRTIO,
 };
+/** The bus of the device's subsystem link; VAD_BUS_UNKNOWN when it has none or another. */
 enum vad_bus vad_device_get_bus(const struct vad_device *dev);
-/** "pci", "platform", "usb", "virtio" or "unknown". */
+/** "pci", "platform", "usb", "virtio" or "unknown" (also for a value outside the enum). */
 const char *vad_bus_name(enum vad_bus bus);
 
 /** PCI slot ("0000:00:02.4") for a PCI device, else NULL. */
 const char *vad_device_get_pci_slot(const struct vad_device *dev);
 
 /**
- * Numeric ids from sysfs. Each returns the id (0..0xffff, revision 0..0xff), or -ENOENT when
- * the attribute is absent (not PCI, or missing) and -EINVAL when it is malformed.
+ * Numeric ids from sysfs. Each returns the id (0..0xffff, revision 0..0xff); -ENOENT when
+ * the attribute does not exist (not PCI, or missing); -EINVAL when it exists but cannot be
+ * read or is malformed (anything but "0x" and 1..4 hex digits, 1..2 for the revision).
  */
 int vad_device_get_vendor_id(const struct vad_device *dev);
 int vad_device_get_device_id(const struct vad_device *dev);
@@ -199,10 +272,11 @@ int vad_device_get_subsystem_vendor_id(const struct vad_device *dev);
 int vad_device_get_subsystem_device_id(const struct vad_device *dev);
 int vad_device_get_revision(const struct vad_device *dev);
 
-/** Kernel driver name ("i915", "xe", "amdgpu", "nvidia-drm"...), or NULL if unbound/unknown. */
+/** Kernel driver name ("i915", "xe", "amdgpu", "nvidia-drm"...), or NULL when no driver link. */
 const char *vad_device_get_kernel_driver(const struct vad_device *dev);
 
-/** 1 or 0 from sysfs boot_vga, or -ENOENT when absent. */
+/** 1 or 0 from sysfs boot_vga; -ENOENT when absent; -EINVAL when unreadable or anything
+ * but "0" or "1". */
 int vad_device_get_boot_vga(const struct vad_device *dev);
 
 enum vad_sriov_role {
@@ -211,19 +285,23 @@ enum vad_sriov_role {
 	VAD_SRIOV_VF,		/* a virtual function (has a physfn link) */
 };
 enum vad_sriov_role vad_device_get_sriov_role(const struct vad_device *dev);
-/** "pf", "vf" or "none". */
+/** "pf", "vf" or "none" (also for a value outside the enum). */
 const char *vad_sriov_role_name(enum vad_sriov_role role);
-/** A VF's number counted from 1 (the PF's virtfn(N-1) link points at it), or -ENOENT. */
+/** A VF's number counted from 1 (the PF's virtfn(N-1) link points at it); -ENOENT for a
+ * device that is not a VF, or a VF no virtfn link of its PF points at. */
 int vad_device_get_vf_index(const struct vad_device *dev);
-/** A VF's physical function slot ("0000:00:02.0"), or NULL. */
+/** A VF's physical function slot ("0000:00:02.0"), or NULL (not a VF, or its physfn link
+ * does not name a PCI function). */
 const char *vad_device_get_pf_slot(const struct vad_device *dev);
-/** A PF's sriov_numvfs / sriov_totalvfs, or -ENOENT for a device that is not a PF. */
+/** A PF's sriov_numvfs / sriov_totalvfs (totalvfs is always > 0: it makes the PF); -ENOENT
+ * for a device that is not a PF; numvfs -ENOENT / -EINVAL as the ids above. */
 int vad_device_get_sriov_numvfs(const struct vad_device *dev);
 int vad_device_get_sriov_totalvfs(const struct vad_device *dev);
 
 /**
  * vad_device_get_access - whether this process may open the node to use, as vad_scan()
- * found when it opened it O_RDWR: 0, or the negative errno (-EACCES, -EPERM, -ENOENT...).
+ * found when it opened it O_RDWR: 0, or open()'s negative errno (-EACCES, -EPERM, -ENOENT
+ * when it vanished, -ENXIO or -ENODEV when no driver answers for it...).
  */
 int vad_device_get_access(const struct vad_device *dev);
 
@@ -246,20 +324,23 @@ int vad_device_get_access(const struct vad_device *dev);
  */
 struct vad_function;
 
-/** vad_function_count - the number of functions without DRM nodes found by vad_scan(). */
+/** vad_function_count - the number of functions without DRM nodes found by vad_scan() (0
+ * before, 0 for a NULL @ctx). */
 size_t vad_function_count(const struct vad_context *ctx);
 /**
  * vad_function_get - the @index th one, in the order of their PF (vad_device_get() order)
- * and then by VF number; NULL when out of range. Owned by @ctx until the next vad_scan().
+ * and then by VF number; NULL when out of range (or @ctx is NULL). Owned by @ctx until the
+ * next vad_scan(). The getters below cannot fail; @fn must be one of the last scan.
  */
 const struct vad_function *vad_function_get(const struct vad_context *ctx, size_t index);
-/** PCI slot ("0000:00:02.3"), and its sysfs path. */
+/** PCI slot ("0000:00:02.3"), and its sysfs path; never NULL. */
 const char *vad_function_get_pci_slot(const struct vad_function *fn);
 const char *vad_function_get_sysfs_path(const struct vad_function *fn);
-/** The PF's slot ("0000:00:02.0") and the VF number counted from 1 (as vf= counts). */
+/** The PF's slot ("0000:00:02.0"; never NULL) and the VF number counted from 1 (as vf=
+ * counts; always >= 1). */
 const char *vad_function_get_pf_slot(const struct vad_function *fn);
 int vad_function_get_vf_index(const struct vad_function *fn);
-/** PCI vendor and device id, or -ENOENT / -EINVAL as vad_device_get_vendor_id(). */
+/** PCI vendor and device id; -ENOENT / -EINVAL as vad_device_get_vendor_id(). */
 int vad_function_get_vendor_id(const struct vad_function *fn);
 int vad_function_get_device_id(const struct vad_function *fn);
 /** The kernel driver bound ("vfio-pci", "i915"), or NULL when none is bound. */
@@ -270,7 +351,7 @@ const char *vad_function_get_kernel_driver(const struct vad_function *fn);
  */
 const char *vad_function_get_host_nodes(const struct vad_function *fn);
 /**
- * Why it has no node, in words:
+ * Why it has no node, in words (never NULL):
  *   "vfio-pci: passed to a VM"
  *   "no driver bound (the PF's sriov_drivers_autoprobe is 0: bind one, e.g.
  *    echo 0000:00:02.3 > /sys/bus/pci/drivers/i915/bind)"
@@ -317,7 +398,8 @@ const char *vad_function_get_reason(const struct vad_function *fn);
  * first: a libva already loaded in the process wins over @dir. Probe results already
  * kept (a -ELIBACC too) stay until vad_scan(), like every probe result. After a failed
  * load, this call frees the string vad_get_libva_error() returned.
- * Returns 0, -EINVAL (@dir is not an absolute path) or -ENOMEM.
+ * Returns 0; -EINVAL (@ctx is NULL, or @dir is not an absolute path, "" included); -ENOMEM.
+ * On error the libva choice is unchanged.
  */
 int vad_set_libva_dir(struct vad_context *ctx, const char *dir);
 
@@ -327,30 +409,34 @@ int vad_set_libva_dir(struct vad_context *ctx, const char *dir);
  * would for it: through the DT_RPATH or DT_RUNPATH ($ORIGIN expanded) of the program and
  * of the libraries it needs (libavutil), and LD_LIBRARY_PATH of this process (which the
  * program inherits when this process starts it). When it would take the system's libva
- * (or none), the system's is used. Then as vad_set_libva_dir().
- * Returns 0, -EINVAL, -ENOENT (@path missing) or another errno of open() (-EACCES...),
- * -ENOEXEC (not a well-formed ELF executable or shared object: a script, a truncated
- * file) or -ENOMEM. On error the libva choice is unchanged.
+ * (or none), the system's is used. Then as vad_set_libva_dir(). A library the program
+ * needs that cannot be read or is malformed is not an error: the loader would not take
+ * it, and the search goes on as the loader's would.
+ * Returns 0; -EINVAL (@ctx or @path is NULL); the errno of opening or reading @path
+ * (-ENOENT when it does not exist, -EACCES, -EIO...); -ENOEXEC (not a well-formed ELF
+ * executable or shared object: a script, a truncated file, a directory); -ENOMEM. On
+ * error the libva choice is unchanged.
  */
 int vad_set_libva_program(struct vad_context *ctx, const char *path);
 
 /**
  * vad_libva_load - load libva now, if not loaded yet (probes do it themselves).
- * Returns 0, -ELIBACC (no usable libva: vad_get_libva_error() says what was tried and
- * what to install) or -ENOMEM.
+ * Returns 0; -EINVAL (@ctx is NULL); -ELIBACC (no usable libva: vad_get_libva_error() says
+ * what was tried and what to install; a failed load is kept, see above); -ENOMEM.
  */
 int vad_libva_load(struct vad_context *ctx);
 
 /**
  * The libva.so.2 file loaded (a full path, symlinks resolved:
  * "/usr/lib/x86_64-linux-gnu/libva.so.2.1700.0"), or NULL when none is (not loaded yet,
- * or the load failed).
+ * the load failed, or @ctx is NULL).
  */
 const char *vad_get_libva_path(const struct vad_context *ctx);
 /**
  * The loaded libva's version as major * 100 + minor (2.22 -> 222), read from its file
  * name (libva 2.MM.P is libva.so.2.MM00+P.0, so libva.so.2.1700.0 -> 217); -ENOENT when
- * none is loaded or the file name does not say (a copy named plain libva.so.2).
+ * none is loaded (or @ctx is NULL) or the file name does not say (a copy named plain
+ * libva.so.2).
  */
 int vad_get_libva_version(const struct vad_context *ctx);
 /**
@@ -358,7 +444,8 @@ int vad_get_libva_version(const struct vad_context *ctx);
  * message) and what to install, e.g. "libva is not installed: cannot load libva.so.2
  * (libva.so.2: cannot open shared object file: No such file or directory); install it
  * (Debian/Ubuntu: apt install libva2 libva-drm2), or use the ffmpeg's own libva
- * (vadiscover --ffmpeg PATH)". NULL when no load failed.
+ * (vadiscover --ffmpeg PATH)". NULL when no load failed since the last vad_scan() or
+ * vad_set_libva_dir() (or @ctx is NULL).
  */
 const char *vad_get_libva_error(const struct vad_context *ctx);
 
@@ -380,9 +467,9 @@ enum vad_codec {
 };
 #define VAD_CODEC_COUNT 11
 
-/** Name of one codec bit ("h264"), or NULL for anything else. */
+/** Name of one codec bit ("h264"), or NULL for anything else (0, several bits). */
 const char *vad_codec_name(unsigned int codec);
-/** The codec bit for @name ("hevc10"), or 0 when unknown. */
+/** The codec bit for @name ("hevc10"), or 0 when unknown or NULL. */
 unsigned int vad_codec_from_name(const char *name);
 
 /**
@@ -399,23 +486,33 @@ unsigned int vad_codec_from_name(const char *name);
  * vad_device_get_va_error(). A second call with the same @driver returns the kept result;
  * with another driver it probes again. A result of -ENOMEM is not kept.
  *
- * Returns 0 if the device is VA-capable, or:
+ * Returns 0 if the device is VA-capable, or (every failure but -EINVAL and -ENOMEM is the
+ * device's VA status, with a VA error that says why):
+ *   -EINVAL  @ctx or @dev is NULL, or @driver is no VA driver name (empty, 256 bytes or
+ *            longer, or a byte other than letters, digits, '_', '-', '.'); nothing is run
+ *            and the device keeps what it had
  *   -ELIBACC no usable libva (the node is not opened); the device's VA error is the text
  *            of vad_get_libva_error(), which says what to install
- *   -EACCES, -EPERM, -ENOENT ...  the node could not be opened (errno of open)
+ *   -EACCES, -EPERM, -ENOENT, -ENXIO ...  the node could not be opened (open()'s errno);
+ *            vad_device_get_access() said so at scan time, or the node changed since
  *   -ENODEV  libva has no display for the fd (not a DRM node)
  *   -EIO     vaInitialize failed (the libva status is in the error string), or the VA
  *            driver crashed the probe helper ("VA driver crashed (SIGSEGV) during
- *            vaInitialize")
+ *            vaInitialize"), or the helper gave no valid result (a helper of another
+ *            version, one that exits with an error, or writes garbage)
  *   -ETIMEDOUT the helper did not answer within VADISCOVER_PROBE_TIMEOUT seconds and was
  *            killed ("VA driver did not answer within 10 s (killed)")
- *   -ENOEXEC isolation alone was asked for (vad_set_probe_mode()) and the helper is
- *            missing, or could not be started
+ *   -ENOEXEC the helper is needed and cannot run: it is missing with VAD_PROBE_ISOLATED
+ *            alone (vad_set_probe_mode()), or it is there and could not be started (no
+ *            descriptor left for its pipe, posix_spawn() failed)
  *   -ENOPKG  vaInitialize failed and the VA driver file is in none of libva's directories
  *            (the error string names the file, the directories and the package)
- *   -ENOMEM
+ *   -ENOMEM  not kept: the device is left unprobed
  * How the probe runs (in this process or in the helper, from the cache) is set by
- * vad_set_probe_mode(); the result is the same either way.
+ * vad_set_probe_mode(); the result is the same either way, except for what only the
+ * helper survives (a crash, a hang: in this process they end or block the caller) and the
+ * helper's own trouble. That trouble (-ENOEXEC, -EIO without a crash) and -ELIBACC are
+ * never cached, and are logged as VAD_LOG_ERROR (see enum vad_log_priority).
  */
 int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver);
 
@@ -443,10 +540,13 @@ const char *vad_device_get_required_va_driver(const struct vad_device *dev);
  * (/usr/lib/x86_64-linux-gnu/libva.so.2 -> /usr/lib/x86_64-linux-gnu/dri, and
  * jellyfin-ffmpeg's /usr/lib/jellyfin-ffmpeg/lib/dri), which is where Debian and
  * jellyfin-ffmpeg build it to look. Loads libva if needed (vad_libva_load()).
- * @buf: receives the file's full path; on -ENOENT the directories looked in, joined by ':'.
- * Returns 0 (the file exists), -ENOENT (in none of them), -ENODATA (no driver name: the
- * device has no kernel driver), -ELIBACC (no usable libva), -ERANGE (@len too small) or
- * -ENOMEM.
+ * @buf: receives the file's full path; on -ENOENT the directories looked in, joined by ':';
+ *       "" on any other error but -EINVAL (then it is not touched).
+ * Returns 0 (the file exists); -EINVAL (@ctx, @dev or @buf is NULL, @len is 0, or
+ * @driver is no VA driver name, as in vad_device_probe()); -ENOENT (in none of them);
+ * -ENODATA (no driver name: none given, none required, no LIBVA_DRIVER_NAME, and the
+ * device has no kernel driver); -ELIBACC (no usable libva, and no LIBVA_DRIVERS_PATH);
+ * -ERANGE (@len too small for the path or the directories); -ENOMEM.
  */
 int vad_device_find_va_driver_file(struct vad_context *ctx, const struct vad_device *dev,
 				   const char *driver, char *buf, size_t len);
@@ -454,7 +554,7 @@ int vad_device_find_va_driver_file(struct vad_context *ctx, const struct vad_dev
 /**
  * vad_va_driver_package - the Debian/Ubuntu package(s) that install VA driver @name
  * ("iHD" -> "intel-media-va-driver-non-free (non-free) or intel-media-va-driver",
- * "radeonsi" -> "mesa-va-drivers"), or NULL when unknown. Static storage.
+ * "radeonsi" -> "mesa-va-drivers"), or NULL when unknown (or @name is NULL). Static storage.
  */
 const char *vad_va_driver_package(const char *name);
 
@@ -469,24 +569,36 @@ const char *vad_va_driver_package(const char *name);
  * install intel-media-va-driver-non-free (non-free) or intel-media-va-driver".
  */
 
+/*
+ * The VA facts of the kept probe result. These getters cannot fail: each returns the fact
+ * or its "none" value, as listed. After vad_device_probe() returned -EINVAL they are as
+ * they were; after -ENOMEM, those of a device never probed.
+ */
+
 /** Whether the device was probed (by vad_device_probe() or vad_select()). */
 bool vad_device_is_probed(const struct vad_device *dev);
-/** The result of the last probe: 0 (capable), a negative errno, or -EAGAIN if never probed. */
+/** The result of the last probe: 0 (capable), one of vad_device_probe()'s failures but
+ * -EINVAL and -ENOMEM, or -EAGAIN if never probed. */
 int vad_device_get_va_status(const struct vad_device *dev);
-/** The VA driver's vendor string ("Intel iHD driver for Intel(R) Gen Graphics - 23.1.1"), or NULL. */
+/** The VA driver's vendor string ("Intel iHD driver for Intel(R) Gen Graphics - 23.1.1"),
+ * or NULL (not probed, the probe failed, or the driver gave none). */
 const char *vad_device_get_va_vendor(const struct vad_device *dev);
-/** The VA driver name the probe used ("iHD"), as forced or as libva chose, or NULL. */
+/** The VA driver name the probe used ("iHD"), as forced or as libva chose, or NULL (not
+ * probed, the probe failed, or libva did not say which it chose). */
 const char *vad_device_get_va_driver(const struct vad_device *dev);
-/** The VA-API version vaInitialize returned, as major * 100 + minor (1.17 -> 117), or -EAGAIN. */
+/** The VA-API version vaInitialize returned, as major * 100 + minor (1.17 -> 117), or
+ * -EAGAIN when not probed or vaInitialize did not succeed. */
 int vad_device_get_va_version(const struct vad_device *dev);
-/** Bitmasks of enum vad_codec; 0 before a successful probe. */
+/** Bitmasks of enum vad_codec; 0 unless the last probe succeeded. */
 unsigned int vad_device_get_decode(const struct vad_device *dev);
 unsigned int vad_device_get_encode(const struct vad_device *dev);
-/** Whether VAEntrypointVideoProc is offered (scaling, format conversion). */
+/** Whether VAEntrypointVideoProc is offered (scaling, format conversion); false unless the
+ * last probe succeeded. */
 bool vad_device_get_vpp(const struct vad_device *dev);
 /**
  * Why the last probe failed, in words: "vaInitialize failed: -1 (unknown libva error);
- * libva: iHD_drv_video.so init failed". NULL when the probe succeeded or never ran.
+ * libva: iHD_drv_video.so init failed". Never NULL after a failed probe; NULL when the
+ * probe succeeded or never ran.
  */
 const char *vad_device_get_va_error(const struct vad_device *dev);
 
@@ -560,16 +672,19 @@ enum vad_probe_mode {
 /**
  * vad_set_probe_mode - how the next probes of @ctx run: a combination of enum
  * vad_probe_mode with at least one of VAD_PROBE_IN_PROCESS and VAD_PROBE_ISOLATED.
- * Results already kept stay. Returns 0 or -EINVAL.
+ * Results already kept stay. Returns 0, or -EINVAL (@ctx is NULL, a bit outside enum
+ * vad_probe_mode, or neither of those two; the mode is unchanged).
  */
 int vad_set_probe_mode(struct vad_context *ctx, unsigned int mode);
-/** vad_get_probe_mode - the mode of @ctx (VAD_PROBE_DEFAULT unless set). */
+/** vad_get_probe_mode - the mode of @ctx (VAD_PROBE_DEFAULT unless set; 0 for NULL). */
 unsigned int vad_get_probe_mode(const struct vad_context *ctx);
 
 /**
  * vad_set_probe_helper - use the helper program at @path (absolute; NULL: the installed
- * one). The VADISCOVER_PROBE_HELPER environment variable still wins. Returns 0, -EINVAL
- * or -ENOMEM.
+ * one). The VADISCOVER_PROBE_HELPER environment variable still wins. The file is not
+ * looked at here: a missing one shows at the next probe (see VAD_PROBE_ISOLATED).
+ * Returns 0; -EINVAL (@ctx is NULL, or @path is not absolute, "" included); -ENOMEM. On
+ * error the helper is unchanged.
  */
 int vad_set_probe_helper(struct vad_context *ctx, const char *path);
 
@@ -621,7 +736,8 @@ int vad_set_probe_helper(struct vad_context *ctx, const char *path);
  * turns the cache off, as does a mode without VAD_PROBE_CACHE (the tool's --no-cache).
  */
 
-/** Whether the device's VA result came from the probe cache (no VA driver was loaded). */
+/** Whether the device's VA result came from the probe cache (no VA driver was loaded);
+ * false when not probed. */
 bool vad_device_is_cached(const struct vad_device *dev);
 
 /* ------------------------------------------------------------------------------------ */
@@ -629,17 +745,23 @@ bool vad_device_is_cached(const struct vad_device *dev);
 
 /**
  * vad_spec_new - parse @text (grammar at the top; NULL or "" is the empty spec).
- * @err/@errlen: on -EINVAL, receives a message that names the bad key or value, e.g.
- *               "unknown key 'vendr' (known: vendor vendor_id kernel_driver driver pci
- *               role vf node decode encode index)". May be NULL.
- * Returns 0, -EINVAL or -ENOMEM.
+ * @out: receives the spec (NULL on failure).
+ * @err/@errlen: "" on success; on -EINVAL from @text, a message that names the bad key
+ *               or value, e.g. "unknown key 'vendr' (known: vendor vendor_id
+ *               kernel_driver driver pci role vf node decode encode index)". May be NULL.
+ * Returns 0; -EINVAL (@out is NULL: nothing is written to @err; or @text does not parse:
+ *   an unknown key, a key given twice, a pair without '=', an empty pair or value, a bad
+ *   value, vf= with a role other than vf); -ENOMEM.
  */
 int vad_spec_new(struct vad_spec **out, const char *text, char *err, size_t errlen);
 
 /**
  * vad_spec_set - add one key to @spec, as if "key=value" had been parsed; for callers that
  * get filters from elsewhere (FFmpeg's vendor_id/kernel_driver/driver options). A key that
- * is already set is replaced. Returns 0, -EINVAL (message in @err) or -ENOMEM.
+ * is already set is replaced. @err as in vad_spec_new().
+ * Returns 0; -EINVAL (with a message in @err: @spec, @key or @value is NULL, an unknown
+ * key, a bad value, a vf= and a role= that contradict); -ENOMEM. On error @spec is
+ * unchanged.
  */
 int vad_spec_set(struct vad_spec *spec, const char *key, const char *value, char *err,
 		 size_t errlen);
@@ -647,12 +769,13 @@ int vad_spec_set(struct vad_spec *spec, const char *key, const char *value, char
 /** vad_spec_free - accepts NULL. */
 void vad_spec_free(struct vad_spec *spec);
 
-/** The driver= value of @spec, or NULL. */
+/** The driver= value of @spec, or NULL (none, or @spec is NULL). */
 const char *vad_spec_get_driver(const struct vad_spec *spec);
 
 /**
  * vad_spec_to_string - the canonical text of @spec (keys in grammar order), owned by @spec
- * until its next change. "" for the empty spec; NULL only on -ENOMEM.
+ * until its next change. "" for the empty spec and for NULL (static storage then); NULL
+ * only when memory ran out.
  */
 const char *vad_spec_to_string(struct vad_spec *spec);
 
@@ -670,9 +793,13 @@ enum vad_select_flags {
  * facts rule out is never probed. The remaining ones are probed in order (with the spec's
  * driver=), and selection stops at the index-th match unless VAD_SELECT_ALL is given.
  *
- * @out: receives the chosen device (owned by @ctx), or NULL.
- * Returns 0; -ENOENT when there are no DRM devices at all; -ENODEV when devices exist but
- * none matches (each device's reason says why); -ENOMEM.
+ * A probe that fails is the device's verdict (no-access, no-va), never the call's error.
+ *
+ * @out: receives the chosen device (owned by @ctx), or NULL (on every error). May be NULL.
+ * Returns 0; -EINVAL (@ctx is NULL); -ENOENT when there are no DRM devices at all;
+ * -ENODEV when devices exist but none matches (each device's reason says why; no usable
+ * libva is this case too); -ENOMEM (the verdicts are then incomplete: devices it did not
+ * reach are VAD_VERDICT_NONE without a reason).
  */
 int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned int flags,
 	       struct vad_device **out);
@@ -686,21 +813,23 @@ enum vad_verdict {
 	VAD_VERDICT_NO_VA,	/* the probe failed, or lacks a codec the spec asks for */
 	VAD_VERDICT_SKIPPED,	/* not probed: selection stopped before this device */
 };
-/** "selected", "match", "filtered", "no-access", "no-va", "skipped" or "none". */
+/** "selected", "match", "filtered", "no-access", "no-va", "skipped" or "none" (also for a
+ * value outside the enum). */
 const char *vad_verdict_name(enum vad_verdict verdict);
 
-/** The verdict of the last vad_select() on this device. */
+/** The verdict of the last vad_select() on this device (VAD_VERDICT_NONE before). */
 enum vad_verdict vad_device_get_verdict(const struct vad_device *dev);
 /**
  * The reason for the verdict in words a user can act on, e.g.
  *   "filtered out: vendor 0x10de != 0x8086"
  *   "permission denied: add this user to group 'render' (gid 993): usermod -aG render jellyfin"
  *   "vaInitialize failed: -1 (unknown libva error); libva: iHD_drv_video.so init failed"
- * NULL before vad_select().
+ * NULL before vad_select() (and for a device a failed one did not reach); never NULL for a
+ * verdict other than VAD_VERDICT_NONE.
  */
 const char *vad_device_get_reason(const struct vad_device *dev);
 
-/** The library's version, "MAJOR.MINOR.PATCH". */
+/** The library's version, "MAJOR.MINOR.PATCH". Static storage. */
 const char *vad_version(void);
 
 #ifdef __cplusplus
