@@ -57,6 +57,9 @@ $(eval $(call vad_test,test-spec,tests/test-spec.c,$(VAD_TEST_LINK)))
 $(eval $(call vad_test,test-scan,tests/test-scan.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
 $(eval $(call vad_test,test-select,tests/test-select.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
 $(B)/tests/test-scan $(B)/tests/test-select: $(HARNESS_TARGETS)
+# test-api: every error value the header documents, on the inputs that produce it.
+$(eval $(call vad_test,test-api,tests/test-api.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
+$(B)/tests/test-api: $(HARNESS_TARGETS) $(PROBE_HELPER) $(VAD_TEST_BROKEN_LIBVA)
 # A program test-select runs in a child with another libva on LD_LIBRARY_PATH; the same
 # linked against libva itself, as a patched FFmpeg is (the library must use that libva).
 $(B)/tests/vad-select-helper: $(B)/tests/vad-select-helper.o $(VAD_SO_LINKS)
