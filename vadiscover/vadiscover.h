@@ -22,7 +22,8 @@
  * -----------
  * - Functions returning int return 0 (or a count) on success and a negative errno on
  *   failure. The errors of every function are listed with it, all of them: a function
- *   returns no errno its comment does not name (tests/test-api.c checks each one).
+ *   returns no errno its comment does not name (tests/test-api.c has a case for each one
+ *   a test can bring about: all but -ENOMEM and the system's own, such as -EIO).
  * - Arguments. A NULL context is accepted everywhere: a function returning int returns
  *   -EINVAL (the getter vad_get_libva_version() its "none", -ENOENT), any other getter its
  *   "none" (0, NULL, false), vad_set_log_fn() and vad_unref() do nothing. A device or a
@@ -793,13 +794,13 @@ enum vad_select_flags {
  * facts rule out is never probed. The remaining ones are probed in order (with the spec's
  * driver=), and selection stops at the index-th match unless VAD_SELECT_ALL is given.
  *
- * A probe that fails is the device's verdict (no-access, no-va), never the call's error.
+ * A probe that fails is the device's verdict (no-access, no-va), never the call's error
+ * (but for -ENOMEM).
  *
  * @out: receives the chosen device (owned by @ctx), or NULL (on every error). May be NULL.
  * Returns 0; -EINVAL (@ctx is NULL); -ENOENT when there are no DRM devices at all;
  * -ENODEV when devices exist but none matches (each device's reason says why; no usable
- * libva is this case too); -ENOMEM (the verdicts are then incomplete: devices it did not
- * reach are VAD_VERDICT_NONE without a reason).
+ * libva is this case too); -ENOMEM (the verdicts and reasons are then incomplete).
  */
 int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned int flags,
 	       struct vad_device **out);
@@ -824,8 +825,8 @@ enum vad_verdict vad_device_get_verdict(const struct vad_device *dev);
  *   "filtered out: vendor 0x10de != 0x8086"
  *   "permission denied: add this user to group 'render' (gid 993): usermod -aG render jellyfin"
  *   "vaInitialize failed: -1 (unknown libva error); libva: iHD_drv_video.so init failed"
- * NULL before vad_select() (and for a device a failed one did not reach); never NULL for a
- * verdict other than VAD_VERDICT_NONE.
+ * NULL before vad_select(); after one that returned 0 or -ENODEV, never NULL (every device
+ * has a verdict other than VAD_VERDICT_NONE and its reason).
  */
 const char *vad_device_get_reason(const struct vad_device *dev);
 
