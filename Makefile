@@ -4,7 +4,7 @@
 #
 # Targets: all check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin
 #          check-portable check-debian check-all bench demo jellyfin-layout portable
-#          install uninstall clean distclean
+#          analyze install uninstall clean distclean
 
 B ?= build
 
@@ -55,6 +55,7 @@ include portable/build.mk
 include tests/portable/build.mk
 include tests/debian/build.mk
 include tests/bench/build.mk
+include tests/analyze/build.mk
 
 real-all: $(ALL)
 
@@ -78,7 +79,7 @@ check-asan:
 	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 check
 
 check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin check-portable \
-	check-debian
+	check-debian analyze
 
 bench: all $(BENCH_TARGETS)
 
