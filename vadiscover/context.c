@@ -1,5 +1,5 @@
 /*
- * The context: reference counting, the log function, small string helpers.
+ * The context: reference counting, the log function.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -75,43 +75,6 @@ void vad__log(struct vad_context *ctx, enum vad_log_priority priority, const cha
 	va_start(args, format);
 	vad__logv(ctx, priority, format, args);
 	va_end(args);
-}
-
-static char *vad_vstrdupf(const char *format, va_list args)
-{
-	char *s = NULL;
-
-	if (vasprintf(&s, format, args) < 0)
-		return NULL;
-	return s;
-}
-
-char *vad__strdupf(const char *format, ...)
-{
-	va_list args;
-	char *s;
-
-	va_start(args, format);
-	s = vad_vstrdupf(format, args);
-	va_end(args);
-	return s;
-}
-
-int vad__set_strf(char **slot, const char *format, ...)
-{
-	va_list args;
-
-	free(*slot);
-	va_start(args, format);
-	*slot = vad_vstrdupf(format, args);
-	va_end(args);
-	return *slot ? 0 : -ENOMEM;
-}
-
-const char *vad__strerror(int err, char *buf, size_t len)
-{
-	/* _GNU_SOURCE: the GNU strerror_r, which returns the message (maybe not in buf). */
-	return strerror_r(err, buf, len);
 }
 
 const char *vad_version(void)

@@ -1,6 +1,6 @@
 /*
  * Enumeration: the nodes in /dev/dri, identified by device number, grouped into devices,
- * with their sysfs facts; and the getters for those facts.
+ * with their sysfs facts (the objects and their getters are in device.c).
  *
  * SPDX-License-Identifier: MIT
  *
@@ -57,75 +57,6 @@ static long vad_name_number(const char *name, const char *prefix)
 	return v;
 }
 
-static struct vad_device *vad_device_alloc(void)
-{
-	struct vad_device *dev = calloc(1, sizeof(*dev));
-
-	if (!dev)
-		return NULL;
-	dev->render_num = -1;
-	dev->card_num = -1;
-	dev->access = -ENOENT;
-	dev->vendor_id = -ENOENT;
-	dev->device_id = -ENOENT;
-	dev->subsystem_vendor_id = -ENOENT;
-	dev->subsystem_device_id = -ENOENT;
-	dev->revision = -ENOENT;
-	dev->boot_vga = -ENOENT;
-	dev->vf_index = -ENOENT;
-	dev->sriov_numvfs = -ENOENT;
-	dev->sriov_totalvfs = -ENOENT;
-	dev->va_status = -EAGAIN;
-	dev->va_version = -EAGAIN;
-	return dev;
-}
-
-static void vad_device_free(struct vad_device *dev)
-{
-	if (!dev)
-		return;
-	free(dev->render_node);
-	free(dev->card_node);
-	free(dev->sysfs_path);
-	free(dev->pci_slot);
-	free(dev->kernel_driver);
-	free(dev->pf_slot);
-	free(dev->probe_request);
-	free(dev->va_vendor);
-	free(dev->va_driver);
-	free(dev->va_error);
-	free(dev->va_files);
-	free(dev->reason);
-	free(dev);
-}
-
-static void vad_function_free(struct vad_function *fn)
-{
-	if (!fn)
-		return;
-	free(fn->pci_slot);
-	free(fn->sysfs_path);
-	free(fn->pf_slot);
-	free(fn->kernel_driver);
-	free(fn->host_nodes);
-	free(fn->reason);
-	free(fn);
-}
-
-void vad__devices_free(struct vad_context *ctx)
-{
-	for (size_t i = 0; i < ctx->nfunctions; i++)
-		vad_function_free(ctx->functions[i]);
-	free(ctx->functions);
-	ctx->functions = NULL;
-	ctx->nfunctions = 0;
-	for (size_t i = 0; i < ctx->ndevices; i++)
-		vad_device_free(ctx->devices[i]);
-	free(ctx->devices);
-	ctx->devices = NULL;
-	ctx->ndevices = 0;
-}
-
 /* The scan's working list. */
 struct vad_list {
 	struct vad_device **devs;
@@ -150,7 +81,7 @@ static int vad_list_add(struct vad_list *list, struct vad_device *dev)
 static void vad_list_free(struct vad_list *list)
 {
 	for (size_t i = 0; i < list->n; i++)
-		vad_device_free(list->devs[i]);
+		vad__device_free(list->devs[i]);
 	free(list->devs);
 	list->devs = NULL;
 	list->n = list->cap = 0;
@@ -350,7 +281,7 @@ static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const ch
 		    (type == VAD_NODE_PRIMARY && dev->card_node)))
 		dev = NULL;	/* should not happen: one sysfs device, one node per type */
 	if (!dev) {
-		dev = vad_device_alloc();
+		dev = vad__device_alloc();
 		if (!dev) {
 			free(sp);
 			return -ENOMEM;
@@ -360,13 +291,13 @@ static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const ch
 		if (dev->sysfs_path) {
 			r = vad_read_facts(ctx, dev);
 			if (r < 0) {
-				vad_device_free(dev);
+				vad__device_free(dev);
 				return r;
 			}
 		}
 		r = vad_list_add(list, dev);
 		if (r < 0) {
-			vad_device_free(dev);
+			vad__device_free(dev);
 			return r;
 		}
 	}
@@ -596,7 +527,7 @@ static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *li
 			    vad_sysfs_drm_nodes(vf_path, &fn->host_nodes) < 0 ||
 			    vad_function_reason(fn, pf) < 0 ||
 			    vad_functions_add(ctx, &cap, fn) < 0) {
-				vad_function_free(fn);
+				vad__function_free(fn);
 				return -ENOMEM;
 			}
 			vad__log(ctx, VAD_LOG_DEBUG, "%s: VF %d of %s without a DRM node: %s",
@@ -738,202 +669,4 @@ int vad_scan(struct vad_context *ctx)
 	}
 	vad__log(ctx, VAD_LOG_DEBUG, "scan: %zu device(s)", list.n);
 	return (int)list.n;
-}
-
-size_t vad_device_count(const struct vad_context *ctx)
-{
-	return ctx ? ctx->ndevices : 0;
-}
-
-struct vad_device *vad_device_get(const struct vad_context *ctx, size_t index)
-{
-	if (!ctx || index >= ctx->ndevices)
-		return NULL;
-	return ctx->devices[index];
-}
-
-/* Getters. */
-
-const char *vad_device_get_render_node(const struct vad_device *dev)
-{
-	return dev->render_node;
-}
-
-const char *vad_device_get_card_node(const struct vad_device *dev)
-{
-	return dev->card_node;
-}
-
-const char *vad_device_get_node(const struct vad_device *dev)
-{
-	return dev->render_node ? dev->render_node : dev->card_node;
-}
-
-dev_t vad_device_get_render_rdev(const struct vad_device *dev)
-{
-	return dev->render_node ? dev->render_rdev : 0;
-}
-
-dev_t vad_device_get_card_rdev(const struct vad_device *dev)
-{
-	return dev->card_node ? dev->card_rdev : 0;
-}
-
-const char *vad_device_get_sysfs_path(const struct vad_device *dev)
-{
-	return dev->sysfs_path;
-}
-
-enum vad_bus vad_device_get_bus(const struct vad_device *dev)
-{
-	return dev->bus;
-}
-
-const char *vad_bus_name(enum vad_bus bus)
-{
-	switch (bus) {
-	case VAD_BUS_PCI: return "pci";
-	case VAD_BUS_PLATFORM: return "platform";
-	case VAD_BUS_USB: return "usb";
-	case VAD_BUS_VIRTIO: return "virtio";
-	case VAD_BUS_UNKNOWN: break;
-	}
-	return "unknown";
-}
-
-const char *vad_device_get_pci_slot(const struct vad_device *dev)
-{
-	return dev->pci_slot;
-}
-
-int vad_device_get_vendor_id(const struct vad_device *dev)
-{
-	return dev->vendor_id;
-}
-
-int vad_device_get_device_id(const struct vad_device *dev)
-{
-	return dev->device_id;
-}
-
-int vad_device_get_subsystem_vendor_id(const struct vad_device *dev)
-{
-	return dev->subsystem_vendor_id;
-}
-
-int vad_device_get_subsystem_device_id(const struct vad_device *dev)
-{
-	return dev->subsystem_device_id;
-}
-
-int vad_device_get_revision(const struct vad_device *dev)
-{
-	return dev->revision;
-}
-
-const char *vad_device_get_kernel_driver(const struct vad_device *dev)
-{
-	return dev->kernel_driver;
-}
-
-int vad_device_get_boot_vga(const struct vad_device *dev)
-{
-	return dev->boot_vga;
-}
-
-enum vad_sriov_role vad_device_get_sriov_role(const struct vad_device *dev)
-{
-	return dev->role;
-}
-
-const char *vad_sriov_role_name(enum vad_sriov_role role)
-{
-	switch (role) {
-	case VAD_SRIOV_PF: return "pf";
-	case VAD_SRIOV_VF: return "vf";
-	case VAD_SRIOV_NONE: break;
-	}
-	return "none";
-}
-
-int vad_device_get_vf_index(const struct vad_device *dev)
-{
-	return dev->role == VAD_SRIOV_VF ? dev->vf_index : -ENOENT;
-}
-
-const char *vad_device_get_pf_slot(const struct vad_device *dev)
-{
-	return dev->pf_slot;
-}
-
-int vad_device_get_sriov_numvfs(const struct vad_device *dev)
-{
-	return dev->role == VAD_SRIOV_PF ? dev->sriov_numvfs : -ENOENT;
-}
-
-int vad_device_get_sriov_totalvfs(const struct vad_device *dev)
-{
-	return dev->role == VAD_SRIOV_PF ? dev->sriov_totalvfs : -ENOENT;
-}
-
-int vad_device_get_access(const struct vad_device *dev)
-{
-	return dev->access;
-}
-
-size_t vad_function_count(const struct vad_context *ctx)
-{
-	return ctx ? ctx->nfunctions : 0;
-}
-
-const struct vad_function *vad_function_get(const struct vad_context *ctx, size_t index)
-{
-	if (!ctx || index >= ctx->nfunctions)
-		return NULL;
-	return ctx->functions[index];
-}
-
-const char *vad_function_get_pci_slot(const struct vad_function *fn)
-{
-	return fn->pci_slot;
-}
-
-const char *vad_function_get_sysfs_path(const struct vad_function *fn)
-{
-	return fn->sysfs_path;
-}
-
-const char *vad_function_get_pf_slot(const struct vad_function *fn)
-{
-	return fn->pf_slot;
-}
-
-int vad_function_get_vf_index(const struct vad_function *fn)
-{
-	return fn->vf_index;
-}
-
-int vad_function_get_vendor_id(const struct vad_function *fn)
-{
-	return fn->vendor_id;
-}
-
-int vad_function_get_device_id(const struct vad_function *fn)
-{
-	return fn->device_id;
-}
-
-const char *vad_function_get_kernel_driver(const struct vad_function *fn)
-{
-	return fn->kernel_driver;
-}
-
-const char *vad_function_get_host_nodes(const struct vad_function *fn)
-{
-	return fn->host_nodes;
-}
-
-const char *vad_function_get_reason(const struct vad_function *fn)
-{
-	return fn->reason;
 }

@@ -160,8 +160,16 @@ void vad__log(struct vad_context *ctx, enum vad_log_priority priority, const cha
 	__attribute__((format(printf, 3, 4)));
 void vad__logv(struct vad_context *ctx, enum vad_log_priority priority, const char *format,
 	       va_list args) __attribute__((format(printf, 3, 0)));
-/* Free all devices of @ctx. */
+
+/* device.c */
+/* A new device with every fact unknown (-ENOENT, VA not probed), or NULL on -ENOMEM. */
+struct vad_device *vad__device_alloc(void);
+void vad__device_free(struct vad_device *dev);
+void vad__function_free(struct vad_function *fn);
+/* Free all devices and functions of @ctx. */
 void vad__devices_free(struct vad_context *ctx);
+
+/* util.c */
 /* malloc'ed printf; NULL on -ENOMEM. */
 char *vad__strdupf(const char *format, ...) __attribute__((format(printf, 1, 2))) VAD_MALLOC;
 /* Replace *@slot with a malloc'ed printf result; -ENOMEM on failure (slot left NULL). */
