@@ -8,10 +8,10 @@ VAD_SO := $(VAD_LIBDIR)/libvadiscover.so.$(VAD_SO_VERSION)
 VAD_SO_LINKS := $(VAD_LIBDIR)/$(VAD_SONAME) $(VAD_LIBDIR)/libvadiscover.so
 VAD_A := $(VAD_LIBDIR)/libvadiscover.a
 VAD_PC := $(VAD_LIBDIR)/libvadiscover.pc
-VAD_LIB_SRCS := vadiscover/context.c vadiscover/util.c vadiscover/device.c vadiscover/sysfs.c \
-	vadiscover/scan.c vadiscover/libva.c vadiscover/probe.c vadiscover/spec.c vadiscover/select.c \
-	vadiscover/elf.c vadiscover/vadriver.c vadiscover/record.c vadiscover/isolate.c \
-	vadiscover/cache.c
+VAD_LIB_SRCS := vadiscover/context.c vadiscover/util.c vadiscover/device.c vadiscover/names.c \
+	vadiscover/sysfs.c vadiscover/scan.c vadiscover/libva.c vadiscover/probe.c \
+	vadiscover/spec.c vadiscover/select.c vadiscover/elf.c vadiscover/vadriver.c \
+	vadiscover/record.c vadiscover/isolate.c vadiscover/cache.c
 VAD_LIB_OBJS := $(VAD_LIB_SRCS:%.c=$(B)/%.o)
 # What a program linking the static library needs besides it: libdl only. libva, libva-drm
 # and libdrm are loaded at run time (vadiscover/libva.c); their headers are needed to build.

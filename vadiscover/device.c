@@ -125,18 +125,6 @@ enum vad_bus vad_device_get_bus(const struct vad_device *dev)
 	return dev->bus;
 }
 
-const char *vad_bus_name(enum vad_bus bus)
-{
-	switch (bus) {
-	case VAD_BUS_PCI: return "pci";
-	case VAD_BUS_PLATFORM: return "platform";
-	case VAD_BUS_USB: return "usb";
-	case VAD_BUS_VIRTIO: return "virtio";
-	case VAD_BUS_UNKNOWN: break;
-	}
-	return "unknown";
-}
-
 const char *vad_device_get_pci_slot(const struct vad_device *dev)
 {
 	return dev->pci_slot;
@@ -180,16 +168,6 @@ int vad_device_get_boot_vga(const struct vad_device *dev)
 enum vad_sriov_role vad_device_get_sriov_role(const struct vad_device *dev)
 {
 	return dev->role;
-}
-
-const char *vad_sriov_role_name(enum vad_sriov_role role)
-{
-	switch (role) {
-	case VAD_SRIOV_PF: return "pf";
-	case VAD_SRIOV_VF: return "vf";
-	case VAD_SRIOV_NONE: break;
-	}
-	return "none";
 }
 
 int vad_device_get_vf_index(const struct vad_device *dev)

@@ -1,5 +1,5 @@
 /*
- * VA-API probing through real libva (loaded at run time: libva.c), and the codec names.
+ * VA-API probing through real libva (loaded at run time: libva.c).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -11,28 +11,6 @@
 #include <unistd.h>
 
 #include "vadiscover/vad-libva.h"
-
-static const char *const vad_codec_names[VAD_CODEC_COUNT] = {
-	"mpeg2", "h264", "hevc", "hevc10", "vp8", "vp9", "vp9_10", "av1", "av1_10", "jpeg", "vc1",
-};
-
-const char *vad_codec_name(unsigned int codec)
-{
-	for (unsigned int i = 0; i < VAD_CODEC_COUNT; i++)
-		if (codec == 1u << i)
-			return vad_codec_names[i];
-	return NULL;
-}
-
-unsigned int vad_codec_from_name(const char *name)
-{
-	if (!name)
-		return 0;
-	for (unsigned int i = 0; i < VAD_CODEC_COUNT; i++)
-		if (strcmp(name, vad_codec_names[i]) == 0)
-			return 1u << i;
-	return 0;
-}
 
 /*
  * Profile -> codec bits. A codec name stands for what a player or transcoder asks a GPU

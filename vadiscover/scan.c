@@ -109,19 +109,6 @@ static int vad_find_vf_index(const char *pf_path, const char *slot)
 	return -ENOENT;
 }
 
-static enum vad_bus vad_bus_from_name(const char *name)
-{
-	if (strcmp(name, "pci") == 0)
-		return VAD_BUS_PCI;
-	if (strcmp(name, "platform") == 0)
-		return VAD_BUS_PLATFORM;
-	if (strcmp(name, "usb") == 0)
-		return VAD_BUS_USB;
-	if (strcmp(name, "virtio") == 0)
-		return VAD_BUS_VIRTIO;
-	return VAD_BUS_UNKNOWN;
-}
-
 /* An id for the debug log: "8086", or the errno name of why it is missing. */
 static void vad_fmt_fact(char *buf, size_t len, int id)
 {
@@ -143,7 +130,7 @@ static int vad_read_facts(struct vad_context *ctx, struct vad_device *dev)
 	if (r == -ENOMEM)
 		return r;
 	if (r == 0) {
-		dev->bus = vad_bus_from_name(name);
+		dev->bus = vad__bus_from_name(name);
 		free(name);
 		name = NULL;
 	} else {

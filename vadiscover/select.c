@@ -16,20 +16,6 @@
 
 #include "vadiscover/vad-private.h"
 
-const char *vad_verdict_name(enum vad_verdict verdict)
-{
-	switch (verdict) {
-	case VAD_VERDICT_SELECTED: return "selected";
-	case VAD_VERDICT_MATCH: return "match";
-	case VAD_VERDICT_FILTERED: return "filtered";
-	case VAD_VERDICT_NO_ACCESS: return "no-access";
-	case VAD_VERDICT_NO_VA: return "no-va";
-	case VAD_VERDICT_SKIPPED: return "skipped";
-	case VAD_VERDICT_NONE: break;
-	}
-	return "none";
-}
-
 enum vad_verdict vad_device_get_verdict(const struct vad_device *dev)
 {
 	return dev->verdict;

@@ -22,7 +22,6 @@ static const char *const vad_key_names[VAD_KEY_COUNT] = {
 };
 
 #define VAD_KNOWN_KEYS "vendor vendor_id kernel_driver driver pci role vf node decode encode index"
-#define VAD_KNOWN_CODECS "mpeg2 h264 hevc hevc10 vp8 vp9 vp9_10 av1 av1_10 jpeg vc1"
 
 static int vad_err(char *err, size_t errlen, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -162,6 +161,7 @@ static int vad_parse_codecs(const char *key, const char *value, unsigned int *ou
 {
 	unsigned int mask = 0;
 	const char *start, *p;
+	char known[VAD_KNOWN_NAMES_MAX];
 
 	for (start = value;; start = p + 1) {
 		char name[32];
@@ -173,13 +173,14 @@ static int vad_parse_codecs(const char *key, const char *value, unsigned int *ou
 		if (len == 0 || len >= sizeof(name))
 			return vad_err(err, errlen,
 				       "invalid value '%s' for key '%s': expected codec names joined "
-				       "by '+' (known: " VAD_KNOWN_CODECS ")", value, key);
+				       "by '+' (known: %s)", value, key,
+				       vad__known_codecs(known, sizeof(known)));
 		memcpy(name, start, len);
 		name[len] = '\0';
 		c = vad_codec_from_name(name);
 		if (!c)
-			return vad_err(err, errlen, "unknown codec '%s' for key '%s' (known: "
-				       VAD_KNOWN_CODECS ")", name, key);
+			return vad_err(err, errlen, "unknown codec '%s' for key '%s' (known: %s)",
+				       name, key, vad__known_codecs(known, sizeof(known)));
 		mask |= c;
 		if (!p)
 			break;
@@ -298,17 +299,16 @@ static int vad_spec_set_key(struct vad_spec *spec, int key, const char *value, c
 		spec->pci = p;
 		break;
 	}
-	case VAD_KEY_ROLE:
-		if (strcmp(value, "pf") == 0)
-			spec->role = VAD_SRIOV_PF;
-		else if (strcmp(value, "vf") == 0)
-			spec->role = VAD_SRIOV_VF;
-		else if (strcmp(value, "none") == 0)
-			spec->role = VAD_SRIOV_NONE;
-		else
-			return vad_err(err, errlen,
-				       "invalid value '%s' for key 'role' (known: pf vf none)", value);
+	case VAD_KEY_ROLE: {
+		int role = vad__sriov_role_from_name(value);
+		char known[VAD_KNOWN_NAMES_MAX];
+
+		if (role < 0)
+			return vad_err(err, errlen, "invalid value '%s' for key 'role' (known: %s)",
+				       value, vad__known_roles(known, sizeof(known)));
+		spec->role = (enum vad_sriov_role)role;
 		break;
+	}
 	case VAD_KEY_VF:
 		if (!vad_parse_number(value, 0xffff, &n) || (value[0] == '0' && value[1] == 'x'))
 			return vad_err(err, errlen,

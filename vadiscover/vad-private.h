@@ -169,6 +169,16 @@ void vad__function_free(struct vad_function *fn);
 /* Free all devices and functions of @ctx. */
 void vad__devices_free(struct vad_context *ctx);
 
+/* names.c: the names of the public enums (one table each); the *_name() functions. */
+/* The bus of sysfs subsystem name @name ("pci"), VAD_BUS_UNKNOWN for any other. */
+enum vad_bus vad__bus_from_name(const char *name);
+/* The role named @name ("pf", "vf", "none"), or -1. */
+int vad__sriov_role_from_name(const char *name);
+/* Every codec name, or every role name, joined by spaces ("pf vf none"), in @buf. */
+const char *vad__known_codecs(char *buf, size_t len);
+const char *vad__known_roles(char *buf, size_t len);
+#define VAD_KNOWN_NAMES_MAX 128
+
 /* util.c */
 /* malloc'ed printf; NULL on -ENOMEM. */
 char *vad__strdupf(const char *format, ...) __attribute__((format(printf, 1, 2))) VAD_MALLOC;

@@ -200,11 +200,12 @@ static void role_name(char *buf, size_t len, const struct vad_device *dev)
 
 	switch (vad_device_get_sriov_role(dev)) {
 	case VAD_SRIOV_PF:
-		sfmt(buf, len, "pf");
+		sfmt(buf, len, "%s", vad_sriov_role_name(VAD_SRIOV_PF));
 		return;
 	case VAD_SRIOV_VF:
 		if (vad_device_get_vf_index(dev) > 0) {
-			sfmt(buf, len, "vf%d", vad_device_get_vf_index(dev));
+			sfmt(buf, len, "%s%d", vad_sriov_role_name(VAD_SRIOV_VF),
+			     vad_device_get_vf_index(dev));
 			return;
 		}
 		break;

@@ -104,7 +104,11 @@ static const char usage_text[] =
 	"  decode=h264+hevc       VA decode of every listed codec\n"
 	"  encode=av1             VA encode of every listed codec\n"
 	"  index=1                the Nth matching device, from 0 (default 0)\n"
-	"  Codecs: mpeg2 h264 hevc hevc10 vp8 vp9 vp9_10 av1 av1_10 jpeg vc1\n"
+	"  Codecs:";
+
+/* After the codec names, which the library names (vad_codec_name()). */
+static const char usage_tail[] =
+	"\n"
 	"\n"
 	"Examples:\n"
 	"  vadiscover list\n"
@@ -180,6 +184,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
+			for (unsigned int i = 0; i < VAD_CODEC_COUNT; i++)
+				printf(" %s", vad_codec_name(1u << i));
+			fputs(usage_tail, stdout);
 			return EXIT_OK;
 		case 'V':
 			printf("vadiscover %s (libvadiscover %s)\n", VAD_VERSION, vad_version());
