@@ -272,24 +272,17 @@ static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 	if (rc == 0)
 		rc = -ENODEV;
 	*why = set_why(v, "not a DRM device node");
-	for (size_t i = 0; i < vad_device_count(v->ctx); i++) {
-		const struct vad_device *d = vad_device_get(v->ctx, i);
-		if ((S_ISCHR(st.st_mode) && (vad_device_get_render_rdev(d) == st.st_rdev ||
-					     vad_device_get_card_rdev(d) == st.st_rdev)) &&
-		    vad_device_get_reason(d)) {
-			const char *r = vad_device_get_reason(d);
+	if (vad_device_find(v->ctx, node, &dev) == 0 && vad_device_get_reason(dev)) {
+		const char *r = vad_device_get_reason(dev);
 
-			/* Ruled out by VADISCOVER_SELECT rather than by the command line's own
-			 * filters: say so (the wrapper then replaces the node, and says why at
-			 * -v verbose). */
-			if (v->select[0] && vad_device_get_verdict(d) == VAD_VERDICT_FILTERED &&
-			    !facts_filtered_by(f, r))
-				*why = set_why(v, "does not match VADISCOVER_SELECT '%s': %s",
-					       v->select, r);
-			else
-				*why = set_why(v, "%s", r);
-			break;
-		}
+		/* Ruled out by VADISCOVER_SELECT rather than by the command line's own
+		 * filters: say so (the wrapper then replaces the node, and says why at
+		 * -v verbose). */
+		if (v->select[0] && vad_device_get_verdict(dev) == VAD_VERDICT_FILTERED &&
+		    !facts_filtered_by(f, r))
+			*why = set_why(v, "does not match VADISCOVER_SELECT '%s': %s", v->select, r);
+		else
+			*why = set_why(v, "%s", r);
 	}
 out:
 	vad_spec_free(spec);

@@ -708,6 +708,75 @@ START_TEST(log_function)
 }
 END_TEST
 
+/* vad_device_find(): a node by its device number, whatever its name. */
+START_TEST(device_find)
+{
+	struct vad_device *d = (struct vad_device *)&m, *found = NULL;
+	char p[PATH_MAX + 64], line[256];
+	unsigned int minor;
+	FILE *f;
+
+	enter("adl-sriov-lxc-vf4-remapped");
+	/* Before a scan no device has the node. */
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/renderD128", &d), -ENXIO);
+	ck_assert_ptr_null(d);
+	ck_assert_int_eq(vad_scan(m.ctx), 1);
+	d = vad_device_get(m.ctx, 0);
+
+	/* renderD128 and card0 here are the host's renderD132 and card4: both find VF 4,
+	 * and so does a second name for the node. */
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/renderD128", &found), 0);
+	ck_assert_ptr_eq(found, d);
+	found = NULL;
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/card0", &found), 0);
+	ck_assert_ptr_eq(found, d);
+	snprintf(p, sizeof(p), "%s/dev/dri/gpu", m.topo_dir);
+	ck_assert_int_eq(symlink("renderD128", p), 0);
+	found = NULL;
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/gpu", &found), 0);
+	ck_assert_ptr_eq(found, d);
+
+	/* Not a DRM node: a character device of another major, a directory. */
+	found = d;
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/null", &found), -ENODEV);
+	ck_assert_ptr_null(found);
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri", &found), -ENODEV);
+
+	/* No such file: stat()'s errno. */
+	found = d;
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/renderD200", &found), -ENOENT);
+	ck_assert_ptr_null(found);
+
+	/* A node of another device: the host's renderD131 (VF 3), which appeared after the
+	 * scan, under a name of its own. */
+	snprintf(p, sizeof(p), "%s/dev/dri/renderD128", m.topo_dir);
+	f = fopen(p, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	fclose(f);
+	ck_assert_int_eq(sscanf(line, "226:%u", &minor), 1);
+	ck_assert_uint_eq(minor, 132);
+	line[6] = '1';	/* 226:132 -> 226:131 */
+	snprintf(p, sizeof(p), "%s/dev/dri/renderD131", m.topo_dir);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(line, f);
+	fclose(f);
+	struct stat st;
+	ck_assert_int_eq(stat("/dev/dri/renderD131", &st), 0);
+	ck_assert_uint_eq(st.st_rdev, makedev(226, 131));
+	found = d;
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/renderD131", &found), -ENXIO);
+	ck_assert_ptr_null(found);
+
+	/* Arguments. */
+	ck_assert_int_eq(vad_device_find(NULL, "/dev/dri/renderD128", &found), -EINVAL);
+	ck_assert_int_eq(vad_device_find(m.ctx, NULL, &found), -EINVAL);
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/renderD128", NULL), -EINVAL);
+	leave();
+}
+END_TEST
+
 const struct test_case_name test_case_names[] = {
 	{ "topologies" }, { "malformed" }, { "nodes" }, { NULL },
 };
@@ -747,6 +816,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, access_denied);
 	tcase_add_test(tc, rescan_and_fds);
 	tcase_add_test(tc, log_function);
+	tcase_add_test(tc, device_find);
 	suite_add_tcase(s, tc);
 	return s;
 }

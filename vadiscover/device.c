@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "vadiscover/vad-private.h"
 
@@ -88,6 +90,37 @@ struct vad_device *vad_device_get(const struct vad_context *ctx, size_t index)
 	if (!ctx || index >= ctx->ndevices)
 		return NULL;
 	return ctx->devices[index];
+}
+
+int vad__device_find(const struct vad_context *ctx, const struct stat *st, struct vad_device **out)
+{
+	*out = NULL;
+	if (!S_ISCHR(st->st_mode) || major(st->st_rdev) != VAD_DRM_MAJOR)
+		return -ENODEV;
+	for (size_t i = 0; i < ctx->ndevices; i++) {
+		struct vad_device *dev = ctx->devices[i];
+
+		if ((dev->render_node && dev->render_rdev == st->st_rdev) ||
+		    (dev->card_node && dev->card_rdev == st->st_rdev)) {
+			*out = dev;
+			return 0;
+		}
+	}
+	return -ENXIO;
+}
+
+int vad_device_find(const struct vad_context *ctx, const char *path, struct vad_device **out)
+{
+	struct stat st;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!ctx || !path)
+		return -EINVAL;
+	if (stat(path, &st) < 0)
+		return -errno;
+	return vad__device_find(ctx, &st, out);
 }
 
 const char *vad_device_get_render_node(const struct vad_device *dev)

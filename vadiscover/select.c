@@ -44,9 +44,11 @@ static void vad_fmt_id(char *buf, size_t len, int id)
 		snprintf(buf, len, "unknown (no sysfs attribute)");
 }
 
-/* The first fact of @dev that @spec rules out, as a reason in *@reason; 0 if none. */
+/* The first fact of @dev that @spec rules out, as a reason in *@reason; 0 if none. For
+ * node=: stat() gave @node_st, or failed with errno @node_err; @node_dev is its device. */
 static int vad_filter_facts(const struct vad_device *dev, const struct vad_spec *spec,
-			    const struct stat *node_st, int node_err, char **reason)
+			    const struct stat *node_st, const struct vad_device *node_dev,
+			    int node_err, char **reason)
 {
 	char a[64];
 
@@ -60,8 +62,7 @@ static int vad_filter_facts(const struct vad_device *dev, const struct vad_spec 
 		if (!S_ISCHR(node_st->st_mode))
 			return vad__set_strf(reason, "filtered out: node %s is not a character device",
 					     spec->node) < 0 ? -ENOMEM : 1;
-		if (!((dev->render_node && dev->render_rdev == node_st->st_rdev) ||
-		      (dev->card_node && dev->card_rdev == node_st->st_rdev)))
+		if (dev != node_dev)
 			return vad__set_strf(reason, "filtered out: node %s is %u:%u, not this device",
 					     spec->node, major(node_st->st_rdev),
 					     minor(node_st->st_rdev)) < 0 ? -ENOMEM : 1;
@@ -241,6 +242,7 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 {
 	struct vad_device *chosen = NULL;
 	struct stat node_st;
+	struct vad_device *node_dev = NULL;	/* the device node= names, if any */
 	int node_err = 0;
 	unsigned int matches = 0, index = 0;
 	int r;
@@ -265,8 +267,12 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 		vad__log(ctx, VAD_LOG_INFO, "no DRM devices in /dev/dri");
 		return -ENOENT;
 	}
-	if (vad__spec_has(spec, VAD_KEY_NODE) && stat(spec->node, &node_st) < 0)
-		node_err = errno;
+	if (vad__spec_has(spec, VAD_KEY_NODE)) {
+		if (stat(spec->node, &node_st) < 0)
+			node_err = errno;
+		else
+			vad__device_find(ctx, &node_st, &node_dev);
+	}
 	if (vad__spec_has(spec, VAD_KEY_INDEX))
 		index = spec->index;
 
@@ -274,7 +280,7 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 		struct vad_device *dev = ctx->devices[i];
 		const char *node = vad_device_get_node(dev);
 
-		r = vad_filter_facts(dev, spec, &node_st, node_err, &dev->reason);
+		r = vad_filter_facts(dev, spec, &node_st, node_dev, node_err, &dev->reason);
 		if (r < 0)
 			return r;
 		if (r > 0) {

@@ -168,6 +168,9 @@ void vad__device_free(struct vad_device *dev);
 void vad__function_free(struct vad_function *fn);
 /* Free all devices and functions of @ctx. */
 void vad__devices_free(struct vad_context *ctx);
+/* vad_device_find() of a node already stat()ed: 0, -ENODEV or -ENXIO. */
+struct stat;
+int vad__device_find(const struct vad_context *ctx, const struct stat *st, struct vad_device **out);
 
 /* names.c: the names of the public enums (one table each); the *_name() functions. */
 /* The bus of sysfs subsystem name @name ("pci"), VAD_BUS_UNKNOWN for any other. */

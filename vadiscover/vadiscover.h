@@ -223,6 +223,27 @@ size_t vad_device_count(const struct vad_context *ctx);
  */
 struct vad_device *vad_device_get(const struct vad_context *ctx, size_t index);
 
+/**
+ * vad_device_find - the device of the last vad_scan() that the node at @path is a node of,
+ * its render node or its card node. The node is identified by device number: stat(@path)
+ * (symlinks followed) gives st_rdev, which must equal the render or card node's
+ * (vad_device_get_render_rdev(), vad_device_get_card_rdev()). Its name does not count, so
+ * a by-path link, a second name, or a node a container renamed (renderD128 that is the
+ * host's renderD132) all find their device. Owned by @ctx, like vad_device_get()'s.
+ *
+ * Returns 0 with the device in *@out; on error *@out is NULL (when @out is not NULL) and
+ * the return is:
+ *   -EINVAL  @ctx, @path or @out is NULL;
+ *   -errno   of stat(@path): -ENOENT (no such file), -EACCES, -ENOTDIR, -ELOOP,
+ *            -ENAMETOOLONG, -ENOMEM, ...;
+ *   -ENODEV  @path is not a DRM node: not a character device, or one of another major
+ *            than DRM's (226);
+ *   -ENXIO   a DRM node of no scanned device: vad_scan() was not called, or did not list
+ *            it (a node that appeared since, a control node, a node of a device this
+ *            process has no other name for in /dev/dri).
+ */
+int vad_device_find(const struct vad_context *ctx, const char *path, struct vad_device **out);
+
 /* ------------------------------------------------------------------------------------ */
 /* Device facts (from vad_scan(); no VA driver loaded) */
 
