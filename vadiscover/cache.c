@@ -102,63 +102,24 @@ static int vad_cache_dir(struct vad_context *ctx)
 
 /* --- the key ------------------------------------------------------------------------- */
 
-struct vad_text {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void vad_text_addf(struct vad_text *t, const char *format, ...)
-	__attribute__((format(printf, 2, 3)));
-static void vad_text_addf(struct vad_text *t, const char *format, ...)
-{
-	va_list args;
-	int n;
-
-	if (t->failed)
-		return;
-	for (;;) {
-		va_start(args, format);
-		n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? t->cap - t->len : 0, format, args);
-		va_end(args);
-		if (n < 0) {
-			t->failed = true;
-			return;
-		}
-		if (t->p && t->len + (size_t)n < t->cap) {
-			t->len += (size_t)n;
-			return;
-		}
-		size_t cap = (t->cap + (size_t)n + 1) * 2;
-		char *p = realloc(t->p, cap);
-
-		if (!p) {
-			t->failed = true;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
-	}
-}
-
 /* "dev:ino:size:mtime" of @path as stat() sees it, or "absent". */
-static void vad_text_file_id(struct vad_text *t, const char *path)
+static void vad_text_file_id(struct vad_str *t, const char *path)
 {
 	struct stat st;
 
 	if (stat(path, &st) < 0)
-		vad_text_addf(t, "absent");
+		vad__str_addf(t, "absent");
 	else
-		vad_text_addf(t, "%llu:%llu:%lld:%lld.%09ld", (unsigned long long)st.st_dev,
+		vad__str_addf(t, "%llu:%llu:%lld:%lld.%09ld", (unsigned long long)st.st_dev,
 			      (unsigned long long)st.st_ino, (long long)st.st_size,
 			      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 }
 
-static void vad_text_env(struct vad_text *t, const char *name)
+static void vad_text_env(struct vad_str *t, const char *name)
 {
 	const char *v = secure_getenv(name);
 
-	vad_text_addf(t, "env %s%s%s\n", name, v ? "=" : "", v ? v : "");
+	vad__str_addf(t, "env %s%s%s\n", name, v ? "=" : "", v ? v : "");
 }
 
 /* Everything the answer for @dev with driver @force depends on, but the driver files
@@ -166,7 +127,7 @@ static void vad_text_env(struct vad_text *t, const char *name)
 static char *vad_cache_key(struct vad_context *ctx, const struct vad_device *dev,
 			   const char *force)
 {
-	struct vad_text t = { 0 };
+	struct vad_str t = { 0 };
 	char boot[64] = "";
 	dev_t rdev = dev->render_node ? dev->render_rdev : dev->card_rdev;
 	const char *libva = vad_get_libva_path(ctx);
@@ -175,42 +136,37 @@ static char *vad_cache_key(struct vad_context *ctx, const struct vad_device *dev
 	/* A reboot can change anything (kernel, firmware, GPU state). */
 	if (vad__sysfs_read("/proc/sys/kernel/random", "boot_id", boot, sizeof(boot)) < 0)
 		snprintf(boot, sizeof(boot), "-");
-	vad_text_addf(&t, "vadiscover %s\n", VAD_VERSION);
-	vad_text_addf(&t, "boot %s\n", boot);
+	vad__str_addf(&t, "vadiscover %s\n", VAD_VERSION);
+	vad__str_addf(&t, "boot %s\n", boot);
 	/* The device: its number, where it is in sysfs, what it is, who drives it, and the
 	 * inode of its sysfs directory, which a re-created VF (or a re-bound device) gets
 	 * anew. */
-	vad_text_addf(&t, "rdev %u:%u\n", major(rdev), minor(rdev));
-	vad_text_addf(&t, "sysfs %s\n", dev->sysfs_path ? dev->sysfs_path : "-");
+	vad__str_addf(&t, "rdev %u:%u\n", major(rdev), minor(rdev));
+	vad__str_addf(&t, "sysfs %s\n", dev->sysfs_path ? dev->sysfs_path : "-");
 	if (!dev->sysfs_path || stat(dev->sysfs_path, &st) < 0)
-		vad_text_addf(&t, "sysfs-inode -");
+		vad__str_addf(&t, "sysfs-inode -");
 	else
-		vad_text_addf(&t, "sysfs-inode %llu:%llu", (unsigned long long)st.st_dev,
+		vad__str_addf(&t, "sysfs-inode %llu:%llu", (unsigned long long)st.st_dev,
 			      (unsigned long long)st.st_ino);
-	vad_text_addf(&t, "\nids %d %d %d %d %d\n", dev->vendor_id, dev->device_id,
+	vad__str_addf(&t, "\nids %d %d %d %d %d\n", dev->vendor_id, dev->device_id,
 		      dev->subsystem_vendor_id, dev->subsystem_device_id, dev->revision);
-	vad_text_addf(&t, "kernel-driver %s\n", dev->kernel_driver ? dev->kernel_driver : "-");
+	vad__str_addf(&t, "kernel-driver %s\n", dev->kernel_driver ? dev->kernel_driver : "-");
 	/* The libva that probes, and what steers its choice of driver. */
-	vad_text_addf(&t, "libva %s %d ", libva ? libva : "-", vad_get_libva_version(ctx));
+	vad__str_addf(&t, "libva %s %d ", libva ? libva : "-", vad_get_libva_version(ctx));
 	if (libva)
 		vad_text_file_id(&t, libva);
-	vad_text_addf(&t, "\nforce %s\n", force ? force : "-");
+	vad__str_addf(&t, "\nforce %s\n", force ? force : "-");
 	vad_text_env(&t, "LIBVA_DRIVER_NAME");
 	vad_text_env(&t, "LIBVA_DRIVER_NAME_JELLYFIN");
 	vad_text_env(&t, "LIBVA_DRIVERS_PATH");
-	if (t.failed) {
-		free(t.p);
-		return NULL;
-	}
-	return t.p ? t.p : strdup("");
+	return vad__str_done(&t);
 }
 
 /* The identity of each driver file in @paths (one per line), one per line. */
 static char *vad_cache_state(const char *paths)
 {
-	struct vad_text t = { 0 };
+	struct vad_str t = { 0 };
 
-	vad_text_addf(&t, "%s", "");
 	for (const char *p = paths ? paths : ""; *p;) {
 		size_t n = strcspn(p, "\n");
 		char path[VAD_PATH_MAX];
@@ -219,17 +175,13 @@ static char *vad_cache_state(const char *paths)
 			memcpy(path, p, n);
 			path[n] = '\0';
 			vad_text_file_id(&t, path);
-			vad_text_addf(&t, "\n");
+			vad__str_addf(&t, "\n");
 		}
 		p += n;
 		if (*p)
 			p++;
 	}
-	if (t.failed) {
-		free(t.p);
-		return NULL;
-	}
-	return t.p;
+	return vad__str_done(&t);
 }
 
 /* FNV-1a, 64 bits: the file name of a key. */
@@ -461,7 +413,7 @@ static bool vad_cacheable(const struct vad_device *dev, long long *expires)
 
 void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, const char *key)
 {
-	struct vad_text t = { 0 };
+	struct vad_str t = { 0 };
 	char name[32], tmp[96], *rec = NULL, *state;
 	size_t reclen = 0, off = 0;
 	long long expires;
@@ -479,13 +431,12 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, con
 		close(dirfd);
 		return;
 	}
-	vad_text_addf(&t, VAD_CACHE_MAGIC "\nexpires %lld\nkey %zu\n%s\npaths %zu\n%s\nstate %zu\n"
+	vad__str_addf(&t, VAD_CACHE_MAGIC "\nexpires %lld\nkey %zu\n%s\npaths %zu\n%s\nstate %zu\n"
 		      "%s\n", expires, strlen(key), key,
 		      dev->va_files ? strlen(dev->va_files) : 0,
 		      dev->va_files ? dev->va_files : "", strlen(state), state);
 	free(state);
-	if (t.failed) {
-		free(t.p);
+	if (!vad__str_done(&t)) {
 		free(rec);
 		close(dirfd);
 		return;
@@ -498,13 +449,13 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, con
 	if (fd < 0) {
 		vad__log(ctx, VAD_LOG_DEBUG, "probe cache: cannot write %s: %s", tmp,
 			 VAD_STRERROR(errno));
-		free(t.p);
+		free(t.s);
 		free(rec);
 		close(dirfd);
 		return;
 	}
 	for (int part = 0; part < 2 && ok; part++) {
-		const char *p = part ? rec : t.p;
+		const char *p = part ? rec : t.s;
 		size_t n = part ? reclen : t.len;
 
 		for (off = 0; off < n;) {
@@ -528,7 +479,7 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, con
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: wrote %s", vad_device_get_node(dev),
 			 name);
 	}
-	free(t.p);
+	free(t.s);
 	free(rec);
 	close(dirfd);
 }

@@ -573,19 +573,15 @@ static int try_file(const struct walk *w, const char *path, struct elf_dyn *d, b
 static int add_obj(struct walk *w, char *name, char *dir, struct elf_dyn *d, bool readable,
 		   size_t loader)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		struct obj *o = realloc(w->objs, cap * sizeof(*o));
-		if (!o) {
-			free(name);
-			free(dir);
-			dyn_free(d);
-			return -ENOMEM;
-		}
-		w->objs = o;
-		w->cap = cap;
+	struct obj *o = vad__array_grow(w->objs, sizeof(*o), w->n, &w->cap);
+	if (!o) {
+		free(name);
+		free(dir);
+		dyn_free(d);
+		return -ENOMEM;
 	}
-	struct obj *o = &w->objs[w->n];
+	w->objs = o;
+	o = &w->objs[w->n];
 	memset(o, 0, sizeof(*o));
 	o->name = name;
 	o->dir = dir;

@@ -207,17 +207,16 @@ static const char *vad_notes(const struct vad_run *run, struct vad_device *dev, 
 		} else if (strncmp(p, "file /", 6) == 0 && n - 5 < VAD_PATH_MAX &&
 			   !memchr(p, '\0', n)) {
 			size_t old = dev->va_files ? strlen(dev->va_files) : 0;
-			char *f;
 
 			if (old + n - 5 + 2 <= VAD_FILES_MAX) {
-				f = realloc(dev->va_files, old + n - 5 + 2);
+				char *f = vad__strdupf("%s%.*s\n", dev->va_files ? dev->va_files : "",
+						       (int)(n - 5), p + 5);
+
 				if (!f) {
 					*r = -ENOMEM;
 					return p;
 				}
-				memcpy(f + old, p + 5, n - 5);
-				f[old + n - 5] = '\n';
-				f[old + n - 4] = '\0';
+				free(dev->va_files);
 				dev->va_files = f;
 			}
 		} else {

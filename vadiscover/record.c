@@ -37,63 +37,19 @@
 #define VAD_RECORD_MAGIC "vadiscover-record 1"
 #define VAD_CODEC_MASK ((1u << VAD_CODEC_COUNT) - 1)
 
-struct vad_buf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void vad_buf_add(struct vad_buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *p = realloc(b->p, cap);
-
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void vad_buf_addf(struct vad_buf *b, const char *format, ...)
-	__attribute__((format(printf, 2, 3)));
-static void vad_buf_addf(struct vad_buf *b, const char *format, ...)
-{
-	char tmp[64];
-	va_list args;
-	int n;
-
-	va_start(args, format);
-	n = vsnprintf(tmp, sizeof(tmp), format, args);
-	va_end(args);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		b->failed = true;
-		return;
-	}
-	vad_buf_add(b, tmp, (size_t)n);
-}
-
-static void vad_buf_add_string(struct vad_buf *b, const char *name, const char *s, size_t max,
+static void vad_record_add_string(struct vad_str *b, const char *name, const char *s, size_t max,
 			       bool is_name)
 {
 	size_t n;
 
 	if (!s) {
-		vad_buf_addf(b, "%s -1\n", name);
+		vad__str_addf(b, "%s -1\n", name);
 		return;
 	}
 	n = strlen(s);
 	if (n > max)
 		n = max;
-	vad_buf_addf(b, "%s %zu\n", name, n);
+	vad__str_addf(b, "%s %zu\n", name, n);
 	for (size_t i = 0; i < n && !b->failed; i++) {
 		unsigned char c = (unsigned char)s[i];
 		bool ok = is_name ? ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -101,35 +57,35 @@ static void vad_buf_add_string(struct vad_buf *b, const char *name, const char *
 				  : (c >= 0x20 && c != 0x7f);
 		char out = ok ? (char)c : '?';
 
-		vad_buf_add(b, &out, 1);
+		vad__str_addn(b, &out, 1);
 	}
-	vad_buf_add(b, "\n", 1);
+	vad__str_addn(b, "\n", 1);
 }
 
 int vad__record_write(const struct vad_device *dev, char **out, size_t *len)
 {
-	struct vad_buf b = { 0 };
+	struct vad_str b = { 0 };
 
 	*out = NULL;
 	*len = 0;
-	vad_buf_add(&b, VAD_RECORD_MAGIC "\n", strlen(VAD_RECORD_MAGIC) + 1);
-	vad_buf_addf(&b, "status %d\n", dev->va_status);
-	vad_buf_addf(&b, "open-failed %d\n", dev->va_open_failed ? 1 : 0);
-	vad_buf_addf(&b, "version %d\n", dev->va_version);
-	vad_buf_addf(&b, "decode 0x%x\n", dev->va_status == 0 ? dev->decode & VAD_CODEC_MASK : 0);
-	vad_buf_addf(&b, "encode 0x%x\n", dev->va_status == 0 ? dev->encode & VAD_CODEC_MASK : 0);
-	vad_buf_addf(&b, "vpp %d\n", dev->va_status == 0 && dev->vpp ? 1 : 0);
-	vad_buf_add_string(&b, "vendor", dev->va_vendor, VAD_RECORD_VENDOR_MAX, false);
-	vad_buf_add_string(&b, "driver", dev->va_driver, VAD_RECORD_DRIVER_MAX, true);
-	vad_buf_add_string(&b, "error", dev->va_status == 0 ? NULL : dev->va_error,
+	vad__str_addn(&b, VAD_RECORD_MAGIC "\n", strlen(VAD_RECORD_MAGIC) + 1);
+	vad__str_addf(&b, "status %d\n", dev->va_status);
+	vad__str_addf(&b, "open-failed %d\n", dev->va_open_failed ? 1 : 0);
+	vad__str_addf(&b, "version %d\n", dev->va_version);
+	vad__str_addf(&b, "decode 0x%x\n", dev->va_status == 0 ? dev->decode & VAD_CODEC_MASK : 0);
+	vad__str_addf(&b, "encode 0x%x\n", dev->va_status == 0 ? dev->encode & VAD_CODEC_MASK : 0);
+	vad__str_addf(&b, "vpp %d\n", dev->va_status == 0 && dev->vpp ? 1 : 0);
+	vad_record_add_string(&b, "vendor", dev->va_vendor, VAD_RECORD_VENDOR_MAX, false);
+	vad_record_add_string(&b, "driver", dev->va_driver, VAD_RECORD_DRIVER_MAX, true);
+	vad_record_add_string(&b, "error", dev->va_status == 0 ? NULL : dev->va_error,
 			   VAD_RECORD_ERROR_MAX, false);
-	vad_buf_add(&b, "end\n", 4);
-	if (b.failed) {
-		free(b.p);
+	vad__str_addn(&b, "end\n", 4);
+	*len = b.len;
+	*out = vad__str_done(&b);
+	if (!*out) {
+		*len = 0;
 		return -ENOMEM;
 	}
-	*out = b.p;
-	*len = b.len;
 	return 0;
 }
 

@@ -65,15 +65,11 @@ struct vad_list {
 
 static int vad_list_add(struct vad_list *list, struct vad_device *dev)
 {
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 8;
-		struct vad_device **d = realloc(list->devs, cap * sizeof(*d));
+	struct vad_device **d = vad__array_grow(list->devs, sizeof(*d), list->n, &list->cap);
 
-		if (!d)
-			return -ENOMEM;
-		list->devs = d;
-		list->cap = cap;
-	}
+	if (!d)
+		return -ENOMEM;
+	list->devs = d;
 	list->devs[list->n++] = dev;
 	return 0;
 }
@@ -343,15 +339,11 @@ struct vad_entries {
 /* Takes @path on success. */
 static int vad_entries_add(struct vad_entries *en, char *path, struct stat st, bool is_link)
 {
-	if (en->n == en->cap) {
-		size_t cap = en->cap ? en->cap * 2 : 16;
-		void *p = realloc(en->e, cap * sizeof(*en->e));
+	void *p = vad__array_grow(en->e, sizeof(*en->e), en->n, &en->cap);
 
-		if (!p)
-			return -ENOMEM;
-		en->e = p;
-		en->cap = cap;
-	}
+	if (!p)
+		return -ENOMEM;
+	en->e = p;
 	en->e[en->n].path = path;
 	en->e[en->n].st = st;
 	en->e[en->n].is_link = is_link;
@@ -453,15 +445,11 @@ static int vad_function_reason(struct vad_function *fn, const struct vad_device 
 
 static int vad_functions_add(struct vad_context *ctx, size_t *cap, struct vad_function *fn)
 {
-	if (ctx->nfunctions == *cap) {
-		size_t c = *cap ? *cap * 2 : 8;
-		struct vad_function **f = realloc(ctx->functions, c * sizeof(*f));
+	struct vad_function **f = vad__array_grow(ctx->functions, sizeof(*f), ctx->nfunctions, cap);
 
-		if (!f)
-			return -ENOMEM;
-		ctx->functions = f;
-		*cap = c;
-	}
+	if (!f)
+		return -ENOMEM;
+	ctx->functions = f;
 	ctx->functions[ctx->nfunctions++] = fn;
 	return 0;
 }

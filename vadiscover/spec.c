@@ -510,35 +510,7 @@ const char *vad_spec_get_driver(const struct vad_spec *spec)
 	return spec ? spec->driver : NULL;
 }
 
-/* Append to a growing string; false on -ENOMEM. */
-struct vad_buf {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
-
-static void vad_buf_add(struct vad_buf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *p = realloc(b->s, cap);
-
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-static void vad_buf_codecs(struct vad_buf *b, unsigned int mask)
+static void vad_buf_codecs(struct vad_str *b, unsigned int mask)
 {
 	bool first = true;
 
@@ -546,52 +518,51 @@ static void vad_buf_codecs(struct vad_buf *b, unsigned int mask)
 		if (!(mask & (1u << i)))
 			continue;
 		if (!first)
-			vad_buf_add(b, "+");
-		vad_buf_add(b, vad_codec_name(1u << i));
+			vad__str_add(b, "+");
+		vad__str_add(b, vad_codec_name(1u << i));
 		first = false;
 	}
 }
 
 char *vad__spec_format(const struct vad_spec *spec)
 {
-	struct vad_buf b = { 0 };
+	struct vad_str b = { 0 };
 	char num[32];
 
-	vad_buf_add(&b, "");
 	for (int k = 0; spec && k < VAD_KEY_COUNT; k++) {
 		if (!vad__spec_has(spec, (enum vad__spec_key)k))
 			continue;
 		if (b.len)
-			vad_buf_add(&b, ",");
-		vad_buf_add(&b, vad_key_names[k]);
-		vad_buf_add(&b, "=");
+			vad__str_add(&b, ",");
+		vad__str_add(&b, vad_key_names[k]);
+		vad__str_add(&b, "=");
 		switch (k) {
 		case VAD_KEY_VENDOR:
 			snprintf(num, sizeof(num), "0x%04x", spec->vendor);
-			vad_buf_add(&b, num);
+			vad__str_add(&b, num);
 			break;
 		case VAD_KEY_KERNEL_DRIVER:
 			for (char **p = spec->kernel_drivers; p && *p; p++) {
 				if (p != spec->kernel_drivers)
-					vad_buf_add(&b, "|");
-				vad_buf_add(&b, *p);
+					vad__str_add(&b, "|");
+				vad__str_add(&b, *p);
 			}
 			break;
 		case VAD_KEY_DRIVER:
-			vad_buf_add(&b, spec->driver);
+			vad__str_add(&b, spec->driver);
 			break;
 		case VAD_KEY_PCI:
-			vad_buf_add(&b, spec->pci);
+			vad__str_add(&b, spec->pci);
 			break;
 		case VAD_KEY_ROLE:
-			vad_buf_add(&b, vad_sriov_role_name(spec->role));
+			vad__str_add(&b, vad_sriov_role_name(spec->role));
 			break;
 		case VAD_KEY_VF:
 			snprintf(num, sizeof(num), "%u", spec->vf);
-			vad_buf_add(&b, num);
+			vad__str_add(&b, num);
 			break;
 		case VAD_KEY_NODE:
-			vad_buf_add(&b, spec->node);
+			vad__str_add(&b, spec->node);
 			break;
 		case VAD_KEY_DECODE:
 			vad_buf_codecs(&b, spec->decode);
@@ -601,15 +572,11 @@ char *vad__spec_format(const struct vad_spec *spec)
 			break;
 		case VAD_KEY_INDEX:
 			snprintf(num, sizeof(num), "%u", spec->index);
-			vad_buf_add(&b, num);
+			vad__str_add(&b, num);
 			break;
 		}
 	}
-	if (b.failed) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return vad__str_done(&b);
 }
 
 const char *vad_spec_to_string(struct vad_spec *spec)

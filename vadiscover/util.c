@@ -1,10 +1,12 @@
 /*
- * Small helpers every source file of the library uses: formatted strings, error text.
+ * Small helpers every source file of the library uses: formatted strings, error text, a
+ * growing array and a growing string.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,4 +48,87 @@ const char *vad__strerror(int err, char *buf, size_t len)
 {
 	/* _GNU_SOURCE: the GNU strerror_r, which returns the message (maybe not in buf). */
 	return strerror_r(err, buf, len);
+}
+
+void *vad__array_grow(void *items, size_t size, size_t n, size_t *cap)
+{
+	size_t c;
+	void *p;
+
+	if (n < *cap)
+		return items;
+	c = *cap ? *cap * 2 : 8;
+	if (c < *cap || c > SIZE_MAX / size)
+		return NULL;
+	p = realloc(items, c * size);
+	if (p)
+		*cap = c;
+	return p;
+}
+
+/* Room for @n more bytes and a NUL; false (and failed) on -ENOMEM. */
+static bool vad_str_reserve(struct vad_str *b, size_t n)
+{
+	if (b->failed)
+		return false;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *p = realloc(b->s, cap);
+
+		if (!p) {
+			b->failed = true;
+			return false;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	return true;
+}
+
+void vad__str_addn(struct vad_str *b, const char *s, size_t n)
+{
+	if (!vad_str_reserve(b, n))
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void vad__str_add(struct vad_str *b, const char *s)
+{
+	vad__str_addn(b, s, strlen(s));
+}
+
+void vad__str_addf(struct vad_str *b, const char *format, ...)
+{
+	va_list args;
+	int n;
+
+	if (!vad_str_reserve(b, 0))
+		return;
+	va_start(args, format);
+	n = vsnprintf(b->s + b->len, b->cap - b->len, format, args);
+	va_end(args);
+	if (n >= 0 && b->len + (size_t)n >= b->cap && vad_str_reserve(b, (size_t)n)) {
+		va_start(args, format);
+		n = vsnprintf(b->s + b->len, b->cap - b->len, format, args);
+		va_end(args);
+	}
+	if (n < 0) {
+		b->failed = true;
+		return;
+	}
+	if (!b->failed)
+		b->len += (size_t)n;
+}
+
+char *vad__str_done(struct vad_str *b)
+{
+	if (!vad_str_reserve(b, 0)) {
+		free(b->s);
+		b->s = NULL;
+		return NULL;
+	}
+	b->s[b->len] = '\0';
+	return b->s;
 }

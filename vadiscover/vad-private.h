@@ -193,6 +193,26 @@ int vad__set_strf(char **slot, const char *format, ...) __attribute__((format(pr
 const char *vad__strerror(int err, char *buf, size_t len);
 #define VAD_STRERROR(err) vad__strerror((err), (char[128]){ 0 }, 128)
 
+/* Room for element @n of the array @items of @size-byte elements and capacity *@cap:
+ * @items itself while @n < *@cap, else the array realloc'ed to twice the capacity (8 at
+ * first) and *@cap updated; NULL on -ENOMEM (@items is then left as it was). */
+void *vad__array_grow(void *items, size_t size, size_t n, size_t *cap);
+
+/* A string built by appending; an append that fails for memory marks it failed, and the
+ * later ones do nothing. Start from { 0 }. s is NUL-terminated once anything was added;
+ * len does not count the NUL. */
+struct vad_str {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+void vad__str_addn(struct vad_str *b, const char *s, size_t n);
+void vad__str_add(struct vad_str *b, const char *s);
+void vad__str_addf(struct vad_str *b, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The string, malloc'ed ("" when nothing was added), or NULL on -ENOMEM (all freed). */
+char *vad__str_done(struct vad_str *b);
+
 /* record.c: a probe result as bytes (the helper's pipe, the cache's files). */
 #define VAD_RECORD_VENDOR_MAX 1024
 #define VAD_RECORD_DRIVER_MAX 64
