@@ -34,6 +34,12 @@ done
 [ "$(readlink "$root$LIBDIR/libvadiscover.so.0")" = libvadiscover.so.0.1.0 ] &&
 	[ "$(readlink "$root$LIBDIR/libvadiscover.so")" = libvadiscover.so.0 ] &&
 	ok "symlinks .so -> .so.0 -> .so.0.1.0" || fail "symlinks are wrong"
+# The shared object's file version is the release's, from the VERSION file.
+release=$(cat VERSION)
+[ -f "$root$LIBDIR/libvadiscover.so.$release" ] &&
+	[ "$(readlink "$root$LIBDIR/libvadiscover.so.0")" = "libvadiscover.so.$release" ] &&
+	ok "libvadiscover.so.$release: the version of the VERSION file" ||
+	fail "no libvadiscover.so.$release (the VERSION file says $release)"
 
 export PKG_CONFIG_PATH="$root$LIBDIR/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 v=$(pkg-config --modversion libvadiscover 2>&1)

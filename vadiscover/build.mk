@@ -2,7 +2,9 @@
 # names all start with vad__), pkg-config file, install rules.
 
 VAD_SONAME := libvadiscover.so.0
-VAD_SO_VERSION := 0.1.0
+# The file's version is the release's (VERSION, through config.mk); the soname changes only
+# with the ABI.
+VAD_SO_VERSION := $(VERSION)
 VAD_LIBDIR := $(B)/vadiscover
 VAD_SO := $(VAD_LIBDIR)/libvadiscover.so.$(VAD_SO_VERSION)
 VAD_SO_LINKS := $(VAD_LIBDIR)/$(VAD_SONAME) $(VAD_LIBDIR)/libvadiscover.so
