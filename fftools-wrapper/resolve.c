@@ -97,27 +97,6 @@ static int use_ffmpeg_libva(struct vfw_vad *v)
 	return rc == -ENOMEM ? rc : vad_libva_load(v->ctx);
 }
 
-/* Probes run in the helper program, always (a crashing or hanging VA driver must not take
- * this process with it); the helper beside this executable is used when there is one (a
- * portable folder), else the installed one (vadiscover.h, "Isolated probes"). */
-static void vfw_isolate_probes(struct vad_context *ctx)
-{
-	char exe[4096 + 32];
-	ssize_t n = readlink("/proc/self/exe", exe, 4096);
-	char *slash;
-
-	vad_set_probe_mode(ctx, VAD_PROBE_ISOLATED | VAD_PROBE_CACHE);
-	if (n <= 0 || n >= 4096)
-		return;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return;
-	strcpy(slash + 1, "vadiscover-probe");
-	if (access(exe, X_OK) == 0)
-		vad_set_probe_helper(ctx, exe);
-}
-
 static int ensure_scanned(struct vfw_vad *v, const char **why)
 {
 	if (!v->ctx) {
@@ -126,7 +105,11 @@ static int ensure_scanned(struct vfw_vad *v, const char **why)
 			*why = set_why(v, "cannot create a libvadiscover context: %s", strerror(-rc));
 			return rc;
 		}
-		vfw_isolate_probes(v->ctx);
+		/* Probes run in the helper program, always (a crashing or hanging VA driver
+		 * must not take this process with it); the one beside this executable when
+		 * there is one (a portable folder), else the installed one. */
+		vad_set_probe_mode(v->ctx, VAD_PROBE_ISOLATED | VAD_PROBE_CACHE);
+		vad_set_probe_helper_beside_program(v->ctx);
 		v->scan_rc = vad_scan(v->ctx);
 		v->libva_rc = use_ffmpeg_libva(v);	/* after the scan, which resets it */
 	}

@@ -471,6 +471,57 @@ START_TEST(helper_record_read)
 }
 END_TEST
 
+/* vad_set_probe_helper_beside_program(): the vadiscover-probe in this program's directory,
+ * when there is one; else the helper stays as it was. */
+START_TEST(helper_beside_program)
+{
+	char exe[PATH_MAX], beside[PATH_MAX + 32];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	FILE *f;
+
+	ck_assert_int_gt(n, 0);
+	exe[n] = '\0';
+	ck_assert_ptr_nonnull(strrchr(exe, '/'));
+	snprintf(beside, sizeof(beside), "%.*s/vadiscover-probe", (int)(strrchr(exe, '/') - exe),
+		 exe);
+	unlink(beside);
+
+	enter_rule("adl-sriov-host", NULL);
+	unsetenv("VADISCOVER_PROBE_HELPER");
+	ck_assert_int_eq(vad_set_probe_helper_beside_program(NULL), -EINVAL);
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	ck_assert_int_eq(vad_set_probe_helper(m.ctx, "/nonexistent/vadiscover-probe"), 0);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+
+	/* None beside this program: the helper set before stays. */
+	ck_assert_int_eq(vad_set_probe_helper_beside_program(m.ctx), -ENOENT);
+	struct vad_device *d = vad_device_get(m.ctx, 1);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), -ENOEXEC);
+	ck_assert_ptr_nonnull(strstr(vad_device_get_va_error(d), "/nonexistent/vadiscover-probe"));
+
+	/* One that is not executable does not count either. */
+	f = fopen(beside, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\nprintf 'vadiscover-record 1\\nstatus 0\\nopen-failed 0\\n"
+		"version 116\\ndecode 0x2\\nencode 0x0\\nvpp 0\\nvendor -1\\ndriver 6\\n"
+		"beside\\nerror -1\\nend\\n' >&3\n");
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(beside, 0644), 0);
+	ck_assert_int_eq(vad_set_probe_helper_beside_program(m.ctx), -ENOENT);
+
+	/* An executable one is used. */
+	ck_assert_int_eq(chmod(beside, 0755), 0);
+	ck_assert_int_eq(vad_set_probe_helper_beside_program(m.ctx), 0);
+	d = vad_device_get(m.ctx, 2);
+	int r = vad_device_probe(m.ctx, d, NULL);
+	unlink(beside);
+	ck_assert_int_eq(r, 0);
+	ck_assert_str_eq(vad_device_get_va_driver(d), "beside");
+	ck_assert_uint_eq(vad_device_get_decode(d), VAD_CODEC_H264);
+	leave();
+}
+END_TEST
+
 const struct test_case_name test_case_names[] = { { "tool" }, { "library" }, { NULL } };
 
 Suite *test_suite(void)
@@ -493,6 +544,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, library_stdio_closed);
 	tcase_add_loop_test(tc, helper_garbage, 0, 7);
 	tcase_add_test(tc, helper_record_read);
+	tcase_add_test(tc, helper_beside_program);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -60,6 +60,27 @@ int vad_set_probe_helper(struct vad_context *ctx, const char *path)
 	return 0;
 }
 
+int vad_set_probe_helper_beside_program(struct vad_context *ctx)
+{
+	char exe[PATH_MAX + 32];
+	ssize_t n;
+	char *slash;
+
+	if (!ctx)
+		return -EINVAL;
+	n = readlink("/proc/self/exe", exe, PATH_MAX);
+	if (n <= 0 || n >= PATH_MAX)
+		return -ENOENT;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	strcpy(slash + 1, "vadiscover-probe");
+	if (access(exe, X_OK) != 0)
+		return -ENOENT;
+	return vad_set_probe_helper(ctx, exe);
+}
+
 const char *vad__probe_helper_path(const struct vad_context *ctx)
 {
 	const char *env = secure_getenv("VADISCOVER_PROBE_HELPER");

@@ -666,7 +666,8 @@ const char *vad_device_get_va_error(const struct vad_device *dev);
  * Which helper: the file named by the VADISCOVER_PROBE_HELPER environment variable (an
  * absolute path; read with secure_getenv(), for test suites and unusual installs), else
  * the one given to vad_set_probe_helper() (the tool and the wrapper give the one beside
- * their own executable when there is one: a portable folder), else the compiled-in
+ * their own executable when there is one, vad_set_probe_helper_beside_program(): a
+ * portable folder), else the compiled-in
  * LIBEXECDIR/vadiscover/vadiscover-probe.
  */
 
@@ -709,6 +710,16 @@ unsigned int vad_get_probe_mode(const struct vad_context *ctx);
  * error the helper is unchanged.
  */
 int vad_set_probe_helper(struct vad_context *ctx, const char *path);
+
+/**
+ * vad_set_probe_helper_beside_program - for a program that may ship its own helper (a
+ * portable folder): vad_set_probe_helper() with the vadiscover-probe in the directory of
+ * the running program (/proc/self/exe), when that file is executable (access(X_OK)).
+ * Returns 0 when it is used from now on, -ENOENT when there is none there (or the
+ * program's path cannot be read: the helper stays as it was), -EINVAL (@ctx NULL) or
+ * -ENOMEM.
+ */
+int vad_set_probe_helper_beside_program(struct vad_context *ctx);
 
 /* ------------------------------------------------------------------------------------ */
 /* Probe cache */

@@ -491,27 +491,6 @@ static int run_own_parser(int argc, char **argv, int (*fn)(int, char **), int cm
 	return ret;
 }
 
-/* Probes run in the helper program, always (a crashing or hanging VA driver must not take
- * this process with it); the helper beside this executable is used when there is one (a
- * portable folder), else the installed one (vadiscover.h, "Isolated probes"). */
-static void isolate_probes(struct vad_context *ctx, bool cache)
-{
-	char exe[4096 + 32];
-	ssize_t n = readlink("/proc/self/exe", exe, 4096);
-	char *slash;
-
-	vad_set_probe_mode(ctx, VAD_PROBE_ISOLATED | (cache ? VAD_PROBE_CACHE : 0));
-	if (n <= 0 || n >= 4096)
-		return;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return;
-	strcpy(slash + 1, "vadiscover-probe");
-	if (access(exe, X_OK) == 0)
-		vad_set_probe_helper(ctx, exe);
-}
-
 int tool_context_new(struct vad_context **out, bool debug, bool cache, const char *ffmpeg)
 {
 	struct vad_context *ctx;
@@ -524,7 +503,11 @@ int tool_context_new(struct vad_context **out, bool debug, bool cache, const cha
 	}
 	if (debug)
 		vad_set_log_fn(ctx, tool_log_to_stderr, VAD_LOG_DEBUG, NULL);
-	isolate_probes(ctx, cache);
+	/* Probes run in the helper program, always (a crashing or hanging VA driver must not
+	 * take this process with it); the one beside this executable when there is one (a
+	 * portable folder), else the installed one (vadiscover.h, "Isolated probes"). */
+	vad_set_probe_mode(ctx, VAD_PROBE_ISOLATED | (cache ? VAD_PROBE_CACHE : 0));
+	vad_set_probe_helper_beside_program(ctx);
 	if (ffmpeg && (r = vad_set_libva_program(ctx, ffmpeg)) < 0) {
 		fprintf(stderr, "vadiscover: --ffmpeg %s: %s\n", ffmpeg,
 			r == -ENOEXEC ? "not an ELF program this machine runs" : strerror(-r));
