@@ -948,6 +948,14 @@ START_TEST(va_driver_file_missing)
 	ck_assert_int_eq(vad_device_find_va_driver_file(m.ctx, dev_at(1), NULL, buf, 4), -ERANGE);
 	ck_assert_str_eq(vad_va_driver_package("radeonsi"), "mesa-va-drivers");
 	ck_assert_ptr_null(vad_va_driver_package("nosuch"));
+	/* libva's own choice by kernel driver, which the lookup above used for i915. */
+	ck_assert_str_eq(vad_va_driver_for_kernel_driver("i915"), "iHD");
+	ck_assert_str_eq(vad_va_driver_for_kernel_driver("amdgpu"), "radeonsi");
+	ck_assert_str_eq(vad_va_driver_for_kernel_driver("radeon"), "r600");
+	ck_assert_str_eq(vad_va_driver_for_kernel_driver("nvidia-drm"), "nvidia");
+	ck_assert_str_eq(vad_va_driver_for_kernel_driver("pvrsrvkm"), "pvr");
+	ck_assert_str_eq(vad_va_driver_for_kernel_driver("xe"), "xe");
+	ck_assert_ptr_null(vad_va_driver_for_kernel_driver(NULL));
 	ck_assert_int_eq(inits(), 0);
 	leave();
 	rmdir(dir);

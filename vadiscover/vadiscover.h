@@ -581,6 +581,16 @@ int vad_device_find_va_driver_file(struct vad_context *ctx, const struct vad_dev
 const char *vad_va_driver_package(const char *name);
 
 /**
+ * vad_va_driver_for_kernel_driver - the VA driver libva chooses by itself for a device of
+ * kernel driver @kernel_driver, as vad_device_find_va_driver_file() looks it up (libva
+ * 2.17's table: i915 -> iHD, amdgpu -> radeonsi, radeon -> r600, nouveau -> nouveau,
+ * nvidia-drm and nvidia -> nvidia, pvrsrvkm -> pvr; any other kernel driver -> its own
+ * name, which is @kernel_driver itself). NULL when @kernel_driver is NULL. Static storage
+ * or @kernel_driver.
+ */
+const char *vad_va_driver_for_kernel_driver(const char *kernel_driver);
+
+/**
  * A probe or a selection never loads a VA driver on a device whose kernel driver has no
  * video engine (display-only or virtual: ast, mgag200, bochs-drm, cirrus, simpledrm, udl,
  * evdi, hyperv_drm, vkms, vgem, ...): vad_select() gives it the verdict VAD_VERDICT_NO_VA

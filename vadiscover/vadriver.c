@@ -54,10 +54,9 @@ bool vad__va_driver_name_ok(const char *name)
 	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == n;
 }
 
-/* libva 2.17's choice of VA driver by kernel driver (va_drm_utils.c: the table, else the
- * DRM driver name itself, so xe -> xe_drv_video.so before libva 2.21); for i915 it tries
- * i965 when iHD fails. */
-static const char *vad_libva_driver_for(const char *kernel_driver)
+/* libva 2.17's choice (va_drm_utils.c: the table, else the DRM driver name itself, so
+ * xe -> xe_drv_video.so before libva 2.21); for i915 it tries i965 when iHD fails. */
+const char *vad_va_driver_for_kernel_driver(const char *kernel_driver)
 {
 	static const struct {
 		const char *kernel;
@@ -150,7 +149,7 @@ static const char *vad_driver_name(const struct vad_device *dev, const char *dri
 		return vad_device_get_required_va_driver(dev);
 	if (secure_getenv("LIBVA_DRIVER_NAME") && *secure_getenv("LIBVA_DRIVER_NAME"))
 		return secure_getenv("LIBVA_DRIVER_NAME");
-	return vad_libva_driver_for(dev->kernel_driver);
+	return vad_va_driver_for_kernel_driver(dev->kernel_driver);
 }
 
 int vad_device_find_va_driver_file(struct vad_context *ctx, const struct vad_device *dev,

@@ -921,19 +921,10 @@ static void check_libva(struct doctor *d)
 static const char *va_driver_name(const struct vad_device *dev)
 {
 	const char *name = vad_device_get_va_driver(dev);
-	const char *kd = vad_device_get_kernel_driver(dev);
 
-	if (name || (name = vad_device_get_required_va_driver(dev)) || !kd)
+	if (name || (name = vad_device_get_required_va_driver(dev)))
 		return name;
-	if (strcmp(kd, "i915") == 0)
-		return "iHD";
-	if (strcmp(kd, "amdgpu") == 0)
-		return "radeonsi";
-	if (strcmp(kd, "radeon") == 0)
-		return "r600";
-	if (strcmp(kd, "nvidia-drm") == 0 || strcmp(kd, "nvidia") == 0)
-		return "nvidia";
-	return kd;
+	return vad_va_driver_for_kernel_driver(vad_device_get_kernel_driver(dev));
 }
 
 static void check_va_driver(struct doctor *d)
