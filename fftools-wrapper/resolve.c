@@ -263,7 +263,8 @@ static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 		 * -v verbose). */
 		if (v->select[0] && vad_device_get_verdict(dev) == VAD_VERDICT_FILTERED &&
 		    !facts_filtered_by(f, r))
-			*why = set_why(v, "does not match VADISCOVER_SELECT '%s': %s", v->select, r);
+			*why = set_why(v, "does not match VADISCOVER_SELECT '%s': %s", v->select,
+				       r);
 		else
 			*why = set_why(v, "%s", r);
 	}

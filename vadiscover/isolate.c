@@ -230,8 +230,8 @@ static const char *vad_notes(const struct vad_run *run, struct vad_device *dev, 
 			size_t old = dev->va_files ? strlen(dev->va_files) : 0;
 
 			if (old + n - 5 + 2 <= VAD_FILES_MAX) {
-				char *f = vad__strdupf("%s%.*s\n", dev->va_files ? dev->va_files : "",
-						       (int)(n - 5), p + 5);
+				const char *had = dev->va_files ? dev->va_files : "";
+				char *f = vad__strdupf("%s%.*s\n", had, (int)(n - 5), p + 5);
 
 				if (!f) {
 					*r = -ENOMEM;
