@@ -121,6 +121,10 @@ START_TEST(null_context)
 	ck_assert_int_eq(vad_set_probe_mode(NULL, VAD_PROBE_DEFAULT), -EINVAL);
 	ck_assert_uint_eq(vad_get_probe_mode(NULL), 0);
 	ck_assert_int_eq(vad_set_probe_helper(NULL, "/usr/bin/true"), -EINVAL);
+	ck_assert_int_eq(vad_set_probe_helper_beside_program(NULL), -EINVAL);
+	ck_assert_int_eq(vad_device_find(NULL, "/dev/dri/renderD128", &out), -EINVAL);
+	ck_assert_ptr_null(out);
+	out = (struct vad_device *)&out;
 	ck_assert_int_eq(vad_select(NULL, NULL, 0, &out), -EINVAL);
 	ck_assert_ptr_null(out);
 	ck_assert_int_eq(vad_select(NULL, NULL, 0, NULL), -EINVAL);
@@ -299,6 +303,36 @@ START_TEST(access_errors)
 END_TEST
 
 /* The functions without DRM nodes: what never is NULL, and what may be. */
+START_TEST(device_find_errors)
+{
+	struct vad_device *out = (struct vad_device *)&out;
+	char name[PATH_MAX + 64];
+
+	enter("amd");
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/renderD128", &out), -ENXIO);
+	ck_assert_ptr_null(out);	/* not scanned yet */
+	ck_assert_int_eq(vad_scan(m.ctx), 1);
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/renderD128", &out), 0);
+	ck_assert_ptr_eq(out, dev_at(0));
+	ck_assert_int_eq(vad_device_find(m.ctx, NULL, &out), -EINVAL);
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/renderD128", NULL), -EINVAL);
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/renderD200", &out), -ENOENT);
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/null/renderD128", &out), -ENOTDIR);
+	memset(name, 'a', PATH_MAX + 1);
+	name[0] = '/';
+	name[PATH_MAX + 1] = '\0';
+	ck_assert_int_eq(vad_device_find(m.ctx, name, &out), -ENAMETOOLONG);
+	snprintf(name, sizeof(name), "%s/dev/dri/loop", m.topo_dir);
+	ck_assert_int_eq(symlink("loop", name), 0);
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri/loop", &out), -ELOOP);
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/null", &out), -ENODEV);
+	ck_assert_int_eq(vad_device_find(m.ctx, "/dev/dri", &out), -ENODEV);
+	ck_assert_ptr_null(out);
+	leave();
+}
+END_TEST
+
 START_TEST(function_getters)
 {
 	enter("adl-sriov-vfio");
@@ -602,6 +636,8 @@ START_TEST(probe_mode_errors)
 	ck_assert_int_eq(vad_set_probe_helper(m.ctx, ""), -EINVAL);
 	ck_assert_int_eq(vad_set_probe_helper(m.ctx, "/nonexistent/probe"), 0);	/* not looked at */
 	ck_assert_int_eq(vad_set_probe_helper(m.ctx, NULL), 0);
+	/* No vadiscover-probe beside this test program. */
+	ck_assert_int_eq(vad_set_probe_helper_beside_program(m.ctx), -ENOENT);
 	leave();
 }
 END_TEST
@@ -731,6 +767,9 @@ START_TEST(names)
 	ck_assert_ptr_null(vad_va_driver_package(NULL));
 	ck_assert_ptr_null(vad_va_driver_package("nosuch"));
 	ck_assert_str_eq(vad_va_driver_package("radeonsi"), "mesa-va-drivers");
+	ck_assert_ptr_null(vad_va_driver_for_kernel_driver(NULL));
+	ck_assert_str_eq(vad_va_driver_for_kernel_driver("i915"), "iHD");
+	ck_assert_str_eq(vad_va_driver_for_kernel_driver("nosuch"), "nosuch");
 	ck_assert_ptr_nonnull(vad_version());
 }
 END_TEST
@@ -878,6 +917,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, facts_malformed);
 	tcase_add_test(tc, access_errors);
 	tcase_add_test(tc, function_getters);
+	tcase_add_test(tc, device_find_errors);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("libva");

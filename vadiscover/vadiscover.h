@@ -69,8 +69,8 @@
  *   vad_spec_set(), vad_spec_to_string() (it keeps its text in the spec) and vad_spec_free()
  *   need it to themselves.
  * - Functions that take no object (vad_version(), vad_codec_name(), vad_codec_from_name(),
- *   vad_bus_name(), vad_sriov_role_name(), vad_verdict_name(), vad_va_driver_package())
- *   may be called from any thread at any time.
+ *   vad_bus_name(), vad_sriov_role_name(), vad_verdict_name(), vad_va_driver_package(),
+ *   vad_va_driver_for_kernel_driver()) may be called from any thread at any time.
  * - Probes in this process must not overlap. libva's vaInitialize() is not safe to run in
  *   two threads at once: libva 2.17 to 2.22 write process-wide variables in it without a
  *   lock (va.c's default_log_level when LIBVA_MESSAGING_LEVEL or /etc/libva.conf sets one,
@@ -234,13 +234,15 @@ struct vad_device *vad_device_get(const struct vad_context *ctx, size_t index);
  * Returns 0 with the device in *@out; on error *@out is NULL (when @out is not NULL) and
  * the return is:
  *   -EINVAL  @ctx, @path or @out is NULL;
- *   -errno   of stat(@path): -ENOENT (no such file), -EACCES, -ENOTDIR, -ELOOP,
- *            -ENAMETOOLONG, -ENOMEM, ...;
+ *   -ENOENT, -ENOTDIR, -EACCES, -ELOOP, -ENAMETOOLONG, -EOVERFLOW, -ENOMEM
+ *            stat(@path) failed so (-ENOENT: no such file; -ENOTDIR: a path component
+ *            is no directory);
  *   -ENODEV  @path is not a DRM node: not a character device, or one of another major
  *            than DRM's (226);
  *   -ENXIO   a DRM node of no scanned device: vad_scan() was not called, or did not list
  *            it (a node that appeared since, a control node, a node of a device this
  *            process has no other name for in /dev/dri).
+ * Reads no sysfs file and opens nothing: vad_scan() again to see a node that is new.
  */
 int vad_device_find(const struct vad_context *ctx, const char *path, struct vad_device **out);
 
