@@ -53,6 +53,7 @@ int vfw_vad_new(struct vfw_vad **out, const char *select, const char *ffmpeg, ch
 	v->ffmpeg = ffmpeg ? strdup(ffmpeg) : NULL;
 	if (!v->select || (ffmpeg && !v->ffmpeg)) {
 		free(v->select);
+		free(v->ffmpeg);
 		free(v);
 		return -ENOMEM;
 	}
