@@ -228,16 +228,17 @@ static const char *vad_notes(const struct vad_run *run, struct vad_device *dev, 
 		} else if (strncmp(p, "file /", 6) == 0 && n - 5 < VAD_PATH_MAX &&
 			   !memchr(p, '\0', n)) {
 			size_t old = dev->va_files ? strlen(dev->va_files) : 0;
+			char *f;
 
 			if (old + n - 5 + 2 <= VAD_FILES_MAX) {
-				const char *had = dev->va_files ? dev->va_files : "";
-				char *f = vad__strdupf("%s%.*s\n", had, (int)(n - 5), p + 5);
-
+				f = realloc(dev->va_files, old + n - 5 + 2);
 				if (!f) {
 					*r = -ENOMEM;
 					return p;
 				}
-				free(dev->va_files);
+				memcpy(f + old, p + 5, n - 5);
+				f[old + n - 5] = '\n';
+				f[old + n - 4] = '\0';
 				dev->va_files = f;
 			}
 		} else {

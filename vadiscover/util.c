@@ -1,12 +1,11 @@
 /*
  * Small helpers every source file of the library uses: formatted strings, error text, a
- * growing array and a growing string.
+ * growing string (the growing array is vad__array_grow() in vad-private.h).
  *
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,22 +47,6 @@ const char *vad__strerror(int err, char *buf, size_t len)
 {
 	/* _GNU_SOURCE: the GNU strerror_r, which returns the message (maybe not in buf). */
 	return strerror_r(err, buf, len);
-}
-
-void *vad__array_grow(void *items, size_t size, size_t n, size_t *cap)
-{
-	size_t c;
-	void *p;
-
-	if (n < *cap)
-		return items;
-	c = *cap ? *cap * 2 : 8;
-	if (c < *cap || c > SIZE_MAX / size)
-		return NULL;
-	p = realloc(items, c * size);
-	if (p)
-		*cap = c;
-	return p;
 }
 
 /* Room for @n more bytes and a NUL; false (and failed) on -ENOMEM. */

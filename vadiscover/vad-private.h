@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/types.h>
 
@@ -195,8 +196,22 @@ const char *vad__strerror(int err, char *buf, size_t len);
 
 /* Room for element @n of the array @items of @size-byte elements and capacity *@cap:
  * @items itself while @n < *@cap, else the array realloc'ed to twice the capacity (8 at
- * first) and *@cap updated; NULL on -ENOMEM (@items is then left as it was). */
-void *vad__array_grow(void *items, size_t size, size_t n, size_t *cap);
+ * first) and *@cap updated; NULL on -ENOMEM (@items is then left as it was). Inline, so
+ * that gcc's analyser (make analyze) sees the realloc() and follows what the array holds. */
+static inline void *vad__array_grow(void *items, size_t size, size_t n, size_t *cap)
+{
+	size_t c = *cap ? *cap * 2 : 8;
+	void *p;
+
+	if (n < *cap)
+		return items;
+	if (c < *cap || c > SIZE_MAX / size)
+		return NULL;
+	p = realloc(items, c * size);
+	if (p)
+		*cap = c;
+	return p;
+}
 
 /* A string built by appending; an append that fails for memory marks it failed, and the
  * later ones do nothing. Start from { 0 }. s is NUL-terminated once anything was added;
