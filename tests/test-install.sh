@@ -24,22 +24,19 @@ else
 	fail "make install-libvadiscover: $(cat "$tmp/log")"
 fi
 
+# The shared object's file version is the release's, from the VERSION file.
+release=$(cat VERSION)
 missing=
-for f in "$LIBDIR/libvadiscover.so.0.1.0" "$LIBDIR/libvadiscover.so.0" "$LIBDIR/libvadiscover.so" \
+for f in "$LIBDIR/libvadiscover.so.$release" "$LIBDIR/libvadiscover.so.0" "$LIBDIR/libvadiscover.so" \
 	"$LIBDIR/libvadiscover.a" "$LIBDIR/pkgconfig/libvadiscover.pc" \
 	"$INCLUDEDIR/vadiscover/vadiscover.h"; do
 	[ -e "$root$f" ] || missing="$missing $f"
 done
-[ -z "$missing" ] && ok "installed files present" || fail "not installed:$missing"
-[ "$(readlink "$root$LIBDIR/libvadiscover.so.0")" = libvadiscover.so.0.1.0 ] &&
+[ -z "$missing" ] && ok "installed files present (libvadiscover.so.$release: the VERSION file's)" ||
+	fail "not installed:$missing"
+[ "$(readlink "$root$LIBDIR/libvadiscover.so.0")" = "libvadiscover.so.$release" ] &&
 	[ "$(readlink "$root$LIBDIR/libvadiscover.so")" = libvadiscover.so.0 ] &&
-	ok "symlinks .so -> .so.0 -> .so.0.1.0" || fail "symlinks are wrong"
-# The shared object's file version is the release's, from the VERSION file.
-release=$(cat VERSION)
-[ -f "$root$LIBDIR/libvadiscover.so.$release" ] &&
-	[ "$(readlink "$root$LIBDIR/libvadiscover.so.0")" = "libvadiscover.so.$release" ] &&
-	ok "libvadiscover.so.$release: the version of the VERSION file" ||
-	fail "no libvadiscover.so.$release (the VERSION file says $release)"
+	ok "symlinks .so -> .so.0 -> .so.$release" || fail "symlinks are wrong"
 
 export PKG_CONFIG_PATH="$root$LIBDIR/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 v=$(pkg-config --modversion libvadiscover 2>&1)
