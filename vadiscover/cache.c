@@ -301,7 +301,7 @@ static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 }
 
 /* 1 and @dev's VA fields set when the file matches @key in every way, 0 when not. */
-static int vad_cache_parse(const char *buf, size_t len, const char *key, struct vad_device *dev)
+int vad__cache_parse(const char *buf, size_t len, const char *key, struct vad_device *dev)
 {
 	struct vad_in in = { buf, buf + len };
 	const char *k, *paths, *state;
@@ -374,7 +374,7 @@ int vad__cache_lookup(struct vad_context *ctx, struct vad_device *dev, const cha
 		free(key);
 		return r;
 	}
-	r = r < 0 ? 0 : vad_cache_parse(buf, len, key, dev);
+	r = r < 0 ? 0 : vad__cache_parse(buf, len, key, dev);
 	free(buf);
 	if (r < 0) {
 		free(key);

@@ -116,7 +116,7 @@ static void vad_fmt_fact(char *buf, size_t len, int id)
 
 /* Read the sysfs facts of @dev, whose sysfs_path is set. Only -ENOMEM is an error: a
  * missing or malformed attribute leaves its fact at -ENOENT / -EINVAL / NULL. */
-static int vad_read_facts(struct vad_context *ctx, struct vad_device *dev)
+int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
 {
 	const char *sp = dev->sysfs_path;
 	char *name = NULL;
@@ -272,7 +272,7 @@ static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const ch
 		dev->sysfs_path = sp;
 		sp = NULL;
 		if (dev->sysfs_path) {
-			r = vad_read_facts(ctx, dev);
+			r = vad__read_facts(ctx, dev);
 			if (r < 0) {
 				vad__device_free(dev);
 				return r;

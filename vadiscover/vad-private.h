@@ -272,6 +272,9 @@ int vad__cache_lookup(struct vad_context *ctx, struct vad_device *dev, const cha
 		      char **key);
 /* Keep @dev's answer under @key, when it is a fact worth keeping. */
 void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, const char *key);
+/* Parse the cache file @buf (@len bytes, NUL after them) for @key: 1 and @dev's VA fields
+ * set when it matches in every way, 0 when not, -ENOMEM. */
+int vad__cache_parse(const char *buf, size_t len, const char *key, struct vad_device *dev);
 
 /* libva.c */
 /* The directory a helper must load libva from to use the same libva as this context
@@ -300,6 +303,10 @@ int vad__va_driver_missing(struct vad_context *ctx, const struct vad_device *dev
 /* spec.c: the canonical text of @spec (NULL: ""), malloc'ed; NULL on -ENOMEM. Does not
  * touch @spec, so a spec may be shared by threads that only select with it. */
 char *vad__spec_format(const struct vad_spec *spec);
+
+/* scan.c: read the sysfs facts of @dev, whose sysfs_path is set (ids, driver, SR-IOV).
+ * 0 or -ENOMEM: a missing or malformed attribute leaves its fact at -ENOENT / -EINVAL. */
+int vad__read_facts(struct vad_context *ctx, struct vad_device *dev);
 
 /* sysfs.c */
 /* Read a small attribute file, trailing newline stripped. 0 or -errno; -EINVAL if it does
