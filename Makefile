@@ -3,7 +3,7 @@
 # configuration (make check-asan uses build/asan) can sit beside the first.
 #
 # Targets: all check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin
-#          check-portable check-debian check-all bench demo jellyfin-layout portable
+#          check-portable check-debian fuzz check-all bench demo jellyfin-layout portable
 #          analyze install uninstall clean distclean
 
 B ?= build
@@ -56,6 +56,7 @@ include tests/portable/build.mk
 include tests/debian/build.mk
 include tests/bench/build.mk
 include tests/analyze/build.mk
+include tests/fuzz/build.mk
 
 real-all: $(ALL)
 
@@ -79,7 +80,7 @@ check-asan:
 	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 check
 
 check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin check-portable \
-	check-debian analyze
+	check-debian analyze fuzz
 
 bench: all $(BENCH_TARGETS)
 
