@@ -327,6 +327,11 @@ static int vad_spec_set_key(struct vad_spec *spec, int key, const char *value, c
 			return vad_err(err, errlen,
 				       "invalid value '%s' for key 'node': expected an absolute path "
 				       "like /dev/dri/renderD128", value);
+		/* Only vad_spec_set() gets here with one: its text would not parse back. */
+		if (strchr(value, ','))
+			return vad_err(err, errlen,
+				       "invalid value '%s' for key 'node': a path with ',' cannot be "
+				       "written in a spec", value);
 		p = strdup(value);
 		if (!p)
 			return -ENOMEM;
