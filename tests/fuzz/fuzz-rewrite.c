@@ -18,16 +18,19 @@
  *     value really is one is the rewriter's own parse; this check only needs the weaker
  *     fact that a replaced argument follows a device option.)
  *  4. Something changed exactly when nchanged > 0, and then there is a report.
- *  5. Rewriting the result again (same release, same mode) changes nothing: its every
- *     device argument now names a node the resolver accepts, with the driver it needs,
- *     and inserting "-hwaccel_device NODE" pairs or a node into a value changes how no
- *     other argument is read (an option and its value are added as a whole, and a node
- *     neither starts with '-' nor is a device name the options define... unless the
- *     command line names a device so, which then is what ffmpeg uses, and the second
- *     pass leaves it alone too). This needs a resolver that is consistent: select()
- *     answers a node that check() accepts with the same filters, and with the driver
- *     that node requires added (the second pass sees the ",driver=iHD" the first added);
- *     the table's is, as is libvadiscover (a node is judged by what it is).
+ *  5. Rewriting the result again (same release, same mode) changes nothing, and gives the
+ *     same log level. Why this holds, and is the invariant to check: after the first pass
+ *     every device argument names a node the resolver accepts (one check() accepted, or
+ *     the one select() chose) and the driver that node requires, if any, is named; and
+ *     what the first pass added changes how no other argument is read: an inserted
+ *     "-hwaccel_device NODE" is a whole option with its value, and a node put into a value
+ *     stays inside that value. So the second pass finds the same devices (a -hwaccel
+ *     vaapi without a device now has one: a site of its own, kept as given), asks about
+ *     nodes that all pass, and keeps them. This needs a consistent resolver: select()
+ *     answers a node that check() accepts with the same filters, also once the driver
+ *     that node requires is added to them (the second pass sees the ",driver=iHD" the
+ *     first appended). The table below is one; libvadiscover is too (a node is judged by
+ *     what it is, whatever it is called).
  *
  * SPDX-License-Identifier: MIT
  */
