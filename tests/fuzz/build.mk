@@ -2,10 +2,12 @@
 # FUZZ_SECONDS seconds (default 60) from a copy of its committed corpus
 # (tests/fuzz/corpus/NAME/), with ASan and UBSan; ends in "fuzz: N passed, N failed", one
 # per target. Everything is built with clang in $(B)/fuzz by a make of its own (like
-# check-asan): the static library, the wrapper's rewriter and the targets. make -j2 fuzz runs
-# two targets at a time. README.md ("Fuzzing"): one target alone, reproducing a crash.
+# check-asan): the static library, the wrapper's rewriter and the targets. FUZZ_JOBS targets
+# run at a time (default 2: a run is one process on one core, up to ~600 MB).
+# README.md ("Fuzzing"): one target alone, reproducing a crash.
 
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 2
 FUZZ_CC ?= clang
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -23,12 +25,12 @@ $(B)/tests/fuzz/fuzz-rewrite: $(B)/fftools-wrapper/rewrite.o
 
 .PHONY: fuzz fuzz-build fuzz-report $(FUZZ_RUNS)
 fuzz:
-	$(Q)$(MAKE) --no-print-directory B=$(B)/fuzz CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+	$(Q)$(MAKE) --no-print-directory -j$(FUZZ_JOBS) B=$(B)/fuzz CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
 		SANITIZE_FLAGS="$(FUZZ_SAN)" fuzz-report
 
 fuzz-build: $(FUZZ_BINS)
 
-# One run per target (two at once under make -j2); each writes its log and its verdict
+# One run per target (FUZZ_JOBS at once); each writes its log and its verdict
 # under $(B)/fuzz-run/NAME, the report below adds them up.
 $(FUZZ_RUNS): fuzz-run-%: $(B)/tests/fuzz/fuzz-%
 	$(Q)tests/fuzz/run-fuzz $* $< $(FUZZ_SECONDS) $(B)/fuzz-run/$*
