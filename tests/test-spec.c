@@ -130,7 +130,21 @@ START_TEST(errors_values)
 	bad("kernel_driver=i915||xe", "invalid value 'i915||xe' for key 'kernel_driver': expected "
 	    "kernel driver names joined by '|', e.g. i915|xe");
 	bad("driver=../evil", "invalid value '../evil' for key 'driver': expected a VA driver name "
-	    "like iHD, i965, radeonsi");
+	    "like iHD, i965, radeonsi (at most 255 bytes)");
+	/* vaSetDriverName() refuses a name of 256 bytes or more. */
+	{
+		struct vad_spec *spec;
+		char text[7 + 256 + 1] = "driver=", message[512];
+
+		memset(text + 7, 'a', 256);
+		text[7 + 256] = 0;
+		snprintf(message, sizeof(message), "invalid value '%s' for key 'driver': expected "
+			 "a VA driver name like iHD, i965, radeonsi (at most 255 bytes)", text + 7);
+		bad(text, message);
+		text[7 + 255] = 0;
+		ck_assert_int_eq(vad_spec_new(&spec, text, NULL, 0), 0);
+		vad_spec_free(spec);
+	}
 	bad("pci=02.4", "invalid value '02.4' for key 'pci': expected a PCI slot like "
 	    "0000:00:02.4 (or 00:02.4)");
 	bad("pci=0000:00:02.8", "invalid value '0000:00:02.8' for key 'pci': expected a PCI slot "

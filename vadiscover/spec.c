@@ -278,10 +278,11 @@ static int vad_spec_set_key(struct vad_spec *spec, int key, const char *value, c
 	case VAD_KEY_DRIVER: {
 		char *d;
 
-		if (!vad_is_name(value))
+		/* The same rule as vad_device_probe()'s: what vaSetDriverName() takes. */
+		if (!vad__va_driver_name_ok(value))
 			return vad_err(err, errlen,
 				       "invalid value '%s' for key 'driver': expected a VA driver name "
-				       "like iHD, i965, radeonsi", value);
+				       "like iHD, i965, radeonsi (at most 255 bytes)", value);
 		d = strdup(value);
 		if (!d)
 			return -ENOMEM;

@@ -107,7 +107,8 @@
  *     vendor=0x8086            PCI vendor id (alias: vendor_id); always hex, with or
  *                              without 0x, as lspci -nn prints it: vendor=8086 is Intel
  *     kernel_driver=i915|xe    kernel driver, alternatives joined by '|'
- *     driver=iHD               VA driver to probe with (like FFmpeg's driver= option)
+ *     driver=iHD               VA driver to probe with (like FFmpeg's driver= option;
+ *                              letters, digits, _ - ., at most 255 bytes)
  *     pci=0000:00:02.4         PCI slot (the domain "0000:" may be left out)
  *     role=pf|vf|none          SR-IOV role: physical function, virtual function, neither
  *     vf=4                     VF number counted from 1: the N of the PF's virtfn(N-1)
