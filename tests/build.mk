@@ -7,9 +7,9 @@
 # builds $(B)/tests/test-foo from tests/test-foo.c (compiled with TEST_CFLAGS), the runner
 # and the harness C API (TEST_COMMON_OBJS), the link items given (objects, archives and
 # -l flags; files among them become prerequisites) and TEST_LIBS (Check), and adds it to
-# CHECK_PROGS. The program defines test_suite() and test_case_names[] (runner.h), may use
-# tests/common/harness.h (th_run, th_enter, ...), and starts with the fake-GPU shim
-# preloaded (runner.c re-executes itself once).
+# CHECK_PROGS. The program defines test_suite(), making its cases with test_case()
+# (runner.h), may use tests/common/harness.h (th_run, th_enter, ...), and starts with the
+# fake-GPU shim preloaded (runner.c re-executes itself once).
 #
 # For hand-written rules: compile with EXTRA_CFLAGS = $(TEST_CFLAGS) (Check's flags plus
 # -DVAD_TEST_BUILDDIR="<abs $(B)>" -DVAD_TEST_SRCDIR="<source tree>"), link

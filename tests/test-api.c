@@ -894,22 +894,16 @@ START_TEST(log_errors)
 }
 END_TEST
 
-const struct test_case_name test_case_names[] = {
-	{ "null" }, { "scan" }, { "libva" }, { "probe" }, { "spec" }, { "select" }, { "log" },
-	{ NULL },
-};
-
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("api");
 	TCase *tc;
 
-	tc = tcase_create("null");
+	tc = test_case(s, "null");
 	tcase_add_test(tc, null_context);
 	tcase_add_test(tc, null_device);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("scan");
+	tc = test_case(s, "scan");
 	tcase_add_test(tc, scan_counts);
 	tcase_add_test(tc, facts_none_values);
 	tcase_add_test(tc, facts_without_sysfs);
@@ -918,14 +912,12 @@ Suite *test_suite(void)
 	tcase_add_test(tc, access_errors);
 	tcase_add_test(tc, function_getters);
 	tcase_add_test(tc, device_find_errors);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("libva");
+	tc = test_case(s, "libva");
 	tcase_add_test(tc, libva_dir_errors);
 	tcase_add_test(tc, libva_program_errors);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("probe");
+	tc = test_case(s, "probe");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, probe_bad_driver_name);
 	tcase_add_test(tc, probe_device_failures);
@@ -934,20 +926,16 @@ Suite *test_suite(void)
 	tcase_add_test(tc, probe_helper_cannot_start);
 	tcase_add_test(tc, find_driver_file_errors);
 	tcase_add_test(tc, probe_mode_errors);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("spec");
+	tc = test_case(s, "spec");
 	tcase_add_test(tc, spec_errors);
 	tcase_add_test(tc, names);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("select");
+	tc = test_case(s, "select");
 	tcase_add_test(tc, select_errors);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("log");
+	tc = test_case(s, "log");
 	tcase_add_test(tc, log_clobbers_errno);
 	tcase_add_test(tc, log_errors);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -531,12 +531,10 @@ START_TEST(wrapper_twice)
 }
 END_TEST
 
-const struct test_case_name test_case_names[] = { { "key" }, { "files" }, { "runs" }, { NULL } };
-
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("cache");
-	TCase *tc = tcase_create("key");
+	TCase *tc = test_case(s, "key");
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, second_probe_cached);
@@ -548,9 +546,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, key_driver_file);
 	tcase_add_test(tc, key_forced_driver);
 	tcase_add_test(tc, hang_expires);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("files");
+	tc = test_case(s, "files");
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, bad_file, 0, 9);
 	tcase_add_test(tc, foreign_file);
@@ -558,13 +555,11 @@ Suite *test_suite(void)
 	tcase_add_test(tc, dir_others_write);
 	tcase_add_test(tc, cache_off);
 	tcase_add_test(tc, dir_xdg);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("runs");
+	tc = test_case(s, "runs");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, tool_pick_twice);
 	tcase_add_test(tc, tool_list_cached);
 	tcase_add_test(tc, wrapper_twice);
-	suite_add_tcase(s, tc);
 	return s;
 }

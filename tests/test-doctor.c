@@ -1139,14 +1139,9 @@ START_TEST(passthrough_errors)
 }
 END_TEST
 
-const struct test_case_name test_case_names[] = {
-	{"doctor-host"}, {"doctor-container"}, {"doctor-jellyfin"}, {"doctor-json"},
-	{"passthrough"}, {NULL},
-};
-
-static TCase *tcase(const char *name)
+static TCase *tcase(Suite *s, const char *name)
 {
-	TCase *tc = tcase_create(name);
+	TCase *tc = test_case(s, name);
 
 	tcase_set_timeout(tc, 300);
 	return tc;
@@ -1155,7 +1150,7 @@ static TCase *tcase(const char *name)
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("doctor");
-	TCase *tc = tcase("doctor-host");
+	TCase *tc = tcase(s, "doctor-host");
 
 	tcase_add_test(tc, doctor_healthy_host);
 	tcase_add_test(tc, doctor_stock_i915);
@@ -1168,26 +1163,22 @@ Suite *test_suite(void)
 	tcase_add_test(tc, doctor_proxmox_topology);
 	tcase_add_test(tc, doctor_xe_sriov);
 	tcase_add_test(tc, doctor_no_sriov);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("doctor-container");
+	tc = tcase(s, "doctor-container");
 	tcase_add_test(tc, doctor_lxc_node_65534);
 	tcase_add_test(tc, doctor_lxc_not_in_group);
 	tcase_add_test(tc, doctor_lxc_eperm);
 	tcase_add_test(tc, doctor_no_va_driver);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("doctor-jellyfin");
+	tc = tcase(s, "doctor-jellyfin");
 	tcase_add_test(tc, doctor_jellyfin_debian);
 	tcase_add_test(tc, doctor_jellyfin_running);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("doctor-json");
+	tc = tcase(s, "doctor-json");
 	tcase_add_test(tc, doctor_json_contract);
 	tcase_add_test(tc, doctor_usage);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("passthrough");
+	tc = tcase(s, "passthrough");
 	tcase_add_test(tc, passthrough_pve);
 	tcase_add_test(tc, passthrough_pve_grammar);
 	tcase_add_test(tc, passthrough_lxc);
@@ -1196,6 +1187,5 @@ Suite *test_suite(void)
 	tcase_add_test(tc, passthrough_remapped_numbers);
 	tcase_add_test(tc, by_path_container);
 	tcase_add_test(tc, passthrough_errors);
-	suite_add_tcase(s, tc);
 	return s;
 }

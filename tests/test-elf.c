@@ -802,7 +802,7 @@ Suite *test_suite(void)
 	Suite *s = suite_create("elf");
 	TCase *tc;
 
-	tc = tcase_create("tree");
+	tc = test_case(s, "tree");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, runpath_and_rpath);
 	tcase_add_test(tc, libva_two_levels_down);
@@ -810,29 +810,25 @@ Suite *test_suite(void)
 	tcase_add_test(tc, no_libva);
 	tcase_add_test(tc, class_32_skips_64);
 	tcase_add_test(tc, origin_through_symlink);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("environment");
+	tc = test_case(s, "environment");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, ld_library_path_order);
 	tcase_add_test(tc, ld_library_path_forms);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("ffmpeg");
+	tc = test_case(s, "ffmpeg");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, debian_ffmpeg);
 	tcase_add_test(tc, libavutil_in_tree);
 	tcase_add_test(tc, static_idents);
 	tcase_add_test(tc, real_ffmpeg_ident);
 	tcase_add_test(tc, ident_across_reads);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("errors");
+	tc = test_case(s, "errors");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, not_elf);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("malformed");
+	tc = test_case(s, "malformed");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, handmade_valid);
@@ -840,11 +836,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, every_prefix_tiny);
 	tcase_add_test(tc, every_prefix_linked);
 	tcase_add_test(tc, every_byte_tiny);
-	suite_add_tcase(s, tc);
 
 	return s;
 }
 
-const struct test_case_name test_case_names[] = {
-	{ "tree" }, { "environment" }, { "ffmpeg" }, { "errors" }, { "malformed" }, { NULL },
-};

@@ -1423,15 +1423,10 @@ END_TEST
 
 /* ---------------------------------------------------------------------------------- */
 
-const struct test_case_name test_case_names[] = {
-	{ "vainfo" }, { "ffmpeg" }, { "libva" }, { "drm-devices" }, { "shim" }, { "run-in" }, { "mktopo" },
-	{ NULL },
-};
-
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("harness");
-	TCase *tc = tcase_create("vainfo");
+	TCase *tc = test_case(s, "vainfo");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, vainfo_lists_profiles);
 	tcase_add_test(tc, vainfo_configured_profiles);
@@ -1439,9 +1434,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, vainfo_lxc_vf4);
 	tcase_add_test(tc, vainfo_hang_and_crash);
 	tcase_add_loop_test(tc, vainfo_topologies, 0, (int)(sizeof(va_cases) / sizeof(va_cases[0])));
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("ffmpeg");
+	tc = test_case(s, "ffmpeg");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, ffmpeg_vaapi_ok);
 	tcase_add_test(tc, ffmpeg_vaapi_fail);
@@ -1449,20 +1443,17 @@ Suite *test_suite(void)
 	tcase_add_test(tc, ffmpeg_default_device_missing_and_denied);
 	tcase_add_test(tc, ffmpeg_trace_and_count);
 	tcase_add_test(tc, ffmpeg_drm_derived_vaapi);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("libva");
+	tc = test_case(s, "libva");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, libva_two_displays_in_process);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("drm-devices");
+	tc = test_case(s, "drm-devices");
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, drm_devices_match_topology, 0, (int)n_topologies);
 	tcase_add_test(tc, drm_devices_vanished_and_denied);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("shim");
+	tc = test_case(s, "shim");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, shim_is_preloaded);
 	tcase_add_test(tc, shim_nodes_are_char_devices);
@@ -1475,23 +1466,20 @@ Suite *test_suite(void)
 	tcase_add_test(tc, shim_sysfs_paths);
 	tcase_add_test(tc, shim_drm_ioctls);
 	tcase_add_test(tc, shim_inert_without_root);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("run-in");
+	tc = test_case(s, "run-in");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, runin_help_and_errors);
 	tcase_add_test(tc, runin_status_env_and_cleanup);
 	tcase_add_test(tc, runin_deny_errno);
 	tcase_add_test(tc, runin_keep);
 	tcase_add_test(tc, runin_preload_and_wrap);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("mktopo");
+	tc = test_case(s, "mktopo");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, mktopo_kernel_layout);
 	tcase_add_test(tc, mktopo_extra_files);
 	tcase_add_test(tc, mktopo_issue_topologies);
 	tcase_add_loop_test(tc, mktopo_every_topology_builds, 0, (int)n_topologies);
-	suite_add_tcase(s, tc);
 	return s;
 }

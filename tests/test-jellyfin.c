@@ -335,25 +335,20 @@ Suite *test_suite(void)
 	Suite *s = suite_create("jellyfin");
 	TCase *tc;
 
-	tc = tcase_create("layout");
+	tc = test_case(s, "layout");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, layout_files);
 	tcase_add_test(tc, layout_own_libva);
 	tcase_add_test(tc, layout_system_libva_cannot_load);
 	tcase_add_test(tc, layout_driver_name);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("bundled_libva");
+	tc = test_case(s, "bundled_libva");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, probe_lxc_vf4);
 	tcase_add_test(tc, probe_intel_nvidia);
 	tcase_add_test(tc, transcode_lxc_vf4);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-const struct test_case_name test_case_names[] = {
-	{ "layout" }, { "bundled_libva" }, { NULL },
-};

@@ -522,18 +522,15 @@ START_TEST(helper_beside_program)
 }
 END_TEST
 
-const struct test_case_name test_case_names[] = { { "tool" }, { "library" }, { NULL } };
-
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("probe");
-	TCase *tc = tcase_create("tool");
+	TCase *tc = test_case(s, "tool");
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, first_device_fails, 0, 20);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("library");
+	tc = test_case(s, "library");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, library_hang_intel_nvidia);
 	tcase_add_test(tc, library_crash_intel_nvidia);
@@ -545,6 +542,5 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, helper_garbage, 0, 7);
 	tcase_add_test(tc, helper_record_read);
 	tcase_add_test(tc, helper_beside_program);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -777,16 +777,12 @@ START_TEST(device_find)
 }
 END_TEST
 
-const struct test_case_name test_case_names[] = {
-	{ "topologies" }, { "malformed" }, { "nodes" }, { NULL },
-};
-
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("scan");
 	TCase *tc;
 
-	tc = tcase_create("topologies");
+	tc = test_case(s, "topologies");
 	tcase_add_test(tc, sriov_host);
 	tcase_add_test(tc, lxc_vf4);
 	tcase_add_test(tc, lxc_vf4_remapped);
@@ -800,23 +796,20 @@ Suite *test_suite(void)
 	tcase_add_test(tc, functions_without_nodes);
 	tcase_add_test(tc, vm_guest);
 	tcase_add_test(tc, empty);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("malformed");
+	tc = test_case(s, "malformed");
 	tcase_add_test(tc, malformed_ids);
 	tcase_add_test(tc, malformed_long_attribute);
 	tcase_add_test(tc, malformed_sriov);
 	tcase_add_test(tc, missing_sysfs_entry);
 	tcase_add_test(tc, garbage_everywhere);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("nodes");
+	tc = test_case(s, "nodes");
 	tcase_add_test(tc, foreign_entries);
 	tcase_add_test(tc, vanished_before_scan);
 	tcase_add_test(tc, access_denied);
 	tcase_add_test(tc, rescan_and_fds);
 	tcase_add_test(tc, log_function);
 	tcase_add_test(tc, device_find);
-	suite_add_tcase(s, tc);
 	return s;
 }

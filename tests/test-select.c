@@ -1317,16 +1317,12 @@ START_TEST(log_reasons)
 }
 END_TEST
 
-const struct test_case_name test_case_names[] = {
-	{ "issue" }, { "libva" }, { "broken" }, { "machinery" }, { "memory" }, { NULL },
-};
-
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("select");
 	TCase *tc;
 
-	tc = tcase_create("issue");
+	tc = test_case(s, "issue");
 	tcase_add_test(tc, sriov_pf_fails_default);
 	tcase_add_test(tc, sriov_vf4);
 	tcase_add_test(tc, lxc_remapped);
@@ -1344,9 +1340,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, eperm_remapped_names_host_minor);
 	tcase_add_test(tc, empty_machine);
 	tcase_add_test(tc, select_scans_first);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("libva");
+	tc = test_case(s, "libva");
 	tcase_add_test(tc, libva_from_dir);
 	tcase_add_test(tc, libva_dir_rejects_relative);
 	tcase_add_test(tc, libva_dir_missing);
@@ -1355,18 +1350,16 @@ Suite *test_suite(void)
 	tcase_add_test(tc, libva_already_loaded);
 	tcase_add_test(tc, libva_already_loaded_in_process);
 	tcase_add_test(tc, libva_dir_applies_after_scan);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("broken");
+	tc = test_case(s, "broken");
 	tcase_add_test(tc, vanish_before_probe);
 	tcase_add_test(tc, malformed_vendor);
 	tcase_add_test(tc, no_profiles);
 	tcase_add_test(tc, display_only_not_probed);
 	tcase_add_test(tc, driver_not_installed);
 	tcase_add_test(tc, va_driver_file_missing);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("machinery");
+	tc = test_case(s, "machinery");
 	tcase_add_test(tc, probe_facts);
 	tcase_add_test(tc, strings_live_until_replaced);
 	tcase_add_test(tc, av1_8bit_encoder);
@@ -1376,12 +1369,10 @@ Suite *test_suite(void)
 	tcase_add_test(tc, log_reasons);
 	tcase_add_test(tc, opens_are_cloexec);
 	tcase_add_test(tc, threads);
-	suite_add_tcase(s, tc);
 
 	/* 100,000 selections: seconds under ASan, a minute or more under valgrind. */
-	tc = tcase_create("memory");
+	tc = test_case(s, "memory");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, select_memory_bounded);
-	suite_add_tcase(s, tc);
 	return s;
 }

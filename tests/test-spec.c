@@ -303,37 +303,29 @@ START_TEST(context_refcount)
 }
 END_TEST
 
-const struct test_case_name test_case_names[] = {
-	{ "parse" }, { "errors" }, { "set" }, { "names" }, { NULL },
-};
-
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("spec");
 	TCase *tc;
 
-	tc = tcase_create("parse");
+	tc = test_case(s, "parse");
 	tcase_add_test(tc, empty_spec);
 	tcase_add_test(tc, canonical_order);
 	tcase_add_test(tc, normalisation);
 	tcase_add_test(tc, driver_getter);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("errors");
+	tc = test_case(s, "errors");
 	tcase_add_test(tc, errors_keys);
 	tcase_add_test(tc, errors_values);
 	tcase_add_test(tc, errors_without_buffer);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("set");
+	tc = test_case(s, "set");
 	tcase_add_test(tc, set_replaces);
 	tcase_add_test(tc, set_round_trips);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("names");
+	tc = test_case(s, "names");
 	tcase_add_test(tc, codec_names);
 	tcase_add_test(tc, enum_names);
 	tcase_add_test(tc, context_refcount);
-	suite_add_tcase(s, tc);
 	return s;
 }

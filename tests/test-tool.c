@@ -1638,14 +1638,9 @@ START_TEST(json_validator_rejects)
 }
 END_TEST
 
-const struct test_case_name test_case_names[] = {
-	{"cli"}, {"spec"}, {"adl-sriov-host"}, {"access"}, {"containers"}, {"machines"},
-	{"empty"}, {"libva"}, {"json"}, {"json-writer"}, {NULL},
-};
-
-static TCase *tcase(const char *name)
+static TCase *tcase(Suite *s, const char *name)
 {
-	TCase *tc = tcase_create(name);
+	TCase *tc = test_case(s, name);
 
 	/* Each run builds a topology and starts real processes; valgrind makes them slow. */
 	tcase_set_timeout(tc, 300);
@@ -1657,7 +1652,7 @@ Suite *test_suite(void)
 	Suite *s = suite_create("tool");
 	TCase *tc;
 
-	tc = tcase("cli");
+	tc = tcase(s, "cli");
 	tcase_add_test(tc, help_teaches);
 	tcase_add_test(tc, help_lists_every_key);
 	tcase_add_test(tc, version_prints_both);
@@ -1665,15 +1660,13 @@ Suite *test_suite(void)
 	tcase_add_test(tc, two_specs_exit_2);
 	tcase_add_test(tc, debug_goes_to_stderr);
 	tcase_add_test(tc, write_error_exit_3);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("spec");
+	tc = tcase(s, "spec");
 	tcase_add_test(tc, bad_spec_names_key);
 	tcase_add_test(tc, bad_spec_from_environment);
 	tcase_add_test(tc, spec_from_environment);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("adl-sriov-host");
+	tc = tcase(s, "adl-sriov-host");
 	tcase_add_test(tc, host_list_golden);
 	tcase_add_test(tc, host_pick_default);
 	tcase_add_test(tc, host_pf_fails_pick_first_vf);
@@ -1685,27 +1678,23 @@ Suite *test_suite(void)
 	tcase_add_test(tc, host_no_match_json);
 	tcase_add_test(tc, host_explain_golden);
 	tcase_add_test(tc, host_pick_json);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("access");
+	tc = tcase(s, "access");
 	tcase_add_test(tc, deny_first_node);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("containers");
+	tc = tcase(s, "containers");
 	tcase_add_test(tc, lxc_vf4);
 	tcase_add_test(tc, lxc_vf4_remapped);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("machines");
+	tc = tcase(s, "machines");
 	tcase_add_test(tc, intel_nvidia);
 	tcase_add_test(tc, intel_arc_av1);
 	tcase_add_test(tc, amd);
 	tcase_add_test(tc, many_nodes);
 	tcase_add_test(tc, xe_sriov);
 	tcase_add_test(tc, non_pci);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("host-view");
+	tc = tcase(s, "host-view");
 	tcase_add_test(tc, proxmox_host_list);
 	tcase_add_test(tc, vfio_list_v);
 	tcase_add_test(tc, renamed_node_explained);
@@ -1714,29 +1703,24 @@ Suite *test_suite(void)
 	tcase_add_test(tc, vendor_hex_without_0x);
 	tcase_add_test(tc, explain_once_per_summary);
 	tcase_add_test(tc, man_page_renders);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("empty");
+	tc = tcase(s, "empty");
 	tcase_add_test(tc, empty);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("libva");
+	tc = tcase(s, "libva");
 	tcase_add_test(tc, libva_named);
 	tcase_add_test(tc, libva_broken);
 	tcase_add_test(tc, libva_empty_file);
 	tcase_add_test(tc, ffmpeg_option);
-	suite_add_tcase(s, tc);
 
-	tc = tcase("json");
+	tc = tcase(s, "json");
 	tcase_add_loop_test(tc, every_topology_json, 0,
 			    (int)(sizeof(all_topologies) / sizeof(all_topologies[0])));
-	suite_add_tcase(s, tc);
 
-	tc = tcase("json-writer");
+	tc = tcase(s, "json-writer");
 	tcase_add_test(tc, json_escapes);
 	tcase_add_test(tc, json_structure);
 	tcase_add_test(tc, json_validator_rejects);
-	suite_add_tcase(s, tc);
 
 	return s;
 }

@@ -964,29 +964,23 @@ Suite *test_suite(void)
 	Suite *s = suite_create("wrapper-argv");
 	TCase *tc;
 
-	tc = tcase_create("table");
+	tc = test_case(s, "table");
 	tcase_add_loop_test(tc, table_row, 0, (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(tc, bytes_exact);
 	tcase_add_test(tc, report_text);
 	tcase_add_test(tc, report_driver);
 	tcase_add_test(tc, release_lines);
 	tcase_add_test(tc, option_table);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("harness");
+	tc = test_case(s, "harness");
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, harness_row, 0, (int)(sizeof(rows) / sizeof(rows[0])));
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("loglevel");
+	tc = test_case(s, "loglevel");
 	tcase_add_loop_test(tc, loglevel_row, 0, (int)(sizeof(levels) / sizeof(levels[0])));
 	tcase_add_test(tc, loglevel_parse);
 	tcase_add_test(tc, mode_parse);
-	suite_add_tcase(s, tc);
 
 	return s;
 }
 
-const struct test_case_name test_case_names[] = {
-	{ "table" }, { "harness" }, { "loglevel" }, { NULL },
-};

@@ -1050,7 +1050,7 @@ Suite *test_suite(void)
 	Suite *s = suite_create("wrapper-exec");
 	TCase *tc;
 
-	tc = tcase_create("jellyfin");
+	tc = test_case(s, "jellyfin");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, probe_lxc_vf4);
@@ -1062,18 +1062,16 @@ Suite *test_suite(void)
 	tcase_add_test(tc, amd_form_intel_nvidia);
 	tcase_add_test(tc, hwaccel_added);
 	tcase_add_test(tc, select_and_force);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("messages");
+	tc = test_case(s, "messages");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, quiet_unless_verbose);
 	tcase_add_test(tc, no_match_says_why);
 	tcase_add_test(tc, invalid_settings);
 	tcase_add_test(tc, no_probe_without_device);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("process");
+	tc = test_case(s, "process");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, stdout_identical);
@@ -1084,9 +1082,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, no_fd_leak);
 	tcase_add_test(tc, refuses_itself);
 	tcase_add_test(tc, environment_untouched);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("real ffmpeg");
+	tc = test_case(s, "real ffmpeg");
 	tcase_add_checked_fixture(tc, search_setup, search_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, search_order);
@@ -1095,11 +1092,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, search_ffprobe);
 	tcase_add_test(tc, libva_unloadable);
 	tcase_add_test(tc, ffmpeg_script);
-	suite_add_tcase(s, tc);
 
 	return s;
 }
 
-const struct test_case_name test_case_names[] = {
-	{ "jellyfin" }, { "messages" }, { "process" }, { "real ffmpeg" }, { NULL },
-};

@@ -1,6 +1,7 @@
 /* The one main() of every Check test program.
  *
- * Each test file defines `Suite *test_suite(void)`. The program then understands:
+ * Each test file defines `Suite *test_suite(void)`, making its test cases with
+ * test_case(). The program then understands:
  *   -l        list the test cases (TCase names), one per line
  *   -n NAME   run only the TCase NAME (Check's CK_RUN_CASE)
  * and otherwise runs the whole suite and ends with Check's summary line.
@@ -137,6 +138,24 @@ static int reexec_with_shim(int argc, char **argv)
 }
 #endif
 
+/* The names test_case() gave, in order, for -l. */
+#define MAX_TEST_CASES 64
+static const char *case_names[MAX_TEST_CASES];
+static size_t n_case_names;
+
+TCase *test_case(Suite *s, const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	if (n_case_names == MAX_TEST_CASES) {
+		fprintf(stderr, "more than %d test cases: raise MAX_TEST_CASES\n", MAX_TEST_CASES);
+		abort();
+	}
+	case_names[n_case_names++] = name;
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [-l] [-n TCASE]\n"
@@ -166,8 +185,8 @@ int main(int argc, char **argv)
 
 	SRunner *sr = srunner_create(test_suite());
 	if (list) {
-		for (const struct test_case_name *n = test_case_names; n && n->name; n++)
-			printf("%s\n", n->name);
+		for (size_t i = 0; i < n_case_names; i++)
+			printf("%s\n", case_names[i]);
 		srunner_free(sr);
 		return 0;
 	}

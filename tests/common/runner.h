@@ -4,15 +4,10 @@
 
 #include <check.h>
 
-/* Each test program defines this. */
+/* Each test program defines this, creating its test cases with test_case(). */
 Suite *test_suite(void);
 
-/* And lists its TCase names (for -l), ending with {NULL}:
- *   const struct test_case_name test_case_names[] = { {"parse"}, {"select"}, {NULL} };
- * TEST_CASES() below is a shorthand. */
-struct test_case_name {
-	const char *name;
-};
-extern const struct test_case_name test_case_names[];
+/* A new TCase @name added to @s, its name recorded for -l (so each case is named once). */
+TCase *test_case(Suite *s, const char *name);
 
 #endif
