@@ -1300,8 +1300,9 @@ static int count_render(const struct topology *t)
 	return n;
 }
 
-/* The machines the issue asks for are there and are what it says. */
-START_TEST(mktopo_issue_topologies)
+/* The simulated machines (SR-IOV host and containers, Intel+NVIDIA, Arc, AMD, many nodes,
+ * xe, non-PCI, empty) exist and have the devices, ids and nodes their names promise. */
+START_TEST(mktopo_machine_topologies)
 {
 	const struct topology *t = topology_find("adl-sriov-host");
 	ck_assert_ptr_nonnull(t);
@@ -1479,7 +1480,7 @@ Suite *test_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, mktopo_kernel_layout);
 	tcase_add_test(tc, mktopo_extra_files);
-	tcase_add_test(tc, mktopo_issue_topologies);
+	tcase_add_test(tc, mktopo_machine_topologies);
 	tcase_add_loop_test(tc, mktopo_every_topology_builds, 0, (int)n_topologies);
 	return s;
 }

@@ -103,7 +103,8 @@ static const char *user_name(void)
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* The issue's scenarios */
+/* Selection on the simulated machines: SR-IOV hosts and containers, mixed GPUs, many
+ * nodes, xe, access denied, none at all */
 
 START_TEST(sriov_pf_fails_default)
 {
@@ -1322,7 +1323,7 @@ Suite *test_suite(void)
 	Suite *s = suite_create("select");
 	TCase *tc;
 
-	tc = test_case(s, "issue");
+	tc = test_case(s, "machines");
 	tcase_add_test(tc, sriov_pf_fails_default);
 	tcase_add_test(tc, sriov_vf4);
 	tcase_add_test(tc, lxc_remapped);
