@@ -90,12 +90,6 @@ static void run_free(struct run *r)
 	r->out = r->err = NULL;
 }
 
-#define assert_contains(hay, needle)                                                       \
-	ck_assert_msg(strstr((hay), (needle)) != NULL, "expected \"%s\" in:\n%s", (needle), \
-		      (hay))
-#define assert_not_contains(hay, needle)                                                   \
-	ck_assert_msg(strstr((hay), (needle)) == NULL, "did not expect \"%s\" in:\n%s",     \
-		      (needle), (hay))
 
 /* A --root directory: NULL-terminated pairs of path (absolute, as on the machine) and
  * content. The runner gives each test its own TMPDIR and removes it afterwards. */

@@ -64,54 +64,6 @@ static void setup(void)
 	unsetenv("LIBVA_DRIVER_NAME_JELLYFIN");
 }
 
-static void tmp_path(char *buf, size_t len, const char *what)
-{
-	const char *t = getenv("TMPDIR");
-	snprintf(buf, len, "%s/vad-jellyfin-%s-XXXXXX", t && *t ? t : "/tmp", what);
-	int fd = mkstemp(buf);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-}
-
-/* Runs PROGRAM ARGS... (NULL-terminated) with @o. */
-static struct th_result run_opts(const struct th_opts *o, const char *program, ...)
-{
-	char *argv[64];
-	int n = 0;
-	va_list ap;
-	struct th_result r;
-
-	argv[n++] = (char *)program;
-	va_start(ap, program);
-	while (n < 63 && (argv[n] = va_arg(ap, char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	ck_assert_int_eq(th_run(o, argv, &r), 0);
-	return r;
-}
-
-static int exit_status(const struct th_result *r)
-{
-	ck_assert_msg(WIFEXITED(r->status), "not exited: status 0x%x; stderr:\n%s", r->status,
-		      r->err);
-	return WEXITSTATUS(r->status);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *s = calloc(1, 65536);
-
-	ck_assert_ptr_nonnull(s);
-	if (f) {
-		size_t n = fread(s, 1, 65535, f);
-		s[n] = '\0';
-		fclose(f);
-	}
-	return s;
-}
-
 /* Every line of the count file @path: the driver was initialised (at least once) and only
  * ever by the layout's libva; the last initialisation (ffmpeg's own, after any probes of
  * the wrapper) was on @node. */
@@ -147,7 +99,7 @@ static void assert_bundled_inits(const char *path, const char *node)
 START_TEST(layout_files)
 {
 	struct th_opts none = { 0 };
-	struct th_result r = run_opts(&none, "readelf", "-d", ffmpeg, NULL);
+	struct th_result r = run_program(&none, "readelf", "-d", ffmpeg, NULL);
 	char rp[PATH_MAX + 64];
 
 	ck_assert_int_eq(exit_status(&r), 0);
@@ -158,7 +110,7 @@ START_TEST(layout_files)
 	ck_assert_msg(strstr(r.out, rp), "no rpath %s/lib in:\n%s", layout, r.out);
 	th_result_free(&r);
 
-	r = run_opts(&none, "nm", "-D", "--defined-only", driver, NULL);
+	r = run_program(&none, "nm", "-D", "--defined-only", driver, NULL);
 	ck_assert_int_eq(exit_status(&r), 0);
 	/* only the init function of libva 2.22's headers: libva 2.17 tries 1_17 down to 1_0 */
 	ck_assert_msg(strstr(r.out, " T __vaDriverInit_1_22\n"), "%s", r.out);
@@ -177,9 +129,9 @@ END_TEST
 START_TEST(layout_own_libva)
 {
 	char count[PATH_MAX];
-	tmp_path(count, sizeof(count), "count");
+	tmp_file(count, sizeof(count), "jellyfin-count");
 	struct th_opts o = { .topology = "adl-sriov-lxc-vf4", .count_file = count };
-	struct th_result r = run_opts(&o, ffmpeg, "-v", "verbose", "-hide_banner",
+	struct th_result r = run_program(&o, ffmpeg, "-v", "verbose", "-hide_banner",
 				      "-init_hw_device", "vaapi=va:" D132, "-f", "lavfi", "-i",
 				      "testsrc=d=0.1", "-f", "null", "-", NULL);
 
@@ -194,7 +146,7 @@ START_TEST(layout_own_libva)
 	th_result_free(&r);
 
 	/* renderD128 does not exist in the container */
-	r = run_opts(&o, ffmpeg, "-v", "verbose", "-hide_banner", "-init_hw_device",
+	r = run_program(&o, ffmpeg, "-v", "verbose", "-hide_banner", "-init_hw_device",
 		     "vaapi=va:" D128, "-f", "lavfi", "-i", "testsrc=d=0.1", "-f", "null", "-",
 		     NULL);
 	ck_assert_int_ne(exit_status(&r), 0);
@@ -209,7 +161,7 @@ END_TEST
 START_TEST(layout_system_libva_cannot_load)
 {
 	char count[PATH_MAX];
-	tmp_path(count, sizeof(count), "count");
+	tmp_file(count, sizeof(count), "jellyfin-count");
 	struct th_opts o = { .topology = "adl-sriov-lxc-vf4", .count_file = count,
 			     .drivers_dir = dri };
 	char *argv[] = { "vainfo", "--display", "drm", "--device", D132, NULL };
@@ -259,12 +211,12 @@ END_TEST
 START_TEST(probe_lxc_vf4)
 {
 	char count[PATH_MAX];
-	tmp_path(count, sizeof(count), "count");
+	tmp_file(count, sizeof(count), "jellyfin-count");
 	struct th_opts o = { .topology = "adl-sriov-lxc-vf4", .count_file = count,
 			     .drivers_dir = dri };
 
 	/* exactly Jellyfin's probe: it reads the driver name from stderr */
-	struct th_result r = run_opts(&o, wrapper, "-v", "verbose", "-hide_banner",
+	struct th_result r = run_program(&o, wrapper, "-v", "verbose", "-hide_banner",
 				      "-init_hw_device", "vaapi=va:" D128, NULL);
 	ck_assert_msg(strstr(r.err, INTEL), "stderr:\n%s", r.err);
 	ck_assert_msg(strstr(r.err, "[vadiscover] -init_hw_device vaapi=va:" D128
@@ -274,7 +226,7 @@ START_TEST(probe_lxc_vf4)
 	unlink(count);
 
 	/* and with an input and an output, so that it runs to the end */
-	r = run_opts(&o, wrapper, "-v", "verbose", "-hide_banner", "-init_hw_device",
+	r = run_program(&o, wrapper, "-v", "verbose", "-hide_banner", "-init_hw_device",
 		     "vaapi=va:" D128, "-f", "lavfi", "-i", "testsrc=d=0.1", "-f", "null", "-",
 		     NULL);
 	ck_assert_msg(exit_status(&r) == 0, "stderr:\n%s", r.err);
@@ -289,9 +241,9 @@ END_TEST
 START_TEST(probe_intel_nvidia)
 {
 	char count[PATH_MAX];
-	tmp_path(count, sizeof(count), "count");
+	tmp_file(count, sizeof(count), "jellyfin-count");
 	struct th_opts o = { .topology = "intel-nvidia", .count_file = count, .drivers_dir = dri };
-	struct th_result r = run_opts(&o, wrapper, "-v", "verbose", "-hide_banner",
+	struct th_result r = run_program(&o, wrapper, "-v", "verbose", "-hide_banner",
 				      "-init_hw_device", "vaapi=va:" D128, "-f", "lavfi", "-i",
 				      "testsrc=d=0.1", "-f", "null", "-", NULL);
 
@@ -308,12 +260,12 @@ END_TEST
 START_TEST(transcode_lxc_vf4)
 {
 	char count[PATH_MAX], log[PATH_MAX];
-	tmp_path(count, sizeof(count), "count");
-	tmp_path(log, sizeof(log), "log");
+	tmp_file(count, sizeof(count), "jellyfin-count");
+	tmp_file(log, sizeof(log), "jellyfin-log");
 	setenv("VADISCOVER_LOG", log, 1);
 	struct th_opts o = { .topology = "adl-sriov-lxc-vf4", .count_file = count,
 			     .drivers_dir = dri };
-	struct th_result r = run_opts(&o, wrapper, "-init_hw_device", "vaapi=va:,driver=iHD",
+	struct th_result r = run_program(&o, wrapper, "-init_hw_device", "vaapi=va:,driver=iHD",
 				      "-f", "lavfi", "-i", "testsrc=d=0.1", "-f", "null", "-",
 				      NULL);
 	unsetenv("VADISCOVER_LOG");

@@ -52,15 +52,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void tmp_path(char *buf, size_t len, const char *what)
-{
-	snprintf(buf, len, "/tmp/vad-probe-%s-%d-XXXXXX", what, (int)getpid());
-	int fd = mkstemp(buf);
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-}
-
 /* The pids in a FAKEVA_COUNT file ("init SLOT NODE PID BEHAVIOUR"), at most @max. */
 static int count_pids(const char *file, pid_t *pids, int max)
 {
@@ -127,7 +118,7 @@ START_TEST(first_device_fails)
 
 	snprintf(tool, sizeof(tool), "%s/vadiscover/tool/vadiscover", th_builddir());
 	snprintf(wrapper, sizeof(wrapper), "%s/fftools-wrapper/ffmpeg", th_builddir());
-	tmp_path(count_file, sizeof(count_file), "count");
+	tmp_file(count_file, sizeof(count_file), "probe-count");
 	if (strcmp(command, "wrapper") == 0) {
 		setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
 		unsetenv("VADISCOVER_MODE");

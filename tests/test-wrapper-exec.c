@@ -67,32 +67,7 @@ static void setup(void)
 	unsetenv("VADISCOVER_LOG");
 }
 
-/* Runs PROGRAM ARGS... (NULL-terminated) in @topology (NULL: no harness). */
-static struct th_result run_opts(const struct th_opts *o, const char *program, ...)
-{
-	char *argv[64];
-	int n = 0;
-	va_list ap;
-	struct th_result r;
-
-	argv[n++] = (char *)program;
-	va_start(ap, program);
-	while (n < 63 && (argv[n] = va_arg(ap, char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	ck_assert_int_eq(th_run(o, argv, &r), 0);
-	return r;
-}
-
-#define RUN(topo, ...) run_opts(&(struct th_opts){ .topology = (topo) }, __VA_ARGS__, NULL)
-
-static int exit_status(const struct th_result *r)
-{
-	ck_assert_msg(WIFEXITED(r->status), "not exited: status 0x%x; stderr:\n%s", r->status,
-		      r->err);
-	return WEXITSTATUS(r->status);
-}
+#define RUN(topo, ...) run_program(&(struct th_opts){ .topology = (topo) }, __VA_ARGS__, NULL)
 
 static int count(const char *haystack, const char *needle)
 {
@@ -100,28 +75,6 @@ static int count(const char *haystack, const char *needle)
 	for (const char *p = haystack; (p = strstr(p, needle)); p += strlen(needle))
 		n++;
 	return n;
-}
-
-static void tmpfile_path(char *buf, size_t len, const char *what)
-{
-	snprintf(buf, len, "/tmp/vad-wrapper-%s-%d-XXXXXX", what, (int)getpid());
-	int fd = mkstemp(buf);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *s = calloc(1, 65536);
-
-	ck_assert_ptr_nonnull(s);
-	if (f) {
-		size_t n = fread(s, 1, 65535, f);
-		s[n] = '\0';
-		fclose(f);
-	}
-	return s;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -211,7 +164,7 @@ START_TEST(log_and_select_filter_given_node)
 {
 	char log[PATH_MAX];
 
-	tmpfile_path(log, sizeof(log), "log");
+	tmp_file(log, sizeof(log), "wrapper-log");
 	setenv("VADISCOVER_LOG", log, 1);
 	setenv("VADISCOVER_SELECT", "vendor=8086", 1);
 	struct th_result w = RUN("intel-amd-swapped", wrapper, "-v", "verbose", "-hide_banner",
@@ -241,11 +194,11 @@ START_TEST(transcode_lxc_vf4)
 	const char *args[] = { "-init_hw_device", "vaapi=va:,driver=iHD", "-f", "lavfi", "-i",
 			       "testsrc=d=0.1", "-f", "null", "-" };
 
-	tmpfile_path(trace, sizeof(trace), "trace");
-	tmpfile_path(log, sizeof(log), "log");
+	tmp_file(trace, sizeof(trace), "wrapper-trace");
+	tmp_file(log, sizeof(log), "wrapper-log");
 	setenv("VADISCOVER_LOG", log, 1);
 	struct th_opts o = { .topology = "adl-sriov-lxc-vf4", .trace_file = trace };
-	struct th_result w = run_opts(&o, wrapper, args[0], args[1], args[2], args[3], args[4],
+	struct th_result w = run_program(&o, wrapper, args[0], args[1], args[2], args[3], args[4],
 				      args[5], args[6], args[7], args[8], NULL);
 	unsetenv("VADISCOVER_LOG");
 	struct th_result d = RUN("adl-sriov-lxc-vf4", VAD_REAL_FFMPEG, args[0], args[1], args[2],
@@ -306,9 +259,9 @@ START_TEST(amd_form_intel_nvidia)
 {
 	char count_file[PATH_MAX];
 
-	tmpfile_path(count_file, sizeof(count_file), "count");
+	tmp_file(count_file, sizeof(count_file), "wrapper-count");
 	struct th_opts o = { .topology = "intel-nvidia", .count_file = count_file };
-	struct th_result w = run_opts(&o, wrapper, "-v", "verbose", "-init_hw_device",
+	struct th_result w = run_program(&o, wrapper, "-v", "verbose", "-init_hw_device",
 				      "drm=dr:" D128, "-init_hw_device", "vaapi=va@dr", "-f",
 				      "lavfi", "-i", "testsrc=d=0.1", "-f", "null", "-", NULL);
 	struct th_result d = RUN("intel-nvidia", VAD_REAL_FFMPEG, "-v", "verbose",
@@ -452,17 +405,17 @@ START_TEST(no_probe_without_device)
 	const char *cmds[][3] = { { "-version" }, { "-hide_banner", "-hwaccels" },
 				  { "-hide_banner", "-h", "filter=scale_vaapi" } };
 
-	tmpfile_path(trace, sizeof(trace), "trace");
+	tmp_file(trace, sizeof(trace), "wrapper-trace");
 	struct th_opts o = { .topology = "adl-sriov-host", .trace_file = trace };
 	for (size_t i = 0; i < 3; i++) {
-		struct th_result w = run_opts(&o, wrapper, cmds[i][0], cmds[i][1], cmds[i][2],
+		struct th_result w = run_program(&o, wrapper, cmds[i][0], cmds[i][1], cmds[i][2],
 					      NULL);
 		ck_assert_int_eq(exit_status(&w), 0);
 		th_result_free(&w);
 	}
 	ck_assert_int_eq(th_count_lines(trace, NULL), 0);
 	/* ...while a device argument does open nodes (the trace works) */
-	struct th_result w = run_opts(&o, wrapper, "-init_hw_device", "vaapi=va:" D128, NULL);
+	struct th_result w = run_program(&o, wrapper, "-init_hw_device", "vaapi=va:" D128, NULL);
 	th_result_free(&w);
 	ck_assert_int_gt(th_count_lines(trace, NULL), 0);
 	unlink(trace);
@@ -537,9 +490,9 @@ START_TEST(q_on_stdin)
 {
 	struct th_opts plain = { .stdin_data = "q" };
 	struct th_opts topo = { .topology = "adl-sriov-lxc-vf4", .stdin_data = "q" };
-	struct th_result p = run_opts(&plain, wrapper, "-f", "lavfi", "-re", "-i", "testsrc",
+	struct th_result p = run_program(&plain, wrapper, "-f", "lavfi", "-re", "-i", "testsrc",
 				      "-f", "null", "-", NULL);
-	struct th_result t = run_opts(&topo, wrapper, "-v", "verbose", "-init_hw_device",
+	struct th_result t = run_program(&topo, wrapper, "-v", "verbose", "-init_hw_device",
 				      "vaapi=va:,driver=iHD", "-f", "lavfi", "-re", "-i", "testsrc",
 				      "-f", "null", "-", NULL);
 
@@ -638,7 +591,7 @@ START_TEST(no_fd_leak)
 {
 	char log[PATH_MAX];
 
-	tmpfile_path(log, sizeof(log), "fdlog");
+	tmp_file(log, sizeof(log), "wrapper-fdlog");
 	setenv("VADISCOVER_FFMPEG", fdlist, 1);
 	setenv("VADISCOVER_LOG", log, 1);	/* the log file must not stay open either */
 	struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-init_hw_device",

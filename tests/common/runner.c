@@ -15,11 +15,14 @@
  * TMPDIR is set to a directory of this run's own, removed when the suite ends.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/common/runner.h"
@@ -154,6 +157,57 @@ TCase *test_case(Suite *s, const char *name)
 	case_names[n_case_names++] = name;
 	suite_add_tcase(s, tc);
 	return tc;
+}
+
+struct th_result run_program(const struct th_opts *o, const char *program, ...)
+{
+	char *argv[64];
+	int n = 0;
+	va_list ap;
+	struct th_result r;
+
+	argv[n++] = (char *)program;
+	va_start(ap, program);
+	while ((argv[n] = va_arg(ap, char *)) != NULL) {
+		ck_assert_int_lt(n, 62);
+		n++;
+	}
+	va_end(ap);
+	ck_assert_int_eq(th_run(o, argv, &r), 0);
+	return r;
+}
+
+int exit_status(const struct th_result *r)
+{
+	ck_assert_msg(WIFEXITED(r->status), "not exited: status 0x%x; stderr:\n%s", r->status,
+		      r->err);
+	return WEXITSTATUS(r->status);
+}
+
+char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL, chunk[4096];
+	size_t len = 0, n;
+	FILE *m = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(m);
+	while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, m);
+	if (f)
+		fclose(f);
+	fclose(m);
+	return buf;
+}
+
+void tmp_file(char *buf, size_t len, const char *what)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(buf, len, "%s/vad-%s-XXXXXX", t && *t ? t : "/tmp", what);
+	int fd = mkostemp(buf, O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
 }
 
 static void usage(const char *argv0)

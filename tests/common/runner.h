@@ -3,11 +3,36 @@
 #define VAD_TESTS_RUNNER_H
 
 #include <check.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "tests/common/harness.h"
 
 /* Each test program defines this, creating its test cases with test_case(). */
 Suite *test_suite(void);
 
 /* A new TCase @name added to @s, its name recorded for -l (so each case is named once). */
 TCase *test_case(Suite *s, const char *name);
+
+/* Helpers for the tests that run programs; each fails the test when it cannot do its job. */
+
+/* th_run() of PROGRAM ARGS... (NULL-terminated, at most 62) with @o. */
+struct th_result run_program(const struct th_opts *o, const char *program, ...);
+
+/* The exit code of a program that exited (fails the test, showing its stderr, if not). */
+int exit_status(const struct th_result *r);
+
+/* The contents of @path, NUL-terminated (free() it); "" when the file does not exist. */
+char *slurp(const char *path);
+
+/* A new empty file $TMPDIR/vad-WHAT-XXXXXX (the runner removes $TMPDIR), its path into @buf. */
+void tmp_file(char *buf, size_t len, const char *what);
+
+#define assert_contains(hay, needle)                                                       \
+	ck_assert_msg(strstr((hay), (needle)) != NULL, "expected \"%s\" in:\n%s", (needle), \
+		      (hay))
+#define assert_not_contains(hay, needle)                                                   \
+	ck_assert_msg(strstr((hay), (needle)) == NULL, "did not expect \"%s\" in:\n%s",     \
+		      (needle), (hay))
 
 #endif
