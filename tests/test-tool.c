@@ -38,108 +38,6 @@
 #error "VAD_TEST_SRCDIR must be defined by the build"
 #endif
 
-#define MAX_ARGS 16
-
-/* One run of the tool. */
-struct run {
-	const char *topology;
-	const char *const *va;	/* --va lines, NULL-terminated, or NULL */
-	const char *deny;
-	const char *select_env; /* VADISCOVER_SELECT for this run, or NULL (unset) */
-	const char *libpath;	/* LD_LIBRARY_PATH for this run, or NULL (unset) */
-	const char *drivers;	/* run-in --drivers DIR, or NULL (the harness's) */
-	/* results */
-	int exit_code;		/* -1 when it did not exit normally */
-	int inits;		/* VA driver initialisations (fake driver's count file) */
-	char *out;
-	char *err;
-};
-
-static char *tool_path(void)
-{
-	static char path[4096];
-
-	snprintf(path, sizeof(path), "%s/vadiscover/tool/vadiscover", VAD_TEST_BUILDDIR);
-	return path;
-}
-
-static int count_inits(const char *file)
-{
-	FILE *f = fopen(file, "r");
-	char line[512];
-	int n = 0;
-
-	if (!f)
-		return 0; /* the driver never ran, so it never created the file */
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "init", 4) == 0)
-			n++;
-	fclose(f);
-	return n;
-}
-
-/* Runs the tool with the NULL-terminated arguments after @r. */
-static void run_tool(struct run *r, ...)
-{
-	char *argv[MAX_ARGS];
-	int argc = 0;
-	va_list ap;
-	const char *tmp = getenv("TMPDIR");
-	char dir[4096];
-	char count_file[4200];
-
-	/* The runner gives each run its own TMPDIR and removes it afterwards. */
-	snprintf(dir, sizeof(dir), "%s/vad-test-tool-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(count_file, sizeof(count_file), "%s/count", dir);
-
-	/* Set in this (forked, per-test) process and inherited by the tool; not through
-	 * env(1), so that under check-valgrind valgrind wraps the tool itself. */
-	if (r->select_env)
-		setenv("VADISCOVER_SELECT", r->select_env, 1);
-	else
-		unsetenv("VADISCOVER_SELECT");
-	if (r->libpath)
-		setenv("LD_LIBRARY_PATH", r->libpath, 1);
-	else
-		unsetenv("LD_LIBRARY_PATH");
-	argv[argc++] = tool_path();
-	va_start(ap, r);
-	for (const char *a; (a = va_arg(ap, const char *)) != NULL;) {
-		ck_assert_int_lt(argc, MAX_ARGS - 1);
-		argv[argc++] = (char *)a;
-	}
-	va_end(ap);
-	argv[argc] = NULL;
-
-	struct th_opts o = {
-		.topology = r->topology,
-		.va_lines = r->va,
-		.deny = r->deny,
-		.count_file = count_file,
-		.drivers_dir = r->drivers,
-	};
-	struct th_result res;
-	memset(&res, 0, sizeof(res));
-	int ret = th_run(&o, argv, &res);
-	ck_assert_msg(ret == 0, "th_run(%s) failed: %d", r->topology, ret);
-	r->exit_code = WIFEXITED(res.status) ? WEXITSTATUS(res.status) : -1;
-	r->out = res.out ? strdup(res.out) : strdup("");
-	r->err = res.err ? strdup(res.err) : strdup("");
-	th_result_free(&res);
-	r->inits = count_inits(count_file);
-	unlink(count_file);
-	rmdir(dir);
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-	r->out = r->err = NULL;
-}
-
-
 /* ---------------------------------------------------------------------------------- */
 /* A strict JSON validator (RFC 8259), so every --json output is checked as JSON, not
  * only compared as text. */
@@ -441,40 +339,674 @@ static void assert_golden(const char *name, const char *actual)
 }
 
 /* ---------------------------------------------------------------------------------- */
-/* Command line */
+/* One run of the tool and what it must give: a row of the tables below */
 
-START_TEST(help_teaches)
+#define MAX_ARGS 16
+#define MAX_HAS 12
+
+enum inits_check { INITS_ANY, INITS_EXACTLY, INITS_AT_MOST };
+#define INITS(n) .inits = (n), .inits_check = INITS_EXACTLY
+#define INITS_LE(n) .inits = (n), .inits_check = INITS_AT_MOST
+#define ANY_EXIT (-2)
+
+struct tool_run {
+	/* the machine */
+	const char *topology;
+	const char *const *va;	/* --va lines, NULL-terminated, or NULL */
+	const char *deny;
+	const char *select_env; /* VADISCOVER_SELECT for this run, or NULL (unset) */
+	const char *libpath;	/* LD_LIBRARY_PATH for this run, or NULL (unset) */
+	const char *drivers;	/* run-in --drivers DIR, or NULL (the harness's) */
+	const char *args[MAX_ARGS]; /* the tool's arguments */
+	/* what it must give */
+	int exit;		/* its exit code (ANY_EXIT: not checked) */
+	const char *out, *err;	/* stdout, stderr exactly (NULL: not checked) */
+	int inits;		/* VA driver initialisations, with inits_check */
+	enum inits_check inits_check;
+	bool json;		/* stdout is one valid JSON document */
+	const char *out_has[MAX_HAS], *out_lacks[4], *err_has[MAX_HAS];
+	const char *out_starts, *err_starts; /* stdout, stderr begin with this */
+	const char *norm_starts, *norm_out; /* stdout, normalize()d, begins with / is this */
+	const char *golden;	/* stdout, normalize()d, is tests/golden/tool/GOLDEN */
+};
+
+/* What a run gave. */
+struct result {
+	int exit_code;		/* -1 when it did not exit normally */
+	int inits;		/* VA driver initialisations (fake driver's count file) */
+	char *out;
+	char *err;
+};
+
+static char *tool_path(void)
 {
-	struct run r = {.topology = "empty"};
+	static char path[4096];
 
-	run_tool(&r, "--help", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.err, "");
-	/* The grammar, examples and the exit codes are all there. */
-	assert_contains(r.out, "vendor=0x8086");
-	assert_contains(r.out, "role=pf|vf|none");
-	assert_contains(r.out, "vf=4");
-	assert_contains(r.out, "encode=av1");
-	assert_contains(r.out, "VADISCOVER_SELECT");
-	/* The exit codes as the tool behaves: list exits 0 without devices (see empty). */
-	assert_contains(r.out, "Exit status: 0 ok (list: also when there are no DRM devices; it "
-			       "says so on\nstderr); 1 pick/explain: no DRM devices, or none matches");
-	assert_contains(r.out, "vadiscover pick role=vf");
-	assert_contains(r.out, "--no-probe  list: sysfs only");
-	assert_contains(r.out, "--ffmpeg PATH  probe as that ffmpeg would: with the libva its ELF");
-	assert_contains(r.out, "'libva: PATH (2.17)'");
-	run_free(&r);
+	snprintf(path, sizeof(path), "%s/vadiscover/tool/vadiscover", VAD_TEST_BUILDDIR);
+	return path;
+}
+
+static int count_inits(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return 0; /* the driver never ran, so it never created the file */
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "init", 4) == 0)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Runs the tool on @t's machine with @t's arguments; its output into @r. */
+static void run_tool(const struct tool_run *t, struct result *r)
+{
+	char *argv[MAX_ARGS + 1];
+	int argc = 0;
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096];
+	char count_file[4200];
+
+	/* The runner gives each run its own TMPDIR and removes it afterwards. */
+	snprintf(dir, sizeof(dir), "%s/vad-test-tool-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(count_file, sizeof(count_file), "%s/count", dir);
+
+	/* Set in this (forked, per-test) process and inherited by the tool; not through
+	 * env(1), so that under check-valgrind valgrind wraps the tool itself. */
+	if (t->select_env)
+		setenv("VADISCOVER_SELECT", t->select_env, 1);
+	else
+		unsetenv("VADISCOVER_SELECT");
+	if (t->libpath)
+		setenv("LD_LIBRARY_PATH", t->libpath, 1);
+	else
+		unsetenv("LD_LIBRARY_PATH");
+	argv[argc++] = tool_path();
+	for (int i = 0; i < MAX_ARGS && t->args[i]; i++)
+		argv[argc++] = (char *)t->args[i];
+	argv[argc] = NULL;
+
+	struct th_opts o = {
+		.topology = t->topology,
+		.va_lines = t->va,
+		.deny = t->deny,
+		.count_file = count_file,
+		.drivers_dir = t->drivers,
+	};
+	struct th_result res;
+	memset(&res, 0, sizeof(res));
+	int ret = th_run(&o, argv, &res);
+	ck_assert_msg(ret == 0, "th_run(%s) failed: %d", t->topology, ret);
+	r->exit_code = WIFEXITED(res.status) ? WEXITSTATUS(res.status) : -1;
+	r->out = res.out ? strdup(res.out) : strdup("");
+	r->err = res.err ? strdup(res.err) : strdup("");
+	th_result_free(&res);
+	r->inits = count_inits(count_file);
+	unlink(count_file);
+	rmdir(dir);
+}
+
+static void result_free(struct result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+/* "TEST: vadiscover pick --json on TOPOLOGY", to name a failing run. */
+static const char *run_name(const char *test, const struct tool_run *t)
+{
+	static char name[512];
+	size_t n = (size_t)snprintf(name, sizeof(name), "%s: vadiscover", test);
+
+	for (int i = 0; i < MAX_ARGS && t->args[i] && n < sizeof(name); i++)
+		n += (size_t)snprintf(name + n, sizeof(name) - n, " %s", t->args[i]);
+	if (n < sizeof(name))
+		snprintf(name + n, sizeof(name) - n, " on %s", t->topology);
+	return name;
+}
+
+static void assert_starts(const char *what, const char *name, const char *text,
+			  const char *start)
+{
+	ck_assert_msg(strncmp(text, start, strlen(start)) == 0,
+		      "%s: %s does not begin with:\n%s\nit is:\n%s", name, what, start, text);
+}
+
+/* Runs the tool as @t says and asserts all that @t expects (failures name @test); with
+ * @keep, the output stays in it for more checks (result_free() it), else it is freed. */
+static void check_run(const char *test, const struct tool_run *t, struct result *keep)
+{
+	struct result r;
+	const char *name = run_name(test, t);
+
+	run_tool(t, &r);
+	if (t->exit != ANY_EXIT)
+		ck_assert_msg(r.exit_code == t->exit, "%s: exit %d, not %d; stderr:\n%s", name,
+			      r.exit_code, t->exit, r.err);
+	if (t->out)
+		ck_assert_msg(strcmp(r.out, t->out) == 0, "%s: stdout is\n%s\nnot\n%s", name,
+			      r.out, t->out);
+	if (t->err)
+		ck_assert_msg(strcmp(r.err, t->err) == 0, "%s: stderr is\n%s\nnot\n%s", name,
+			      r.err, t->err);
+	if (t->inits_check == INITS_EXACTLY)
+		ck_assert_msg(r.inits == t->inits, "%s: %d VA driver initialisations, not %d",
+			      name, r.inits, t->inits);
+	if (t->inits_check == INITS_AT_MOST)
+		ck_assert_msg(r.inits <= t->inits, "%s: %d VA driver initialisations, not at "
+			      "most %d", name, r.inits, t->inits);
+	if (t->json)
+		ck_assert_msg(json_valid(r.out), "%s: invalid JSON:\n%s", name, r.out);
+	for (int i = 0; i < MAX_HAS && t->out_has[i]; i++)
+		ck_assert_msg(strstr(r.out, t->out_has[i]), "%s: expected \"%s\" in stdout:\n%s",
+			      name, t->out_has[i], r.out);
+	for (int i = 0; i < 4 && t->out_lacks[i]; i++)
+		ck_assert_msg(!strstr(r.out, t->out_lacks[i]),
+			      "%s: did not expect \"%s\" in stdout:\n%s", name, t->out_lacks[i],
+			      r.out);
+	for (int i = 0; i < MAX_HAS && t->err_has[i]; i++)
+		ck_assert_msg(strstr(r.err, t->err_has[i]), "%s: expected \"%s\" in stderr:\n%s",
+			      name, t->err_has[i], r.err);
+	if (t->out_starts)
+		assert_starts("stdout", name, r.out, t->out_starts);
+	if (t->err_starts)
+		assert_starts("stderr", name, r.err, t->err_starts);
+	if (t->norm_starts || t->norm_out) {
+		char *norm = normalize(r.out);
+
+		if (t->norm_starts)
+			assert_starts("stdout (normalized)", name, norm, t->norm_starts);
+		if (t->norm_out)
+			ck_assert_msg(strcmp(norm, t->norm_out) == 0,
+				      "%s: stdout (normalized) is\n%s\nnot\n%s", name, norm,
+				      t->norm_out);
+		free(norm);
+	}
+	if (t->golden)
+		assert_golden(t->golden, r.out);
+	if (keep)
+		*keep = r;
+	else
+		result_free(&r);
+}
+
+/* A test: runs one after the other, in one Check test of the test case TCASE. */
+struct tool_test {
+	const char *tcase;
+	const char *name;
+	const struct tool_run *runs; /* ending with one without a topology */
+};
+
+#define RUNS(...) ((const struct tool_run[]){__VA_ARGS__, {.topology = NULL}})
+
+/* ---------------------------------------------------------------------------------- */
+/* The tests that are runs of the tool and what each must give */
+
+static const char *const pf_fails[] = {"0000:00:02.0 fail", NULL};
+static const char *const all_fail[] = {"* fail", NULL};
+static const char *const nvidia_ok[] = {"0000:01:00.0 ok decode=h264,hevc", NULL};
+#define BROKEN_LIBVA_DIR VAD_TEST_BUILDDIR "/tests/broken-libva"
+#define NO_DEVICES "vadiscover: no DRM devices: /dev/dri is missing or empty\n"
+
+static const struct tool_test tool_tests[] = {
+	/* Command line */
+	{"cli", "help_teaches", RUNS({
+		.topology = "empty", .args = {"--help"}, .err = "",
+		/* The grammar, examples and the exit codes are all there. */
+		.out_has = {"vendor=0x8086", "role=pf|vf|none", "vf=4", "encode=av1",
+			    "VADISCOVER_SELECT",
+			    /* The exit codes as the tool behaves: list exits 0 without
+			     * devices (see empty). */
+			    "Exit status: 0 ok (list: also when there are no DRM devices; it "
+			    "says so on\nstderr); 1 pick/explain: no DRM devices, or none matches",
+			    "vadiscover pick role=vf", "--no-probe  list: sysfs only",
+			    "--ffmpeg PATH  probe as that ffmpeg would: with the libva its ELF",
+			    "'libva: PATH (2.17)'"},
+	})},
+	{"cli", "version_prints_both", RUNS({
+		.topology = "empty", .args = {"--version"}, .err = "",
+		.out_has = {"vadiscover ", "(libvadiscover "},
+	})},
+#define USAGE_ERROR(a, b, message)                                                         \
+	{.topology = "adl-sriov-host", .args = {a, b}, .exit = 2, .out = "",               \
+	 .err_has = {message}, INITS(0)}
+	{"cli", "usage_errors_exit_2", RUNS(
+		USAGE_ERROR(NULL, NULL, "no command given"),
+		USAGE_ERROR("frobnicate", NULL, "unknown command 'frobnicate'"),
+		USAGE_ERROR("--frob", "list", "unknown option '--frob'"),
+		USAGE_ERROR("list", "role=vf", "list takes no argument"),
+		USAGE_ERROR("pick", "-v", "-v applies to list only"),
+		USAGE_ERROR("--no-probe", "explain", "--no-probe applies to list only"),
+		USAGE_ERROR("list", "--ffmpeg", "option '--ffmpeg' needs an argument"),
+		{.topology = "adl-sriov-host", .args = {"list", "-v", "--no-probe"}, .exit = 2,
+		 .out = "", .err_has = {"-v and --no-probe contradict each other"}, INITS(0)}
+	)},
+#undef USAGE_ERROR
+	{"cli", "two_specs_exit_2", RUNS({
+		.topology = "adl-sriov-host", .args = {"pick", "role=vf", "vf=2"}, .exit = 2,
+		.out = "", .err_has = {"one SPEC at most"},
+	})},
+	{"cli", "debug_goes_to_stderr", RUNS({
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"-d", "pick"},
+		.out = "/dev/dri/renderD129\n", .err_has = {"vadiscover: debug: "},
+	}, {
+		/* Without -d the library says nothing. */
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"pick"}, .exit = ANY_EXIT,
+		.err = "",
+	})},
+
+	/* Specs */
+	{"spec", "bad_spec_names_key", RUNS({
+		.topology = "adl-sriov-host", .args = {"pick", "vendr=0x8086"}, .exit = 2,
+		.out = "", .err_has = {"invalid spec 'vendr=0x8086'", "'vendr'"}, INITS(0),
+	}, {
+		.topology = "adl-sriov-host", .args = {"explain", "--json", "role=maybe"},
+		.exit = 2, .out = "", .err_has = {"maybe"},
+	})},
+	{"spec", "bad_spec_from_environment", RUNS({
+		.topology = "adl-sriov-host", .select_env = "vf=seven", .args = {"pick"},
+		.exit = 2, .out = "", .err_has = {"(from $VADISCOVER_SELECT)", "seven"},
+	})},
+	{"spec", "spec_from_environment", RUNS({
+		.topology = "adl-sriov-host", .select_env = "role=vf,vf=2", .args = {"pick"},
+		.out = "/dev/dri/renderD130\n",
+	}, {
+		/* An argument wins over the environment, even the empty one. */
+		.topology = "adl-sriov-host", .select_env = "role=vf,vf=2", .args = {"pick", ""},
+		.out = "/dev/dri/renderD128\n",
+	}, {
+		.topology = "adl-sriov-host", .select_env = "role=vf,vf=2", .args = {"explain"},
+		.out_has = {"(from $VADISCOVER_SELECT)", "selected: /dev/dri/renderD130\n"},
+	})},
+
+	/* adl-sriov-host: i3-12100 PF 00:02.0 + 7 VFs, renderD128..135 */
+	{"adl-sriov-host", "host_list_golden", RUNS({
+		.topology = "adl-sriov-host", .args = {"list", "--no-probe"}, .err = "",
+		INITS(0), /* sysfs only */
+		.out_lacks = {"VA:"}, .golden = "adl-sriov-host.list",
+	}, {
+		/* Plain list probes every device and ends each line with a short VA
+		 * summary. */
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"list"}, .err = "",
+		INITS(8), /* PF + 7 VFs, each probed once */
+		.out_has = {"0000:00:02.0  8086:4692  i915  PF 7/7 VFs            "
+			    "VA: none (vaInitialize failed)\n",
+			    "VF 1 of 0000:00:02.0  VA: iHD 1.17\n",
+			    "VF 2 of 0000:00:02.0  VA: iHD 1.17\n",
+			    "VF 3 of 0000:00:02.0  VA: iHD 1.17\n",
+			    "VF 4 of 0000:00:02.0  VA: iHD 1.17\n",
+			    "VF 5 of 0000:00:02.0  VA: iHD 1.17\n",
+			    "VF 6 of 0000:00:02.0  VA: iHD 1.17\n",
+			    "VF 7 of 0000:00:02.0  VA: iHD 1.17\n"},
+		.golden = "adl-sriov-host-pf-fails.list",
+	}, {
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"list", "-v"}, .err = "",
+		INITS(8), /* every device probed once */
+		.golden = "adl-sriov-host-pf-fails.list-v",
+	})},
+	{"adl-sriov-host", "host_pick_default", RUNS({
+		.topology = "adl-sriov-host", .args = {"pick"}, .out = "/dev/dri/renderD128\n",
+		.err = "", INITS(1),
+	})},
+	{"adl-sriov-host", "host_pf_fails_pick_first_vf", RUNS({
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"pick"},
+		.out = "/dev/dri/renderD129\n", .err = "", INITS(2),
+	})},
+	{"adl-sriov-host", "host_pf_fails_pick_vf4", RUNS({
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"pick", "role=vf,vf=4"},
+		.out = "/dev/dri/renderD132\n", .err = "", INITS_LE(1),
+	}, {
+		/* pci= names the same function. */
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"pick", "pci=00:02.4"},
+		.out = "/dev/dri/renderD132\n",
+	})},
+	{"adl-sriov-host", "host_pf_fails_pick_pf_exit_1", RUNS({
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"pick", "role=pf"},
+		.exit = 1, .out = "", INITS(1),
+		.err_has = {"vadiscover: no device matches 'role=pf':\n",
+			    /* The PF's reason is the VA failure; the VFs' is the filter. */
+			    "  renderD128 (0000:00:02.0): vaInitialize failed",
+			    "  renderD129 (0000:00:02.1): filtered out"},
+	})},
+	{"adl-sriov-host", "host_index", RUNS({
+		.topology = "adl-sriov-host", .args = {"pick", "role=vf,index=2"},
+		.out = "/dev/dri/renderD131\n",
+	})},
+	{"adl-sriov-host", "host_node_by_path", RUNS({
+		/* A udev by-path symlink names the device; pick prints the node itself. */
+		.topology = "adl-sriov-host",
+		.args = {"pick", "node=/dev/dri/by-path/pci-0000:00:02.4-render"},
+		.out = "/dev/dri/renderD132\n", INITS_LE(1),
+	})},
+	{"adl-sriov-host", "host_all_fail", RUNS({
+		.topology = "adl-sriov-host", .va = all_fail, .args = {"pick"}, .exit = 1,
+		.out = "", INITS(8), /* each device tried once, none twice */
+		.err_has = {"vadiscover: no VA-capable device:\n"
+			    "  renderD128 (0000:00:02.0): vaInitialize failed",
+			    "  renderD135 (0000:00:02.7): vaInitialize failed"},
+	})},
+	{"adl-sriov-host", "host_no_match_json", RUNS({
+		.topology = "adl-sriov-host", .args = {"pick", "--json", "role=vf,vf=9"},
+		.exit = 1, .json = true, INITS(0), /* ruled out by sysfs facts alone */
+		.out_has = {"  \"spec\": \"role=vf,vf=9\",\n"
+			    "  \"spec_source\": \"argument\",\n"
+			    "  \"selected\": null,\n"
+			    "  \"error\": \"no device matches 'role=vf,vf=9'\",\n",
+			    "\"verdict\": \"filtered\""},
+		/* The reasons also go to stderr, for a human watching a script. */
+		.err_has = {"vadiscover: no device matches 'role=vf,vf=9':\n",
+			    "  renderD132 (0000:00:02.4): filtered out"},
+	})},
+	{"adl-sriov-host", "host_explain_golden", RUNS({
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"explain"},
+		INITS(8), /* explain probes everything not ruled out */
+		/* libva's message (hidden in the golden file) names the driver that failed. */
+		.out_has = {"; libva: " VAD_TEST_BUILDDIR "/tests/harness/dri/iHD_drv_video.so"},
+		.golden = "adl-sriov-host-pf-fails.explain",
+	}, {
+		.topology = "adl-sriov-host", .args = {"explain", "role=vf,vf=2"},
+		INITS(1), /* the facts rule out all others */
+		.golden = "adl-sriov-host.explain-vf2",
+	}, {
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"explain", "--json", "role=vf"},
+		.json = true, .out_has = {"\"selected\": \"/dev/dri/renderD129\""},
+		.golden = "adl-sriov-host-pf-fails.explain-role-vf.json",
+	})},
+	{"adl-sriov-host", "host_pick_json", RUNS({
+		.topology = "adl-sriov-host", .va = pf_fails, .args = {"pick", "--json"},
+		.err = "", .json = true, INITS(2), .golden = "adl-sriov-host-pf-fails.pick.json",
+	})},
+
+	/* Access */
+	{"access", "deny_first_node", RUNS({
+		.topology = "adl-sriov-host", .deny = "renderD128", .args = {"pick"},
+		.out = "/dev/dri/renderD129\n", INITS(1),
+		.err_has = {"vadiscover: warning: renderD128 skipped: permission denied",
+			    "render", "usermod -aG"},
+	}, {
+		.topology = "adl-sriov-host", .deny = "renderD128", .args = {"explain"},
+		.out_has = {"    -> no-access: permission denied",
+			    "PF 7/7 VFs\n    -> no-access: ", /* said once, not twice */
+			    "selected: /dev/dri/renderD129\n"},
+	}, {
+		.topology = "adl-sriov-host", .deny = "renderD128", .args = {"list", "--json"},
+		.json = true,
+		.out_has = {"\"ok\": false,\n        \"error\": \"Permission denied\",\n"
+			    "        \"errno\": \"EACCES\""},
+	})},
+
+	/* Containers */
+	{"containers", "lxc_vf4", RUNS({
+		.topology = "adl-sriov-lxc-vf4", .args = {"pick"}, .out = "/dev/dri/renderD132\n",
+		INITS(1),
+	}, {
+		.topology = "adl-sriov-lxc-vf4", .args = {"list", "-v"},
+		.golden = "adl-sriov-lxc-vf4.list-v",
+	}, {
+		/* The PF exists in the host's /sys but not in this /dev/dri. */
+		.topology = "adl-sriov-lxc-vf4", .args = {"pick", "role=pf"}, .exit = 1,
+		.out = "", INITS(0),
+		.err_has = {"no device matches 'role=pf'",
+			    "renderD132 (0000:00:02.4): filtered out"},
+	})},
+	{"containers", "lxc_vf4_remapped", RUNS({
+		.topology = "adl-sriov-lxc-vf4-remapped", .args = {"pick", "vf=4"},
+		.out = "/dev/dri/renderD128\n",
+	}, {
+		.topology = "adl-sriov-lxc-vf4-remapped", .args = {"list"},
+		.out_has = {"renderD128=226:132  card0=226:4  0000:00:02.4",
+			    "VF 4 of 0000:00:02.0"},
+		.golden = "adl-sriov-lxc-vf4-remapped.list",
+	}, {
+		.topology = "adl-sriov-lxc-vf4-remapped",
+		.args = {"pick", "--json", "node=/dev/dri/renderD128"}, .json = true,
+		.out_has = {"\"rdev\": \"226:132\""},
+		.golden = "adl-sriov-lxc-vf4-remapped.pick-node.json",
+	})},
+
+	/* Other machines */
+	{"machines", "intel_nvidia", RUNS({
+		.topology = "intel-nvidia", .args = {"pick"},
+		.out = "/dev/dri/renderD129\n", /* never the NVIDIA at renderD128 */
+	}, {
+		/* No nvidia-vaapi-driver in this topology: vendor=0x10de matches nothing, and
+		 * says why; with the driver installed, it picks the NVIDIA. */
+		.topology = "intel-nvidia", .args = {"pick", "vendor=0x10de"}, .exit = 1,
+		.out = "",
+		.err_has = {"no device matches 'vendor=0x10de'",
+			    "  renderD128 (0000:01:00.0): vaInitialize failed"},
+	}, {
+		.topology = "intel-nvidia", .va = nvidia_ok, .args = {"pick", "vendor=0x10de"},
+		.out = "/dev/dri/renderD128\n",
+		INITS(1), /* the Intel device is filtered, never probed */
+	}, {
+		.topology = "intel-nvidia", .args = {"list"}, INITS(2),
+		.out_has = {"10de:2504  nvidia  VA: none (vaInitialize failed)\n",
+			    "8086:4680  i915    VA: iHD 1.17\n"},
+		.golden = "intel-nvidia.list",
+	}, {
+		.topology = "intel-nvidia", .args = {"explain", "--json"}, .exit = ANY_EXIT,
+		.json = true,
+		.out_has = {"; libva: " VAD_TEST_BUILDDIR "/tests/harness/dri/nvidia_drv_video.so"},
+		.golden = "intel-nvidia.explain.json",
+	})},
+	{"machines", "intel_arc_av1", RUNS({
+		.topology = "intel-arc", .args = {"pick", "encode=av1"},
+		.out = "/dev/dri/renderD129\n",
+	}, {
+		.topology = "intel-arc", .args = {"list", "-v"}, .golden = "intel-arc.list-v",
+	})},
+	{"machines", "amd", RUNS({
+		.topology = "amd", .args = {"pick"}, .out = "/dev/dri/renderD128\n", INITS(1),
+	}, {
+		.topology = "amd", .args = {"list", "-v"}, .exit = ANY_EXIT,
+		.out_has = {"Mesa Gallium driver"}, .golden = "amd.list-v",
+	})},
+	{"machines", "xe_sriov", RUNS({
+		.topology = "xe-sriov", .args = {"list", "-v", "--json"}, .json = true,
+		/* Debian 12's libva has no xe mapping: the library probes with iHD and it
+		 * works. */
+		.out_has = {"\"kernel_driver\": \"xe\"", "\"capable\": true",
+			    "\"driver\": \"iHD\""},
+		.golden = "xe-sriov.list-v.json",
+	}, {
+		.topology = "xe-sriov", .args = {"pick", "kernel_driver=xe,role=vf"},
+		.out_has = {"/dev/dri/renderD"},
+	})},
+	{"machines", "non_pci", RUNS({
+		.topology = "non-pci", .args = {"list"}, .golden = "non-pci.list",
+	}, {
+		.topology = "non-pci", .args = {"explain", "--json"}, .json = true,
+		.out_has = {"\"bus\": \"platform\""}, .golden = "non-pci.explain.json",
+	})},
+
+	/* The host view of SR-IOV, and what is not probed */
+	/* A Proxmox host: each VF's guest from /etc/pve under --root; VF 3 (vfio-pci, VM 101)
+	 * has no node, is listed anyway and never probed. */
+	{"host-view", "proxmox_host_list", RUNS({
+		.topology = "adl-sriov-pve", .args = {"--root", "@ROOT@", "list"}, .err = "",
+		INITS(7), /* the PF and six VFs with nodes; not 00:02.3 */
+		.out_has = {"renderD132  card4  0000:00:02.4  8086:4692  i915      VF 4 of "
+			    "0000:00:02.0  given to LXC 123 (jellyfin)  VA: iHD 1.17\n",
+			    "renderD133  card5  0000:00:02.5  8086:4692  i915      VF 5 of "
+			    "0000:00:02.0  given to LXC 124 (frigate)   VA: iHD 1.17\n",
+			    "-           -      0000:00:02.3  8086:4692  vfio-pci  VF 3 of "
+			    "0000:00:02.0  given to VM 101 (win11)      no DRM node: vfio-pci: "
+			    "passed to a VM\n"},
+		/* The snapshot section of 123.conf (VF 2's renderD130) is not the
+		 * configuration. */
+		.out_lacks = {"renderD130  card2  0000:00:02.2  8086:4692  i915      VF 2 of "
+			      "0000:00:02.0  given"},
+		.golden = "adl-sriov-pve.list",
+	}, {
+		/* The same in JSON: guests per device and per function without nodes. */
+		.topology = "adl-sriov-pve", .args = {"--root", "@ROOT@", "list", "--json"},
+		.json = true,
+		.out_has = {"      \"guests\": [\n        {\n          \"type\": \"lxc\",\n"
+			    "          \"id\": 123,\n          \"name\": \"jellyfin\"\n",
+			    "\"functions_without_nodes\": [\n    {\n      \"pci_slot\": "
+			    "\"0000:00:02.3\",\n",
+			    "      \"guests\": [\n        {\n          \"type\": \"vm\",\n"
+			    "          \"id\": 101,\n          \"name\": \"win11\"\n"},
+		.golden = "adl-sriov-pve.list.json",
+	}, {
+		/* Without --root the tool reads /etc/pve of this machine: not the
+		 * topology's. */
+		.topology = "adl-sriov-pve", .args = {"list", "--no-probe"},
+		.out_lacks = {"LXC 123"}, .out_has = {"no DRM node: vfio-pci: passed to a VM\n"},
+	}, {
+		/* --root must be absolute. */
+		.topology = "adl-sriov-pve", .args = {"--root", "etc", "list"}, .exit = 2,
+		.err_has = {"--root needs an absolute directory (got 'etc')"},
+	})},
+	/* list -v on the host with VF 3 on vfio-pci: the vendor string and codecs once, the
+	 * hole explained, the columns explained. */
+	{"host-view", "vfio_list_v", RUNS({
+		.topology = "adl-sriov-vfio", .args = {"list", "-v"}, .err = "", INITS(7),
+		.out_has = {"VF 1 of 0000:00:02.0  VA: same as renderD128\n",
+			    "0000:00:02.3  8086:4692  vfio-pci  VF 3 of 0000:00:02.0  "
+			    "no DRM node: vfio-pci: passed to a VM\n",
+			    "PF 7/7 VFs: an SR-IOV physical function; 7 of its 7 virtual "
+			    "functions are enabled (sysfs sriov_numvfs of sriov_totalvfs)\n"},
+		.golden = "adl-sriov-vfio.list-v",
+	}, {
+		/* VFs without a driver, and VFs not enabled. */
+		.topology = "adl-sriov-unbound", .args = {"list"}, INITS(1),
+		.out_has = {"-           -      0000:00:02.7  8086:4692  -     VF 7 of "
+			    "0000:00:02.0  no DRM node: no driver bound (the PF's "
+			    "sriov_drivers_autoprobe is 0: bind one, e.g. echo 0000:00:02.7 > "
+			    "/sys/bus/pci/drivers/i915/bind)\n"},
+	}, {
+		.topology = "adl-sriov-novfs", .args = {"list", "-v"},
+		.out_has = {"PF 0/7 VFs  VA: Intel iHD",
+			    "PF 0/7 VFs: an SR-IOV physical function; 0 of its 7 virtual "
+			    "functions are enabled"},
+		.out_lacks = {"no DRM node"},
+	})},
+	/* A renamed node's "NAME=MAJ:MIN" is explained by list -v. */
+	{"host-view", "renamed_node_explained", RUNS({
+		.topology = "adl-sriov-lxc-vf4-remapped", .args = {"list", "-v"},
+		.out_has = {"renderD128=226:132: the node named renderD128 here is device "
+			    "226:132, the host's renderD132; vadiscover goes by the device "
+			    "number, never by the name\n"},
+	})},
+	/* Display-only devices: not probed, and said so. */
+	{"host-view", "display_only", RUNS({
+		.topology = "non-pci", .args = {"list"}, INITS(1),
+		.out_has = {"vgem                  -          -                   "
+			    "VA: none (display only, not probed)\n"},
+	}, {
+		.topology = "many-nodes", .args = {"list", "-v"},
+		.out_has = {"VA: none: not probed: kernel driver ast has no video engine "
+			    "(display only)\n"},
+	})},
+	/* Ids are hex as lspci prints them: vendor=8086 is Intel. */
+	{"host-view", "vendor_hex_without_0x", RUNS({
+		.topology = "intel-nvidia", .args = {"pick", "vendor=8086"},
+		.out = "/dev/dri/renderD129\n",
+	}, {
+		.topology = "intel-nvidia", .args = {"pick", "vendor=32902"}, .exit = 2,
+		.err_has = {"expected a PCI vendor id in hex as lspci prints it (8086 or "
+			    "0x8086), at most ffff"},
+	})},
+
+	/* No devices at all */
+	{"empty", "empty", RUNS({
+		.topology = "empty", .args = {"pick"}, .exit = 1, .out = "", .err = NO_DEVICES,
+	}, {
+		.topology = "empty", .args = {"list"}, .out = "", .err = NO_DEVICES,
+	}, {
+		.topology = "empty", .args = {"explain"}, .exit = 1, .err = NO_DEVICES,
+		.norm_out = "libva: @LIBVA@ (@LIBVA_VERSION@)\n"
+			    "spec: (empty: the first VA-capable device in render-node order)\n",
+	}, {
+		.topology = "empty", .args = {"pick", "--json"}, .exit = 1, .json = true,
+		.norm_out = "{\n"
+			    "  \"format\": 1,\n"
+			    "  \"command\": \"pick\",\n"
+			    "  \"spec\": \"\",\n"
+			    "  \"spec_source\": \"default\",\n"
+			    "  \"selected\": null,\n"
+			    "  \"error\": \"no DRM devices: /dev/dri is missing or empty\",\n"
+			    "  \"libva\": {\n"
+			    "    \"path\": \"@LIBVA@\",\n"
+			    "    \"version\": \"@LIBVA_VERSION@\",\n"
+			    "    \"error\": null\n"
+			    "  },\n"
+			    "  \"devices\": [],\n"
+			    "  \"functions_without_nodes\": []\n"
+			    "}\n",
+	})},
+
+	/* Which libva */
+	/* The libva used is named by list -v, explain and the JSON, not by plain list or pick;
+	 * a sysfs-only list loads none. */
+	{"libva", "libva_named", RUNS({
+		.topology = "adl-sriov-host", .args = {"list", "-v"},
+		.norm_starts = "libva: @LIBVA@ (@LIBVA_VERSION@)\nrenderD128  ",
+	}, {
+		.topology = "adl-sriov-host", .args = {"list"}, .exit = ANY_EXIT,
+		.out_starts = "renderD128  ", .out_lacks = {"libva"},
+	}, {
+		.topology = "adl-sriov-host", .args = {"pick"}, .exit = ANY_EXIT,
+		.out = "/dev/dri/renderD128\n",
+	}, {
+		/* A spec that rules every device out still says which libva would have
+		 * probed. */
+		.topology = "adl-sriov-host", .args = {"explain", "vendor=0x10de"}, .exit = 1,
+		INITS(0), .norm_starts = "libva: @LIBVA@ (@LIBVA_VERSION@)\nspec: vendor=0x10de\n",
+	}, {
+		.topology = "adl-sriov-host", .args = {"list", "--no-probe", "--json"},
+		.exit = ANY_EXIT, .json = true,
+		.out_has = {"  \"libva\": {\n    \"path\": null,\n    \"version\": null,\n"
+			    "    \"error\": null\n  },\n"},
+	})},
+	/* --ffmpeg: probe with the libva that ffmpeg would load; Debian's ffmpeg takes the
+	 * system's. */
+	{"libva", "ffmpeg_option", RUNS({
+		.topology = "adl-sriov-host",
+		.args = {"--ffmpeg", VAD_REAL_FFMPEG, "explain", "role=vf"},
+		.norm_starts = "libva: @LIBVA@ (@LIBVA_VERSION@)\nspec: role=vf\n",
+		.out_has = {"selected: /dev/dri/renderD129\n"},
+	})},
+};
+
+#define N_TOOL_TESTS (int)(sizeof(tool_tests) / sizeof(tool_tests[0]))
+
+/* The table's test _i: its runs, one after the other. */
+START_TEST(tool_runs)
+{
+	for (const struct tool_run *t = tool_tests[_i].runs; t->topology; t++)
+		check_run(tool_tests[_i].name, t, NULL);
 }
 END_TEST
+
+/* Adds the table's tests of @tc's case (@name) to it. */
+static void add_table_tests(TCase *tc, const char *name)
+{
+	for (int i = 0; i < N_TOOL_TESTS; i++)
+		if (strcmp(tool_tests[i].tcase, name) == 0)
+			tcase_add_loop_test(tc, tool_runs, i, i + 1);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* The tests that check more than a table row can say */
 
 /* --help documents every key the library's parser knows (it lists them on an unknown key). */
 START_TEST(help_lists_every_key)
 {
-	struct run h = {.topology = "empty"}, k = {.topology = "empty"};
+	static const struct tool_run help = {.topology = "empty", .args = {"--help"}};
+	static const struct tool_run bogus = {.topology = "empty", .args = {"pick", "bogus=1"},
+					      .exit = 2};
+	struct result h, k;
 
-	run_tool(&h, "--help", NULL);
-	run_tool(&k, "pick", "bogus=1", NULL);
-	ck_assert_int_eq(k.exit_code, 2);
+	check_run("help_lists_every_key", &help, &h);
+	check_run("help_lists_every_key", &bogus, &k);
 	char *known = strstr(k.err, "(known: ");
 	ck_assert_msg(known != NULL, "no key list in: %s", k.err);
 	known += strlen("(known: ");
@@ -490,721 +1022,39 @@ START_TEST(help_lists_every_key)
 		assert_contains(h.out, want);
 	}
 	ck_assert_int_ge(n, 10);
-	run_free(&h);
-	run_free(&k);
-}
-END_TEST
-
-START_TEST(version_prints_both)
-{
-	struct run r = {.topology = "empty"};
-
-	run_tool(&r, "--version", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	assert_contains(r.out, "vadiscover ");
-	assert_contains(r.out, "(libvadiscover ");
-	ck_assert_str_eq(r.err, "");
-	run_free(&r);
-}
-END_TEST
-
-START_TEST(usage_errors_exit_2)
-{
-	static const char *const cases[][3] = {
-		{NULL, NULL, "no command given"},
-		{"frobnicate", NULL, "unknown command 'frobnicate'"},
-		{"--frob", "list", "unknown option '--frob'"},
-		{"list", "role=vf", "list takes no argument"},
-		{"pick", "-v", "-v applies to list only"},
-		{"--no-probe", "explain", "--no-probe applies to list only"},
-		{"list", "--ffmpeg", "option '--ffmpeg' needs an argument"},
-	};
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r = {.topology = "adl-sriov-host"};
-
-		run_tool(&r, cases[i][0], cases[i][1], NULL);
-		ck_assert_msg(r.exit_code == 2, "case %zu: exit %d", i, r.exit_code);
-		ck_assert_str_eq(r.out, "");
-		assert_contains(r.err, cases[i][2]);
-		ck_assert_int_eq(r.inits, 0);
-		run_free(&r);
-	}
-
-	struct run c = {.topology = "adl-sriov-host"};
-	run_tool(&c, "list", "-v", "--no-probe", NULL);
-	ck_assert_int_eq(c.exit_code, 2);
-	ck_assert_str_eq(c.out, "");
-	assert_contains(c.err, "-v and --no-probe contradict each other");
-	ck_assert_int_eq(c.inits, 0);
-	run_free(&c);
-}
-END_TEST
-
-START_TEST(two_specs_exit_2)
-{
-	struct run r = {.topology = "adl-sriov-host"};
-
-	run_tool(&r, "pick", "role=vf", "vf=2", NULL);
-	ck_assert_int_eq(r.exit_code, 2);
-	ck_assert_str_eq(r.out, "");
-	assert_contains(r.err, "one SPEC at most");
-	run_free(&r);
+	result_free(&h);
+	result_free(&k);
 }
 END_TEST
 
 START_TEST(write_error_exit_3)
 {
 	/* A result that did not arrive must not look like success. */
-	char *argv[] = {(char *)"/bin/sh", (char *)"-c", (char *)"exec \"$0\" pick >/dev/full",
-			tool_path(), NULL};
-	struct th_opts o = {.topology = "adl-sriov-host"};
-	struct th_result res;
+	struct th_result res = run_program(&(struct th_opts){.topology = "adl-sriov-host"},
+					   "/bin/sh", "-c", "exec \"$0\" pick >/dev/full",
+					   tool_path(), NULL);
 
-	memset(&res, 0, sizeof(res));
-	ck_assert_int_eq(th_run(&o, argv, &res), 0);
-	ck_assert(WIFEXITED(res.status));
-	ck_assert_int_eq(WEXITSTATUS(res.status), 3);
+	ck_assert_int_eq(exit_status(&res), 3);
 	assert_contains(res.err, "vadiscover: writing the output failed: No space left on device");
 	th_result_free(&res);
 }
 END_TEST
 
-/* ---------------------------------------------------------------------------------- */
-/* Specs */
-
-START_TEST(bad_spec_names_key)
-{
-	struct run r = {.topology = "adl-sriov-host"};
-
-	run_tool(&r, "pick", "vendr=0x8086", NULL);
-	ck_assert_int_eq(r.exit_code, 2);
-	ck_assert_str_eq(r.out, "");
-	assert_contains(r.err, "invalid spec 'vendr=0x8086'");
-	assert_contains(r.err, "'vendr'");
-	ck_assert_int_eq(r.inits, 0);
-	run_free(&r);
-
-	struct run v = {.topology = "adl-sriov-host"};
-	run_tool(&v, "explain", "--json", "role=maybe", NULL);
-	ck_assert_int_eq(v.exit_code, 2);
-	ck_assert_str_eq(v.out, "");
-	assert_contains(v.err, "maybe");
-	run_free(&v);
-}
-END_TEST
-
-START_TEST(bad_spec_from_environment)
-{
-	struct run r = {.topology = "adl-sriov-host", .select_env = "vf=seven"};
-
-	run_tool(&r, "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 2);
-	ck_assert_str_eq(r.out, "");
-	assert_contains(r.err, "(from $VADISCOVER_SELECT)");
-	assert_contains(r.err, "seven");
-	run_free(&r);
-}
-END_TEST
-
-START_TEST(spec_from_environment)
-{
-	struct run r = {.topology = "adl-sriov-host", .select_env = "role=vf,vf=2"};
-
-	run_tool(&r, "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD130\n");
-	run_free(&r);
-
-	/* An argument wins over the environment, even the empty one. */
-	struct run a = {.topology = "adl-sriov-host", .select_env = "role=vf,vf=2"};
-	run_tool(&a, "pick", "", NULL);
-	ck_assert_int_eq(a.exit_code, 0);
-	ck_assert_str_eq(a.out, "/dev/dri/renderD128\n");
-	run_free(&a);
-
-	struct run e = {.topology = "adl-sriov-host", .select_env = "role=vf,vf=2"};
-	run_tool(&e, "explain", NULL);
-	ck_assert_int_eq(e.exit_code, 0);
-	assert_contains(e.out, "(from $VADISCOVER_SELECT)");
-	assert_contains(e.out, "selected: /dev/dri/renderD130\n");
-	run_free(&e);
-}
-END_TEST
-
-/* ---------------------------------------------------------------------------------- */
-/* adl-sriov-host: i3-12100 PF 00:02.0 + 7 VFs, renderD128..135 */
-
-static const char *const pf_fails[] = {"0000:00:02.0 fail", NULL};
-
-START_TEST(host_list_golden)
-{
-	struct run r = {.topology = "adl-sriov-host"};
-
-	run_tool(&r, "list", "--no-probe", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.err, "");
-	ck_assert_int_eq(r.inits, 0); /* sysfs only */
-	ck_assert_ptr_null(strstr(r.out, "VA:"));
-	assert_golden("adl-sriov-host.list", r.out);
-	run_free(&r);
-
-	/* Plain list probes every device and ends each line with a short VA summary. */
-	struct run s = {.topology = "adl-sriov-host", .va = pf_fails};
-	run_tool(&s, "list", NULL);
-	ck_assert_int_eq(s.exit_code, 0);
-	ck_assert_str_eq(s.err, "");
-	ck_assert_int_eq(s.inits, 8); /* PF + 7 VFs, each probed once */
-	assert_contains(s.out, "0000:00:02.0  8086:4692  i915  PF 7/7 VFs            "
-			       "VA: none (vaInitialize failed)\n");
-	for (int vf = 1; vf <= 7; vf++) {
-		char want[96];
-
-		snprintf(want, sizeof(want), "VF %d of 0000:00:02.0  VA: iHD 1.17\n", vf);
-		assert_contains(s.out, want);
-	}
-	assert_golden("adl-sriov-host-pf-fails.list", s.out);
-	run_free(&s);
-
-	struct run v = {.topology = "adl-sriov-host", .va = pf_fails};
-	run_tool(&v, "list", "-v", NULL);
-	ck_assert_int_eq(v.exit_code, 0);
-	ck_assert_str_eq(v.err, "");
-	ck_assert_int_eq(v.inits, 8); /* every device probed once */
-	assert_golden("adl-sriov-host-pf-fails.list-v", v.out);
-	run_free(&v);
-}
-END_TEST
-
-START_TEST(host_pick_default)
-{
-	struct run r = {.topology = "adl-sriov-host"};
-
-	run_tool(&r, "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD128\n");
-	ck_assert_str_eq(r.err, "");
-	ck_assert_int_eq(r.inits, 1);
-	run_free(&r);
-}
-END_TEST
-
-START_TEST(host_pf_fails_pick_first_vf)
-{
-	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
-
-	run_tool(&r, "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n");
-	ck_assert_str_eq(r.err, "");
-	ck_assert_int_eq(r.inits, 2);
-	run_free(&r);
-}
-END_TEST
-
-START_TEST(host_pf_fails_pick_vf4)
-{
-	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
-
-	run_tool(&r, "pick", "role=vf,vf=4", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD132\n");
-	ck_assert_str_eq(r.err, "");
-	ck_assert_int_le(r.inits, 1);
-	run_free(&r);
-
-	/* pci= names the same function. */
-	struct run p = {.topology = "adl-sriov-host", .va = pf_fails};
-	run_tool(&p, "pick", "pci=00:02.4", NULL);
-	ck_assert_int_eq(p.exit_code, 0);
-	ck_assert_str_eq(p.out, "/dev/dri/renderD132\n");
-	run_free(&p);
-}
-END_TEST
-
-START_TEST(host_pf_fails_pick_pf_exit_1)
-{
-	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
-
-	run_tool(&r, "pick", "role=pf", NULL);
-	ck_assert_int_eq(r.exit_code, 1);
-	ck_assert_str_eq(r.out, "");
-	assert_contains(r.err, "vadiscover: no device matches 'role=pf':\n");
-	/* The PF's reason is the VA failure; the VFs' is the filter. */
-	assert_contains(r.err, "  renderD128 (0000:00:02.0): vaInitialize failed");
-	assert_contains(r.err, "  renderD129 (0000:00:02.1): filtered out");
-	ck_assert_int_eq(r.inits, 1);
-	run_free(&r);
-}
-END_TEST
-
-START_TEST(host_index)
-{
-	struct run r = {.topology = "adl-sriov-host"};
-
-	run_tool(&r, "pick", "role=vf,index=2", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD131\n");
-	run_free(&r);
-}
-END_TEST
-
-START_TEST(host_node_by_path)
-{
-	struct run r = {.topology = "adl-sriov-host"};
-
-	/* A udev by-path symlink names the device; pick prints the node itself. */
-	run_tool(&r, "pick", "node=/dev/dri/by-path/pci-0000:00:02.4-render", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD132\n");
-	ck_assert_int_le(r.inits, 1);
-	run_free(&r);
-}
-END_TEST
-
-START_TEST(host_no_match_json)
-{
-	struct run r = {.topology = "adl-sriov-host"};
-
-	run_tool(&r, "pick", "--json", "role=vf,vf=9", NULL);
-	ck_assert_int_eq(r.exit_code, 1);
-	assert_json(r.out);
-	assert_contains(r.out, "  \"spec\": \"role=vf,vf=9\",\n"
-			       "  \"spec_source\": \"argument\",\n"
-			       "  \"selected\": null,\n"
-			       "  \"error\": \"no device matches 'role=vf,vf=9'\",\n");
-	assert_contains(r.out, "\"verdict\": \"filtered\"");
-	/* The reasons also go to stderr, for a human watching a script. */
-	assert_contains(r.err, "vadiscover: no device matches 'role=vf,vf=9':\n");
-	assert_contains(r.err, "  renderD132 (0000:00:02.4): filtered out");
-	ck_assert_int_eq(r.inits, 0); /* ruled out by sysfs facts alone */
-	run_free(&r);
-}
-END_TEST
-
-START_TEST(host_all_fail)
-{
-	static const char *const all_fail[] = {"* fail", NULL};
-	struct run r = {.topology = "adl-sriov-host", .va = all_fail};
-
-	run_tool(&r, "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 1);
-	ck_assert_str_eq(r.out, "");
-	assert_contains(r.err, "vadiscover: no VA-capable device:\n"
-			       "  renderD128 (0000:00:02.0): vaInitialize failed");
-	assert_contains(r.err, "  renderD135 (0000:00:02.7): vaInitialize failed");
-	ck_assert_int_eq(r.inits, 8); /* each device tried once, none twice */
-	run_free(&r);
-}
-END_TEST
-
-START_TEST(host_explain_golden)
-{
-	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
-
-	run_tool(&r, "explain", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_int_eq(r.inits, 8); /* explain probes everything not ruled out */
-	/* libva's message (hidden in the golden file) names the driver that failed. */
-	assert_contains(r.out, "; libva: " VAD_TEST_BUILDDIR "/tests/harness/dri/iHD_drv_video.so");
-	assert_golden("adl-sriov-host-pf-fails.explain", r.out);
-	run_free(&r);
-
-	struct run f = {.topology = "adl-sriov-host"};
-	run_tool(&f, "explain", "role=vf,vf=2", NULL);
-	ck_assert_int_eq(f.exit_code, 0);
-	ck_assert_int_eq(f.inits, 1); /* the facts rule out all others */
-	assert_golden("adl-sriov-host.explain-vf2", f.out);
-	run_free(&f);
-
-	struct run j = {.topology = "adl-sriov-host", .va = pf_fails};
-	run_tool(&j, "explain", "--json", "role=vf", NULL);
-	ck_assert_int_eq(j.exit_code, 0);
-	assert_json(j.out);
-	assert_contains(j.out, "\"selected\": \"/dev/dri/renderD129\"");
-	assert_golden("adl-sriov-host-pf-fails.explain-role-vf.json", j.out);
-	run_free(&j);
-}
-END_TEST
-
-START_TEST(host_pick_json)
-{
-	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
-
-	run_tool(&r, "pick", "--json", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.err, "");
-	assert_json(r.out);
-	ck_assert_int_eq(r.inits, 2);
-	assert_golden("adl-sriov-host-pf-fails.pick.json", r.out);
-	run_free(&r);
-}
-END_TEST
-
-/* ---------------------------------------------------------------------------------- */
-/* Access */
-
-START_TEST(deny_first_node)
-{
-	struct run r = {.topology = "adl-sriov-host", .deny = "renderD128"};
-
-	run_tool(&r, "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n");
-	assert_contains(r.err, "vadiscover: warning: renderD128 skipped: permission denied");
-	assert_contains(r.err, "render");
-	assert_contains(r.err, "usermod -aG");
-	ck_assert_int_eq(r.inits, 1);
-	run_free(&r);
-
-	struct run e = {.topology = "adl-sriov-host", .deny = "renderD128"};
-	run_tool(&e, "explain", NULL);
-	ck_assert_int_eq(e.exit_code, 0);
-	assert_contains(e.out, "    -> no-access: permission denied");
-	assert_contains(e.out, "PF 7/7 VFs\n    -> no-access: "); /* said once, not twice */
-	assert_contains(e.out, "selected: /dev/dri/renderD129\n");
-	run_free(&e);
-
-	struct run j = {.topology = "adl-sriov-host", .deny = "renderD128"};
-	run_tool(&j, "list", "--json", NULL);
-	ck_assert_int_eq(j.exit_code, 0);
-	assert_json(j.out);
-	assert_contains(j.out, "\"ok\": false,\n        \"error\": \"Permission denied\",\n"
-			       "        \"errno\": \"EACCES\"");
-	run_free(&j);
-}
-END_TEST
-
-/* ---------------------------------------------------------------------------------- */
-/* Containers */
-
-START_TEST(lxc_vf4)
-{
-	struct run r = {.topology = "adl-sriov-lxc-vf4"};
-
-	run_tool(&r, "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD132\n");
-	ck_assert_int_eq(r.inits, 1);
-	run_free(&r);
-
-	struct run l = {.topology = "adl-sriov-lxc-vf4"};
-	run_tool(&l, "list", "-v", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	assert_golden("adl-sriov-lxc-vf4.list-v", l.out);
-	run_free(&l);
-
-	/* The PF exists in the host's /sys but not in this /dev/dri. */
-	struct run p = {.topology = "adl-sriov-lxc-vf4"};
-	run_tool(&p, "pick", "role=pf", NULL);
-	ck_assert_int_eq(p.exit_code, 1);
-	ck_assert_str_eq(p.out, "");
-	assert_contains(p.err, "no device matches 'role=pf'");
-	assert_contains(p.err, "renderD132 (0000:00:02.4): filtered out");
-	ck_assert_int_eq(p.inits, 0);
-	run_free(&p);
-}
-END_TEST
-
-START_TEST(lxc_vf4_remapped)
-{
-	struct run r = {.topology = "adl-sriov-lxc-vf4-remapped"};
-
-	run_tool(&r, "pick", "vf=4", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD128\n");
-	run_free(&r);
-
-	struct run l = {.topology = "adl-sriov-lxc-vf4-remapped"};
-	run_tool(&l, "list", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	assert_contains(l.out, "renderD128=226:132  card0=226:4  0000:00:02.4");
-	assert_contains(l.out, "VF 4 of 0000:00:02.0");
-	assert_golden("adl-sriov-lxc-vf4-remapped.list", l.out);
-	run_free(&l);
-
-	struct run j = {.topology = "adl-sriov-lxc-vf4-remapped"};
-	run_tool(&j, "pick", "--json", "node=/dev/dri/renderD128", NULL);
-	ck_assert_int_eq(j.exit_code, 0);
-	assert_json(j.out);
-	assert_contains(j.out, "\"rdev\": \"226:132\"");
-	assert_golden("adl-sriov-lxc-vf4-remapped.pick-node.json", j.out);
-	run_free(&j);
-}
-END_TEST
-
-/* ---------------------------------------------------------------------------------- */
-/* Other machines */
-
-START_TEST(intel_nvidia)
-{
-	struct run r = {.topology = "intel-nvidia"};
-
-	run_tool(&r, "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n"); /* never the NVIDIA at renderD128 */
-	run_free(&r);
-
-	/* No nvidia-vaapi-driver in this topology: vendor=0x10de matches nothing, and says
-	 * why; with the driver installed, it picks the NVIDIA. */
-	struct run f = {.topology = "intel-nvidia"};
-	run_tool(&f, "pick", "vendor=0x10de", NULL);
-	ck_assert_int_eq(f.exit_code, 1);
-	ck_assert_str_eq(f.out, "");
-	assert_contains(f.err, "no device matches 'vendor=0x10de'");
-	assert_contains(f.err, "  renderD128 (0000:01:00.0): vaInitialize failed");
-	run_free(&f);
-
-	static const char *const nvidia_ok[] = {"0000:01:00.0 ok decode=h264,hevc", NULL};
-	struct run n = {.topology = "intel-nvidia", .va = nvidia_ok};
-	run_tool(&n, "pick", "vendor=0x10de", NULL);
-	ck_assert_int_eq(n.exit_code, 0);
-	ck_assert_str_eq(n.out, "/dev/dri/renderD128\n");
-	ck_assert_int_eq(n.inits, 1); /* the Intel device is filtered, never probed */
-	run_free(&n);
-
-	struct run l = {.topology = "intel-nvidia"};
-	run_tool(&l, "list", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	ck_assert_int_eq(l.inits, 2);
-	assert_contains(l.out, "10de:2504  nvidia  VA: none (vaInitialize failed)\n");
-	assert_contains(l.out, "8086:4680  i915    VA: iHD 1.17\n");
-	assert_golden("intel-nvidia.list", l.out);
-	run_free(&l);
-
-	struct run e = {.topology = "intel-nvidia"};
-	run_tool(&e, "explain", "--json", NULL);
-	assert_json(e.out);
-	assert_contains(e.out, "; libva: " VAD_TEST_BUILDDIR "/tests/harness/dri/nvidia_drv_video.so");
-	assert_golden("intel-nvidia.explain.json", e.out);
-	run_free(&e);
-}
-END_TEST
-
-START_TEST(intel_arc_av1)
-{
-	struct run r = {.topology = "intel-arc"};
-
-	run_tool(&r, "pick", "encode=av1", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n");
-	run_free(&r);
-
-	struct run l = {.topology = "intel-arc"};
-	run_tool(&l, "list", "-v", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	assert_golden("intel-arc.list-v", l.out);
-	run_free(&l);
-}
-END_TEST
-
-START_TEST(amd)
-{
-	struct run r = {.topology = "amd"};
-
-	run_tool(&r, "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD128\n");
-	ck_assert_int_eq(r.inits, 1);
-	run_free(&r);
-
-	struct run l = {.topology = "amd"};
-	run_tool(&l, "list", "-v", NULL);
-	assert_contains(l.out, "Mesa Gallium driver");
-	assert_golden("amd.list-v", l.out);
-	run_free(&l);
-}
-END_TEST
-
 START_TEST(many_nodes)
 {
-	struct run r = {.topology = "many-nodes"};
+	static const struct tool_run pick = {.topology = "many-nodes", .args = {"pick"},
+					     .golden = "many-nodes.pick"};
+	static const struct tool_run list = {.topology = "many-nodes",
+					     .args = {"list", "--no-probe", "--json"},
+					     .exit = ANY_EXIT, .json = true, INITS(0),
+					     .golden = "many-nodes.list.json"};
+	struct result r;
 
-	run_tool(&r, "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
+	check_run("many_nodes", &pick, &r);
 	/* Past renderD135, where FFmpeg's own search ends. */
 	ck_assert_int_gt(atoi(r.out + strlen("/dev/dri/renderD")), 135);
-	assert_golden("many-nodes.pick", r.out);
-	run_free(&r);
-
-	struct run l = {.topology = "many-nodes"};
-	run_tool(&l, "list", "--no-probe", "--json", NULL);
-	assert_json(l.out);
-	ck_assert_int_eq(l.inits, 0);
-	assert_golden("many-nodes.list.json", l.out);
-	run_free(&l);
-}
-END_TEST
-
-START_TEST(xe_sriov)
-{
-	struct run l = {.topology = "xe-sriov"};
-
-	run_tool(&l, "list", "-v", "--json", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	assert_json(l.out);
-	/* Debian 12's libva has no xe mapping: the library probes with iHD and it works. */
-	assert_contains(l.out, "\"kernel_driver\": \"xe\"");
-	assert_contains(l.out, "\"capable\": true");
-	assert_contains(l.out, "\"driver\": \"iHD\"");
-	assert_golden("xe-sriov.list-v.json", l.out);
-	run_free(&l);
-
-	struct run r = {.topology = "xe-sriov"};
-	run_tool(&r, "pick", "kernel_driver=xe,role=vf", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	assert_contains(r.out, "/dev/dri/renderD");
-	run_free(&r);
-}
-END_TEST
-
-START_TEST(non_pci)
-{
-	struct run l = {.topology = "non-pci"};
-
-	run_tool(&l, "list", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	assert_golden("non-pci.list", l.out);
-	run_free(&l);
-
-	struct run e = {.topology = "non-pci"};
-	run_tool(&e, "explain", "--json", NULL);
-	ck_assert_int_eq(e.exit_code, 0);
-	assert_json(e.out);
-	assert_contains(e.out, "\"bus\": \"platform\"");
-	assert_golden("non-pci.explain.json", e.out);
-	run_free(&e);
-}
-END_TEST
-
-/* ---------------------------------------------------------------------------------- */
-/* The host view of SR-IOV, and what is not probed */
-
-/* A Proxmox host: each VF's guest from /etc/pve under --root; VF 3 (vfio-pci, VM 101) has
- * no node, is listed anyway and never probed. */
-START_TEST(proxmox_host_list)
-{
-	struct run l = {.topology = "adl-sriov-pve"};
-
-	run_tool(&l, "--root", "@ROOT@", "list", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	ck_assert_str_eq(l.err, "");
-	ck_assert_int_eq(l.inits, 7); /* the PF and six VFs with nodes; not 00:02.3 */
-	assert_contains(l.out, "renderD132  card4  0000:00:02.4  8086:4692  i915      VF 4 of "
-			       "0000:00:02.0  given to LXC 123 (jellyfin)  VA: iHD 1.17\n");
-	assert_contains(l.out, "renderD133  card5  0000:00:02.5  8086:4692  i915      VF 5 of "
-			       "0000:00:02.0  given to LXC 124 (frigate)   VA: iHD 1.17\n");
-	assert_contains(l.out, "-           -      0000:00:02.3  8086:4692  vfio-pci  VF 3 of "
-			       "0000:00:02.0  given to VM 101 (win11)      no DRM node: vfio-pci: "
-			       "passed to a VM\n");
-	/* The snapshot section of 123.conf (VF 2's renderD130) is not the configuration. */
-	assert_not_contains(l.out, "renderD130  card2  0000:00:02.2  8086:4692  i915      VF 2 of "
-				   "0000:00:02.0  given");
-	assert_golden("adl-sriov-pve.list", l.out);
-	run_free(&l);
-
-	/* The same in JSON: guests per device and per function without nodes. */
-	struct run j = {.topology = "adl-sriov-pve"};
-	run_tool(&j, "--root", "@ROOT@", "list", "--json", NULL);
-	ck_assert_int_eq(j.exit_code, 0);
-	assert_json(j.out);
-	assert_contains(j.out, "      \"guests\": [\n        {\n          \"type\": \"lxc\",\n"
-			       "          \"id\": 123,\n          \"name\": \"jellyfin\"\n");
-	assert_contains(j.out, "\"functions_without_nodes\": [\n    {\n      \"pci_slot\": "
-			       "\"0000:00:02.3\",\n");
-	assert_contains(j.out, "      \"guests\": [\n        {\n          \"type\": \"vm\",\n"
-			       "          \"id\": 101,\n          \"name\": \"win11\"\n");
-	assert_golden("adl-sriov-pve.list.json", j.out);
-	run_free(&j);
-
-	/* Without --root the tool reads /etc/pve of this machine: not the topology's. */
-	struct run n = {.topology = "adl-sriov-pve"};
-	run_tool(&n, "list", "--no-probe", NULL);
-	ck_assert_int_eq(n.exit_code, 0);
-	assert_not_contains(n.out, "LXC 123");
-	assert_contains(n.out, "no DRM node: vfio-pci: passed to a VM\n");
-	run_free(&n);
-
-	/* --root must be absolute. */
-	struct run b = {.topology = "adl-sriov-pve"};
-	run_tool(&b, "--root", "etc", "list", NULL);
-	ck_assert_int_eq(b.exit_code, 2);
-	assert_contains(b.err, "--root needs an absolute directory (got 'etc')");
-	run_free(&b);
-}
-END_TEST
-
-/* list -v on the host with VF 3 on vfio-pci: the vendor string and codecs once, the
- * hole explained, the columns explained. */
-START_TEST(vfio_list_v)
-{
-	struct run v = {.topology = "adl-sriov-vfio"};
-
-	run_tool(&v, "list", "-v", NULL);
-	ck_assert_int_eq(v.exit_code, 0);
-	ck_assert_str_eq(v.err, "");
-	ck_assert_int_eq(v.inits, 7);
-	assert_contains(v.out, "VF 1 of 0000:00:02.0  VA: same as renderD128\n");
-	assert_contains(v.out, "0000:00:02.3  8086:4692  vfio-pci  VF 3 of 0000:00:02.0  "
-			       "no DRM node: vfio-pci: passed to a VM\n");
-	assert_contains(v.out, "PF 7/7 VFs: an SR-IOV physical function; 7 of its 7 virtual "
-			       "functions are enabled (sysfs sriov_numvfs of sriov_totalvfs)\n");
-	assert_golden("adl-sriov-vfio.list-v", v.out);
-	run_free(&v);
-
-	/* VFs without a driver, and VFs not enabled. */
-	struct run u = {.topology = "adl-sriov-unbound"};
-	run_tool(&u, "list", NULL);
-	ck_assert_int_eq(u.exit_code, 0);
-	ck_assert_int_eq(u.inits, 1);
-	assert_contains(u.out, "-           -      0000:00:02.7  8086:4692  -     VF 7 of "
-			       "0000:00:02.0  no DRM node: no driver bound (the PF's "
-			       "sriov_drivers_autoprobe is 0: bind one, e.g. echo 0000:00:02.7 > "
-			       "/sys/bus/pci/drivers/i915/bind)\n");
-	run_free(&u);
-	struct run z = {.topology = "adl-sriov-novfs"};
-	run_tool(&z, "list", "-v", NULL);
-	ck_assert_int_eq(z.exit_code, 0);
-	assert_contains(z.out, "PF 0/7 VFs  VA: Intel iHD");
-	assert_contains(z.out, "PF 0/7 VFs: an SR-IOV physical function; 0 of its 7 virtual "
-			       "functions are enabled");
-	assert_not_contains(z.out, "no DRM node");
-	run_free(&z);
-}
-END_TEST
-
-/* A renamed node's "NAME=MAJ:MIN" is explained by list -v. */
-START_TEST(renamed_node_explained)
-{
-	struct run v = {.topology = "adl-sriov-lxc-vf4-remapped"};
-
-	run_tool(&v, "list", "-v", NULL);
-	ck_assert_int_eq(v.exit_code, 0);
-	assert_contains(v.out, "renderD128=226:132: the node named renderD128 here is device "
-			       "226:132, the host's renderD132; vadiscover goes by the device "
-			       "number, never by the name\n");
-	run_free(&v);
-}
-END_TEST
-
-/* Display-only devices: not probed, and said so. */
-START_TEST(display_only)
-{
-	struct run l = {.topology = "non-pci"};
-
-	run_tool(&l, "list", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	ck_assert_int_eq(l.inits, 1);
-	assert_contains(l.out, "vgem                  -          -                   "
-			       "VA: none (display only, not probed)\n");
-	run_free(&l);
-
-	struct run v = {.topology = "many-nodes"};
-	run_tool(&v, "list", "-v", NULL);
-	ck_assert_int_eq(v.exit_code, 0);
-	assert_contains(v.out, "VA: none: not probed: kernel driver ast has no video engine "
-			       "(display only)\n");
-	run_free(&v);
+	result_free(&r);
+	check_run("many_nodes", &list, NULL);
 }
 END_TEST
 
@@ -1216,57 +1066,35 @@ START_TEST(va_driver_not_installed)
 
 	snprintf(dir, sizeof(dir), "%s/no-drivers-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	struct run l = {.topology = "intel-arc", .drivers = dir};
-	run_tool(&l, "list", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	ck_assert_int_eq(l.inits, 0);
-	assert_contains(l.out, "i915  VA: none (VA driver not installed)\n");
-	assert_not_contains(l.out, "vaInitialize failed");
-	run_free(&l);
+	struct tool_run list = {.topology = "intel-arc", .drivers = dir, .args = {"list"},
+				INITS(0),
+				.out_has = {"i915  VA: none (VA driver not installed)\n"},
+				.out_lacks = {"vaInitialize failed"}};
+	check_run("va_driver_not_installed", &list, NULL);
 
-	struct run p = {.topology = "intel-arc", .drivers = dir};
-	run_tool(&p, "pick", NULL);
-	ck_assert_int_eq(p.exit_code, 1);
 	snprintf(want, sizeof(want), "  renderD128 (0000:00:02.0): VA driver iHD_drv_video.so is "
 		 "not installed (looked in %s): install intel-media-va-driver-non-free (non-free) "
 		 "or intel-media-va-driver\n", dir);
-	assert_contains(p.err, want);
-	run_free(&p);
+	struct tool_run pick = {.topology = "intel-arc", .drivers = dir, .args = {"pick"},
+				.exit = 1, .err_has = {want}};
+	check_run("va_driver_not_installed", &pick, NULL);
 	rmdir(dir);
-}
-END_TEST
-
-/* Ids are hex as lspci prints them: vendor=8086 is Intel. */
-START_TEST(vendor_hex_without_0x)
-{
-	struct run p = {.topology = "intel-nvidia"};
-
-	run_tool(&p, "pick", "vendor=8086", NULL);
-	ck_assert_int_eq(p.exit_code, 0);
-	ck_assert_str_eq(p.out, "/dev/dri/renderD129\n");
-	run_free(&p);
-
-	struct run d = {.topology = "intel-nvidia"};
-	run_tool(&d, "pick", "vendor=32902", NULL);
-	ck_assert_int_eq(d.exit_code, 2);
-	assert_contains(d.err, "expected a PCI vendor id in hex as lspci prints it (8086 or "
-			       "0x8086), at most ffff");
-	run_free(&d);
 }
 END_TEST
 
 /* explain: one VA summary per distinct driver answer, then "same as". */
 START_TEST(explain_once_per_summary)
 {
-	struct run e = {.topology = "adl-sriov-host"};
+	static const struct tool_run explain = {
+		.topology = "adl-sriov-host", .args = {"explain"},
+		.out_has = {"VF 7 of 0000:00:02.0  VA: same as renderD128\n"}};
+	struct result e;
 
-	run_tool(&e, "explain", NULL);
-	ck_assert_int_eq(e.exit_code, 0);
+	check_run("explain_once_per_summary", &explain, &e);
 	const char *first = strstr(e.out, "Intel iHD driver");
 	ck_assert_ptr_nonnull(first);
 	assert_not_contains(first + 1, "Intel iHD driver");
-	assert_contains(e.out, "VF 7 of 0000:00:02.0  VA: same as renderD128\n");
-	run_free(&e);
+	result_free(&e);
 }
 END_TEST
 
@@ -1275,14 +1103,11 @@ END_TEST
 START_TEST(man_page_renders)
 {
 	char page[4096];
-	struct th_result r;
 
 	snprintf(page, sizeof(page), "%s/vadiscover/tool/vadiscover.1", VAD_TEST_SRCDIR);
-	char *argv[] = {(char *)"groff", (char *)"-man", (char *)"-Tutf8", (char *)"-rLL=300n",
-			(char *)"-P-cbou", (char *)"-ww", page, NULL};
-	struct th_opts o = {.topology = NULL};
-	ck_assert_int_eq(th_run(&o, argv, &r), 0);
-	ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "groff: %s", r.err);
+	struct th_result r = run_program(&(struct th_opts){.topology = NULL}, "groff", "-man",
+					 "-Tutf8", "-rLL=300n", "-P-cbou", "-ww", page, NULL);
+	ck_assert_msg(exit_status(&r) == 0, "groff: %s", r.err);
 	ck_assert_str_eq(r.err, "");
 	assert_contains(r.out, "\"Permission denied\"");
 	assert_not_contains(r.out, "Permissiondenied");
@@ -1295,70 +1120,41 @@ START_TEST(man_page_renders)
 }
 END_TEST
 
-/* ---------------------------------------------------------------------------------- */
-/* Which libva */
-
-/* The libva used is named by list -v, explain and the JSON, not by plain list or pick; a
- * sysfs-only list loads none. */
-START_TEST(libva_named)
-{
-	struct run v = {.topology = "adl-sriov-host"};
-	run_tool(&v, "list", "-v", NULL);
-	ck_assert_int_eq(v.exit_code, 0);
-	char *norm = normalize(v.out);
-	ck_assert_msg(strncmp(norm, "libva: @LIBVA@ (@LIBVA_VERSION@)\nrenderD128  ", 45) == 0,
-		      "%s", norm);
-	free(norm);
-	run_free(&v);
-
-	struct run l = {.topology = "adl-sriov-host"};
-	run_tool(&l, "list", NULL);
-	ck_assert_msg(strncmp(l.out, "renderD128  ", 12) == 0, "%s", l.out);
-	ck_assert_ptr_null(strstr(l.out, "libva"));
-	run_free(&l);
-
-	struct run p = {.topology = "adl-sriov-host"};
-	run_tool(&p, "pick", NULL);
-	ck_assert_str_eq(p.out, "/dev/dri/renderD128\n");
-	run_free(&p);
-
-	/* A spec that rules every device out still says which libva would have probed. */
-	struct run e = {.topology = "adl-sriov-host"};
-	run_tool(&e, "explain", "vendor=0x10de", NULL);
-	ck_assert_int_eq(e.exit_code, 1);
-	ck_assert_int_eq(e.inits, 0);
-	norm = normalize(e.out);
-	ck_assert_msg(strncmp(norm, "libva: @LIBVA@ (@LIBVA_VERSION@)\nspec: vendor=0x10de\n",
-			      52) == 0, "%s", norm);
-	free(norm);
-	run_free(&e);
-
-	struct run n = {.topology = "adl-sriov-host"};
-	run_tool(&n, "list", "--no-probe", "--json", NULL);
-	assert_json(n.out);
-	assert_contains(n.out, "  \"libva\": {\n    \"path\": null,\n    \"version\": null,\n"
-			       "    \"error\": null\n  },\n");
-	run_free(&n);
-}
-END_TEST
-
 /* A file named libva.so.2 that is not libva, first on LD_LIBRARY_PATH: every device has
  * no VA and says what to install; no VA driver is loaded; pick and explain exit 1, list 0. */
 START_TEST(libva_broken)
 {
-	char dir[4096], want[8192];
+	static const struct tool_run explain = {
+		.topology = "adl-sriov-host", .libpath = BROKEN_LIBVA_DIR, .args = {"explain"},
+		.exit = 1, INITS(0), .err = "vadiscover: no VA-capable device\n",
+		.norm_starts = "libva: none: @BUILDDIR@/tests/broken-libva/libva.so.2 is not a "
+			       "usable libva: it lacks vaSetErrorCallback ("};
+	static const struct tool_run list = {
+		.topology = "adl-sriov-host", .libpath = BROKEN_LIBVA_DIR, .args = {"list"},
+		.out_has = {"renderD128  card0  0000:00:02.0  8086:4692  i915  PF 7/7 VFs      "
+			    "      VA: none (no usable libva)\n"},
+		/* stdout stays one line per device; what to install goes to stderr, once */
+		.out_lacks = {"libva: none"}, .err_starts = "vadiscover: libva: none: ",
+		.err_has = {"apt install libva2 libva-drm2)\n"}};
+	static const struct tool_run pick = {
+		.topology = "adl-sriov-host", .libpath = BROKEN_LIBVA_DIR, .args = {"pick", "role=vf"},
+		.exit = 1, .out = "",
+		.err_has = {"vadiscover: no device matches 'role=vf':\n  renderD128 "
+			    "(0000:00:02.0): filtered out: role pf != vf\n  renderD129 "
+			    "(0000:00:02.1): ",
+			    "apt install libva2 libva-drm2"}};
+	static const struct tool_run json = {
+		.topology = "adl-sriov-host", .libpath = BROKEN_LIBVA_DIR,
+		.args = {"explain", "--json"}, .exit = 1, .json = true,
+		.out_has = {"  \"error\": \"no VA-capable device\",\n  \"libva\": {\n"
+			    "    \"path\": null,\n    \"version\": null,\n    \"error\": \"",
+			    "is not a usable libva: it lacks vaSetErrorCallback",
+			    "\"verdict\": \"no-va\""}};
+	char want[8192];
+	struct result e, l;
 
-	snprintf(dir, sizeof(dir), "%s/tests/broken-libva", VAD_TEST_BUILDDIR);
-
-	struct run e = {.topology = "adl-sriov-host", .libpath = dir};
-	run_tool(&e, "explain", NULL);
-	ck_assert_int_eq(e.exit_code, 1);
-	ck_assert_int_eq(e.inits, 0);
-	ck_assert_str_eq(e.err, "vadiscover: no VA-capable device\n");
+	check_run("libva_broken", &explain, &e);
 	char *norm = normalize(e.out);
-	const char *lead = "libva: none: @BUILDDIR@/tests/broken-libva/libva.so.2 is not a usable "
-			   "libva: it lacks vaSetErrorCallback (";
-	ck_assert_msg(strncmp(norm, lead, strlen(lead)) == 0, "%s", norm);
 	/* The reason, whole, from the first line; each of the 8 devices gives it. */
 	const char *reason = norm + strlen("libva: none: ");
 	size_t rlen = strcspn(reason, "\n");
@@ -1370,46 +1166,21 @@ START_TEST(libva_broken)
 		count++;
 	ck_assert_msg(count == 8, "%d devices with '%s' in:\n%s", count, want, norm);
 	free(norm);
-	run_free(&e);
+	result_free(&e);
 
-	struct run l = {.topology = "adl-sriov-host", .libpath = dir};
-	run_tool(&l, "list", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	assert_contains(l.out, "renderD128  card0  0000:00:02.0  8086:4692  i915  PF 7/7 VFs      "
-			       "      VA: none (no usable libva)\n");
-	/* stdout stays one line per device; what to install goes to stderr, once */
-	ck_assert_ptr_null(strstr(l.out, "libva: none"));
-	ck_assert_msg(strncmp(l.err, "vadiscover: libva: none: ", 25) == 0, "%s", l.err);
-	assert_contains(l.err, "apt install libva2 libva-drm2)\n");
+	check_run("libva_broken", &list, &l);
 	ck_assert_ptr_eq(strchr(l.err, '\n'), l.err + strlen(l.err) - 1);
-	run_free(&l);
+	result_free(&l);
 
-	struct run p = {.topology = "adl-sriov-host", .libpath = dir};
-	run_tool(&p, "pick", "role=vf", NULL);
-	ck_assert_int_eq(p.exit_code, 1);
-	ck_assert_str_eq(p.out, "");
-	assert_contains(p.err, "vadiscover: no device matches 'role=vf':\n  renderD128 "
-			       "(0000:00:02.0): filtered out: role pf != vf\n  renderD129 "
-			       "(0000:00:02.1): ");
-	assert_contains(p.err, "apt install libva2 libva-drm2");
-	run_free(&p);
-
-	struct run j = {.topology = "adl-sriov-host", .libpath = dir};
-	run_tool(&j, "explain", "--json", NULL);
-	ck_assert_int_eq(j.exit_code, 1);
-	assert_json(j.out);
-	assert_contains(j.out, "  \"error\": \"no VA-capable device\",\n  \"libva\": {\n"
-			       "    \"path\": null,\n    \"version\": null,\n    \"error\": \"");
-	assert_contains(j.out, "is not a usable libva: it lacks vaSetErrorCallback");
-	assert_contains(j.out, "\"verdict\": \"no-va\"");
-	run_free(&j);
+	check_run("libva_broken", &pick, NULL);
+	check_run("libva_broken", &json, NULL);
 }
 END_TEST
 
 /* An empty file named libva.so.2: broken, not missing, and list -v says so on top. */
 START_TEST(libva_empty_file)
 {
-	char dir[4096], file[8192];
+	char dir[4096], file[8192], start[8192];
 	const char *tmp = getenv("TMPDIR");
 
 	snprintf(dir, sizeof(dir), "%s/vad-test-libva-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -1419,87 +1190,16 @@ START_TEST(libva_empty_file)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 
-	struct run v = {.topology = "intel-nvidia", .libpath = dir};
-	run_tool(&v, "list", "-v", NULL);
-	ck_assert_int_eq(v.exit_code, 0);
-	snprintf(file, sizeof(file), "libva: none: the libva found is broken: cannot load "
+	snprintf(start, sizeof(start), "libva: none: the libva found is broken: cannot load "
 		 "libva.so.2 (%s/libva.so.2: file too short); reinstall it (Debian/Ubuntu: apt "
 		 "install libva2 libva-drm2), or use the ffmpeg's own libva (vadiscover --ffmpeg "
 		 "PATH)\n", dir);
-	ck_assert_msg(strncmp(v.out, file, strlen(file)) == 0, "%s", v.out);
-	assert_contains(v.out, "VA: failed: the libva found is broken: ");
-	run_free(&v);
-	snprintf(file, sizeof(file), "%s/libva.so.2", dir);
+	struct tool_run v = {.topology = "intel-nvidia", .libpath = dir, .args = {"list", "-v"},
+			     .out_starts = start,
+			     .out_has = {"VA: failed: the libva found is broken: "}};
+	check_run("libva_empty_file", &v, NULL);
 	unlink(file);
 	rmdir(dir);
-}
-END_TEST
-
-/* --ffmpeg: probe with the libva that ffmpeg would load; Debian's ffmpeg takes the
- * system's. */
-START_TEST(ffmpeg_option)
-{
-	struct run e = {.topology = "adl-sriov-host"};
-	run_tool(&e, "--ffmpeg", VAD_REAL_FFMPEG, "explain", "role=vf", NULL);
-	ck_assert_int_eq(e.exit_code, 0);
-	char *norm = normalize(e.out);
-	ck_assert_msg(strncmp(norm, "libva: @LIBVA@ (@LIBVA_VERSION@)\nspec: role=vf\n", 46) == 0,
-		      "%s", norm);
-	assert_contains(norm, "selected: /dev/dri/renderD129\n");
-	free(norm);
-	run_free(&e);
-}
-END_TEST
-
-START_TEST(empty)
-{
-	struct run p = {.topology = "empty"};
-
-	run_tool(&p, "pick", NULL);
-	ck_assert_int_eq(p.exit_code, 1);
-	ck_assert_str_eq(p.out, "");
-	ck_assert_str_eq(p.err, "vadiscover: no DRM devices: /dev/dri is missing or empty\n");
-	run_free(&p);
-
-	struct run l = {.topology = "empty"};
-	run_tool(&l, "list", NULL);
-	ck_assert_int_eq(l.exit_code, 0);
-	ck_assert_str_eq(l.out, "");
-	ck_assert_str_eq(l.err, "vadiscover: no DRM devices: /dev/dri is missing or empty\n");
-	run_free(&l);
-
-	struct run e = {.topology = "empty"};
-	run_tool(&e, "explain", NULL);
-	ck_assert_int_eq(e.exit_code, 1);
-	char *norm = normalize(e.out);
-	ck_assert_str_eq(norm, "libva: @LIBVA@ (@LIBVA_VERSION@)\n"
-			       "spec: (empty: the first VA-capable device in render-node order)\n");
-	free(norm);
-	ck_assert_str_eq(e.err, "vadiscover: no DRM devices: /dev/dri is missing or empty\n");
-	run_free(&e);
-
-	struct run j = {.topology = "empty"};
-	run_tool(&j, "pick", "--json", NULL);
-	ck_assert_int_eq(j.exit_code, 1);
-	assert_json(j.out);
-	norm = normalize(j.out);
-	ck_assert_str_eq(norm, "{\n"
-			       "  \"format\": 1,\n"
-			       "  \"command\": \"pick\",\n"
-			       "  \"spec\": \"\",\n"
-			       "  \"spec_source\": \"default\",\n"
-			       "  \"selected\": null,\n"
-			       "  \"error\": \"no DRM devices: /dev/dri is missing or empty\",\n"
-			       "  \"libva\": {\n"
-			       "    \"path\": \"@LIBVA@\",\n"
-			       "    \"version\": \"@LIBVA_VERSION@\",\n"
-			       "    \"error\": null\n"
-			       "  },\n"
-			       "  \"devices\": [],\n"
-			       "  \"functions_without_nodes\": []\n"
-			       "}\n");
-	free(norm);
-	run_free(&j);
 }
 END_TEST
 
@@ -1525,28 +1225,31 @@ START_TEST(every_topology_json)
 	char *verbose_json = NULL;
 
 	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
-		struct run r = {.topology = topo};
+		struct tool_run t = {.topology = topo,
+				     .args = {cmds[c][0], cmds[c][1], cmds[c][2]},
+				     .exit = ANY_EXIT, .json = true,
+				     .out_has = {"\"format\": 1,"}};
+		struct result r;
 
-		run_tool(&r, cmds[c][0], cmds[c][1], cmds[c][2], NULL);
+		if (c == 0) { /* list --no-probe reads sysfs only */
+			t.inits_check = INITS_EXACTLY;
+			t.out_lacks[0] = "\"probed\": true";
+		}
+		check_run("every_topology_json", &t, &r);
 		ck_assert_msg(r.exit_code == 0 || r.exit_code == 1, "%s %s: exit %d", topo,
 			      cmds[c][0], r.exit_code);
-		assert_json(r.out);
-		assert_contains(r.out, "\"format\": 1,");
-		if (c == 0) { /* list --no-probe reads sysfs only */
-			ck_assert_int_eq(r.inits, 0);
-			ck_assert_ptr_null(strstr(r.out, "\"probed\": true"));
-		}
 		if (c == 1)
 			verbose_json = strdup(r.out);
 		if (c == 2) /* plain list probes as -v does: the same document */
 			ck_assert_msg(strcmp(r.out, verbose_json) == 0,
 				      "%s: 'list --json' differs from 'list -v --json'", topo);
-		run_free(&r);
+		result_free(&r);
 	}
 	free(verbose_json);
 
-	struct run p = {.topology = topo};
-	run_tool(&p, "pick", NULL);
+	struct tool_run pick = {.topology = topo, .args = {"pick"}, .exit = ANY_EXIT};
+	struct result p;
+	check_run("every_topology_json", &pick, &p);
 	if (p.exit_code == 0) {
 		ck_assert_msg(strncmp(p.out, "/dev/dri/", 9) == 0, "%s: %s", topo, p.out);
 		ck_assert_ptr_eq(strchr(p.out, '\n'), p.out + strlen(p.out) - 1);
@@ -1554,25 +1257,7 @@ START_TEST(every_topology_json)
 		ck_assert_int_eq(p.exit_code, 1);
 		ck_assert_str_eq(p.out, "");
 	}
-	run_free(&p);
-}
-END_TEST
-
-START_TEST(debug_goes_to_stderr)
-{
-	struct run r = {.topology = "adl-sriov-host", .va = pf_fails};
-
-	run_tool(&r, "-d", "pick", NULL);
-	ck_assert_int_eq(r.exit_code, 0);
-	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n");
-	assert_contains(r.err, "vadiscover: debug: ");
-	run_free(&r);
-
-	/* Without -d the library says nothing. */
-	struct run q = {.topology = "adl-sriov-host", .va = pf_fails};
-	run_tool(&q, "pick", NULL);
-	ck_assert_str_eq(q.err, "");
-	run_free(&q);
+	result_free(&p);
 }
 END_TEST
 
@@ -1681,6 +1366,7 @@ static TCase *tcase(Suite *s, const char *name)
 
 	/* Each run builds a topology and starts real processes; valgrind makes them slow. */
 	tcase_set_timeout(tc, 300);
+	add_table_tests(tc, name);
 	return tc;
 }
 
@@ -1690,74 +1376,28 @@ Suite *test_suite(void)
 	TCase *tc;
 
 	tc = tcase(s, "cli");
-	tcase_add_test(tc, help_teaches);
 	tcase_add_test(tc, help_lists_every_key);
-	tcase_add_test(tc, version_prints_both);
-	tcase_add_test(tc, usage_errors_exit_2);
-	tcase_add_test(tc, two_specs_exit_2);
-	tcase_add_test(tc, debug_goes_to_stderr);
 	tcase_add_test(tc, write_error_exit_3);
-
-	tc = tcase(s, "spec");
-	tcase_add_test(tc, bad_spec_names_key);
-	tcase_add_test(tc, bad_spec_from_environment);
-	tcase_add_test(tc, spec_from_environment);
-
-	tc = tcase(s, "adl-sriov-host");
-	tcase_add_test(tc, host_list_golden);
-	tcase_add_test(tc, host_pick_default);
-	tcase_add_test(tc, host_pf_fails_pick_first_vf);
-	tcase_add_test(tc, host_pf_fails_pick_vf4);
-	tcase_add_test(tc, host_pf_fails_pick_pf_exit_1);
-	tcase_add_test(tc, host_index);
-	tcase_add_test(tc, host_node_by_path);
-	tcase_add_test(tc, host_all_fail);
-	tcase_add_test(tc, host_no_match_json);
-	tcase_add_test(tc, host_explain_golden);
-	tcase_add_test(tc, host_pick_json);
-
-	tc = tcase(s, "access");
-	tcase_add_test(tc, deny_first_node);
-
-	tc = tcase(s, "containers");
-	tcase_add_test(tc, lxc_vf4);
-	tcase_add_test(tc, lxc_vf4_remapped);
-
+	tcase(s, "spec");
+	tcase(s, "adl-sriov-host");
+	tcase(s, "access");
+	tcase(s, "containers");
 	tc = tcase(s, "machines");
-	tcase_add_test(tc, intel_nvidia);
-	tcase_add_test(tc, intel_arc_av1);
-	tcase_add_test(tc, amd);
 	tcase_add_test(tc, many_nodes);
-	tcase_add_test(tc, xe_sriov);
-	tcase_add_test(tc, non_pci);
-
 	tc = tcase(s, "host-view");
-	tcase_add_test(tc, proxmox_host_list);
-	tcase_add_test(tc, vfio_list_v);
-	tcase_add_test(tc, renamed_node_explained);
-	tcase_add_test(tc, display_only);
 	tcase_add_test(tc, va_driver_not_installed);
-	tcase_add_test(tc, vendor_hex_without_0x);
 	tcase_add_test(tc, explain_once_per_summary);
 	tcase_add_test(tc, man_page_renders);
-
-	tc = tcase(s, "empty");
-	tcase_add_test(tc, empty);
-
+	tcase(s, "empty");
 	tc = tcase(s, "libva");
-	tcase_add_test(tc, libva_named);
 	tcase_add_test(tc, libva_broken);
 	tcase_add_test(tc, libva_empty_file);
-	tcase_add_test(tc, ffmpeg_option);
-
 	tc = tcase(s, "json");
 	tcase_add_loop_test(tc, every_topology_json, 0,
 			    (int)(sizeof(all_topologies) / sizeof(all_topologies[0])));
-
 	tc = tcase(s, "json-writer");
 	tcase_add_test(tc, json_escapes);
 	tcase_add_test(tc, json_structure);
 	tcase_add_test(tc, json_validator_rejects);
-
 	return s;
 }
