@@ -139,12 +139,15 @@ $(B)/tests/fakeva-ffmpeg/ffmpeg: $(B)/tests/wrapper-env.o $(B)/tests/fakeva-ffmp
 
 # --- the vadiscover tool's tests ---
 # test-tool: the real tool binary on every topology (th_run), plus its JSON writer.
-$(eval $(call vad_test,test-tool,tests/test-tool.c,$(B)/vadiscover/tool/json.o -ldl))
+# Both run the tool as rows of a table (tests/common/toolrun.h).
+TOOLRUN := $(B)/tests/common/toolrun.o
+$(TOOLRUN): EXTRA_CFLAGS = $(TEST_CFLAGS)
+$(eval $(call vad_test,test-tool,tests/test-tool.c,$(TOOLRUN) $(B)/vadiscover/tool/json.o -ldl))
 $(B)/tests/test-tool: $(TOOL) $(HARNESS_TARGETS) $(VAD_TEST_BROKEN_LIBVA)
 
 # test-doctor: `vadiscover doctor` and `passthrough` on the SR-IOV set-up topologies, with
 # a --root directory per test; JSON and CDI documents parsed by python3.
-$(eval $(call vad_test,test-doctor,tests/test-doctor.c,))
+$(eval $(call vad_test,test-doctor,tests/test-doctor.c,$(TOOLRUN)))
 $(B)/tests/test-doctor.o: EXTRA_CFLAGS = $(TEST_CFLAGS) \
 	-DVAD_TEST_LIBEXECDIR='"$(LIBEXECDIR)"'
 $(B)/tests/test-doctor: $(TOOL) $(HARNESS_TARGETS)

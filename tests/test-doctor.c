@@ -20,6 +20,7 @@
 
 #include "tests/common/harness.h"
 #include "tests/common/runner.h"
+#include "tests/common/toolrun.h"
 
 #ifndef VAD_TEST_BUILDDIR
 #error "VAD_TEST_BUILDDIR must be defined by the build"
@@ -27,36 +28,6 @@
 
 /* ---------------------------------------------------------------------------------- */
 /* The machines' files and the helpers that read the output */
-
-/* A --root directory: NULL-terminated pairs of path (absolute, as on the machine) and
- * content. The runner gives each test its own TMPDIR and removes it afterwards. */
-static char *make_root(const char *const *files)
-{
-	const char *tmp = getenv("TMPDIR");
-	char *dir = malloc(4096);
-
-	ck_assert_ptr_nonnull(dir);
-	snprintf(dir, 4096, "%s/vad-doctor-root-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	for (size_t i = 0; files && files[i]; i += 2) {
-		char p[8192];
-
-		snprintf(p, sizeof(p), "%s%s", dir, files[i]);
-		for (char *s = p + strlen(dir) + 1; *s; s++) {
-			if (*s != '/')
-				continue;
-			*s = '\0';
-			ck_assert(mkdir(p, 0755) == 0 || errno == EEXIST);
-			*s = '/';
-		}
-		FILE *f = fopen(p, "w");
-
-		ck_assert_msg(f != NULL, "%s: %s", p, strerror(errno));
-		fputs(files[i + 1], f);
-		fclose(f);
-	}
-	return dir;
-}
 
 /* The lines of @out whose check id is @id ("ok    sriov.vfs         ..." and their fix
  * lines), joined. */
@@ -228,150 +199,29 @@ static const char cdi_py[] =
 	"print(doc['kind'], doc['cdiVersion'])\n";
 
 /* ---------------------------------------------------------------------------------- */
-/* One run of the tool and what it must give: a row of the tables below */
+/* The runs of the tool (tests/common/toolrun.h) */
 
-#define MAX_ARGS 16
-#define MAX_HAS 16
-#define ANY_EXIT (-2)
-/* In a row's arguments: the --root directory made from the row's files. */
-#define FILES_ROOT "@FILES@"
-
-struct doctor_run {
-	/* the machine */
-	const char *topology;
-	const char *deny;
-	const char *drivers_dir; /* LIBVA_DRIVERS_PATH, NULL: the harness's fake drivers */
-	const char *node_gid;	 /* FAKEGPU_NODE_GID, NULL: the shim's default (993) */
-	const char *const *files; /* FILES_ROOT's files (make_root()) */
-	const char *args[MAX_ARGS]; /* the tool's arguments */
-	/* what it must give */
-	int exit;		/* its exit code (ANY_EXIT: not checked) */
-	const char *out, *err;	/* stdout, stderr exactly (NULL: not checked) */
-	const char *out_has[MAX_HAS], *out_lacks[4], *err_has[4];
-	struct {
-		const char *id, *text;
-	} blocks[6];		/* check_block(stdout, id) is text */
-	const char *statuses;	/* status_list(stdout) is this */
-	const char *script;	/* python3 -c SCRIPT reads stdout, succeeds and prints */
-	const char *script_out; /* exactly this, */
-	const char *script_has; /* or this among the rest */
-};
-
-/* What a run gave. */
-struct result {
-	int exit_code;		/* -1 when it did not exit normally */
-	char *out;
-	char *err;
-};
-
-static const char *tool_path(void)
+/* What a row of test-doctor asserts beyond toolrun's checks: check blocks, statuses, what
+ * python3 makes of the document. */
+static void doctor_more(const char *name, const struct tool_run *t,
+			const struct tool_result *r)
 {
-	static char path[4096];
-
-	snprintf(path, sizeof(path), "%s/vadiscover/tool/vadiscover", VAD_TEST_BUILDDIR);
-	return path;
-}
-
-/* Runs the tool as @t says (with @root for FILES_ROOT); its output into @r. */
-static void run_tool(const struct doctor_run *t, const char *root, struct result *r)
-{
-	char *argv[MAX_ARGS + 1];
-	int argc = 0;
-
-	if (t->node_gid)
-		setenv("FAKEGPU_NODE_GID", t->node_gid, 1);
-	else
-		unsetenv("FAKEGPU_NODE_GID");
-	unsetenv("VADISCOVER_SELECT");
-	unsetenv("JELLYFIN_FFMPEG");
-	unsetenv("FFMPEG_PATH");
-	argv[argc++] = (char *)tool_path();
-	for (int i = 0; i < MAX_ARGS && t->args[i]; i++)
-		argv[argc++] = (char *)(root && strcmp(t->args[i], FILES_ROOT) == 0 ? root
-										    : t->args[i]);
-	argv[argc] = NULL;
-
-	struct th_opts o = {
-		.topology = t->topology,
-		.deny = t->deny,
-		.drivers_dir = t->drivers_dir,
-	};
-	struct th_result res;
-
-	memset(&res, 0, sizeof(res));
-	ck_assert_int_eq(th_run(&o, argv, &res), 0);
-	r->exit_code = WIFEXITED(res.status) ? WEXITSTATUS(res.status) : -1;
-	r->out = strdup(res.out ? res.out : "");
-	r->err = strdup(res.err ? res.err : "");
-	th_result_free(&res);
-}
-
-static void result_free(struct result *r)
-{
-	free(r->out);
-	free(r->err);
-	r->out = r->err = NULL;
-}
-
-/* "TEST: vadiscover doctor --root ... on TOPOLOGY", to name a failing run. */
-static const char *run_name(const char *test, const struct doctor_run *t)
-{
-	static char name[512];
-	size_t n = (size_t)snprintf(name, sizeof(name), "%s: vadiscover", test);
-
-	for (int i = 0; i < MAX_ARGS && t->args[i] && n < sizeof(name); i++)
-		n += (size_t)snprintf(name + n, sizeof(name) - n, " %s", t->args[i]);
-	if (n < sizeof(name))
-		snprintf(name + n, sizeof(name) - n, " on %s", t->topology);
-	return name;
-}
-
-/* Runs the tool as @t says, in @root when given (else one made from @t's files), and
- * asserts all that @t expects (failures name @test); with @keep, the output stays in it
- * for more checks (result_free() it), else it is freed. */
-static void check_run_in(const char *test, const struct doctor_run *t, const char *root,
-			 struct result *keep)
-{
-	struct result r;
-	const char *name = run_name(test, t);
-	char *made = root || !t->files ? NULL : make_root(t->files);
-
-	run_tool(t, root ? root : made, &r);
-	if (t->exit != ANY_EXIT)
-		ck_assert_msg(r.exit_code == t->exit, "%s: exit %d, not %d; stderr:\n%s", name,
-			      r.exit_code, t->exit, r.err);
-	if (t->out)
-		ck_assert_msg(strcmp(r.out, t->out) == 0, "%s: stdout is\n%s\nnot\n%s", name,
-			      r.out, t->out);
-	if (t->err)
-		ck_assert_msg(strcmp(r.err, t->err) == 0, "%s: stderr is\n%s\nnot\n%s", name,
-			      r.err, t->err);
-	for (int i = 0; i < MAX_HAS && t->out_has[i]; i++)
-		ck_assert_msg(strstr(r.out, t->out_has[i]), "%s: expected \"%s\" in stdout:\n%s",
-			      name, t->out_has[i], r.out);
-	for (int i = 0; i < 4 && t->out_lacks[i]; i++)
-		ck_assert_msg(!strstr(r.out, t->out_lacks[i]),
-			      "%s: did not expect \"%s\" in stdout:\n%s", name, t->out_lacks[i],
-			      r.out);
-	for (int i = 0; i < 4 && t->err_has[i]; i++)
-		ck_assert_msg(strstr(r.err, t->err_has[i]), "%s: expected \"%s\" in stderr:\n%s",
-			      name, t->err_has[i], r.err);
 	for (int i = 0; i < 6 && t->blocks[i].id; i++) {
-		char *b = check_block(r.out, t->blocks[i].id);
+		char *b = check_block(r->out, t->blocks[i].id);
 
 		ck_assert_msg(strcmp(b, t->blocks[i].text) == 0, "%s: %s:\n--- got\n%s--- want\n%s",
 			      name, t->blocks[i].id, b, t->blocks[i].text);
 		free(b);
 	}
 	if (t->statuses) {
-		char *list = status_list(r.out);
+		char *list = status_list(r->out);
 
 		ck_assert_msg(strcmp(list, t->statuses) == 0, "%s: statuses\n%s\nnot\n%s", name,
 			      list, t->statuses);
 		free(list);
 	}
 	if (t->script) {
-		char *got = python(t->script, r.out);
+		char *got = python(t->script, r->out);
 
 		if (t->script_out)
 			ck_assert_msg(strcmp(got, t->script_out) == 0, "%s: python3 printed\n%s\n"
@@ -381,26 +231,20 @@ static void check_run_in(const char *test, const struct doctor_run *t, const cha
 				      "without\n%s", name, got, t->script_has);
 		free(got);
 	}
-	free(made);
-	if (keep)
-		*keep = r;
-	else
-		result_free(&r);
 }
 
-static void check_run(const char *test, const struct doctor_run *t)
+/* Runs @t (in @root, else in a root of its files) and asserts all it expects; with @keep,
+ * the output stays there. */
+static void check_run_in(const char *test, const struct tool_run *t, const char *root,
+			 struct tool_result *keep)
+{
+	tool_check_run(test, t, root, doctor_more, keep);
+}
+
+static void check_run(const char *test, const struct tool_run *t)
 {
 	check_run_in(test, t, NULL, NULL);
 }
-
-/* A test: runs one after the other, in one Check test of the test case TCASE. */
-struct doctor_test {
-	const char *tcase;
-	const char *name;
-	const struct doctor_run *runs; /* ending with one without a topology */
-};
-
-#define RUNS(...) ((const struct doctor_run[]){__VA_ARGS__, {.topology = NULL}})
 
 /* ---------------------------------------------------------------------------------- */
 /* The tests that are runs of the tool and what each must give */
@@ -461,7 +305,7 @@ static const char *const jellyfin_missing_files[] = {
 	"/etc/default/jellyfin", default_jellyfin, NULL,
 };
 
-static const struct doctor_test doctor_tests[] = {
+static const struct tool_test doctor_tests[] = {
 	/* doctor on the host */
 	{"doctor-host", "doctor_healthy_host", RUNS({
 		.topology = "adl-sriov-host", .files = healthy_host_files, DOCTOR_IN_ROOT,
@@ -890,7 +734,7 @@ static const struct doctor_test doctor_tests[] = {
 /* The table's test _i: its runs, one after the other. */
 START_TEST(doctor_runs)
 {
-	for (const struct doctor_run *t = doctor_tests[_i].runs; t->topology; t++)
+	for (const struct tool_run *t = doctor_tests[_i].runs; t->topology; t++)
 		check_run(doctor_tests[_i].name, t);
 }
 END_TEST
@@ -918,7 +762,7 @@ START_TEST(doctor_no_va_driver)
 		 "(searched %s)\n"
 		 "      fix: apt install intel-media-va-driver-non-free (non-free) or "
 		 "intel-media-va-driver\n", drivers);
-	struct doctor_run r = {
+	struct tool_run r = {
 		.topology = "adl-sriov-lxc-vf4", .drivers_dir = drivers, DOCTOR_IN_ROOT,
 		.exit = 1, .blocks = {{"va.driver", want}},
 		.out_has = {"fail  va.init           renderD132: ",
@@ -953,7 +797,7 @@ START_TEST(doctor_jellyfin_running)
 	ck_assert_ptr_nonnull(f);
 	fwrite(cmdline, 1, sizeof(cmdline) - 1, f);
 	fclose(f);
-	static const struct doctor_run r = {
+	static const struct tool_run r = {
 		.topology = "adl-sriov-host", DOCTOR_IN_ROOT, .exit = ANY_EXIT,
 		.blocks = {{"jellyfin.ffmpeg",
 			    "ok    jellyfin.ffmpeg   Jellyfin runs /usr/libexec/vadiscover/ffmpeg "
@@ -976,12 +820,12 @@ START_TEST(passthrough_pve_grammar)
 				 REG_EXTENDED | REG_NOSUB), 0);
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
 		for (int by_path = 0; by_path < 2; by_path++) {
-			struct doctor_run t = {
+			struct tool_run t = {
 				.topology = "adl-sriov-host",
 				.args = {"passthrough", specs[i], "--to", "pve", "--gid", "104",
 					 "--card", by_path ? "--by-path" : "--card"},
 			};
-			struct result r;
+			struct tool_result r;
 
 			check_run_in("passthrough_pve_grammar", &t, NULL, &r);
 			int lines = 0;
@@ -992,7 +836,7 @@ START_TEST(passthrough_pve_grammar)
 				lines++;
 			}
 			ck_assert_int_eq(lines, 2);
-			result_free(&r);
+			tool_result_free(&r);
 		}
 	}
 	regfree(&re);
@@ -1001,7 +845,7 @@ END_TEST
 
 START_TEST(passthrough_lxc)
 {
-	static const struct doctor_run plain = {
+	static const struct tool_run plain = {
 		.topology = "adl-sriov-host", .args = {"passthrough", "vf=4", "--to", "lxc"},
 		.out = "lxc.cgroup2.devices.allow = c 226:132 rwm\n"
 		       "lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 none "
@@ -1012,7 +856,7 @@ START_TEST(passthrough_lxc)
 		       "vadiscover: renderD132=226:132 are this boot's numbers; after re-creating "
 		       "VFs or a reboot check them with 'vadiscover passthrough' again\n",
 	};
-	static const struct doctor_run card = {
+	static const struct tool_run card = {
 		.topology = "adl-sriov-host", .args = {"passthrough", "vf=4", "--to", "lxc", "--card"},
 		.exit = ANY_EXIT,
 		.out = "lxc.cgroup2.devices.allow = c 226:132 rwm\n"
@@ -1022,7 +866,7 @@ START_TEST(passthrough_lxc)
 		       "lxc.mount.entry = /dev/dri/card4 dev/dri/card4 none "
 		       "bind,optional,create=file\n",
 	};
-	struct result r;
+	struct tool_result r;
 
 	check_run("passthrough_lxc", &plain);
 	check_run_in("passthrough_lxc", &card, NULL, &r);
@@ -1040,7 +884,7 @@ START_TEST(passthrough_lxc)
 	ck_assert_int_eq(n, 4);
 	regfree(&allow);
 	regfree(&mount);
-	result_free(&r);
+	tool_result_free(&r);
 }
 END_TEST
 

@@ -29,6 +29,7 @@
 #include "config.h"
 #include "tests/common/harness.h"
 #include "tests/common/runner.h"
+#include "tests/common/toolrun.h"
 #include "vadiscover/tool/json.h"
 
 #ifndef VAD_TEST_BUILDDIR
@@ -339,188 +340,21 @@ static void assert_golden(const char *name, const char *actual)
 }
 
 /* ---------------------------------------------------------------------------------- */
-/* One run of the tool and what it must give: a row of the tables below */
+/* The runs of the tool (tests/common/toolrun.h) */
 
-#define MAX_ARGS 16
-#define MAX_HAS 12
-
-enum inits_check { INITS_ANY, INITS_EXACTLY, INITS_AT_MOST };
-#define INITS(n) .inits = (n), .inits_check = INITS_EXACTLY
-#define INITS_LE(n) .inits = (n), .inits_check = INITS_AT_MOST
-#define ANY_EXIT (-2)
-
-struct tool_run {
-	/* the machine */
-	const char *topology;
-	const char *const *va;	/* --va lines, NULL-terminated, or NULL */
-	const char *deny;
-	const char *select_env; /* VADISCOVER_SELECT for this run, or NULL (unset) */
-	const char *libpath;	/* LD_LIBRARY_PATH for this run, or NULL (unset) */
-	const char *drivers;	/* run-in --drivers DIR, or NULL (the harness's) */
-	const char *args[MAX_ARGS]; /* the tool's arguments */
-	/* what it must give */
-	int exit;		/* its exit code (ANY_EXIT: not checked) */
-	const char *out, *err;	/* stdout, stderr exactly (NULL: not checked) */
-	int inits;		/* VA driver initialisations, with inits_check */
-	enum inits_check inits_check;
-	bool json;		/* stdout is one valid JSON document */
-	const char *out_has[MAX_HAS], *out_lacks[4], *err_has[MAX_HAS];
-	const char *out_starts, *err_starts; /* stdout, stderr begin with this */
-	const char *norm_starts, *norm_out; /* stdout, normalize()d, begins with / is this */
-	const char *golden;	/* stdout, normalize()d, is tests/golden/tool/GOLDEN */
-};
-
-/* What a run gave. */
-struct result {
-	int exit_code;		/* -1 when it did not exit normally */
-	int inits;		/* VA driver initialisations (fake driver's count file) */
-	char *out;
-	char *err;
-};
-
-static char *tool_path(void)
+/* What a row of test-tool asserts beyond toolrun's checks: JSON, normalized output,
+ * golden file. */
+static void tool_more(const char *name, const struct tool_run *t, const struct tool_result *r)
 {
-	static char path[4096];
-
-	snprintf(path, sizeof(path), "%s/vadiscover/tool/vadiscover", VAD_TEST_BUILDDIR);
-	return path;
-}
-
-static int count_inits(const char *file)
-{
-	FILE *f = fopen(file, "r");
-	char line[512];
-	int n = 0;
-
-	if (!f)
-		return 0; /* the driver never ran, so it never created the file */
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "init", 4) == 0)
-			n++;
-	fclose(f);
-	return n;
-}
-
-/* Runs the tool on @t's machine with @t's arguments; its output into @r. */
-static void run_tool(const struct tool_run *t, struct result *r)
-{
-	char *argv[MAX_ARGS + 1];
-	int argc = 0;
-	const char *tmp = getenv("TMPDIR");
-	char dir[4096];
-	char count_file[4200];
-
-	/* The runner gives each run its own TMPDIR and removes it afterwards. */
-	snprintf(dir, sizeof(dir), "%s/vad-test-tool-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(count_file, sizeof(count_file), "%s/count", dir);
-
-	/* Set in this (forked, per-test) process and inherited by the tool; not through
-	 * env(1), so that under check-valgrind valgrind wraps the tool itself. */
-	if (t->select_env)
-		setenv("VADISCOVER_SELECT", t->select_env, 1);
-	else
-		unsetenv("VADISCOVER_SELECT");
-	if (t->libpath)
-		setenv("LD_LIBRARY_PATH", t->libpath, 1);
-	else
-		unsetenv("LD_LIBRARY_PATH");
-	argv[argc++] = tool_path();
-	for (int i = 0; i < MAX_ARGS && t->args[i]; i++)
-		argv[argc++] = (char *)t->args[i];
-	argv[argc] = NULL;
-
-	struct th_opts o = {
-		.topology = t->topology,
-		.va_lines = t->va,
-		.deny = t->deny,
-		.count_file = count_file,
-		.drivers_dir = t->drivers,
-	};
-	struct th_result res;
-	memset(&res, 0, sizeof(res));
-	int ret = th_run(&o, argv, &res);
-	ck_assert_msg(ret == 0, "th_run(%s) failed: %d", t->topology, ret);
-	r->exit_code = WIFEXITED(res.status) ? WEXITSTATUS(res.status) : -1;
-	r->out = res.out ? strdup(res.out) : strdup("");
-	r->err = res.err ? strdup(res.err) : strdup("");
-	th_result_free(&res);
-	r->inits = count_inits(count_file);
-	unlink(count_file);
-	rmdir(dir);
-}
-
-static void result_free(struct result *r)
-{
-	free(r->out);
-	free(r->err);
-	r->out = r->err = NULL;
-}
-
-/* "TEST: vadiscover pick --json on TOPOLOGY", to name a failing run. */
-static const char *run_name(const char *test, const struct tool_run *t)
-{
-	static char name[512];
-	size_t n = (size_t)snprintf(name, sizeof(name), "%s: vadiscover", test);
-
-	for (int i = 0; i < MAX_ARGS && t->args[i] && n < sizeof(name); i++)
-		n += (size_t)snprintf(name + n, sizeof(name) - n, " %s", t->args[i]);
-	if (n < sizeof(name))
-		snprintf(name + n, sizeof(name) - n, " on %s", t->topology);
-	return name;
-}
-
-static void assert_starts(const char *what, const char *name, const char *text,
-			  const char *start)
-{
-	ck_assert_msg(strncmp(text, start, strlen(start)) == 0,
-		      "%s: %s does not begin with:\n%s\nit is:\n%s", name, what, start, text);
-}
-
-/* Runs the tool as @t says and asserts all that @t expects (failures name @test); with
- * @keep, the output stays in it for more checks (result_free() it), else it is freed. */
-static void check_run(const char *test, const struct tool_run *t, struct result *keep)
-{
-	struct result r;
-	const char *name = run_name(test, t);
-
-	run_tool(t, &r);
-	if (t->exit != ANY_EXIT)
-		ck_assert_msg(r.exit_code == t->exit, "%s: exit %d, not %d; stderr:\n%s", name,
-			      r.exit_code, t->exit, r.err);
-	if (t->out)
-		ck_assert_msg(strcmp(r.out, t->out) == 0, "%s: stdout is\n%s\nnot\n%s", name,
-			      r.out, t->out);
-	if (t->err)
-		ck_assert_msg(strcmp(r.err, t->err) == 0, "%s: stderr is\n%s\nnot\n%s", name,
-			      r.err, t->err);
-	if (t->inits_check == INITS_EXACTLY)
-		ck_assert_msg(r.inits == t->inits, "%s: %d VA driver initialisations, not %d",
-			      name, r.inits, t->inits);
-	if (t->inits_check == INITS_AT_MOST)
-		ck_assert_msg(r.inits <= t->inits, "%s: %d VA driver initialisations, not at "
-			      "most %d", name, r.inits, t->inits);
 	if (t->json)
-		ck_assert_msg(json_valid(r.out), "%s: invalid JSON:\n%s", name, r.out);
-	for (int i = 0; i < MAX_HAS && t->out_has[i]; i++)
-		ck_assert_msg(strstr(r.out, t->out_has[i]), "%s: expected \"%s\" in stdout:\n%s",
-			      name, t->out_has[i], r.out);
-	for (int i = 0; i < 4 && t->out_lacks[i]; i++)
-		ck_assert_msg(!strstr(r.out, t->out_lacks[i]),
-			      "%s: did not expect \"%s\" in stdout:\n%s", name, t->out_lacks[i],
-			      r.out);
-	for (int i = 0; i < MAX_HAS && t->err_has[i]; i++)
-		ck_assert_msg(strstr(r.err, t->err_has[i]), "%s: expected \"%s\" in stderr:\n%s",
-			      name, t->err_has[i], r.err);
-	if (t->out_starts)
-		assert_starts("stdout", name, r.out, t->out_starts);
-	if (t->err_starts)
-		assert_starts("stderr", name, r.err, t->err_starts);
+		ck_assert_msg(json_valid(r->out), "%s: invalid JSON:\n%s", name, r->out);
 	if (t->norm_starts || t->norm_out) {
-		char *norm = normalize(r.out);
+		char *norm = normalize(r->out);
 
 		if (t->norm_starts)
-			assert_starts("stdout (normalized)", name, norm, t->norm_starts);
+			ck_assert_msg(strncmp(norm, t->norm_starts, strlen(t->norm_starts)) == 0,
+				      "%s: stdout (normalized) does not begin with:\n%s\nit is:\n%s",
+				      name, t->norm_starts, norm);
 		if (t->norm_out)
 			ck_assert_msg(strcmp(norm, t->norm_out) == 0,
 				      "%s: stdout (normalized) is\n%s\nnot\n%s", name, norm,
@@ -528,21 +362,14 @@ static void check_run(const char *test, const struct tool_run *t, struct result 
 		free(norm);
 	}
 	if (t->golden)
-		assert_golden(t->golden, r.out);
-	if (keep)
-		*keep = r;
-	else
-		result_free(&r);
+		assert_golden(t->golden, r->out);
 }
 
-/* A test: runs one after the other, in one Check test of the test case TCASE. */
-struct tool_test {
-	const char *tcase;
-	const char *name;
-	const struct tool_run *runs; /* ending with one without a topology */
-};
-
-#define RUNS(...) ((const struct tool_run[]){__VA_ARGS__, {.topology = NULL}})
+/* Runs @t and asserts all it expects; with @keep, the output stays there. */
+static void check_run(const char *test, const struct tool_run *t, struct tool_result *keep)
+{
+	tool_check_run(test, t, NULL, tool_more, keep);
+}
 
 /* ---------------------------------------------------------------------------------- */
 /* The tests that are runs of the tool and what each must give */
@@ -1003,7 +830,7 @@ START_TEST(help_lists_every_key)
 	static const struct tool_run help = {.topology = "empty", .args = {"--help"}};
 	static const struct tool_run bogus = {.topology = "empty", .args = {"pick", "bogus=1"},
 					      .exit = 2};
-	struct result h, k;
+	struct tool_result h, k;
 
 	check_run("help_lists_every_key", &help, &h);
 	check_run("help_lists_every_key", &bogus, &k);
@@ -1022,8 +849,8 @@ START_TEST(help_lists_every_key)
 		assert_contains(h.out, want);
 	}
 	ck_assert_int_ge(n, 10);
-	result_free(&h);
-	result_free(&k);
+	tool_result_free(&h);
+	tool_result_free(&k);
 }
 END_TEST
 
@@ -1048,12 +875,12 @@ START_TEST(many_nodes)
 					     .args = {"list", "--no-probe", "--json"},
 					     .exit = ANY_EXIT, .json = true, INITS(0),
 					     .golden = "many-nodes.list.json"};
-	struct result r;
+	struct tool_result r;
 
 	check_run("many_nodes", &pick, &r);
 	/* Past renderD135, where FFmpeg's own search ends. */
 	ck_assert_int_gt(atoi(r.out + strlen("/dev/dri/renderD")), 135);
-	result_free(&r);
+	tool_result_free(&r);
 	check_run("many_nodes", &list, NULL);
 }
 END_TEST
@@ -1066,7 +893,7 @@ START_TEST(va_driver_not_installed)
 
 	snprintf(dir, sizeof(dir), "%s/no-drivers-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	struct tool_run list = {.topology = "intel-arc", .drivers = dir, .args = {"list"},
+	struct tool_run list = {.topology = "intel-arc", .drivers_dir = dir, .args = {"list"},
 				INITS(0),
 				.out_has = {"i915  VA: none (VA driver not installed)\n"},
 				.out_lacks = {"vaInitialize failed"}};
@@ -1075,7 +902,7 @@ START_TEST(va_driver_not_installed)
 	snprintf(want, sizeof(want), "  renderD128 (0000:00:02.0): VA driver iHD_drv_video.so is "
 		 "not installed (looked in %s): install intel-media-va-driver-non-free (non-free) "
 		 "or intel-media-va-driver\n", dir);
-	struct tool_run pick = {.topology = "intel-arc", .drivers = dir, .args = {"pick"},
+	struct tool_run pick = {.topology = "intel-arc", .drivers_dir = dir, .args = {"pick"},
 				.exit = 1, .err_has = {want}};
 	check_run("va_driver_not_installed", &pick, NULL);
 	rmdir(dir);
@@ -1088,13 +915,13 @@ START_TEST(explain_once_per_summary)
 	static const struct tool_run explain = {
 		.topology = "adl-sriov-host", .args = {"explain"},
 		.out_has = {"VF 7 of 0000:00:02.0  VA: same as renderD128\n"}};
-	struct result e;
+	struct tool_result e;
 
 	check_run("explain_once_per_summary", &explain, &e);
 	const char *first = strstr(e.out, "Intel iHD driver");
 	ck_assert_ptr_nonnull(first);
 	assert_not_contains(first + 1, "Intel iHD driver");
-	result_free(&e);
+	tool_result_free(&e);
 }
 END_TEST
 
@@ -1151,7 +978,7 @@ START_TEST(libva_broken)
 			    "is not a usable libva: it lacks vaSetErrorCallback",
 			    "\"verdict\": \"no-va\""}};
 	char want[8192];
-	struct result e, l;
+	struct tool_result e, l;
 
 	check_run("libva_broken", &explain, &e);
 	char *norm = normalize(e.out);
@@ -1166,11 +993,11 @@ START_TEST(libva_broken)
 		count++;
 	ck_assert_msg(count == 8, "%d devices with '%s' in:\n%s", count, want, norm);
 	free(norm);
-	result_free(&e);
+	tool_result_free(&e);
 
 	check_run("libva_broken", &list, &l);
 	ck_assert_ptr_eq(strchr(l.err, '\n'), l.err + strlen(l.err) - 1);
-	result_free(&l);
+	tool_result_free(&l);
 
 	check_run("libva_broken", &pick, NULL);
 	check_run("libva_broken", &json, NULL);
@@ -1229,7 +1056,7 @@ START_TEST(every_topology_json)
 				     .args = {cmds[c][0], cmds[c][1], cmds[c][2]},
 				     .exit = ANY_EXIT, .json = true,
 				     .out_has = {"\"format\": 1,"}};
-		struct result r;
+		struct tool_result r;
 
 		if (c == 0) { /* list --no-probe reads sysfs only */
 			t.inits_check = INITS_EXACTLY;
@@ -1243,12 +1070,12 @@ START_TEST(every_topology_json)
 		if (c == 2) /* plain list probes as -v does: the same document */
 			ck_assert_msg(strcmp(r.out, verbose_json) == 0,
 				      "%s: 'list --json' differs from 'list -v --json'", topo);
-		result_free(&r);
+		tool_result_free(&r);
 	}
 	free(verbose_json);
 
 	struct tool_run pick = {.topology = topo, .args = {"pick"}, .exit = ANY_EXIT};
-	struct result p;
+	struct tool_result p;
 	check_run("every_topology_json", &pick, &p);
 	if (p.exit_code == 0) {
 		ck_assert_msg(strncmp(p.out, "/dev/dri/", 9) == 0, "%s: %s", topo, p.out);
@@ -1257,7 +1084,7 @@ START_TEST(every_topology_json)
 		ck_assert_int_eq(p.exit_code, 1);
 		ck_assert_str_eq(p.out, "");
 	}
-	result_free(&p);
+	tool_result_free(&p);
 }
 END_TEST
 
