@@ -739,13 +739,6 @@ START_TEST(doctor_runs)
 }
 END_TEST
 
-/* Adds the table's tests of @tc's case (@name) to it. */
-static void add_table_tests(TCase *tc, const char *name)
-{
-	for (int i = 0; i < N_DOCTOR_TESTS; i++)
-		if (strcmp(doctor_tests[i].tcase, name) == 0)
-			tcase_add_loop_test(tc, doctor_runs, i, i + 1);
-}
 
 /* ---------------------------------------------------------------------------------- */
 /* The tests that check more than a table row can say */
@@ -890,11 +883,7 @@ END_TEST
 
 static TCase *tcase(Suite *s, const char *name)
 {
-	TCase *tc = test_case(s, name);
-
-	tcase_set_timeout(tc, 300);
-	add_table_tests(tc, name);
-	return tc;
+	return tool_test_case(s, name, doctor_tests, N_DOCTOR_TESTS, doctor_runs);
 }
 
 Suite *test_suite(void)

@@ -813,13 +813,6 @@ START_TEST(tool_runs)
 }
 END_TEST
 
-/* Adds the table's tests of @tc's case (@name) to it. */
-static void add_table_tests(TCase *tc, const char *name)
-{
-	for (int i = 0; i < N_TOOL_TESTS; i++)
-		if (strcmp(tool_tests[i].tcase, name) == 0)
-			tcase_add_loop_test(tc, tool_runs, i, i + 1);
-}
 
 /* ---------------------------------------------------------------------------------- */
 /* The tests that check more than a table row can say */
@@ -1189,12 +1182,7 @@ END_TEST
 
 static TCase *tcase(Suite *s, const char *name)
 {
-	TCase *tc = test_case(s, name);
-
-	/* Each run builds a topology and starts real processes; valgrind makes them slow. */
-	tcase_set_timeout(tc, 300);
-	add_table_tests(tc, name);
-	return tc;
+	return tool_test_case(s, name, tool_tests, N_TOOL_TESTS, tool_runs);
 }
 
 Suite *test_suite(void)

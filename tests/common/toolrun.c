@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tests/common/harness.h"
+#include "tests/common/runner.h"
 #include "tests/common/toolrun.h"
 
 const char *tool_path(void)
@@ -191,4 +192,17 @@ void tool_check_run(const char *test, const struct tool_run *t, const char *root
 		*keep = r;
 	else
 		tool_result_free(&r);
+}
+
+TCase *tool_test_case(Suite *s, const char *name, const struct tool_test *tests, int n,
+		      const TTest *run)
+{
+	TCase *tc = test_case(s, name);
+
+	/* Each run builds a topology and starts real processes; valgrind makes them slow. */
+	tcase_set_timeout(tc, 300);
+	for (int i = 0; i < n; i++)
+		if (strcmp(tests[i].tcase, name) == 0)
+			tcase_add_loop_test(tc, run, i, i + 1);
+	return tc;
 }

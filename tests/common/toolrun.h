@@ -81,6 +81,12 @@ void tool_check_run(const char *test, const struct tool_run *t, const char *root
 		    tool_check_fn *more, struct tool_result *keep);
 void tool_result_free(struct tool_result *r);
 
+/* A new test case @name of @s (test_case()), with a timeout fit for real processes under
+ * valgrind, holding a Check test for each entry of @tests (@n of them) in case @name: the
+ * loop test @run with _i that entry's index. */
+TCase *tool_test_case(Suite *s, const char *name, const struct tool_test *tests, int n,
+		      const TTest *run);
+
 /* The vadiscover binary of this build. */
 const char *tool_path(void);
 
