@@ -10,8 +10,8 @@
  * Built with VAD_TEST_BUILDDIR (TEST_CFLAGS in tests/build.mk), the program first
  * re-executes itself once with the fake-GPU shim preloaded (after $RUNIN_PRELOAD, e.g.
  * libasan), so tests may th_enter() a topology in-process; with VAD_TEST_VALGRIND=1 that
- * re-execution runs under valgrind (errors and definite leaks fail the test). Children the
- * tests start get the original LD_PRELOAD back. VAD_TEST_NO_SHIM=1 skips all of this.
+ * re-execution runs through tests/harness/valgrind-run, under memcheck (errors and definite
+ * leaks fail the test). Children the tests start get the original LD_PRELOAD back. VAD_TEST_NO_SHIM=1 skips all of this.
  * TMPDIR is set to a directory of this run's own, removed when the suite ends.
  */
 #include <check.h>
@@ -114,24 +114,22 @@ static int reexec_with_shim(int argc, char **argv)
 	exe[len] = '\0';
 	const char *vg = getenv("VAD_TEST_VALGRIND");
 	if (vg && strcmp(vg, "1") == 0) {
-		static const char *const vg_args[] = {
-			"valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
-			"--errors-for-leak-kinds=definite",
-			"--suppressions=" VAD_TEST_SRCDIR "/tests/harness/valgrind.supp",
-		};
-		size_t nv = sizeof(vg_args) / sizeof(vg_args[0]);
-		char **args = calloc(nv + (size_t)argc + 2, sizeof(char *));
+		/* tests/harness/valgrind-run: memcheck's options, and the rule of what runs
+		 * under it, in one place. */
+		static const char valgrind_run[] = VAD_TEST_SRCDIR "/tests/harness/valgrind-run";
+		char **args = calloc((size_t)argc + 4, sizeof(char *));
 		if (!args)
 			return -1;
-		for (size_t i = 0; i < nv; i++)
-			args[i] = (char *)vg_args[i];
-		args[nv] = exe;
+		args[0] = (char *)"sh";
+		args[1] = (char *)valgrind_run;
+		args[2] = (char *)VAD_TEST_BUILDDIR;
+		args[3] = exe;
 		for (int i = 1; i < argc; i++)
-			args[nv + (size_t)i] = argv[i];
+			args[3 + i] = argv[i];
 		if (!getenv("CK_TIMEOUT_MULTIPLIER"))
 			setenv("CK_TIMEOUT_MULTIPLIER", "10", 1);
-		execvp("valgrind", args);
-		perror("valgrind");
+		execv("/bin/sh", args);
+		perror("/bin/sh");
 		free(args);
 		return -1;
 	}

@@ -3,6 +3,8 @@
 #   $(B)/tests/harness/libfakegpu.so   the LD_PRELOAD shim
 #   $(B)/tests/harness/dri/*_drv_video.so  the fake VA driver, under the names libva loads
 #   $(B)/tests/harness/drmdevices      prints what libdrm's drmGetDevices2 sees
+#   $(B)/tests/harness/vadiscover-probe-valgrind  the probe helper under memcheck
+#                                       (make check-valgrind: tests/harness/valgrind-run)
 # tests/harness/run-in runs a command inside a topology with all of the above.
 
 HARNESS_DIR := $(B)/tests/harness
@@ -41,5 +43,15 @@ $(HARNESS_DIR)/dri/iHD_drv_video.so: tests/harness/fakeva.c
 $(HARNESS_DIR)/dri/radeonsi_drv_video.so $(HARNESS_DIR)/dri/nvidia_drv_video.so: \
 		$(HARNESS_DIR)/dri/iHD_drv_video.so
 	$(Q)ln -sf iHD_drv_video.so $@
+
+# The probe helper as check-valgrind runs it: VADISCOVER_PROBE_HELPER names one program,
+# so a script of this build's own puts valgrind-run in front of it.
+$(HARNESS_DIR)/vadiscover-probe-valgrind: tests/harness/build.mk
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)printf '#!/bin/sh\nexec sh "%s/tests/harness/valgrind-run" "%s" "%s" "$$@"\n' \
+		"$(CURDIR)" "$(abspath $(B))" "$(abspath $(PROBE_HELPER))" >$@.tmp && \
+		chmod 0755 $@.tmp && mv -f $@.tmp $@
+HARNESS_TARGETS += $(HARNESS_DIR)/vadiscover-probe-valgrind
 
 ALL += $(HARNESS_TARGETS)
