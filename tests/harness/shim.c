@@ -1049,3 +1049,79 @@ GETXATTR(lgetxattr)
 	}
 LISTXATTR(listxattr)
 LISTXATTR(llistxattr)
+
+/* ---------------------------------------------------------------------------------- */
+/* Under valgrind: the exec family checks the program before it is replaced.
+ *
+ * make check-valgrind runs this project's programs under memcheck and lets an exec
+ * replace them natively (tests/harness/valgrind-run). Memcheck judges a program when it
+ * exits, which an exec never does: the wrapper's own code before it executes ffmpeg would
+ * go unchecked. So, in a program running under valgrind, each exec first runs a leak
+ * search and counts memcheck's errors; with a definitely lost block or an error it does
+ * not execute, but exits 99 as valgrind's --error-exitcode=99 would, with one line on
+ * stderr (memcheck's own report precedes it). Natively RUNNING_ON_VALGRIND is 0 and the
+ * calls go straight through. The variadic execl family is not wrapped: nothing of the
+ * project calls it. */
+#include <valgrind/memcheck.h>
+
+static void exec_check(const char *what)
+{
+	if (!RUNNING_ON_VALGRIND)
+		return;
+	unsigned long leaked = 0, dubious = 0, reachable = 0, suppressed = 0;
+	VALGRIND_DO_LEAK_CHECK;
+	VALGRIND_COUNT_LEAKS(leaked, dubious, reachable, suppressed);
+	unsigned long errors = VALGRIND_COUNT_ERRORS;
+	(void)dubious;
+	(void)reachable;
+	(void)suppressed;
+	if (!leaked && !errors)
+		return;
+	fprintf(stderr, "libfakegpu: not executing %s: memcheck found %lu error(s) and %lu "
+		"definitely lost byte(s) before the exec\n", what ? what : "(null)", errors,
+		leaked);
+	_exit(99);
+}
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+	REAL(execve);
+	exec_check(path);
+	return real_execve(path, argv, envp);
+}
+
+EXPORT int execv(const char *path, char *const argv[])
+{
+	REAL(execv);
+	exec_check(path);
+	return real_execv(path, argv);
+}
+
+EXPORT int execvp(const char *file, char *const argv[])
+{
+	REAL(execvp);
+	exec_check(file);
+	return real_execvp(file, argv);
+}
+
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	REAL(execvpe);
+	exec_check(file);
+	return real_execvpe(file, argv, envp);
+}
+
+EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+	REAL(fexecve);
+	exec_check("a file descriptor");
+	return real_fexecve(fd, argv, envp);
+}
+
+EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
+		    int flags)
+{
+	REAL(execveat);
+	exec_check(path);
+	return real_execveat(dirfd, path, argv, envp, flags);
+}
