@@ -44,6 +44,8 @@ endef
 
 $(eval $(call vad_test,test-harness,tests/test-harness.c,$(VA_LIBS) -ldl))
 $(B)/tests/test-harness.o: EXTRA_CFLAGS = $(TEST_CFLAGS) $(DRM_CFLAGS) $(VA_CFLAGS)
+# runin_valgrind_own_programs_only runs the wrapper and a program of ours under run-in.
+$(B)/tests/test-harness: $(HARNESS_TARGETS) $(WRAPPER) $(B)/tests/wrapper-env
 # --- end harness ---
 
 # --- libvadiscover's own tests ---

@@ -1121,6 +1121,51 @@ START_TEST(runin_preload_and_wrap)
 }
 END_TEST
 
+/* make check-valgrind runs this project's programs under memcheck and nothing else
+ * (tests/harness/valgrind-run): a foreign program started directly, or reached through
+ * the wrapper's exec, runs natively; ours run under memcheck, their probe helper too. */
+START_TEST(runin_valgrind_own_programs_only)
+{
+	static const char *const env[] = { "VAD_TEST_VALGRIND=1", NULL };
+	char wrapper[4200], printer[4200];
+	snprintf(wrapper, sizeof(wrapper), "%s/fftools-wrapper/ffmpeg", th_builddir());
+	snprintf(printer, sizeof(printer), "%s/tests/wrapper-env", th_builddir());
+	struct th_opts o = { .topology = "amd", .env = env };
+	struct th_result r;
+
+	/* Debian's cat, started directly: memcheck's preload is not in its memory */
+	char *cat[] = { "cat", "/proc/self/maps", NULL };
+	ck_assert_int_eq(th_run(&o, cat, &r), 0);
+	ck_assert_int_eq(exit_code(&r), 0);
+	ck_assert_msg(strstr(r.out, "libfakegpu.so"), "%s", r.out);
+	ck_assert_msg(!strstr(r.out, "vgpreload"), "cat ran under valgrind:\n%s", r.out);
+	th_result_free(&r);
+
+	/* ... nor when the wrapper, run under memcheck, executes it */
+	static const char *const env_cat[] = { "VAD_TEST_VALGRIND=1", "VADISCOVER_FFMPEG=/bin/cat",
+					       NULL };
+	struct th_opts oc = { .topology = "amd", .env = env_cat };
+	char *through[] = { wrapper, "/proc/self/maps", NULL };
+	ck_assert_int_eq(th_run(&oc, through, &r), 0);
+	ck_assert_msg(exit_code(&r) == 0, "%s", r.err);
+	ck_assert_msg(strstr(r.out, "libfakegpu.so"), "%s", r.out);
+	ck_assert_msg(!strstr(r.out, "vgpreload"), "cat ran under valgrind:\n%s", r.out);
+	th_result_free(&r);
+
+	/* a program of ours runs under memcheck (its preload is in the environment valgrind
+	 * gives it), and the probe helper its library would start is the one under memcheck */
+	char *own[] = { printer, NULL };
+	ck_assert_int_eq(th_run(&o, own, &r), 0);
+	ck_assert_msg(exit_code(&r) == 0, "%s", r.err);
+	ck_assert_msg(strstr(r.out, "vgpreload_memcheck"), "not under valgrind:\n%s", r.out);
+	char want[4300];
+	snprintf(want, sizeof(want), "VADISCOVER_PROBE_HELPER=%s/tests/harness/"
+		 "vadiscover-probe-valgrind\n", th_builddir());
+	ck_assert_msg(strstr(r.out, want), "%s", r.out);
+	th_result_free(&r);
+}
+END_TEST
+
 START_TEST(runin_keep)
 {
 	char dir[4200];
@@ -1475,6 +1520,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, runin_deny_errno);
 	tcase_add_test(tc, runin_keep);
 	tcase_add_test(tc, runin_preload_and_wrap);
+	tcase_add_test(tc, runin_valgrind_own_programs_only);
 
 	tc = test_case(s, "mktopo");
 	tcase_set_timeout(tc, 30);
