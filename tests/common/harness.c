@@ -346,13 +346,7 @@ int th_enter(const struct th_opts *o, char *dir, size_t dirlen)
 	set_or_unset("FAKEVA_COUNT", o->count_file);
 	char cache[4200], helper[4200];
 	snprintf(cache, sizeof(cache), "%s/vadiscover-cache", path);
-	/* under check-valgrind the helper runs under memcheck too (valgrind-run) */
-	const char *vg = getenv("VAD_TEST_VALGRIND");
-	if (vg && strcmp(vg, "1") == 0)
-		snprintf(helper, sizeof(helper), "%s/tests/harness/vadiscover-probe-valgrind",
-			 th_builddir());
-	else
-		snprintf(helper, sizeof(helper), "%s/vadiscover/vadiscover-probe", th_builddir());
+	snprintf(helper, sizeof(helper), "%s/vadiscover/vadiscover-probe", th_builddir());
 	setenv("VADISCOVER_CACHE_DIR", cache, 1);
 	setenv("VADISCOVER_PROBE_HELPER", helper, 1);
 	/* The library's probe helper is a child that must see the same machine: the shim

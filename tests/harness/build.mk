@@ -4,7 +4,7 @@
 #   $(B)/tests/harness/dri/*_drv_video.so  the fake VA driver, under the names libva loads
 #   $(B)/tests/harness/drmdevices      prints what libdrm's drmGetDevices2 sees
 #   $(B)/tests/harness/vadiscover-probe-valgrind  the probe helper under memcheck
-#                                       (make check-valgrind: tests/harness/valgrind-run)
+#                                       (tests/harness/valgrind-run)
 # tests/harness/run-in runs a command inside a topology with all of the above.
 
 HARNESS_DIR := $(B)/tests/harness
@@ -44,8 +44,8 @@ $(HARNESS_DIR)/dri/radeonsi_drv_video.so $(HARNESS_DIR)/dri/nvidia_drv_video.so:
 		$(HARNESS_DIR)/dri/iHD_drv_video.so
 	$(Q)ln -sf iHD_drv_video.so $@
 
-# The probe helper as check-valgrind runs it: VADISCOVER_PROBE_HELPER names one program,
-# so a script of this build's own puts valgrind-run in front of it.
+# The probe helper under memcheck (VADISCOVER_PROBE_HELPER names one program, so a script of
+# this build's own puts valgrind-run in front of it): see tests/harness/valgrind-run.
 $(HARNESS_DIR)/vadiscover-probe-valgrind: tests/harness/build.mk
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
