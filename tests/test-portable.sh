@@ -32,7 +32,8 @@ else
 fi
 
 # 1. Contents: one folder, exactly these files.
-tar -tzf "$tgz" | sed 's|/$||' | sort >"$tmp/list"
+# (in the C locale's order, as the list below: another locale's sort folds case)
+tar -tzf "$tgz" | sed 's|/$||' | LC_ALL=C sort >"$tmp/list"
 printf '%s\n' vadiscover vadiscover/README vadiscover/ffmpeg vadiscover/ffprobe \
 	vadiscover/vadiscover vadiscover/vadiscover-probe >"$tmp/want"
 if cmp -s "$tmp/list" "$tmp/want"; then
