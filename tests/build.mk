@@ -151,6 +151,10 @@ $(eval $(call vad_test,test-doctor,tests/test-doctor.c,$(TOOLRUN)))
 $(B)/tests/test-doctor.o: EXTRA_CFLAGS = $(TEST_CFLAGS) \
 	-DVAD_TEST_LIBEXECDIR='"$(LIBEXECDIR)"'
 $(B)/tests/test-doctor: $(TOOL) $(HARNESS_TARGETS)
+# test-bighost: a host with more devices than the fixed DRM minor ranges hold (the tool,
+# the wrapper and the library on flex170x4-sriov and flex170x4-lxc).
+$(eval $(call vad_test,test-bighost,tests/test-bighost.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
+$(B)/tests/test-bighost: $(TOOL) $(WRAPPER) $(PROBE_HELPER) $(HARNESS_TARGETS)
 # --- end vadiscover tool ---
 
 # --- isolated probes ---
