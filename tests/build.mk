@@ -155,6 +155,9 @@ $(B)/tests/test-doctor: $(TOOL) $(HARNESS_TARGETS)
 # the wrapper and the library on flex170x4-sriov and flex170x4-lxc).
 $(eval $(call vad_test,test-bighost,tests/test-bighost.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
 $(B)/tests/test-bighost: $(TOOL) $(WRAPPER) $(PROBE_HELPER) $(HARNESS_TARGETS)
+# test-nfd: `vadiscover nfd`'s feature file, every line checked against NFD's rules.
+$(eval $(call vad_test,test-nfd,tests/test-nfd.c,))
+$(B)/tests/test-nfd: $(TOOL) $(PROBE_HELPER) $(HARNESS_TARGETS)
 # --- end vadiscover tool ---
 
 # --- isolated probes ---
