@@ -80,6 +80,8 @@ $(VAD_TEST_BROKEN_LIBVA): tests/broken-libva.c
 $(B)/tests/test-select: $(B)/tests/vad-select-helper $(B)/tests/vad-select-helper-linked \
 	$(VAD_TEST_BROKEN_LIBVA)
 CHECK_PROGS += tests/test-symbols.sh tests/test-install.sh
+# The Kubernetes manifests (deploy/kubernetes), parsed with python3-yaml.
+CHECK_PROGS += tests/test-kubernetes.py
 # test-elf: the ELF reader (vad__ names: the static library), on objects the linker builds
 # here (tests/elf/make-fixtures: 64-bit, and 32-bit ones without a C library).
 ELF_FIXTURES := $(B)/tests/elf/.built
