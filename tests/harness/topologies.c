@@ -354,6 +354,51 @@ static const struct topology flex170x4_sriov = {
 	.va_conf = "driver:xe ok " VA_INTEL_DG2 "\n",
 };
 
+/* The same server with two of the cards (cards A and B): 64 devices, the most the
+ * fixed render range holds; the BMC's card0 pushes the last VF's card node to card192. */
+static const struct topo_dev flex170x2_devs[] = {
+	BRIDGE("pci0000:00/0000:00:1c.0", 0x8086, 0xa190),
+	BRIDGE("pci0000:00/0000:00:1c.0/0000:01:00.0", 0x1a03, 0x1150),
+	{ .path = "pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:00.0", .vendor = 0x1a03,
+	  .device = 0x2000, .subvendor = 0x15d9, .subdevice = 0x1c48, .revision = 0x52,
+	  .class = 0x030000, .driver = "ast", .boot_vga = 1, .card = TOPO_AUTO, .render = N,
+	  .connectors = { "VGA-1" } },
+	F170_PF("4a", "4b", "4c", "4d"), F170_PF("6a", "6b", "6c", "6d"),
+	F170_VFS("4a", "4b", "4c", "4d"), F170_VFS("6a", "6b", "6c", "6d"),
+};
+static const struct topology flex170x2_sriov = {
+	.name = "flex170x2-sriov",
+	.description = "2x Data Center GPU Flex 170 on xe, 2 PFs + 62 VFs: renderD128-191",
+	.devs = flex170x2_devs, .ndevs = ARRAY_SIZE(flex170x2_devs),
+	.va_conf = "driver:xe ok " VA_INTEL_DG2 "\n",
+};
+
+/* A 4U GPU server (Supermicro SYS-420GP-TNR class: ten double-width slots) with eight
+ * Flex 170, all 31 VFs of each enabled: 256 devices, 513 DRM nodes (renderD128-191, then
+ * renderD193-575 and card192-576 interleaved). */
+static const struct topo_dev flex170x8_devs[] = {
+	BRIDGE("pci0000:00/0000:00:1c.0", 0x8086, 0xa190),
+	BRIDGE("pci0000:00/0000:00:1c.0/0000:01:00.0", 0x1a03, 0x1150),
+	{ .path = "pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:00.0", .vendor = 0x1a03,
+	  .device = 0x2000, .subvendor = 0x15d9, .subdevice = 0x1c48, .revision = 0x52,
+	  .class = 0x030000, .driver = "ast", .boot_vga = 1, .card = TOPO_AUTO, .render = N,
+	  .connectors = { "VGA-1" } },
+	F170_PF("1a", "1b", "1c", "1d"), F170_PF("3a", "3b", "3c", "3d"),
+	F170_PF("4a", "4b", "4c", "4d"), F170_PF("6a", "6b", "6c", "6d"),
+	F170_PF("8a", "8b", "8c", "8d"), F170_PF("9a", "9b", "9c", "9d"),
+	F170_PF("ba", "bb", "bc", "bd"), F170_PF("ca", "cb", "cc", "cd"),
+	F170_VFS("1a", "1b", "1c", "1d"), F170_VFS("3a", "3b", "3c", "3d"),
+	F170_VFS("4a", "4b", "4c", "4d"), F170_VFS("6a", "6b", "6c", "6d"),
+	F170_VFS("8a", "8b", "8c", "8d"), F170_VFS("9a", "9b", "9c", "9d"),
+	F170_VFS("ba", "bb", "bc", "bd"), F170_VFS("ca", "cb", "cc", "cd"),
+};
+static const struct topology flex170x8_sriov = {
+	.name = "flex170x8-sriov",
+	.description = "8x Data Center GPU Flex 170 on xe, 8 PFs + 248 VFs: 513 DRM nodes",
+	.devs = flex170x8_devs, .ndevs = ARRAY_SIZE(flex170x8_devs),
+	.va_conf = "driver:xe ok " VA_INTEL_DG2 "\n",
+};
+
 /* The same host's Jellyfin container (LXC, raw `lxc.mount.entry` lines) given card D's
  * VF 20 (0000:cd:02.4, the kernel's card298 and renderD297) and VF 31 (0000:cd:03.7,
  * card320, renderD319), the first mounted as card0/renderD128 for FFmpeg's default. */
@@ -556,6 +601,6 @@ const struct topology *const topologies[] = {
 	&adl_sriov_vfio, &adl_sriov_vm_guest, &intel_amd_swapped,
 	&adl_sriov_novfs, &adl_sriov_unbound, &adl_sriov_pve,
 	&adl_stock_i915, &adl_sriov_guc_wrong, &adl_sriov_no_iommu, &adl_sriov_lxc_vf4_bypath,
-	&flex170x4_sriov, &flex170x4_lxc,
+	&flex170x4_sriov, &flex170x4_lxc, &flex170x2_sriov, &flex170x8_sriov,
 };
 const size_t n_topologies = ARRAY_SIZE(topologies);
