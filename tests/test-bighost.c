@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <check.h>
+#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "tests/common/harness.h"
@@ -133,6 +135,41 @@ START_TEST(scan_numbers_every_vf)
 	ck_assert_int_eq(pfs, 4);
 	ck_assert_int_eq(vfs, 124);
 	ck_assert_int_eq(extended, 64);
+	tl_leave(&m);
+}
+END_TEST
+
+/* The library's readlink() calls on virtfn links, while counting (>= 0): this definition
+ * comes before the preloaded shim's, which it calls. */
+static int virtfn_readlinks = -1;
+
+ssize_t readlink(const char *path, char *buf, size_t len)
+{
+	static ssize_t (*next)(const char *, char *, size_t);
+
+	if (!next)
+		next = (ssize_t (*)(const char *, char *, size_t))dlsym(RTLD_NEXT, "readlink");
+	if (virtfn_readlinks >= 0 && strstr(path, "/virtfn"))
+		virtfn_readlinks++;
+	return next(path, buf, len);
+}
+
+/* Numbering 124 VFs reads each PF's virtfn links once: 31 links and the missing 32nd,
+ * 4 x 32 readlinks (re-reading them up to each VF's own took 4 x 496 and more). */
+START_TEST(vf_links_read_once)
+{
+	struct tl_machine m;
+	struct th_opts o = { 0 };
+
+	tl_enter(&m, BIG, &o);
+	virtfn_readlinks = 0;
+	ck_assert_int_eq(vad_scan(m.ctx), 129);
+	ck_assert_int_eq(virtfn_readlinks, 4 * 32);
+	/* A second scan reads them again, once: the links are kept for one scan only. */
+	virtfn_readlinks = 0;
+	ck_assert_int_eq(vad_scan(m.ctx), 129);
+	ck_assert_int_eq(virtfn_readlinks, 4 * 32);
+	virtfn_readlinks = -1;
 	tl_leave(&m);
 }
 END_TEST
@@ -254,6 +291,7 @@ Suite *test_suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, list_every_device);
 	tcase_add_test(tc, scan_numbers_every_vf);
+	tcase_add_test(tc, vf_links_read_once);
 	tcase_add_test(tc, debian12_libdrm_fails_past_191);
 	tcase_add_test(tc, pick_past_191);
 	tcase_add_test(tc, wrapper_rewrites_past_191);
