@@ -159,7 +159,7 @@ $(eval $(call vad_test,test-bighost,tests/test-bighost.c,$(VAD_TESTLIB) $(VAD_TE
 $(B)/tests/test-bighost: $(TOOL) $(WRAPPER) $(PROBE_HELPER) $(HARNESS_TARGETS)
 # test-nfd: `vadiscover nfd`'s feature file, every line checked against NFD's rules.
 $(eval $(call vad_test,test-nfd,tests/test-nfd.c,))
-$(B)/tests/test-nfd: $(TOOL) $(PROBE_HELPER) $(HARNESS_TARGETS)
+$(B)/tests/test-nfd: $(TOOL) $(PROBE_HELPER) $(HARNESS_TARGETS) $(VAD_TEST_BROKEN_LIBVA)
 # --- end vadiscover tool ---
 
 # --- isolated probes ---

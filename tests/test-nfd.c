@@ -484,6 +484,27 @@ START_TEST(errors)
 }
 END_TEST
 
+/* Without a usable libva nothing counts as VA-capable: the file says 0, stderr why. */
+START_TEST(no_libva_says_why)
+{
+	char libpath[4300];
+	snprintf(libpath, sizeof(libpath), "LD_LIBRARY_PATH=%s/tests/broken-libva", th_builddir());
+	const char *env[] = { libpath, NULL };
+	char *argv[] = { tool, "nfd", NULL };
+	struct th_opts o = { .topology = "xe-sriov", .env = env };
+	struct th_result r;
+	struct nfd_state st;
+	char why[1024];
+
+	ck_assert_int_eq(th_run(&o, argv, &r), 0);
+	ck_assert_int_eq(code(&r), 0);
+	ck_assert_msg(nfd_check(r.out, &st, why, sizeof(why)) == NULL, "%s", why);
+	ck_assert_msg(strstr(r.out, "vadiscover.io/va-devices=0\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.err, "vadiscover: nfd: no usable libva"), "%s", r.err);
+	th_result_free(&r);
+}
+END_TEST
+
 START_TEST(help_teaches)
 {
 	struct th_result r;
@@ -510,6 +531,7 @@ Suite *test_suite(void)
 			    (int)(sizeof(nfd_runs) / sizeof(nfd_runs[0])));
 	tcase_add_test(tc, write_with_expiry);
 	tcase_add_test(tc, errors);
+	tcase_add_test(tc, no_libva_says_why);
 	tcase_add_test(tc, help_teaches);
 	return s;
 }

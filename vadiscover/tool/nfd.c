@@ -361,6 +361,10 @@ int nfd_main(int argc, char **argv)
 		fprintf(stderr, "vadiscover: probing failed: %s\n", strerror(-r));
 		goto out;
 	}
+	/* va-devices=0 for want of a libva is no fact about the GPUs: say so. */
+	if (vad_device_count(ctx) > 0 && !vad_get_libva_path(ctx) && vad_get_libva_error(ctx))
+		fprintf(stderr, "vadiscover: nfd: no usable libva, so no device counts as VA-capable: "
+			"%s\n", vad_get_libva_error(ctx));
 	build(t, ctx, o.expiry);
 	if (t->overflow) {
 		fprintf(stderr, "vadiscover: nfd: the file would exceed NFD's %d bytes\n",
