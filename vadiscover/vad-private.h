@@ -121,7 +121,7 @@ struct vad_context {
 	size_t nfunctions;
 
 	/* The virtfn links of the PFs seen by the scan under way (freed when it ends). */
-	struct vad__pf_virtfns *pf_virtfns;
+	struct vad__pf_virtfns **pf_virtfns;
 	size_t npf_virtfns, pf_virtfns_cap;
 
 	/* The libva loaded at run time (vad-libva.h), created on first use. */
