@@ -82,6 +82,8 @@ $(VAD_TEST_BROKEN_LIBVA): tests/broken-libva.c
 $(B)/tests/test-select: $(B)/tests/vad-select-helper $(B)/tests/vad-select-helper-linked \
 	$(VAD_TEST_BROKEN_LIBVA)
 CHECK_PROGS += tests/test-symbols.sh tests/test-install.sh
+# The Kubernetes manifests (deploy/kubernetes), parsed with python3-yaml.
+CHECK_PROGS += tests/test-kubernetes.py
 # test-elf: the ELF reader (vad__ names: the static library), on objects the linker builds
 # here (tests/elf/make-fixtures: 64-bit, and 32-bit ones without a C library).
 ELF_FIXTURES := $(B)/tests/elf/.built
@@ -153,6 +155,13 @@ $(eval $(call vad_test,test-doctor,tests/test-doctor.c,$(TOOLRUN)))
 $(B)/tests/test-doctor.o: EXTRA_CFLAGS = $(TEST_CFLAGS) \
 	-DVAD_TEST_LIBEXECDIR='"$(LIBEXECDIR)"'
 $(B)/tests/test-doctor: $(TOOL) $(HARNESS_TARGETS)
+# test-bighost: a host with more devices than the fixed DRM minor ranges hold (the tool,
+# the wrapper and the library on flex170x4-sriov and flex170x4-lxc).
+$(eval $(call vad_test,test-bighost,tests/test-bighost.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
+$(B)/tests/test-bighost: $(TOOL) $(WRAPPER) $(PROBE_HELPER) $(HARNESS_TARGETS)
+# test-nfd: `vadiscover nfd`'s feature file, every line checked against NFD's rules.
+$(eval $(call vad_test,test-nfd,tests/test-nfd.c,))
+$(B)/tests/test-nfd: $(TOOL) $(PROBE_HELPER) $(HARNESS_TARGETS) $(VAD_TEST_BROKEN_LIBVA)
 # --- end vadiscover tool ---
 
 # --- isolated probes ---

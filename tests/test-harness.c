@@ -410,6 +410,17 @@ static const struct va_case va_cases[] = {
 	/* libva 2.17 knows no "xe": it looks for xe_drv_video.so, which is not there. */
 	{ "xe-sriov", "renderD129", NULL, NULL, NULL, "xe_drv_video.so" },
 	{ "xe-sriov", "renderD129", "LIBVA_DRIVER_NAME=iHD", NULL, VENDOR(INTEL_VENDOR), NULL },
+	/* The last node of the fixed render range works; past it Debian 12's libdrm
+	 * (2.4.114) gives drmGetNodeTypeFromFd() -1 (it types a node by minor / 64), so libva
+	 * 2.17's vaGetDisplayDRM() has no display for it, as on a real 6.12 kernel. */
+	{ "flex170x4-sriov", "renderD191", "LIBVA_DRIVER_NAME=iHD", NULL, VENDOR(INTEL_VENDOR),
+	  NULL },
+	{ "flex170x4-sriov", "renderD319", "LIBVA_DRIVER_NAME=iHD", NULL, NULL, "" },
+	{ "flex170x4-lxc", "renderD128", "LIBVA_DRIVER_NAME=iHD", NULL, NULL, "" },
+	{ "flex170x2-sriov", "renderD191", "LIBVA_DRIVER_NAME=iHD", NULL, VENDOR(INTEL_VENDOR),
+	  NULL },
+	{ "flex170x8-sriov", "renderD128", "LIBVA_DRIVER_NAME=iHD", NULL, VENDOR(INTEL_VENDOR),
+	  NULL },
 	{ "non-pci", "renderD128", NULL, NULL,
 	  VENDOR("VA-API NVDEC driver [direct backend] (fake-gpu harness)"), NULL },
 	{ "non-pci", "renderD129", NULL, NULL, NULL, "vgem_drv_video.so" },
@@ -467,13 +478,14 @@ static int cmp_lines(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The /dev/dri name of @minor in @t, or NULL. */
-static const char *node_name(const struct topology *t, int minor, char *buf, size_t len)
+/* The /dev/dri name of @minor (a card minor unless @render) in @t, or NULL. */
+static const char *node_name(const struct topology *t, int minor, bool render, char *buf,
+			     size_t len)
 {
 	if (minor == TOPO_NONE || t->no_dev_dri)
 		return NULL;
 	if (!t->nodes) {
-		snprintf(buf, len, minor >= 128 ? "renderD%d" : "card%d", minor);
+		snprintf(buf, len, render ? "renderD%d" : "card%d", minor);
 		return buf;
 	}
 	/* libdrm looks for card* and renderD* in /dev/dri only, not for a node a container
@@ -489,13 +501,17 @@ static const char *node_name(const struct topology *t, int minor, char *buf, siz
 START_TEST(drm_devices_match_topology)
 {
 	const struct topology *t = topologies[_i];
-	char *lines[64];
-	size_t n = 0;
+	char **lines = calloc(t->ndevs + 1, sizeof(*lines));
+	int *cards = calloc(t->ndevs + 1, sizeof(int)), *renders = calloc(t->ndevs + 1, sizeof(int));
+	size_t n = 0, nodes = 0;
+	ck_assert(lines && cards && renders);
+	ck_assert_int_eq(topo_minors(t, cards, renders), 0);
 	for (size_t i = 0; i < t->ndevs; i++) {
 		const struct topo_dev *d = &t->devs[i];
 		char card[32], render[32], line[512], id[128] = "";
-		const char *c = node_name(t, d->card, card, sizeof(card));
-		const char *r = node_name(t, d->render, render, sizeof(render));
+		const char *c = node_name(t, cards[i], false, card, sizeof(card));
+		const char *r = node_name(t, renders[i], true, render, sizeof(render));
+		nodes += (c != NULL) + (r != NULL);
 		if (!c && !r)
 			continue;
 		if (d->platform) {
@@ -512,23 +528,44 @@ START_TEST(drm_devices_match_topology)
 		lines[n++] = strdup(line);
 	}
 	qsort(lines, n, sizeof(lines[0]), cmp_lines);
-	char expect[8192] = "";
+	size_t size = 64;
+	for (size_t i = 0; i < n; i++)
+		size += strlen(lines[i]);
+	char *expect = calloc(1, size);
+	ck_assert_ptr_nonnull(expect);
 	for (size_t i = 0; i < n; i++) {
 		strcat(expect, lines[i]);
 		free(lines[i]);
 	}
+	free(lines);
+	free(cards);
+	free(renders);
 	if (t->no_dev_dri)
 		strcat(expect, "error -2\n");
 	else
-		snprintf(expect + strlen(expect), sizeof(expect) - strlen(expect), "count %zu\n", n);
+		snprintf(expect + strlen(expect), size - strlen(expect), "count %zu\n", n);
 
 	char prog[4200];
 	snprintf(prog, sizeof(prog), "%s/tests/harness/drmdevices", th_builddir());
 	char *argv[] = { prog, NULL };
 	struct th_result res = run(t->name, NULL, argv);
-	ck_assert_msg(strcmp(res.out, expect) == 0, "%s: drmGetDevices2 saw\n%sexpected\n%s", t->name,
-		      res.out, expect);
+	if (nodes <= 256) {
+		ck_assert_msg(strcmp(res.out, expect) == 0, "%s: drmGetDevices2 saw\n%sexpected\n%s",
+			      t->name, res.out, expect);
+	} else {
+		/* libdrm (2.4.114) reads at most 256 entries of /dev/dri (MAX_DRM_NODES), says
+		 * so, and leaves the nodes past them out: what it lists is still right. */
+		ck_assert_msg(strstr(res.err, "More than 256 drm nodes detected"), "%s: %s", t->name,
+			      res.err);
+		for (char *line = res.out, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+			*nl = '\0';
+			if (strncmp(line, "count ", 6) != 0)
+				ck_assert_msg(strstr(expect, line), "%s: drmGetDevices2 saw %s", t->name,
+					      line);
+		}
+	}
 	th_result_free(&res);
+	free(expect);
 }
 END_TEST
 

@@ -68,6 +68,7 @@ void vad__function_free(struct vad_function *fn)
 
 void vad__devices_free(struct vad_context *ctx)
 {
+	vad__pf_virtfns_free(ctx);
 	for (size_t i = 0; i < ctx->nfunctions; i++)
 		vad__function_free(ctx->functions[i]);
 	free(ctx->functions);

@@ -23,17 +23,25 @@
 
 #define VAD_DEV_DRI "/dev/dri"
 
-/* DRM minor ranges (drm_minor_type): 0-63 primary, 64-127 control, 128-191 render. */
+/* A node's type comes from its kernel name (drm_sysfs: "card%d", "renderD%d" of the minor),
+ * never from its minor: the fixed ranges 0-63 and 128-191 hold only the first 64 devices,
+ * and since Linux 6.12 (DRM_EXTENDED_MINOR_LIMIT in drm_drv.c) later ones take minors from
+ * 192 up, first come first served, card and render nodes alike. */
 enum vad_node_type { VAD_NODE_OTHER, VAD_NODE_PRIMARY, VAD_NODE_RENDER };
 
-static enum vad_node_type vad_node_type(dev_t rdev)
-{
-	unsigned int minor = minor(rdev);
+static long vad_name_number(const char *name, const char *prefix);
 
-	if (minor < 64)
-		return VAD_NODE_PRIMARY;
-	if (minor >= 128 && minor < 192)
+/* The type a name gives: the kernel's "cardN" and "renderDN", or udev's by-path names
+ * ("pci-0000:00:02.4-render", which a Proxmox container may have as a node). */
+static enum vad_node_type vad_type_of_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (vad_name_number(name, "renderD") >= 0 ||
+	    (n > 7 && strcmp(name + n - 7, "-render") == 0))
 		return VAD_NODE_RENDER;
+	if (vad_name_number(name, "card") >= 0 || (n > 5 && strcmp(name + n - 5, "-card") == 0))
+		return VAD_NODE_PRIMARY;
 	return VAD_NODE_OTHER;
 }
 
@@ -83,25 +91,105 @@ static void vad_list_free(struct vad_list *list)
 	list->n = list->cap = 0;
 }
 
-/* The id of a VF: the N+1 of the PF's virtfnN link that points back at @dev. */
-static int vad_find_vf_index(const char *pf_path, const char *slot)
+static void vad_slots_free(char **slots, size_t n);
+
+void vad__pf_virtfns_free(struct vad_context *ctx)
 {
+	for (size_t i = 0; i < ctx->npf_virtfns; i++) {
+		vad_slots_free(ctx->pf_virtfns[i]->slots, ctx->pf_virtfns[i]->n);
+		free(ctx->pf_virtfns[i]->pf_path);
+		free(ctx->pf_virtfns[i]);
+	}
+	free(ctx->pf_virtfns);
+	ctx->pf_virtfns = NULL;
+	ctx->npf_virtfns = ctx->pf_virtfns_cap = 0;
+}
+
+/* Free @n slot names and their array. */
+static void vad_slots_free(char **slots, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		free(slots[k]);
+	free(slots);
+}
+
+/* The virtfnN links of the PF at @pf_path, read once per scan: a PF with 31 VFs costs 32
+ * readlinks, not one pass per VF. 0 or -ENOMEM. */
+static int vad_pf_virtfns(struct vad_context *ctx, const char *pf_path, size_t *index)
+{
+	struct vad__pf_virtfns *p, **grown_list;
+	char **slots = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < ctx->npf_virtfns; i++) {
+		if (strcmp(ctx->pf_virtfns[i]->pf_path, pf_path) == 0) {
+			*index = i;
+			return 0;
+		}
+	}
 	for (int i = 0; i < 4096; i++) {
-		char name[32];
-		char *target = NULL;
+		char name[32], *target = NULL, **grown;
 		int r;
 
 		snprintf(name, sizeof(name), "virtfn%d", i);
 		r = vad__sysfs_link_name(pf_path, name, &target);
-		if (r == -ENOMEM)
+		if (r == -ENOMEM) {
+			vad_slots_free(slots, n);
 			return r;
+		}
 		if (r < 0)
-			return -ENOENT;	/* virtfn links are contiguous from 0 */
-		r = strcmp(target, slot) == 0;
-		free(target);
-		if (r)
-			return i + 1;
+			break;	/* virtfn links are contiguous from 0 */
+		grown = vad__array_grow(slots, sizeof(*slots), n, &cap);
+		if (!grown) {
+			free(target);
+			vad_slots_free(slots, n);
+			return -ENOMEM;
+		}
+		slots = grown;
+		slots[n++] = target;
 	}
+	p = calloc(1, sizeof(*p));
+	if (p)
+		p->pf_path = strdup(pf_path);
+	grown_list = p && p->pf_path ? vad__array_grow(ctx->pf_virtfns, sizeof(*grown_list),
+							 ctx->npf_virtfns, &ctx->pf_virtfns_cap)
+				     : NULL;
+	if (!grown_list) {
+		if (p)
+			free(p->pf_path);
+		free(p);
+		vad_slots_free(slots, n);
+		return -ENOMEM;
+	}
+	p->slots = slots;
+	p->n = n;
+	ctx->pf_virtfns = grown_list;
+	*index = ctx->npf_virtfns;
+	ctx->pf_virtfns[ctx->npf_virtfns++] = p;
+	return 0;
+}
+
+/* The id of a VF: the N+1 of the PF's virtfnN link that points back at @slot. */
+static int vad_find_vf_index(struct vad_context *ctx, const char *pf_path, const char *slot)
+{
+	size_t k;
+	int r = vad_pf_virtfns(ctx, pf_path, &k);
+
+	/* gcc 12's -fanalyzer loses the store of the new entry into ctx->pf_virtfns and
+	 * reports it as leaked at this test: it is kept there, freed by
+	 * vad__pf_virtfns_free() at the end of the scan. */
+#if __GNUC__ >= 10 && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
+	if (r < 0)
+		return r;
+#if __GNUC__ >= 10 && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+	for (size_t i = 0; i < ctx->pf_virtfns[k]->n; i++)
+		if (strcmp(ctx->pf_virtfns[k]->slots[i], slot) == 0)
+			return (int)i + 1;
 	return -ENOENT;
 }
 
@@ -181,7 +269,7 @@ int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
 		if (r == -ENOMEM)
 			return r;
 		if (r == 0 && dev->pci_slot && dev->pf_slot) {
-			dev->vf_index = vad_find_vf_index(pf_path, dev->pci_slot);
+			dev->vf_index = vad_find_vf_index(ctx, pf_path, dev->pci_slot);
 			if (dev->vf_index == -ENOMEM) {
 				free(pf_path);
 				return -ENOMEM;
@@ -224,20 +312,31 @@ static struct vad_device *vad_list_find(struct vad_list *list, const char *sp)
 static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const char *name,
 			const char *path, const struct stat *st)
 {
-	enum vad_node_type type = vad_node_type(st->st_rdev);
-	char sysdev[64];
-	char *sp = NULL;
+	enum vad_node_type type;
+	char sysdev[64], devnum[32];
+	char *sp = NULL, *kname = NULL;
 	struct vad_device *dev = NULL;
 	int r;
 
+	/* The kernel's name of the device number (/sys/dev/char/226:N -> .../drm/renderDN)
+	 * says what the node is, whatever this /dev/dri calls it; the name here is only
+	 * trusted when sysfs does not know the number. */
+	snprintf(devnum, sizeof(devnum), "%u:%u", major(st->st_rdev), minor(st->st_rdev));
+	r = vad__sysfs_link_name("/sys/dev/char", devnum, &kname);
+	if (r == -ENOMEM)
+		return r;
+	type = vad_type_of_name(kname ? kname : name);
 	if (type == VAD_NODE_OTHER) {
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: DRM minor %u is neither primary nor render, skipped",
-			 path, minor(st->st_rdev));
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s is neither a card nor a render node, skipped",
+			 path, kname ? kname : "(no sysfs name)");
+		free(kname);
 		return 0;
 	}
+	if (kname && strcmp(kname, name) != 0)
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: the kernel's %s (%s)", path, kname, devnum);
+	free(kname);
 
-	snprintf(sysdev, sizeof(sysdev), "/sys/dev/char/%u:%u", major(st->st_rdev),
-		 minor(st->st_rdev));
+	snprintf(sysdev, sizeof(sysdev), "/sys/dev/char/%s", devnum);
 	r = vad__sysfs_resolve(sysdev, "device", &sp);
 	if (r == -ENOMEM)
 		return r;
@@ -461,22 +560,38 @@ static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *li
 
 	for (size_t i = 0; i < list->n; i++) {
 		const struct vad_device *pf = list->devs[i];
+		const struct vad__pf_virtfns *links;
+		size_t at;
+		int r;
 
 		if (pf->role != VAD_SRIOV_PF || !pf->sysfs_path || !pf->pci_slot)
 			continue;
-		for (int v = 0; v < 4096; v++) {
+		r = vad_pf_virtfns(ctx, pf->sysfs_path, &at);
+		if (r < 0)
+			return r;
+		links = ctx->pf_virtfns[at];
+		for (size_t v = 0; v < links->n; v++) {
 			char name[32];
 			char *vf_path = NULL, *slot = NULL;
 			struct vad_function *fn;
 			bool known = false;
-			int r;
 
-			snprintf(name, sizeof(name), "virtfn%d", v);
+			/* A VF with a device here is known by its number: no path to resolve. */
+			for (size_t k = 0; k < list->n && !known; k++)
+				known = list->devs[k]->role == VAD_SRIOV_VF &&
+					list->devs[k]->vf_index == (int)v + 1 &&
+					list->devs[k]->pf_slot &&
+					strcmp(list->devs[k]->pf_slot, pf->pci_slot) == 0 &&
+					list->devs[k]->pci_slot &&
+					strcmp(list->devs[k]->pci_slot, links->slots[v]) == 0;
+			if (known)
+				continue;
+			snprintf(name, sizeof(name), "virtfn%zu", v);
 			r = vad__sysfs_resolve(pf->sysfs_path, name, &vf_path);
 			if (r == -ENOMEM)
 				return r;
 			if (r < 0)
-				break;	/* virtfn links are contiguous from 0 */
+				continue;	/* gone since the links were read */
 			slot = strrchr(vf_path, '/');
 			slot = slot ? slot + 1 : vf_path;
 			for (size_t k = 0; k < list->n && !known; k++)
@@ -492,7 +607,7 @@ static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *li
 				return -ENOMEM;
 			}
 			fn->sysfs_path = vf_path;
-			fn->vf_index = v + 1;
+			fn->vf_index = (int)v + 1;
 			fn->pci_slot = strdup(slot);
 			fn->pf_slot = strdup(pf->pci_slot);
 			fn->vendor_id = vad__sysfs_read_id(vf_path, "vendor", 4);
@@ -625,6 +740,7 @@ int vad_scan(struct vad_context *ctx)
 	closedir(dir);
 	if (r < 0) {
 		vad_list_free(&list);
+		vad__pf_virtfns_free(ctx);
 		ctx->scanned = false;
 		return r;
 	}
@@ -637,6 +753,7 @@ int vad_scan(struct vad_context *ctx)
 	ctx->devices = list.devs;
 	ctx->ndevices = list.n;
 	r = vad_scan_functions(ctx, &list);
+	vad__pf_virtfns_free(ctx);
 	if (r < 0) {
 		vad__devices_free(ctx);
 		ctx->scanned = false;

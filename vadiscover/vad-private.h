@@ -99,6 +99,13 @@ struct vad_function {
 	char *reason;
 };
 
+/* A PF's virtfnN links, read once per scan (scan.c): slots[i] is the target of virtfn<i>. */
+struct vad__pf_virtfns {
+	char *pf_path;
+	char **slots;
+	size_t n;
+};
+
 struct vad_context {
 	int refcount;
 	vad_log_fn log_fn;
@@ -112,6 +119,10 @@ struct vad_context {
 	/* The PCI functions of scanned PFs without a DRM node here (never selected). */
 	struct vad_function **functions;
 	size_t nfunctions;
+
+	/* The virtfn links of the PFs seen by the scan under way (freed when it ends). */
+	struct vad__pf_virtfns **pf_virtfns;
+	size_t npf_virtfns, pf_virtfns_cap;
 
 	/* The libva loaded at run time (vad-libva.h), created on first use. */
 	struct vad__libva *libva;
@@ -167,7 +178,7 @@ void vad__logv(struct vad_context *ctx, enum vad_log_priority priority, const ch
 struct vad_device *vad__device_alloc(void);
 void vad__device_free(struct vad_device *dev);
 void vad__function_free(struct vad_function *fn);
-/* Free all devices and functions of @ctx. */
+/* Free all devices and functions of @ctx, and the scan's virtfn links. */
 void vad__devices_free(struct vad_context *ctx);
 /* vad_device_find() of a node already stat()ed: 0, -ENODEV or -ENXIO. */
 struct stat;
@@ -307,6 +318,8 @@ char *vad__spec_format(const struct vad_spec *spec);
 /* scan.c: read the sysfs facts of @dev, whose sysfs_path is set (ids, driver, SR-IOV).
  * 0 or -ENOMEM: a missing or malformed attribute leaves its fact at -ENOENT / -EINVAL. */
 int vad__read_facts(struct vad_context *ctx, struct vad_device *dev);
+/* Forget the virtfn links read by the last scan. */
+void vad__pf_virtfns_free(struct vad_context *ctx);
 
 /* sysfs.c */
 /* Read a small attribute file, trailing newline stripped. 0 or -errno; -EINVAL if it does

@@ -33,6 +33,14 @@ bench-discovery: all $(BENCH_TOOL) $(TOOL)
 
 BENCH_TARGETS += bench-discovery
 
+# make bench-devices: cold and warm discovery against the number of devices, 1 to 256
+# (tests/bench/bench-devices), with the slope per device.
+BENCH_DEVICES_RUNS ?= 7
+.PHONY: bench-devices
+bench-devices: all $(TOOL) $(PROBE_HELPER) $(HARNESS_TARGETS)
+	$(Q)sh tests/bench/bench-devices $(B) $(BENCH_DEVICES_RUNS)
+BENCH_TARGETS += bench-devices
+
 # make bench-cache: cold and warm probe cache for the tool and the wrapper, with the fake
 # and with Debian's real driver files, and isolation's cost per probe (tests/bench/bench-cache).
 BENCH_ISOLATION := $(B)/tests/bench/bench-isolation

@@ -33,8 +33,16 @@ static int cmp(const void *a, const void *b)
 
 int main(void)
 {
-	drmDevicePtr devs[64];
-	int n = drmGetDevices2(DRM_DEVICE_GET_PCI_REVISION, devs, 64);
+	/* Every device libdrm finds: ask for the count first (NULL, 0). */
+	int max = drmGetDevices2(DRM_DEVICE_GET_PCI_REVISION, NULL, 0);
+	if (max < 0) {
+		printf("error %d\n", max);
+		return 1;
+	}
+	drmDevicePtr *devs = calloc((size_t)max + 1, sizeof(*devs));
+	if (!devs)
+		return 1;
+	int n = drmGetDevices2(DRM_DEVICE_GET_PCI_REVISION, devs, max);
 	if (n < 0) {
 		printf("error %d\n", n);
 		return 1;
@@ -57,5 +65,6 @@ int main(void)
 	}
 	printf("count %d\n", n);
 	drmFreeDevices(devs, n);
+	free(devs);
 	return 0;
 }

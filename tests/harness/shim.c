@@ -1135,3 +1135,53 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const
 	exec_check(path);
 	return real_execveat(dirfd, path, argv, envp, flags);
 }
+
+/* ---------------------------------------------------------------------------------- */
+/* libdrm's node type, as newer libdrm gives it (FAKEGPU_LIBDRM=names)
+ *
+ * libva asks drmGetNodeTypeFromFd() whether its fd is a render node. Debian 12's libdrm
+ * (2.4.114) answers from the minor alone (minor / 64: 0 primary, 2 render), so a node of
+ * the kernel's extended range (minor 192 and up, Linux 6.12) is no DRM node to it and
+ * vaGetDisplayDRM() fails. Newer libdrm looks for the node's kernel name instead:
+ * /dev/dri/card<minor>, then /dev/dri/renderD<minor> (drmGetMinorType() by access()). With
+ * FAKEGPU_LIBDRM=names this preloaded definition answers that way, so that a test can run
+ * a program as it would run with that libdrm; otherwise it is libdrm's own. */
+int drmGetNodeTypeFromFd(int fd);
+EXPORT int drmGetNodeTypeFromFd(int fd)
+{
+	const char *mode = getenv("FAKEGPU_LIBDRM");
+	struct stat st;
+	char path[64];
+
+	if (!mode || strcmp(mode, "names") != 0) {
+		/* libdrm's own: libva may have come with dlopen(RTLD_LOCAL) (libvadiscover
+		 * loads it so), where RTLD_NEXT does not look; the loaded libdrm.so.2 does. */
+		static int (*real)(int);
+		if (!real) {
+			void *h = dlopen("libdrm.so.2", RTLD_NOW | RTLD_NOLOAD);
+			if (h) {
+				real = (int (*)(int))dlsym(h, "drmGetNodeTypeFromFd");
+				dlclose(h);
+			}
+		}
+		if (!real) {
+			errno = ENOSYS;
+			return -1;
+		}
+		return real(fd);
+	}
+	if (fstat(fd, &st) < 0)
+		return -1;
+	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != DRM_MAJOR_NR) {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/dev/dri/card%u", minor(st.st_rdev));
+	if (access(path, F_OK) == 0)
+		return 0;	/* DRM_NODE_PRIMARY */
+	snprintf(path, sizeof(path), "/dev/dri/renderD%u", minor(st.st_rdev));
+	if (access(path, F_OK) == 0)
+		return 2;	/* DRM_NODE_RENDER */
+	errno = ENODEV;
+	return -1;
+}

@@ -301,6 +301,118 @@ static const struct topology xe_sriov = {
 	.va_conf = "driver:xe ok " VA_INTEL_DG2 "\n",
 };
 
+/* A 2U media server (Supermicro SYS-220HE class: four x16 slots on two Xeon sockets) with
+ * four Intel Data Center GPU Flex 170 (ATS-M, 8086:56c0), each behind its own PCIe switch,
+ * on xe as SR-IOV PF with all of its VFs enabled: Intel documents up to 31 VFs for the
+ * Flex 170 (sriov_totalvfs 31), so 4 PFs + 124 VFs = 128 render nodes, twice what the
+ * fixed render range 128-191 holds. The AST2600 BMC is card0 without a render node.
+ * The minors are the kernel's (topo_minors(): drm_minor_alloc() of Linux 6.12+): ast
+ * takes card0 at boot, xe probes the PFs in PCI order (renderD128-131, card1-4); then
+ * `echo 31 > .../sriov_numvfs` of each PF in turn probes its VFs in order, each taking its
+ * render minor and then its card minor: card A's VFs renderD132-162 + card5-35, card B's
+ * VF 1-28 renderD163-190 + card36-63, VF 29 renderD191 + card192 (the card range is
+ * full), and from VF 30 on both types alternate in the extended range: renderD193 +
+ * card194, ... up to card D's VF 31 renderD319 + card320. */
+#define F170_PATH(r, u, dn, g) "pci0000:" r "/0000:" r ":01.0/0000:" u ":00.0/0000:" dn \
+	":01.0/0000:" g
+#define F170_PF(r, u, dn, g) \
+	BRIDGE("pci0000:" r "/0000:" r ":01.0", 0x8086, 0x347a), \
+	BRIDGE("pci0000:" r "/0000:" r ":01.0/0000:" u ":00.0", 0x8086, 0x4fa0), \
+	BRIDGE("pci0000:" r "/0000:" r ":01.0/0000:" u ":00.0/0000:" dn ":01.0", 0x8086, 0x4fa4), \
+	{ .path = F170_PATH(r, u, dn, g) ":00.0", .vendor = 0x8086, .device = 0x56c0, \
+	  .subvendor = 0x8086, .subdevice = 0x4905, .revision = 0x08, .class = 0x038000, \
+	  .driver = "xe", .boot_vga = N, .totalvfs = 31, .numvfs = 31, .vf_device = 0x56c0, \
+	  .vf_offset = 1, .vf_stride = 1, .card = TOPO_AUTO, .render = TOPO_AUTO }
+#define F170_VF(r, u, dn, g, d, f) { .path = F170_PATH(r, u, dn, g) ":0" #d "." #f, \
+	.vendor = 0x8086, .device = 0x56c0, .subvendor = 0x8086, .subdevice = 0x4905, \
+	.revision = 0x08, .class = 0x038000, .driver = "xe", .boot_vga = N, \
+	.physfn = "0000:" g ":00.0", .card = TOPO_AUTO, .render = TOPO_AUTO }
+#define F170_VF8(r, u, dn, g, d) F170_VF(r, u, dn, g, d, 0), F170_VF(r, u, dn, g, d, 1), \
+	F170_VF(r, u, dn, g, d, 2), F170_VF(r, u, dn, g, d, 3), F170_VF(r, u, dn, g, d, 4), \
+	F170_VF(r, u, dn, g, d, 5), F170_VF(r, u, dn, g, d, 6), F170_VF(r, u, dn, g, d, 7)
+/* VFs 1-31: functions 00.1-03.7 (offset 1, stride 1). */
+#define F170_VFS(r, u, dn, g) F170_VF(r, u, dn, g, 0, 1), F170_VF(r, u, dn, g, 0, 2), \
+	F170_VF(r, u, dn, g, 0, 3), F170_VF(r, u, dn, g, 0, 4), F170_VF(r, u, dn, g, 0, 5), \
+	F170_VF(r, u, dn, g, 0, 6), F170_VF(r, u, dn, g, 0, 7), F170_VF8(r, u, dn, g, 1), \
+	F170_VF8(r, u, dn, g, 2), F170_VF8(r, u, dn, g, 3)
+static const struct topo_dev flex170x4_devs[] = {
+	BRIDGE("pci0000:00/0000:00:1c.0", 0x8086, 0xa190),
+	BRIDGE("pci0000:00/0000:00:1c.0/0000:01:00.0", 0x1a03, 0x1150),
+	{ .path = "pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:00.0", .vendor = 0x1a03,
+	  .device = 0x2000, .subvendor = 0x15d9, .subdevice = 0x1c48, .revision = 0x52,
+	  .class = 0x030000, .driver = "ast", .boot_vga = 1, .card = TOPO_AUTO, .render = N,
+	  .connectors = { "VGA-1" } },
+	F170_PF("4a", "4b", "4c", "4d"), F170_PF("6a", "6b", "6c", "6d"),
+	F170_PF("9a", "9b", "9c", "9d"), F170_PF("ca", "cb", "cc", "cd"),
+	F170_VFS("4a", "4b", "4c", "4d"), F170_VFS("6a", "6b", "6c", "6d"),
+	F170_VFS("9a", "9b", "9c", "9d"), F170_VFS("ca", "cb", "cc", "cd"),
+};
+static const struct topology flex170x4_sriov = {
+	.name = "flex170x4-sriov",
+	.description = "4x Data Center GPU Flex 170 on xe, 4 PFs + 124 VFs: renderD128-191, then 193-319",
+	.devs = flex170x4_devs, .ndevs = ARRAY_SIZE(flex170x4_devs),
+	.va_conf = "driver:xe ok " VA_INTEL_DG2 "\n",
+};
+
+/* The same server with two of the cards (cards A and B): 64 devices, the most the
+ * fixed render range holds; the BMC's card0 pushes the last VF's card node to card192. */
+static const struct topo_dev flex170x2_devs[] = {
+	BRIDGE("pci0000:00/0000:00:1c.0", 0x8086, 0xa190),
+	BRIDGE("pci0000:00/0000:00:1c.0/0000:01:00.0", 0x1a03, 0x1150),
+	{ .path = "pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:00.0", .vendor = 0x1a03,
+	  .device = 0x2000, .subvendor = 0x15d9, .subdevice = 0x1c48, .revision = 0x52,
+	  .class = 0x030000, .driver = "ast", .boot_vga = 1, .card = TOPO_AUTO, .render = N,
+	  .connectors = { "VGA-1" } },
+	F170_PF("4a", "4b", "4c", "4d"), F170_PF("6a", "6b", "6c", "6d"),
+	F170_VFS("4a", "4b", "4c", "4d"), F170_VFS("6a", "6b", "6c", "6d"),
+};
+static const struct topology flex170x2_sriov = {
+	.name = "flex170x2-sriov",
+	.description = "2x Data Center GPU Flex 170 on xe, 2 PFs + 62 VFs: renderD128-191",
+	.devs = flex170x2_devs, .ndevs = ARRAY_SIZE(flex170x2_devs),
+	.va_conf = "driver:xe ok " VA_INTEL_DG2 "\n",
+};
+
+/* A 4U GPU server (Supermicro SYS-420GP-TNR class: ten double-width slots) with eight
+ * Flex 170, all 31 VFs of each enabled: 256 devices, 513 DRM nodes (renderD128-191, then
+ * renderD193-575 and card192-576 interleaved). */
+static const struct topo_dev flex170x8_devs[] = {
+	BRIDGE("pci0000:00/0000:00:1c.0", 0x8086, 0xa190),
+	BRIDGE("pci0000:00/0000:00:1c.0/0000:01:00.0", 0x1a03, 0x1150),
+	{ .path = "pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:00.0", .vendor = 0x1a03,
+	  .device = 0x2000, .subvendor = 0x15d9, .subdevice = 0x1c48, .revision = 0x52,
+	  .class = 0x030000, .driver = "ast", .boot_vga = 1, .card = TOPO_AUTO, .render = N,
+	  .connectors = { "VGA-1" } },
+	F170_PF("1a", "1b", "1c", "1d"), F170_PF("3a", "3b", "3c", "3d"),
+	F170_PF("4a", "4b", "4c", "4d"), F170_PF("6a", "6b", "6c", "6d"),
+	F170_PF("8a", "8b", "8c", "8d"), F170_PF("9a", "9b", "9c", "9d"),
+	F170_PF("ba", "bb", "bc", "bd"), F170_PF("ca", "cb", "cc", "cd"),
+	F170_VFS("1a", "1b", "1c", "1d"), F170_VFS("3a", "3b", "3c", "3d"),
+	F170_VFS("4a", "4b", "4c", "4d"), F170_VFS("6a", "6b", "6c", "6d"),
+	F170_VFS("8a", "8b", "8c", "8d"), F170_VFS("9a", "9b", "9c", "9d"),
+	F170_VFS("ba", "bb", "bc", "bd"), F170_VFS("ca", "cb", "cc", "cd"),
+};
+static const struct topology flex170x8_sriov = {
+	.name = "flex170x8-sriov",
+	.description = "8x Data Center GPU Flex 170 on xe, 8 PFs + 248 VFs: 513 DRM nodes",
+	.devs = flex170x8_devs, .ndevs = ARRAY_SIZE(flex170x8_devs),
+	.va_conf = "driver:xe ok " VA_INTEL_DG2 "\n",
+};
+
+/* The same host's Jellyfin container (LXC, raw `lxc.mount.entry` lines) given card D's
+ * VF 20 (0000:cd:02.4, the kernel's card298 and renderD297) and VF 31 (0000:cd:03.7,
+ * card320, renderD319), the first mounted as card0/renderD128 for FFmpeg's default. */
+static const struct topo_node flex170x4_lxc_nodes[] = {
+	{ "card0", 298 }, { "renderD128", 297 }, { "card320", 320 }, { "renderD319", 319 },
+};
+static const struct topology flex170x4_lxc = {
+	.name = "flex170x4-lxc",
+	.description = "LXC container on flex170x4-sriov: 226:297 as renderD128, renderD319",
+	.devs = flex170x4_devs, .ndevs = ARRAY_SIZE(flex170x4_devs),
+	.nodes = flex170x4_lxc_nodes, .nnodes = ARRAY_SIZE(flex170x4_lxc_nodes),
+	.va_conf = "driver:xe ok " VA_INTEL_DG2 "\n",
+};
+
 /* Desktop with an RTX 3060 on NVIDIA 535 (nvidia-drm.modeset=1 without fbdev=1, so the
  * firmware framebuffer's simpledrm stays registered as card0) and `modprobe vgem` (as
  * Chromium's and Mesa's test setups do): simpledrm card0 (platform, no render node),
@@ -489,5 +601,6 @@ const struct topology *const topologies[] = {
 	&adl_sriov_vfio, &adl_sriov_vm_guest, &intel_amd_swapped,
 	&adl_sriov_novfs, &adl_sriov_unbound, &adl_sriov_pve,
 	&adl_stock_i915, &adl_sriov_guc_wrong, &adl_sriov_no_iommu, &adl_sriov_lxc_vf4_bypath,
+	&flex170x4_sriov, &flex170x4_lxc, &flex170x2_sriov, &flex170x8_sriov,
 };
 const size_t n_topologies = ARRAY_SIZE(topologies);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 struct builder {
 	const struct topology *t;
+	int *card, *render;	/* the minors of t->devs[i] (topo_minors()) */
 	char root[4096];
 	char *err;
 	size_t errlen;
@@ -186,12 +188,63 @@ static const struct topo_dev *find_dev(const struct topology *t, const char *nam
 	return NULL;
 }
 
-static const struct topo_dev *dev_of_minor(const struct topology *t, int minor)
+static const struct topo_dev *dev_of_minor(const struct builder *b, int minor)
 {
-	for (size_t i = 0; i < t->ndevs; i++)
-		if (t->devs[i].card == minor || t->devs[i].render == minor)
-			return &t->devs[i];
+	for (size_t i = 0; i < b->t->ndevs; i++)
+		if (b->card[i] == minor || b->render[i] == minor)
+			return &b->t->devs[i];
 	return NULL;
+}
+
+/* The kernel's minor allocation (drivers/gpu/drm/drm_drv.c, drm_minor_alloc()): one
+ * xarray for card and render minors; xa_alloc() takes the lowest free index of the
+ * range. */
+#define MINOR_LIMIT (1 << 20)	/* MINORBITS */
+static bool minor_used(const int *card, const int *render, size_t n, int minor)
+{
+	for (size_t i = 0; i < n; i++)
+		if (card[i] == minor || render[i] == minor)
+			return true;
+	return false;
+}
+
+static int minor_alloc(const int *card, const int *render, size_t n, int first, int last)
+{
+	for (int m = first; m <= last; m++)
+		if (!minor_used(card, render, n, m))
+			return m;
+	return -1;
+}
+
+int topo_minors(const struct topology *t, int *card, int *render)
+{
+	/* The given minors are taken first (registered before, or pinned by the model). */
+	for (size_t i = 0; i < t->ndevs; i++) {
+		card[i] = t->devs[i].card == TOPO_AUTO ? TOPO_NONE : t->devs[i].card;
+		render[i] = t->devs[i].render == TOPO_AUTO ? TOPO_NONE : t->devs[i].render;
+	}
+	for (size_t i = 0; i < t->ndevs; i++) {
+		/* DRM_MINOR_RENDER = 2: 128-191; DRM_MINOR_PRIMARY = 0: 0-63. */
+		if (t->devs[i].render == TOPO_AUTO) {
+			int m = minor_alloc(card, render, t->ndevs, 128, 191);
+
+			if (m < 0)
+				m = minor_alloc(card, render, t->ndevs, 192, MINOR_LIMIT - 1);
+			if (m < 0)
+				return -ENOSPC;
+			render[i] = m;
+		}
+		if (t->devs[i].card == TOPO_AUTO) {
+			int m = minor_alloc(card, render, t->ndevs, 0, 63);
+
+			if (m < 0)
+				m = minor_alloc(card, render, t->ndevs, 192, MINOR_LIMIT - 1);
+			if (m < 0)
+				return -ENOSPC;
+			card[i] = m;
+		}
+	}
+	return 0;
 }
 
 static int build_pci(struct builder *b, const struct topo_dev *d)
@@ -384,7 +437,7 @@ static int build_minor(struct builder *b, const struct topo_dev *d, const char *
  * "226:MINOR DRMNAME BUSID VENDOR DEVICE REVISION" */
 static int write_node(struct builder *b, const char *name, int minor)
 {
-	const struct topo_dev *d = dev_of_minor(b->t, minor);
+	const struct topo_dev *d = dev_of_minor(b, minor);
 	char p[1024];
 	if (!d)
 		return fail(b, EINVAL, "%s: /dev/dri/%s: no device has minor %d", b->t->name,
@@ -396,69 +449,89 @@ static int write_node(struct builder *b, const char *name, int minor)
 		      d->revision);
 }
 
+static int build(struct builder *b, const char *dir);
+
 int topology_build(const struct topology *t, const char *dir, char *err, size_t errlen)
 {
 	struct builder b = { .t = t, .err = err, .errlen = errlen };
 	int r;
-	if (snprintf(b.root, sizeof(b.root), "%s", dir) >= (int)sizeof(b.root))
-		return fail(&b, ENAMETOOLONG, "directory name too long");
-	if ((r = mkdirs(&b, "sys/devices")) || (r = mkdirs(&b, "sys/class/drm")) ||
-	    (r = mkdirs(&b, "sys/dev/char")) || (r = mkdirs(&b, "sys/bus/pci/devices")) ||
-	    (r = mkdirs(&b, "sys/bus/platform/devices")) || (r = mkdirs(&b, "dev")))
+
+	b.card = calloc(t->ndevs + 1, sizeof(int));
+	b.render = calloc(t->ndevs + 1, sizeof(int));
+	if (!b.card || !b.render)
+		r = fail(&b, ENOMEM, "out of memory");
+	else if (topo_minors(t, b.card, b.render) < 0)
+		r = fail(&b, ENOSPC, "%s: no DRM minor left", t->name);
+	else
+		r = build(&b, dir);
+	free(b.card);
+	free(b.render);
+	return r;
+}
+
+static int build(struct builder *b, const char *dir)
+{
+	const struct topology *t = b->t;
+	int r;
+	if (snprintf(b->root, sizeof(b->root), "%s", dir) >= (int)sizeof(b->root))
+		return fail(b, ENAMETOOLONG, "directory name too long");
+	if ((r = mkdirs(b, "sys/devices")) || (r = mkdirs(b, "sys/class/drm")) ||
+	    (r = mkdirs(b, "sys/dev/char")) || (r = mkdirs(b, "sys/bus/pci/devices")) ||
+	    (r = mkdirs(b, "sys/bus/platform/devices")) || (r = mkdirs(b, "dev")))
 		return r;
-	if ((r = writef(&b, "sys/class/drm/version", "drm 1.1.0 20060810\n")))
+	if ((r = writef(b, "sys/class/drm/version", "drm 1.1.0 20060810\n")))
 		return r;
 	/* Everything below sys/ is built relative to DIR/sys. */
-	if (snprintf(b.root, sizeof(b.root), "%s/sys", dir) >= (int)sizeof(b.root))
-		return fail(&b, ENAMETOOLONG, "directory name too long");
+	if (snprintf(b->root, sizeof(b->root), "%s/sys", dir) >= (int)sizeof(b->root))
+		return fail(b, ENAMETOOLONG, "directory name too long");
 	for (size_t i = 0; i < t->ndevs; i++) {
 		const struct topo_dev *d = &t->devs[i];
 		char node[32];
-		r = d->platform ? build_platform(&b, d) : build_pci(&b, d);
+		r = d->platform ? build_platform(b, d) : build_pci(b, d);
 		if (r)
 			return r;
-		if (d->card != TOPO_NONE) {
-			snprintf(node, sizeof(node), "card%d", d->card);
-			if ((r = build_minor(&b, d, node, d->card, true)))
+		if (b->card[i] != TOPO_NONE) {
+			snprintf(node, sizeof(node), "card%d", b->card[i]);
+			if ((r = build_minor(b, d, node, b->card[i], true)))
 				return r;
 		}
-		if (d->render != TOPO_NONE) {
-			snprintf(node, sizeof(node), "renderD%d", d->render);
-			if ((r = build_minor(&b, d, node, d->render, false)))
+		if (b->render[i] != TOPO_NONE) {
+			snprintf(node, sizeof(node), "renderD%d", b->render[i]);
+			if ((r = build_minor(b, d, node, b->render[i], false)))
 				return r;
 		}
 	}
-	snprintf(b.root, sizeof(b.root), "%s", dir);
+	snprintf(b->root, sizeof(b->root), "%s", dir);
 	if (!t->no_dev_dri) {
-		if ((r = mkdirs(&b, "dev/dri")))
+		if ((r = mkdirs(b, "dev/dri")))
 			return r;
 		if (t->nodes) {
 			for (size_t i = 0; i < t->nnodes; i++)
-				if ((r = write_node(&b, t->nodes[i].name, t->nodes[i].minor)))
+				if ((r = write_node(b, t->nodes[i].name, t->nodes[i].minor)))
 					return r;
 		} else {
 			for (size_t i = 0; i < t->ndevs; i++) {
 				const struct topo_dev *d = &t->devs[i];
 				char name[32], link[256], target[64];
 				const char *kind = d->platform ? "platform" : "pci";
-				if (d->card != TOPO_NONE) {
-					snprintf(name, sizeof(name), "card%d", d->card);
-					if ((r = write_node(&b, name, d->card)))
+				if (b->card[i] != TOPO_NONE) {
+					snprintf(name, sizeof(name), "card%d", b->card[i]);
+					if ((r = write_node(b, name, b->card[i])))
 						return r;
 					snprintf(link, sizeof(link), "dev/dri/by-path/%s-%s-card",
 						 kind, topo_dev_name(d));
 					snprintf(target, sizeof(target), "dev/dri/%s", name);
-					if ((r = rel_symlink(&b, link, target)))
+					if ((r = rel_symlink(b, link, target)))
 						return r;
 				}
-				if (d->render != TOPO_NONE) {
-					snprintf(name, sizeof(name), "renderD%d", d->render);
-					if ((r = write_node(&b, name, d->render)))
+				if (b->render[i] != TOPO_NONE) {
+					snprintf(name, sizeof(name), "renderD%d", b->render[i]);
+					if ((r = write_node(b, name, b->render[i])))
 						return r;
 					snprintf(link, sizeof(link), "dev/dri/by-path/%s-%s-render",
 						 kind, topo_dev_name(d));
 					snprintf(target, sizeof(target), "dev/dri/%s", name);
-					if ((r = rel_symlink(&b, link, target)))
+					if ((r = rel_symlink(b, link, target)))
 						return r;
 				}
 			}
@@ -469,9 +542,9 @@ int topology_build(const struct topology *t, const char *dir, char *err, size_t 
 
 		if (f->path[0] == '/' || strstr(f->path, "..") || strncmp(f->path, "sys/", 4) == 0 ||
 		    strncmp(f->path, "dev/", 4) == 0)
-			return fail(&b, EINVAL, "%s: file %s: expected a relative path outside "
+			return fail(b, EINVAL, "%s: file %s: expected a relative path outside "
 				    "sys/ and dev/", t->name, f->path);
-		if ((r = write_bytes(&b, f->path, f->content, strlen(f->content))))
+		if ((r = write_bytes(b, f->path, f->content, strlen(f->content))))
 			return r;
 	}
 	for (size_t i = 0; i < t->nsysfiles; i++) {
@@ -479,20 +552,20 @@ int topology_build(const struct topology *t, const char *dir, char *err, size_t 
 		char p[PATH_BUF];
 
 		if (strncmp(f->path, "sys/", 4) != 0 || strstr(f->path, ".."))
-			return fail(&b, EINVAL, "%s: sysfile %s: expected a path in sys/", t->name,
+			return fail(b, EINVAL, "%s: sysfile %s: expected a path in sys/", t->name,
 				    f->path);
 		if (!f->content) {
-			if ((r = mkdirs(&b, f->path)))
+			if ((r = mkdirs(b, f->path)))
 				return r;
-		} else if ((r = write_bytes(&b, f->path, f->content, strlen(f->content)))) {
+		} else if ((r = write_bytes(b, f->path, f->content, strlen(f->content)))) {
 			return r;
 		}
-		if ((r = abspath(&b, f->path, p)))
+		if ((r = abspath(b, f->path, p)))
 			return r;
 		if (f->mode && chmod(p, f->mode) < 0)
-			return fail(&b, errno, "chmod %s: %s", p, strerror(errno));
+			return fail(b, errno, "chmod %s: %s", p, strerror(errno));
 	}
-	if ((r = writef(&b, "va.conf", "# default fake VA driver behaviour of %s\n%s",
+	if ((r = writef(b, "va.conf", "# default fake VA driver behaviour of %s\n%s",
 			t->name, t->va_conf ? t->va_conf : "")))
 		return r;
 	return 0;

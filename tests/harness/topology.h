@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #define TOPO_NONE (-1)
+/* A card or render minor the kernel allocates (topo_minors()), in the order of devs[]. */
+#define TOPO_AUTO (-2)
 #define TOPO_MAX_CONNECTORS 4
 
 /* One device: a PCI function or a platform device. */
@@ -33,8 +35,8 @@ struct topo_dev {
 	unsigned int vf_device;	/* sriov_vf_device of a PF */
 	int vf_offset, vf_stride;	/* sriov_offset, sriov_stride of a PF */
 	const char *physfn;	/* SR-IOV VF: the PF's slot ("0000:00:02.0"), else NULL */
-	int card;		/* card number (minor), or TOPO_NONE */
-	int render;		/* render node number (128..), or TOPO_NONE */
+	int card;		/* card number (minor), TOPO_NONE or TOPO_AUTO */
+	int render;		/* render node number (128..), TOPO_NONE or TOPO_AUTO */
 	const char *connectors[TOPO_MAX_CONNECTORS]; /* "HDMI-A-1", on the card node */
 };
 
@@ -92,6 +94,14 @@ const struct topology *topology_find(const char *name);
 /* Builds @t in @dir (which must exist and be empty). Returns 0 or a negative errno;
  * on failure @err (if not NULL) receives a message. */
 int topology_build(const struct topology *t, const char *dir, char *err, size_t errlen);
+
+/* The minors of every device of @t, in @card[i] and @render[i] (arrays of t->ndevs):
+ * the given ones, and for TOPO_AUTO the one the kernel allocates when the devices register
+ * in the order of devs[] (drm_dev_init(): the render minor, then the card minor; each
+ * from its fixed range, card 0-63 and render 128-191, the lowest free one, and once that
+ * range is full from the extended range 192 and up, shared by both types; Linux 6.12's
+ * DRM_EXTENDED_MINOR_LIMIT). TOPO_NONE stays. 0, or -ENOSPC. */
+int topo_minors(const struct topology *t, int *card, int *render);
 
 /* The slot ("0000:00:02.1") or platform name of a device: the last path component. */
 const char *topo_dev_name(const struct topo_dev *d);

@@ -3,7 +3,8 @@
 
 TOOL := $(B)/vadiscover/tool/vadiscover
 TOOL_SRCS := vadiscover/tool/vadiscover.c vadiscover/tool/output.c vadiscover/tool/json.c \
-	vadiscover/tool/guests.c vadiscover/tool/doctor.c vadiscover/tool/passthrough.c
+	vadiscover/tool/guests.c vadiscover/tool/doctor.c vadiscover/tool/passthrough.c \
+	vadiscover/tool/nfd.c
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 TOOL_MAN := vadiscover/tool/vadiscover.1
 
@@ -15,14 +16,26 @@ $(TOOL): $(TOOL_OBJS) $(VAD_A)
 
 ALL += $(TOOL)
 
+# The systemd service and timer that keep `vadiscover nfd`'s feature file for Kubernetes
+# Node Feature Discovery current (installed, not enabled).
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+NFD_UNITS := $(B)/vadiscover/tool/vadiscover-nfd.service vadiscover/tool/vadiscover-nfd.timer
+$(B)/vadiscover/tool/vadiscover-nfd.service: vadiscover/tool/vadiscover-nfd.service.in config.mk
+	@mkdir -p $(dir $@)
+	$(Q)sed 's|@BINDIR@|$(BINDIR)|g' $< > $@
+ALL += $(B)/vadiscover/tool/vadiscover-nfd.service
+
 .PHONY: install-tool uninstall-tool
-install-tool: $(TOOL)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+install-tool: $(TOOL) $(NFD_UNITS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/vadiscover
 	install -m 0644 $(TOOL_MAN) $(DESTDIR)$(MANDIR)/man1/vadiscover.1
+	install -m 0644 $(NFD_UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/
 
 uninstall-tool:
-	rm -f $(DESTDIR)$(BINDIR)/vadiscover $(DESTDIR)$(MANDIR)/man1/vadiscover.1
+	rm -f $(DESTDIR)$(BINDIR)/vadiscover $(DESTDIR)$(MANDIR)/man1/vadiscover.1 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vadiscover-nfd.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vadiscover-nfd.timer
 
 INSTALL_TARGETS += install-tool
 UNINSTALL_TARGETS += uninstall-tool

@@ -38,5 +38,6 @@ int tool_context_new(struct vad_context **out, bool debug, bool cache, const cha
  * word has been taken out, so argv holds every option given before and after it. */
 int doctor_main(int argc, char **argv);
 int passthrough_main(int argc, char **argv);
+int nfd_main(int argc, char **argv);
 
 #endif

@@ -69,6 +69,10 @@ static const char usage_text[] =
 	"  passthrough [SPEC] --to pve|lxc|docker|compose|cdi [--gid N] [--card]\n"
 	"                  on the host: the lines that give the device to a container\n"
 	"                  (vadiscover passthrough --help)\n"
+	"  nfd [--write[=FILE]] [--expiry DURATION]\n"
+	"                  this node's VA devices, drivers and codecs as a Node Feature\n"
+	"                  Discovery feature file (vadiscover.io/va-encode-av1=true...)\n"
+	"                  for Kubernetes (vadiscover nfd --help)\n"
 	"\n"
 	"libva is loaded at run time: the one named by --ffmpeg, else the system's\n"
 	"(libva.so.2). Without a usable libva every device is 'VA: none (no usable\n"
@@ -209,7 +213,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind >= argc) {
-		tool_usage_error("no command given (list, pick, explain, doctor or passthrough)");
+		tool_usage_error("no command given (list, pick, explain, doctor, passthrough or nfd)");
 		return EXIT_USAGE;
 	}
 	const char *cmd = argv[optind++];
@@ -220,7 +224,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	else if (strcmp(cmd, "explain") == 0)
 		o->command = CMD_EXPLAIN;
 	else {
-		tool_usage_error("unknown command '%s' (list, pick, explain, doctor or passthrough)", cmd);
+		tool_usage_error("unknown command '%s' (list, pick, explain, doctor, passthrough or nfd)", cmd);
 		return EXIT_USAGE;
 	}
 
@@ -469,7 +473,7 @@ static int find_command(int argc, char **argv)
 	return 0;
 }
 
-/* doctor and passthrough parse their own options: hand them argv without the command. */
+/* doctor, passthrough and nfd parse their own options: hand them argv without the command. */
 static int run_own_parser(int argc, char **argv, int (*fn)(int, char **), int cmd)
 {
 	char **args = calloc((size_t)argc + 1, sizeof(*args));
@@ -528,6 +532,8 @@ int main(int argc, char **argv)
 		return run_own_parser(argc, argv, doctor_main, cmd);
 	if (cmd > 0 && strcmp(argv[cmd], "passthrough") == 0)
 		return run_own_parser(argc, argv, passthrough_main, cmd);
+	if (cmd > 0 && strcmp(argv[cmd], "nfd") == 0)
+		return run_own_parser(argc, argv, nfd_main, cmd);
 
 	int ret = parse_args(argc, argv, &o);
 
