@@ -11,10 +11,12 @@
  *              -version;
  *   process:   exit statuses and signals, `q` on stdin, the pid is ffmpeg's, SIGTERM
  *              reaches ffmpeg's handler, stdout byte-identical, no fd of the wrapper
- *              survives the exec, ffprobe, refusing to execute itself, the environment
- *              passed on byte for byte (also after reading the ELF file and probing);
+ *              survives the exec, ffprobe, refusing to execute itself or a script that
+ *              executes it (with and without /proc), the environment passed on byte for
+ *              byte (also after reading the ELF file and probing);
  *   real ffmpeg: the run-time search (VADISCOVER_FFMPEG, configure's, jellyfin-ffmpeg's,
- *              PATH without the wrapper itself; none: 127 and one line), ffprobe's
+ *              PATH without the wrapper itself or a script that executes it, with and
+ *              without /proc; none: 127 and one line), ffprobe's
  *              (VADISCOVER_FFPROBE, configure's, beside the ffmpeg found), an ffmpeg
  *              whose libva cannot be loaded still starts, an ffmpeg that is a script.
  *
@@ -68,6 +70,13 @@ static void setup(void)
 }
 
 #define RUN(topo, ...) run_program(&(struct th_opts){ .topology = (topo) }, __VA_ARGS__, NULL)
+/* The same under timeout(1) (exit status 124 when it never ends: an exec loop, a blocked
+ * open), with "NAME=VALUE" entries @envs (NULL-terminated) added to the environment. */
+#define RUN_BOUNDED(topo, envs, ...) \
+	run_program(&(struct th_opts){ .topology = (topo), .env = (envs) }, "timeout", "60", \
+		    __VA_ARGS__, NULL)
+/* No /proc (a chroot, a sandbox): needs a topology, the shim does it. */
+static const char *const no_proc[] = { "FAKEGPU_NO_PROC=1", NULL };
 
 static int count(const char *haystack, const char *needle)
 {
@@ -695,7 +704,7 @@ START_TEST(environment_untouched)
 }
 END_TEST
 
-/* It never executes itself, whatever name it is reached by. */
+/* It never executes itself, whatever name it is reached by, with or without /proc. */
 START_TEST(refuses_itself)
 {
 	char dir[] = "/tmp/vad-wrapper-self-XXXXXX", link[PATH_MAX];
@@ -705,12 +714,18 @@ START_TEST(refuses_itself)
 	ck_assert_int_eq(symlink(wrapper, link), 0);
 
 	const char *targets[] = { wrapper, link };
-	for (size_t i = 0; i < 2; i++) {
-		setenv("VADISCOVER_FFMPEG", targets[i], 1);
-		struct th_result w = RUN(NULL, wrapper, "-version");
-		ck_assert_int_eq(exit_status(&w), 1);
+	for (size_t i = 0; i < 4; i++) {
+		setenv("VADISCOVER_FFMPEG", targets[i % 2], 1);
+		struct th_result w = i < 2 ? RUN_BOUNDED(NULL, NULL, wrapper, "-version")
+					   : RUN_BOUNDED("empty", no_proc, wrapper, "-version");
+		ck_assert_msg(exit_status(&w) == 125, "%s: status %d, stderr: %s", targets[i % 2],
+			      exit_status(&w), w.err);
 		ck_assert_str_eq(w.out, "");
-		ck_assert_int_eq(count(w.err, "[vadiscover] refusing to execute"), 1);
+		char want[2 * PATH_MAX];
+		snprintf(want, sizeof(want), "[vadiscover] refusing to execute %s: it is this "
+			 "wrapper, which would execute it again, for ever; set VADISCOVER_FFMPEG to "
+			 "the real ffmpeg\n", targets[i % 2]);
+		ck_assert_str_eq(w.err, want);
 		th_result_free(&w);
 	}
 	setenv("VADISCOVER_FFMPEG", "/nonexistent/ffmpeg", 1);
@@ -720,6 +735,66 @@ START_TEST(refuses_itself)
 	th_result_free(&w);
 	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
 	unlink(link);
+	rmdir(dir);
+}
+END_TEST
+
+/* An executable file @path holding @text. */
+static void write_script(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* Nor a script that executes it (the script would execute the wrapper, which would execute
+ * the script...): by its path, through a variable, or as `ffmpeg` that PATH resolves to
+ * the wrapper; with or without /proc. A script that runs something else is executed. */
+START_TEST(refuses_script_loop)
+{
+	char dir[] = "/tmp/vad-wrapper-loop-XXXXXX", script[PATH_MAX], self[PATH_MAX];
+	char text[3 * PATH_MAX], path[2 * PATH_MAX];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(script, sizeof(script), "%s/ffmpeg-script", dir);
+	snprintf(self, sizeof(self), "%s/ffmpeg", dir);
+	ck_assert_int_eq(symlink(wrapper, self), 0);
+	snprintf(path, sizeof(path), "%s:%s", dir, getenv("PATH") ? getenv("PATH") : "/usr/bin");
+	setenv("PATH", path, 1);
+	setenv("VADISCOVER_FFMPEG", script, 1);
+
+	const char *forms[] = {
+		"#!/bin/sh\nexec %s \"$@\"\n",
+		"#!/bin/sh\n# the real one\nFF='%s'\n\"$FF\" -nostdin \"$@\"\n",
+		"#!/bin/sh\nset -e\ncd /tmp && exec ffmpeg \"$@\"\n",
+	};
+	for (size_t i = 0; i < 6; i++) {
+		snprintf(text, sizeof(text), forms[i % 3], wrapper);
+		write_script(script, text);
+		struct th_result w = i < 3 ? RUN_BOUNDED(NULL, NULL, wrapper, "-version")
+					   : RUN_BOUNDED("empty", no_proc, wrapper, "-version");
+		ck_assert_msg(exit_status(&w) == 125, "%s: status %d, stderr: %s", text,
+			      exit_status(&w), w.err);
+		ck_assert_str_eq(w.out, "");
+		char want[2 * PATH_MAX];
+		snprintf(want, sizeof(want), "[vadiscover] refusing to execute %s: it is a script "
+			 "that executes this wrapper, which would execute it again, for ever; set "
+			 "VADISCOVER_FFMPEG to the real ffmpeg\n", script);
+		ck_assert_str_eq(w.err, want);
+		th_result_free(&w);
+	}
+	/* ffmpeg in a comment or a message, another program by path: executed */
+	snprintf(text, sizeof(text), "#!/bin/sh\n# wraps ffmpeg\necho \"ffmpeg:\" >&2\n"
+		 "exec %s \"$@\"\n", VAD_REAL_FFMPEG);
+	write_script(script, text);
+	struct th_result w = RUN_BOUNDED(NULL, NULL, wrapper, "-version");
+	ck_assert_msg(exit_status(&w) == 0 && !strncmp(w.out, "ffmpeg version ", 15), "%s", w.err);
+	ck_assert_str_eq(w.err, "ffmpeg:\n");
+	th_result_free(&w);
+	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
+	unlink(script);
+	unlink(self);
 	rmdir(dir);
 }
 END_TEST
@@ -849,6 +924,45 @@ START_TEST(search_order)
 	setenv("PATH", path, 1);
 	expect_run(false, "c-ffmpeg");
 	ck_assert_int_eq(chdir(cwd), 0);
+}
+END_TEST
+
+/* In PATH, a script that executes the wrapper is passed over like the wrapper itself (it
+ * would come back): the wrapper put first in PATH as ffmpeg, or a script named ffmpeg in
+ * front of the wrapper; with or without /proc. */
+START_TEST(search_passes_over_loops)
+{
+	char path[4 * PATH_MAX], text[PATH_MAX + 64];
+
+	/* self/ffmpeg first (without /proc only AT_EXECFN tells it is the wrapper); run-in
+	 * needs the system's programs */
+	snprintf(path, sizeof(path), "%s:%s:/usr/bin:/bin", tpath("self"), tpath("b"));
+	setenv("PATH", path, 1);
+	struct th_result r = RUN_BOUNDED("empty", no_proc, tpath("self/ffmpeg"), "-version");
+	ck_assert_msg(exit_status(&r) == 0 && !strcmp(r.out, "b-ffmpeg -version\n"),
+		      "status %d, stdout '%s', stderr '%s'", exit_status(&r), r.out, r.err);
+	th_result_free(&r);
+
+	/* loop/ffmpeg: a script that executes the wrapper by its path, or as ffmpeg found
+	 * in PATH (self/ffmpeg) */
+	mkdir(tpath("loop"), 0755);
+	const char *forms[] = { "#!/bin/sh\nexec %s \"$@\"\n", "#!/bin/sh\nexec ffmpeg \"$@\"\n" };
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(text, sizeof(text), forms[i % 2], search);
+		write_script(tpath("loop/ffmpeg"), text);
+		snprintf(path, sizeof(path), "%s:%s:%s:/usr/bin:/bin", tpath("self"), tpath("loop"),
+			 tpath("b"));
+		setenv("PATH", path, 1);
+		r = i < 2 ? RUN_BOUNDED(NULL, NULL, tpath("loop/ffmpeg"), "-version")
+			  : RUN_BOUNDED("empty", no_proc, tpath("loop/ffmpeg"), "-version");
+		ck_assert_msg(exit_status(&r) == 0 && !strcmp(r.out, "b-ffmpeg -version\n"),
+			      "%s: status %d, stdout '%s', stderr '%s'", text, exit_status(&r),
+			      r.out, r.err);
+		ck_assert_str_eq(r.err, "");
+		th_result_free(&r);
+	}
+	unlink(tpath("loop/ffmpeg"));
+	rmdir(tpath("loop"));
 }
 END_TEST
 
@@ -1034,6 +1148,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, same_pid_and_signals);
 	tcase_add_test(tc, no_fd_leak);
 	tcase_add_test(tc, refuses_itself);
+	tcase_add_test(tc, refuses_script_loop);
 	tcase_add_test(tc, environment_untouched);
 
 	tc = test_case(s, "real ffmpeg");
@@ -1041,6 +1156,7 @@ Suite *test_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, search_order);
 	tcase_add_test(tc, search_none);
+	tcase_add_test(tc, search_passes_over_loops);
 	tcase_add_test(tc, search_default_path);
 	tcase_add_test(tc, search_ffprobe);
 	tcase_add_test(tc, libva_unloadable);
