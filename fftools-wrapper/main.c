@@ -31,7 +31,8 @@
  *   VADISCOVER_SELECT  a selection spec (see vadiscover.h), e.g. vendor=0x8086,role=vf
  *   VADISCOVER_LOG     a file to append the rewrite line to, each line led by the local
  *                      time in ISO 8601 and the pid; at -v verbose the line goes to
- *                      stderr as well (into the server's ffmpeg log)
+ *                      stderr as well (into the server's ffmpeg log). Opened without
+ *                      blocking: a FIFO nobody reads is skipped, with one line on stderr
  *
  * It never writes to stdout. See vadiscover-ffmpeg(1).
  *
@@ -92,9 +93,46 @@ static void log_stamp(char *buf, size_t len)
 		snprintf(buf, len, "%s [%ld] ", date, (long)getpid());
 }
 
-/* One line "[vadiscover] TEXT\n" in one write(), to stderr or appended to @path (there led
- * by log_stamp()). */
+/* VADISCOVER_LOG, opened for its first line: -1 not yet, -2 it cannot be written. */
+static int log_fd = -1;
+
 __attribute__((format(printf, 2, 3)))
+static void say(const char *path, const char *fmt, ...);
+
+/* The fd of VADISCOVER_LOG @path, or -1 (then one line on stderr has said why, once).
+ * O_NONBLOCK: a FIFO that no process reads fails (ENXIO) instead of holding up ffmpeg's
+ * start, and a full pipe loses the line rather than blocking the write; a regular file
+ * does not care. */
+static int log_open(const char *path)
+{
+	if (log_fd == -1) {
+		log_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY |
+			      O_NONBLOCK, 0644);
+		if (log_fd < 0) {
+			int e = errno;
+			struct stat st;
+			log_fd = -2;
+			if (e == ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+				say(NULL, "not writing to VADISCOVER_LOG %s: it is a FIFO that no "
+				    "process reads", path);
+			else
+				say(NULL, "not writing to VADISCOVER_LOG %s: %s", path, strerror(e));
+		}
+	}
+	return log_fd >= 0 ? log_fd : -1;
+}
+
+/* Closes VADISCOVER_LOG (it is opened again for a later line). */
+static void log_close(void)
+{
+	if (log_fd >= 0) {
+		close(log_fd);
+		log_fd = -1;
+	}
+}
+
+/* One line "[vadiscover] TEXT\n" in one write(), to stderr or to VADISCOVER_LOG @path
+ * (there led by log_stamp()). */
 static void say(const char *path, const char *fmt, ...)
 {
 	char *text = NULL, *line = NULL;
@@ -114,19 +152,12 @@ static void say(const char *path, const char *fmt, ...)
 	free(text);
 	if (n < 0)
 		return;
-	if (path) {
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-		if (fd < 0) {
-			int e = errno;
-			say(NULL, "cannot open VADISCOVER_LOG %s: %s", path, strerror(e));
-			fd = STDERR_FILENO;
-			path = NULL;
-		}
-	}
-	ssize_t w = write(fd, line, (size_t)n);
-	(void)w;
 	if (path)
-		close(fd);
+		fd = log_open(path);
+	if (fd >= 0) {
+		ssize_t w = write(fd, line, (size_t)n);
+		(void)w;
+	}
 	free(line);
 }
 
@@ -471,6 +502,7 @@ int main(int argc, char **argv)
 		vfw_vad_free(vad);
 	}
 
+	log_close();
 	execv(real, exec_argv);
 	int e = errno;
 	say(NULL, "cannot execute %s: %s", real, strerror(e));

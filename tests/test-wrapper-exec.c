@@ -8,7 +8,7 @@
  *              unless the argument names iHD;
  *   messages:  the [vadiscover] line only at -v verbose or into VADISCOVER_LOG; a warning
  *              when nothing matches; invalid mode or spec; mode off; no probing for
- *              -version;
+ *              -version; a VADISCOVER_LOG FIFO nobody reads is skipped;
  *   process:   exit statuses and signals, `q` on stdin, the pid is ffmpeg's, SIGTERM
  *              reaches ffmpeg's handler, stdout byte-identical, no fd of the wrapper
  *              survives the exec, ffprobe, refusing to execute itself or a script that
@@ -404,6 +404,33 @@ START_TEST(invalid_settings)
 		}
 		th_result_free(&w);
 	}
+}
+END_TEST
+
+/* A VADISCOVER_LOG that cannot be opened without blocking (a FIFO nobody reads) is left
+ * aside with one line on stderr: ffmpeg starts, and the rewrite still happens. */
+START_TEST(log_fifo_skipped)
+{
+	char fifo[PATH_MAX], want[PATH_MAX + 128];
+
+	tmp_file(fifo, sizeof(fifo), "wrapper-fifo");
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	setenv("VADISCOVER_LOG", fifo, 1);
+	struct th_result w = RUN_BOUNDED("adl-sriov-lxc-vf4", NULL, wrapper, "-v", "verbose",
+					 "-hide_banner", "-init_hw_device", "vaapi=va:" D128);
+	unsetenv("VADISCOVER_LOG");
+	ck_assert_msg(exit_status(&w) == 1, "status %d: %s", exit_status(&w), w.err);
+	snprintf(want, sizeof(want), "[vadiscover] not writing to VADISCOVER_LOG %s: it is a "
+		 "FIFO that no process reads\n", fifo);
+	ck_assert_msg(!strncmp(w.err, want, strlen(want)), "stderr:\n%s", w.err);
+	ck_assert_int_eq(count(w.err, "[vadiscover]"), 2);
+	ck_assert_ptr_nonnull(strstr(w.err, "[vadiscover] -init_hw_device vaapi=va:" D128
+				     " -> vaapi=va:" D132));
+	/* ffmpeg opened the node the wrapper chose */
+	ck_assert_msg(strstr(w.err, "Intel iHD driver"), "stderr:\n%s", w.err);
+	th_result_free(&w);
+	unlink(fifo);
 }
 END_TEST
 
@@ -1137,6 +1164,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, no_match_says_why);
 	tcase_add_test(tc, invalid_settings);
 	tcase_add_test(tc, no_probe_without_device);
+	tcase_add_test(tc, log_fifo_skipped);
 
 	tc = test_case(s, "process");
 	tcase_add_checked_fixture(tc, setup, NULL);
