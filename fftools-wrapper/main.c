@@ -34,6 +34,8 @@
  *                      stderr as well (into the server's ffmpeg log). Opened without
  *                      blocking: a FIFO nobody reads is skipped, with one line on stderr
  *
+ * Control characters in the lines it writes are escaped.
+ *
  * It never writes to stdout. See vadiscover-ffmpeg(1).
  *
  * SPDX-License-Identifier: MIT
@@ -93,6 +95,32 @@ static void log_stamp(char *buf, size_t len)
 		snprintf(buf, len, "%s [%ld] ", date, (long)getpid());
 }
 
+/* @text with each control character (a newline or an escape sequence in an argument)
+ * written as \n, \t, \r or \xNN, so that one message stays one line and cannot forge
+ * another; malloc'ed, or NULL. */
+static char *escape_controls(const char *text)
+{
+	size_t len = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		len += *p < 0x20 || *p == 0x7f ? 4 : 1;
+	char *out = malloc(len + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '\n' || *p == '\t' || *p == '\r') {
+			*o++ = '\\';
+			*o++ = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			o += sprintf(o, "\\x%02x", *p);
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 /* VADISCOVER_LOG, opened for its first line: -1 not yet, -2 it cannot be written. */
 static int log_fd = -1;
 
@@ -132,7 +160,7 @@ static void log_close(void)
 }
 
 /* One line "[vadiscover] TEXT\n" in one write(), to stderr or to VADISCOVER_LOG @path
- * (there led by log_stamp()). */
+ * (there led by log_stamp()); control characters in TEXT are escaped. */
 static void say(const char *path, const char *fmt, ...)
 {
 	char *text = NULL, *line = NULL;
@@ -145,11 +173,15 @@ static void say(const char *path, const char *fmt, ...)
 	va_end(ap);
 	if (!text)
 		return;
+	char *safe = escape_controls(text);
+	free(text);
+	if (!safe)
+		return;
 	char stamp[64] = "";
 	if (path)
 		log_stamp(stamp, sizeof(stamp));
-	int n = asprintf(&line, "%s[vadiscover] %s\n", stamp, text);
-	free(text);
+	int n = asprintf(&line, "%s[vadiscover] %s\n", stamp, safe);
+	free(safe);
 	if (n < 0)
 		return;
 	if (path)

@@ -8,7 +8,8 @@
  *              unless the argument names iHD;
  *   messages:  the [vadiscover] line only at -v verbose or into VADISCOVER_LOG; a warning
  *              when nothing matches; invalid mode or spec; mode off; no probing for
- *              -version; a VADISCOVER_LOG FIFO nobody reads is skipped;
+ *              -version; a VADISCOVER_LOG FIFO nobody reads is skipped; control
+ *              characters in arguments are escaped;
  *   process:   exit statuses and signals, `q` on stdin, the pid is ffmpeg's, SIGTERM
  *              reaches ffmpeg's handler, stdout byte-identical, no fd of the wrapper
  *              survives the exec, ffprobe, refusing to execute itself or a script that
@@ -431,6 +432,36 @@ START_TEST(log_fifo_skipped)
 	ck_assert_msg(strstr(w.err, "Intel iHD driver"), "stderr:\n%s", w.err);
 	th_result_free(&w);
 	unlink(fifo);
+}
+END_TEST
+
+/* A newline (or any control character) in an argument cannot forge a [vadiscover] line,
+ * neither on stderr nor in VADISCOVER_LOG: it is written as \n. */
+START_TEST(controls_escaped)
+{
+	char log[PATH_MAX];
+
+	tmp_file(log, sizeof(log), "wrapper-log");
+	setenv("VADISCOVER_LOG", log, 1);
+	setenv("VADISCOVER_FFMPEG", envlist, 1);
+	struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", "verbose", "-init_hw_device",
+				 "vaapi=va:" D128 "\n[vadiscover] forged\x1b[2K\r");
+	unsetenv("VADISCOVER_LOG");
+	ck_assert_int_eq(exit_status(&w), 0);
+	const char *line = "[vadiscover] -init_hw_device vaapi=va:" D128 "\\n[vadiscover] "
+			   "forged\\x1b[2K\\r -> vaapi=va:" D132 " (" D128 "\\n[vadiscover] "
+			   "forged\\x1b[2K\\r: No such file or directory)\n";
+	ck_assert_msg(strstr(w.err, line), "stderr:\n%s", w.err);
+	ck_assert_int_eq(count(w.err, "\n"), count(w.err, "[vadiscover]") - 2);
+	ck_assert_int_eq(count(w.err, "\n[vadiscover] forged"), 0);
+	ck_assert_int_eq(count(w.err, "\x1b"), 0);
+	char *text = slurp(log);
+	ck_assert_msg(strstr(text, line), "log: %s", text);
+	ck_assert_int_eq(count(text, "\n"), 1);
+	ck_assert_int_eq(count(text, "\x1b"), 0);
+	free(text);
+	unlink(log);
+	th_result_free(&w);
 }
 END_TEST
 
@@ -1165,6 +1196,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, invalid_settings);
 	tcase_add_test(tc, no_probe_without_device);
 	tcase_add_test(tc, log_fifo_skipped);
+	tcase_add_test(tc, controls_escaped);
 
 	tc = test_case(s, "process");
 	tcase_add_checked_fixture(tc, setup, NULL);
