@@ -34,7 +34,8 @@
  *                      stderr as well (into the server's ffmpeg log). Opened without
  *                      blocking: a FIFO nobody reads is skipped, with one line on stderr
  *
- * Control characters in the lines it writes are escaped.
+ * Control characters in the lines it writes are escaped. A command line that the rewrite
+ * makes too long for execve() (E2BIG) is executed as given.
  *
  * It never writes to stdout. See vadiscover-ffmpeg(1).
  *
@@ -537,6 +538,20 @@ int main(int argc, char **argv)
 	log_close();
 	execv(real, exec_argv);
 	int e = errno;
+	if (e == E2BIG && exec_argv != argv) {
+		/* The device argument made the command line too long for the kernel (the
+		 * arguments and the environment share ARG_MAX): ffmpeg runs as given rather
+		 * than not at all. */
+#define TOO_LONG "the rewritten command line is too long to execute (%s): executing it as given"
+		if (res.loglevel >= LOG_WARNING)
+			say(NULL, TOO_LONG, strerror(e));
+		if (logpath)
+			say(logpath, TOO_LONG, strerror(e));
+#undef TOO_LONG
+		log_close();
+		execv(real, argv);
+		e = errno;
+	}
 	say(NULL, "cannot execute %s: %s", real, strerror(e));
 	vfw_result_release(&res);
 	free(real);

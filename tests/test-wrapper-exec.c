@@ -14,7 +14,8 @@
  *              reaches ffmpeg's handler, stdout byte-identical, no fd of the wrapper
  *              survives the exec, ffprobe, refusing to execute itself or a script that
  *              executes it (with and without /proc), the environment passed on byte for
- *              byte (also after reading the ELF file and probing);
+ *              byte (also after reading the ELF file and probing), a command line that
+ *              is too long once rewritten runs as given;
  *   real ffmpeg: the run-time search (VADISCOVER_FFMPEG, configure's, jellyfin-ffmpeg's,
  *              PATH without the wrapper itself or a script that executes it, with and
  *              without /proc; none: 127 and one line), ffprobe's
@@ -41,6 +42,8 @@
 #include "config.h"
 #include "tests/common/harness.h"
 #include "tests/common/runner.h"
+
+extern char **environ;
 
 #define D128 "/dev/dri/renderD128"
 #define D129 "/dev/dri/renderD129"
@@ -762,6 +765,148 @@ START_TEST(environment_untouched)
 }
 END_TEST
 
+/* Runs @argv[0] with @argv and this process's environment in a child (no shell, no run-in:
+ * the environment is exactly environ), stdout into @out, stderr into @err; its waitpid()
+ * status, or -1 when execve() failed (*exec_errno set). A hang fails the test. */
+static int run_exact(char *const argv[], const char *out, const char *err, int *exec_errno)
+{
+	int pipefd[2];
+
+	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(127);
+		execve(argv[0], argv, environ);
+		int n = errno;
+		ssize_t w = write(pipefd[1], &n, sizeof(n));
+		(void)w;
+		_exit(127);
+	}
+	close(pipefd[1]);
+	int n = 0;
+	ssize_t got = read(pipefd[0], &n, sizeof(n));
+	close(pipefd[0]);
+	int status = 0;
+	for (int i = 0; i < 6000 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (waitpid(pid, &status, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		ck_abort_msg("%s did not end within 60 s", argv[0]);
+	}
+	*exec_errno = got == (ssize_t)sizeof(n) ? n : 0;
+	return *exec_errno ? -1 : status;
+}
+
+/*
+ * A command line that fits, but would not with the device argument the wrapper adds: the
+ * kernel refuses arguments plus environment over its limit (E2BIG), so the wrapper executes
+ * the command as given, and says so, rather than fail with 126. The limit: Linux allows the
+ * strings of the file name, the environment and the arguments, plus a pointer for each
+ * argument and variable, up to a quarter of the stack limit (sysconf(_SC_ARG_MAX)), at
+ * most 6 MiB (3/4 of _STK_LIM). The test checks its own arithmetic: the command with the
+ * device added does fail with E2BIG, the one as given runs.
+ */
+START_TEST(argmax_edge)
+{
+	char dir[PATH_MAX], out[PATH_MAX + 16], err[PATH_MAX + 16], log[PATH_MAX];
+	struct th_opts o = { .topology = "adl-sriov-lxc-vf4" };
+	const char *fixed[] = { wrapper, "-v", "verbose", "-hwaccel", "vaapi", "-i", "in.mkv" };
+	enum { NFIXED = 7, CHUNK = 120000 };
+
+	tmp_file(log, sizeof(log), "wrapper-log");
+	setenv("VADISCOVER_LOG", log, 1);
+	setenv("VADISCOVER_FFMPEG", envlist, 1);
+	ck_assert_int_eq(th_enter(&o, dir, sizeof(dir)), 0);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(err, sizeof(err), "%s/err", dir);
+
+	long argmax = sysconf(_SC_ARG_MAX);
+	ck_assert_int_gt(argmax, 0);
+	size_t limit = (size_t)argmax < 6u << 20 ? (size_t)argmax : 6u << 20;
+	size_t env_bytes = 0, envc = 0;
+	for (char **e = environ; *e; e++, envc++)
+		env_bytes += strlen(*e) + 1;
+	size_t name = (strlen(wrapper) > strlen(envlist) ? strlen(wrapper) : strlen(envlist)) + 1;
+	size_t fixed_bytes = 0;
+	for (size_t i = 0; i < NFIXED; i++)
+		fixed_bytes += strlen(fixed[i]) + 1;
+
+	/* k pairs "-metadata" "c=xxx..." and "out.mkv": as large as fits, 8 bytes to spare */
+	size_t k = 0, room = 0;
+	for (;;) {
+		k++;
+		size_t argc = NFIXED + 2 * k + 1;
+		size_t used = name + env_bytes + fixed_bytes + k * (10 + 3) + 8 + (argc + envc) * 8;
+		ck_assert_uint_lt(used, limit);
+		room = limit - used - 8;
+		if (room <= k * CHUNK)
+			break;
+	}
+	size_t argc = NFIXED + 2 * k + 1;
+	char **argv = calloc(argc + 3, sizeof(char *));
+	char *fill = malloc(room + k * 3);
+	ck_assert_ptr_nonnull(argv);
+	ck_assert_ptr_nonnull(fill);
+	memcpy(argv, fixed, sizeof(fixed));
+	char *f = fill;
+	for (size_t i = 0; i < k; i++) {
+		size_t len = room / k + (i == k - 1 ? room % k : 0);
+		argv[NFIXED + 2 * i] = "-metadata";
+		argv[NFIXED + 2 * i + 1] = f;
+		memcpy(f, "c=", 2);
+		memset(f + 2, 'x', len);
+		f[2 + len] = '\0';
+		f += len + 3;
+	}
+	argv[argc - 1] = "out.mkv";
+
+	/* the arithmetic: as given it runs, with the device added it cannot */
+	int e = 0;
+	argv[0] = envlist;
+	ck_assert_int_eq(run_exact(argv, out, err, &e), 0);
+	char **added = calloc(argc + 3, sizeof(char *));
+	ck_assert_ptr_nonnull(added);
+	memcpy(added, argv, 5 * sizeof(char *));
+	added[5] = "-hwaccel_device";
+	added[6] = D132;
+	memcpy(added + 7, argv + 5, (argc - 5) * sizeof(char *));
+	ck_assert_int_eq(run_exact(added, out, err, &e), -1);
+	ck_assert_int_eq(e, E2BIG);
+	free(added);
+
+	/* behind the wrapper: ffmpeg runs with the command as given */
+	argv[0] = wrapper;
+	int status = run_exact(argv, out, err, &e);
+	char *o_text = slurp(out), *e_text = slurp(err), *l_text = slurp(log);
+	th_leave(dir);
+	unsetenv("VADISCOVER_LOG");
+	ck_assert_msg(status == 0, "status 0x%x (exec errno %d), stderr: %s", status, e, e_text);
+	char *args = strstr(o_text, "\n--\n-v\nverbose\n-hwaccel\nvaapi\n-i\nin.mkv\n-metadata\n");
+	ck_assert_msg(args, "%.300s", o_text);
+	/* "\n--\n", then argc - 1 arguments, one a line: none added */
+	ck_assert_int_eq(count(args, "\n"), (int)argc + 1);
+	const char *why = "[vadiscover] the rewritten command line is too long to execute "
+			  "(Argument list too long): executing it as given\n";
+	assert_contains(e_text, "[vadiscover] -hwaccel vaapi -> -hwaccel vaapi -hwaccel_device "
+			D132);
+	assert_contains(e_text, why);
+	assert_contains(l_text, why);
+	free(o_text);
+	free(e_text);
+	free(l_text);
+	free(fill);
+	free(argv);
+	unlink(log);
+}
+END_TEST
+
 /* It never executes itself, whatever name it is reached by, with or without /proc. */
 START_TEST(refuses_itself)
 {
@@ -1210,6 +1355,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, refuses_itself);
 	tcase_add_test(tc, refuses_script_loop);
 	tcase_add_test(tc, environment_untouched);
+	tcase_add_test(tc, argmax_edge);
 
 	tc = test_case(s, "real ffmpeg");
 	tcase_add_checked_fixture(tc, search_setup, search_teardown);
