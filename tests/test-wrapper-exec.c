@@ -15,7 +15,8 @@
  *              survives the exec, ffprobe, refusing to execute itself or a script that
  *              executes it (with and without /proc), the environment passed on byte for
  *              byte (also after reading the ELF file and probing), a command line that
- *              is too long once rewritten runs as given;
+ *              is too long once rewritten runs as given, the build tree's programs find
+ *              the probe helper built with them;
  *   real ffmpeg: the run-time search (VADISCOVER_FFMPEG, configure's, jellyfin-ffmpeg's,
  *              PATH without the wrapper itself or a script that executes it, with and
  *              without /proc; none: 127 and one line), ffprobe's
@@ -907,6 +908,29 @@ START_TEST(argmax_edge)
 }
 END_TEST
 
+/* In the build tree, the tool and the wrapper run in place: they find the probe helper
+ * built with them (no VADISCOVER_PROBE_HELPER, as for a user trying them). */
+START_TEST(build_tree_helper)
+{
+	char tool[PATH_MAX];
+
+	snprintf(tool, sizeof(tool), "%s/vadiscover/tool/vadiscover", th_builddir());
+	struct th_result w = RUN("adl-sriov-lxc-vf4", "env", "-u", "VADISCOVER_PROBE_HELPER",
+				 wrapper, "-v", "verbose", "-hide_banner", "-init_hw_device",
+				 "vaapi=va:" D128);
+	assert_contains(w.err, "[vadiscover] -init_hw_device vaapi=va:" D128 " -> vaapi=va:"
+			D132);
+	assert_not_contains(w.err, "probe helper");
+	struct th_result t = RUN("adl-sriov-lxc-vf4", "env", "-u", "VADISCOVER_PROBE_HELPER",
+				 tool, "list");
+	ck_assert_int_eq(exit_status(&t), 0);
+	assert_contains(t.out, "renderD132  card4  0000:00:02.4  8086:4692  i915  VF 4 of "
+			"0000:00:02.0  VA: iHD");
+	th_result_free(&w);
+	th_result_free(&t);
+}
+END_TEST
+
 /* It never executes itself, whatever name it is reached by, with or without /proc. */
 START_TEST(refuses_itself)
 {
@@ -1356,6 +1380,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, refuses_script_loop);
 	tcase_add_test(tc, environment_untouched);
 	tcase_add_test(tc, argmax_edge);
+	tcase_add_test(tc, build_tree_helper);
 
 	tc = test_case(s, "real ffmpeg");
 	tcase_add_checked_fixture(tc, search_setup, search_teardown);
