@@ -18,7 +18,16 @@ $(WRAPPER): $(WRAPPER_OBJS) $(VAD_A)
 $(WRAPPER_PROBE): $(WRAPPER)
 	$(Q)ln -sf ffmpeg $@
 
-ALL += $(WRAPPER) $(WRAPPER_PROBE)
+# The probe helper built with it, linked beside it as it is installed beside it
+# (LIBEXECDIR/vadiscover), so that build/fftools-wrapper/ffmpeg runs in place
+# (vad_set_probe_helper_beside_program()). Only the link lives in the build tree: nothing
+# installed names the build tree.
+WRAPPER_HELPER := $(B)/fftools-wrapper/vadiscover-probe
+$(WRAPPER_HELPER): $(PROBE_HELPER)
+	@mkdir -p $(dir $@)
+	$(Q)ln -sf ../vadiscover/vadiscover-probe $@
+
+ALL += $(WRAPPER) $(WRAPPER_PROBE) $(WRAPPER_HELPER)
 
 .PHONY: install-wrapper uninstall-wrapper
 install-wrapper: $(WRAPPER)

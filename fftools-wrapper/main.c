@@ -11,6 +11,9 @@
  *   3. /usr/lib/jellyfin-ffmpeg/ffmpeg, when it exists;
  *   4. the first `ffmpeg` in PATH that is not this wrapper (compared by device and inode,
  *      so a symlink to the wrapper named ffmpeg in PATH is passed over).
+ * Steps 2-4 pass over this wrapper and a script that would execute it (is_self(),
+ * script_comes_back()); VADISCOVER_FFMPEG naming one is refused (exit status 125), so
+ * there is no exec loop, with or without /proc.
  * Invoked as ffprobe: VADISCOVER_FFPROBE; else configure's ffprobe when the ffmpeg is
  * configure's; else the `ffprobe` beside the ffmpeg found as above. When there is none,
  * one line on stderr names what was tried, and the exit status is 127.
@@ -28,7 +31,11 @@
  *   VADISCOVER_SELECT  a selection spec (see vadiscover.h), e.g. vendor=0x8086,role=vf
  *   VADISCOVER_LOG     a file to append the rewrite line to, each line led by the local
  *                      time in ISO 8601 and the pid; at -v verbose the line goes to
- *                      stderr as well (into the server's ffmpeg log)
+ *                      stderr as well (into the server's ffmpeg log). Opened without
+ *                      blocking: a FIFO nobody reads is skipped, with one line on stderr
+ *
+ * Control characters in the lines it writes are escaped. A command line that the rewrite
+ * makes too long for execve() (E2BIG) is executed as given.
  *
  * It never writes to stdout. See vadiscover-ffmpeg(1).
  *
@@ -36,11 +43,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,6 +69,10 @@
 #endif
 /* execvp()'s search path when PATH is not set */
 #define DEFAULT_PATH "/bin:/usr/bin"
+
+/* The exit status when the wrapper refuses to execute what would execute it again (as
+ * env(1) and timeout(1), 125 says the wrapper itself failed; 126 and 127 are taken). */
+#define EXIT_LOOP 125
 
 /* ffmpeg's AV_LOG_WARNING */
 #define LOG_WARNING 24
@@ -83,9 +96,72 @@ static void log_stamp(char *buf, size_t len)
 		snprintf(buf, len, "%s [%ld] ", date, (long)getpid());
 }
 
-/* One line "[vadiscover] TEXT\n" in one write(), to stderr or appended to @path (there led
- * by log_stamp()). */
+/* @text with each control character (a newline or an escape sequence in an argument)
+ * written as \n, \t, \r or \xNN, so that one message stays one line and cannot forge
+ * another; malloc'ed, or NULL. */
+static char *escape_controls(const char *text)
+{
+	size_t len = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		len += *p < 0x20 || *p == 0x7f ? 4 : 1;
+	char *out = malloc(len + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '\n' || *p == '\t' || *p == '\r') {
+			*o++ = '\\';
+			*o++ = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			o += sprintf(o, "\\x%02x", *p);
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* VADISCOVER_LOG, opened for its first line: -1 not yet, -2 it cannot be written. */
+static int log_fd = -1;
+
 __attribute__((format(printf, 2, 3)))
+static void say(const char *path, const char *fmt, ...);
+
+/* The fd of VADISCOVER_LOG @path, or -1 (then one line on stderr has said why, once).
+ * O_NONBLOCK: a FIFO that no process reads fails (ENXIO) instead of holding up ffmpeg's
+ * start, and a full pipe loses the line rather than blocking the write; a regular file
+ * does not care. */
+static int log_open(const char *path)
+{
+	if (log_fd == -1) {
+		log_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY |
+			      O_NONBLOCK, 0644);
+		if (log_fd < 0) {
+			int e = errno;
+			struct stat st;
+			log_fd = -2;
+			if (e == ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+				say(NULL, "not writing to VADISCOVER_LOG %s: it is a FIFO that no "
+				    "process reads", path);
+			else
+				say(NULL, "not writing to VADISCOVER_LOG %s: %s", path, strerror(e));
+		}
+	}
+	return log_fd >= 0 ? log_fd : -1;
+}
+
+/* Closes VADISCOVER_LOG (it is opened again for a later line). */
+static void log_close(void)
+{
+	if (log_fd >= 0) {
+		close(log_fd);
+		log_fd = -1;
+	}
+}
+
+/* One line "[vadiscover] TEXT\n" in one write(), to stderr or to VADISCOVER_LOG @path
+ * (there led by log_stamp()); control characters in TEXT are escaped. */
 static void say(const char *path, const char *fmt, ...)
 {
 	char *text = NULL, *line = NULL;
@@ -98,57 +174,66 @@ static void say(const char *path, const char *fmt, ...)
 	va_end(ap);
 	if (!text)
 		return;
+	char *safe = escape_controls(text);
+	free(text);
+	if (!safe)
+		return;
 	char stamp[64] = "";
 	if (path)
 		log_stamp(stamp, sizeof(stamp));
-	int n = asprintf(&line, "%s[vadiscover] %s\n", stamp, text);
-	free(text);
+	int n = asprintf(&line, "%s[vadiscover] %s\n", stamp, safe);
+	free(safe);
 	if (n < 0)
 		return;
-	if (path) {
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-		if (fd < 0) {
-			int e = errno;
-			say(NULL, "cannot open VADISCOVER_LOG %s: %s", path, strerror(e));
-			fd = STDERR_FILENO;
-			path = NULL;
-		}
-	}
-	ssize_t w = write(fd, line, (size_t)n);
-	(void)w;
 	if (path)
-		close(fd);
+		fd = log_open(path);
+	if (fd >= 0) {
+		ssize_t w = write(fd, line, (size_t)n);
+		(void)w;
+	}
 	free(line);
+}
+
+/* This program's file (device and inode), by two ways that do not depend on each other:
+ * /proc/self/exe, and the path it was executed by (AT_EXECFN, in the auxiliary vector the
+ * kernel gives every program: no /proc needed, as in a chroot or a sandbox). */
+static struct stat self_ids[2];
+static int nself;
+
+static void find_self(void)
+{
+	const char *fn = (const char *)getauxval(AT_EXECFN);
+
+	if (stat("/proc/self/exe", &self_ids[nself]) == 0)
+		nself++;
+	if (fn && stat(fn, &self_ids[nself]) == 0)
+		nself++;
 }
 
 /* Whether @path is this very program (by device and inode, whatever its name). */
 static bool is_self(const char *path)
 {
-	struct stat a, b;
+	struct stat st;
 
-	if (stat(path, &a) < 0 || stat("/proc/self/exe", &b) < 0)
+	if (stat(path, &st) < 0)
 		return false;
-	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	for (int i = 0; i < nself; i++)
+		if (st.st_dev == self_ids[i].st_dev && st.st_ino == self_ids[i].st_ino)
+			return true;
+	return false;
 }
 
-/* Whether @path is a program execv() could start, other than this one. */
-static bool runnable(const char *path)
+/* Whether @path is a file execv() could start. */
+static bool is_program(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0 &&
-	       !is_self(path);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
-}
-
-/* The first `ffmpeg` in PATH (an empty entry is the current directory, as for execvp)
- * that is runnable(); malloc'ed, or NULL. */
-static char *search_path(void)
+/* The first @name in PATH (an empty entry is the current directory, as for execvp) that
+ * @accept takes; malloc'ed, or NULL. */
+static char *search_path(const char *name, bool (*accept)(const char *))
 {
 	const char *p = getenv("PATH");
 
@@ -157,16 +242,120 @@ static char *search_path(void)
 	for (;;) {
 		size_t len = strcspn(p, ":");
 		char *cand = NULL;
-		if (asprintf(&cand, "%.*s%sffmpeg", (int)len, len ? p : "",
-			     len ? "/" : "") < 0)
+		if (asprintf(&cand, "%.*s%s%s", (int)len, len ? p : "", len ? "/" : "", name) < 0)
 			return NULL;
-		if (runnable(cand))
+		if (accept(cand))
 			return cand;
 		free(cand);
 		if (!p[len])
 			return NULL;
 		p += len + 1;
 	}
+}
+
+/*
+ * A script in front of the real ffmpeg that executes this wrapper (a script named ffmpeg
+ * in PATH that runs it) would come back here, and the wrapper would execute the script
+ * again, for ever: the environment, which must reach ffmpeg unchanged, cannot carry a
+ * count. So a script is read (its first SCRIPT_MAX bytes) before it is executed: it comes
+ * back when one of its words (the #! line's included) is a path to this program, or,
+ * outside quotes and comments, a command name (ffmpeg, ffprobe or the name this wrapper
+ * was started by) that PATH resolves to this program; or when such a word is a script
+ * that comes back in turn, SCRIPT_DEPTH scripts deep. A script that computes the path
+ * at run time is not recognised.
+ */
+#define SCRIPT_MAX 65536
+#define SCRIPT_DEPTH 3
+
+static const char *self_name = "ffmpeg";	/* the base name it was started by */
+
+static bool script_comes_back(const char *path, int depth);
+
+/* What separates the words of a script (shell syntax, loosely: also = and : so that
+ * FFMPEG=/path and PATH-like lists yield their paths). */
+static bool is_sep(char c)
+{
+	return !c || strchr(" \t\n\r;&|()<>`$={}:\\'\"", c);
+}
+
+/* Whether the word @w of a script executes this wrapper (see script_comes_back()). */
+static bool word_comes_back(const char *w, bool quoted, int depth)
+{
+	if (strchr(w, '/'))
+		return is_self(w) || (is_program(w) && script_comes_back(w, depth - 1));
+	if (quoted || (strcmp(w, "ffmpeg") && strcmp(w, "ffprobe") && strcmp(w, self_name)))
+		return false;
+	char *found = search_path(w, is_program);
+	bool back = found && (is_self(found) || script_comes_back(found, depth - 1));
+	free(found);
+	return back;
+}
+
+/* Whether @path is a script (#!) that would execute this wrapper; an ELF program never is. */
+static bool script_comes_back(const char *path, int depth)
+{
+	if (depth <= 0)
+		return false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	char *s = malloc(SCRIPT_MAX + 1);
+	size_t len = 0;
+	ssize_t n = 1;
+	while (s && len < SCRIPT_MAX && n > 0) {
+		n = read(fd, s + len, SCRIPT_MAX - len);
+		if (n > 0)
+			len += (size_t)n;
+		else if (n < 0 && errno == EINTR)
+			n = 1;
+	}
+	close(fd);
+	if (!s || len < 2 || s[0] != '#' || s[1] != '!') {
+		free(s);
+		return false;
+	}
+	s[len] = '\0';
+
+	bool back = false;
+	char quote = 0;
+	for (size_t i = 2; i < len && !back;) {
+		char c = s[i];
+		if (c == '\'' || c == '"') {
+			quote = !quote ? c : quote == c ? 0 : quote;
+			i++;
+		} else if (c == '#' && !quote && strchr(" \t\n;&|()", s[i - 1])) {
+			/* a comment, up to the end of the line */
+			while (i < len && s[i] != '\n')
+				i++;
+		} else if (is_sep(c)) {
+			i++;
+		} else {
+			size_t start = i;
+			while (i < len && !is_sep(s[i]))
+				i++;
+			char word[PATH_MAX];
+			if (i - start < sizeof(word)) {
+				memcpy(word, s + start, i - start);
+				word[i - start] = '\0';
+				back = word_comes_back(word, quote, depth);
+			}
+		}
+	}
+	free(s);
+	return back;
+}
+
+/* Whether @path is a program execv() could start, other than this one or a script that
+ * would execute this one again. */
+static bool runnable(const char *path)
+{
+	return is_program(path) && !is_self(path) && !script_comes_back(path, SCRIPT_DEPTH);
+}
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
 }
 
 enum origin { FROM_ENV, FROM_CONFIGURE, FROM_JELLYFIN, FROM_PATH };
@@ -190,7 +379,7 @@ static char *find_ffmpeg(enum origin *from)
 		return strdup(VFW_JELLYFIN_FFMPEG);
 	}
 	*from = FROM_PATH;
-	return search_path();
+	return search_path("ffmpeg", runnable);
 }
 
 /* The real ffprobe (malloc'ed), or NULL when no ffmpeg was found to put it beside. */
@@ -267,17 +456,25 @@ int main(int argc, char **argv)
 	char **exec_argv = argv;
 	struct vfw_result res = { 0 };
 	enum origin from;
-	char *real = probe ? find_ffprobe() : find_ffmpeg(&from);
+	char *real;
 
+	self_name = base;
+	find_self();
+	real = probe ? find_ffprobe() : find_ffmpeg(&from);
 	if (!real) {
 		say_none_found(probe);
 		return 127;
 	}
-	if (is_self(real)) {
-		say(NULL, "refusing to execute %s: it is this wrapper; set %s to the real %s",
-		    real, var, probe ? "ffprobe" : "ffmpeg");
+	/* Steps 2-4 never lead back here; VADISCOVER_FFMPEG or VADISCOVER_FFPROBE, or the
+	 * ffprobe beside an ffmpeg, may. */
+	bool self = is_self(real);
+	if (self || script_comes_back(real, SCRIPT_DEPTH)) {
+		say(NULL, "refusing to execute %s: %s, which would execute it again, for ever; "
+		    "set %s to the real %s", real,
+		    self ? "it is this wrapper" : "it is a script that executes this wrapper",
+		    var, probe ? "ffprobe" : "ffmpeg");
 		free(real);
-		return 1;
+		return EXIT_LOOP;
 	}
 
 	/* ffprobe has no device options: it is executed as it is. */
@@ -338,8 +535,23 @@ int main(int argc, char **argv)
 		vfw_vad_free(vad);
 	}
 
+	log_close();
 	execv(real, exec_argv);
 	int e = errno;
+	if (e == E2BIG && exec_argv != argv) {
+		/* The device argument made the command line too long for the kernel (the
+		 * arguments and the environment share ARG_MAX): ffmpeg runs as given rather
+		 * than not at all. */
+#define TOO_LONG "the rewritten command line is too long to execute (%s): executing it as given"
+		if (res.loglevel >= LOG_WARNING)
+			say(NULL, TOO_LONG, strerror(e));
+		if (logpath)
+			say(logpath, TOO_LONG, strerror(e));
+#undef TOO_LONG
+		log_close();
+		execv(real, argv);
+		e = errno;
+	}
 	say(NULL, "cannot execute %s: %s", real, strerror(e));
 	vfw_result_release(&res);
 	free(real);

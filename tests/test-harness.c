@@ -867,6 +867,58 @@ START_TEST(shim_vanish_gives_enoent)
 }
 END_TEST
 
+/* FAKEGPU_NO_PROC=1: /proc is not there (a chroot, a sandbox), for this process and for a
+ * program run in the topology; /sys and the rest are as before. */
+START_TEST(shim_no_proc)
+{
+	enter("adl-sriov-host", NULL, NULL, NULL);
+	struct stat st;
+	char buf[PATH_MAX];
+	const char *paths[] = { "/proc", "/proc/self/exe", "/proc/self/status" };
+
+	for (int hidden = 0; hidden < 2; hidden++) {
+		if (hidden)
+			setenv("FAKEGPU_NO_PROC", "1", 1);
+		for (size_t i = 0; i < 3; i++) {
+			errno = 0;
+			ck_assert_int_eq(stat(paths[i], &st), (hidden ? -1 : 0));
+			ck_assert_int_eq(errno, (hidden ? ENOENT : 0));
+			ck_assert_int_eq(access(paths[i], F_OK), (hidden ? -1 : 0));
+			int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
+			ck_assert_int_eq(fd < 0, hidden);
+			if (fd >= 0)
+				close(fd);
+		}
+		errno = 0;
+		ck_assert_int_eq(readlink("/proc/self/exe", buf, sizeof(buf)) < 0, hidden);
+		ck_assert_int_eq(realpath("/proc/self/exe", buf) == NULL, hidden);
+		DIR *d = opendir("/proc");
+		ck_assert_int_eq(d == NULL, hidden);
+		if (d)
+			closedir(d);
+		ck_assert_int_eq(stat("/sys/class/drm/renderD129", &st), 0);
+		ck_assert_int_eq(stat("/dev/dri/renderD129", &st), 0);
+		ck_assert_int_eq(stat("/etc/passwd", &st), 0);
+	}
+	unsetenv("FAKEGPU_NO_PROC");
+	leave();
+
+	/* a program: coreutils' readlink sees no /proc either */
+	struct th_opts o = { .topology = "empty",
+			     .env = (const char *[]){ "FAKEGPU_NO_PROC=1", NULL } };
+	struct th_result r;
+	ck_assert_int_eq(th_run(&o, (char *[]){ "readlink", "/proc/self/exe", NULL }, &r), 0);
+	ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1 && !*r.out,
+		      "status 0x%x, stdout '%s'", r.status, r.out);
+	th_result_free(&r);
+	o.env = NULL;
+	ck_assert_int_eq(th_run(&o, (char *[]){ "readlink", "/proc/self/exe", NULL }, &r), 0);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "/usr/bin/readlink\n");
+	th_result_free(&r);
+}
+END_TEST
+
 START_TEST(shim_sysfs_paths)
 {
 	enter("adl-sriov-host", NULL, NULL, NULL);
@@ -1567,6 +1619,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, shim_deny_eperm);
 	tcase_add_test(tc, shim_dirfd_relative);
 	tcase_add_test(tc, shim_vanish_gives_enoent);
+	tcase_add_test(tc, shim_no_proc);
 	tcase_add_test(tc, shim_sysfs_paths);
 	tcase_add_test(tc, shim_drm_ioctls);
 	tcase_add_test(tc, shim_inert_without_root);

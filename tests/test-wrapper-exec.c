@@ -8,13 +8,18 @@
  *              unless the argument names iHD;
  *   messages:  the [vadiscover] line only at -v verbose or into VADISCOVER_LOG; a warning
  *              when nothing matches; invalid mode or spec; mode off; no probing for
- *              -version;
+ *              -version; a VADISCOVER_LOG FIFO nobody reads is skipped; control
+ *              characters in arguments are escaped;
  *   process:   exit statuses and signals, `q` on stdin, the pid is ffmpeg's, SIGTERM
  *              reaches ffmpeg's handler, stdout byte-identical, no fd of the wrapper
- *              survives the exec, ffprobe, refusing to execute itself, the environment
- *              passed on byte for byte (also after reading the ELF file and probing);
+ *              survives the exec, ffprobe, refusing to execute itself or a script that
+ *              executes it (with and without /proc), the environment passed on byte for
+ *              byte (also after reading the ELF file and probing), a command line that
+ *              is too long once rewritten runs as given, the build tree's programs find
+ *              the probe helper built with them;
  *   real ffmpeg: the run-time search (VADISCOVER_FFMPEG, configure's, jellyfin-ffmpeg's,
- *              PATH without the wrapper itself; none: 127 and one line), ffprobe's
+ *              PATH without the wrapper itself or a script that executes it, with and
+ *              without /proc; none: 127 and one line), ffprobe's
  *              (VADISCOVER_FFPROBE, configure's, beside the ffmpeg found), an ffmpeg
  *              whose libva cannot be loaded still starts, an ffmpeg that is a script.
  *
@@ -38,6 +43,8 @@
 #include "config.h"
 #include "tests/common/harness.h"
 #include "tests/common/runner.h"
+
+extern char **environ;
 
 #define D128 "/dev/dri/renderD128"
 #define D129 "/dev/dri/renderD129"
@@ -68,6 +75,13 @@ static void setup(void)
 }
 
 #define RUN(topo, ...) run_program(&(struct th_opts){ .topology = (topo) }, __VA_ARGS__, NULL)
+/* The same under timeout(1) (exit status 124 when it never ends: an exec loop, a blocked
+ * open), with "NAME=VALUE" entries @envs (NULL-terminated) added to the environment. */
+#define RUN_BOUNDED(topo, envs, ...) \
+	run_program(&(struct th_opts){ .topology = (topo), .env = (envs) }, "timeout", "60", \
+		    __VA_ARGS__, NULL)
+/* No /proc (a chroot, a sandbox): needs a topology, the shim does it. */
+static const char *const no_proc[] = { "FAKEGPU_NO_PROC=1", NULL };
 
 static int count(const char *haystack, const char *needle)
 {
@@ -398,6 +412,63 @@ START_TEST(invalid_settings)
 }
 END_TEST
 
+/* A VADISCOVER_LOG that cannot be opened without blocking (a FIFO nobody reads) is left
+ * aside with one line on stderr: ffmpeg starts, and the rewrite still happens. */
+START_TEST(log_fifo_skipped)
+{
+	char fifo[PATH_MAX], want[PATH_MAX + 128];
+
+	tmp_file(fifo, sizeof(fifo), "wrapper-fifo");
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	setenv("VADISCOVER_LOG", fifo, 1);
+	struct th_result w = RUN_BOUNDED("adl-sriov-lxc-vf4", NULL, wrapper, "-v", "verbose",
+					 "-hide_banner", "-init_hw_device", "vaapi=va:" D128);
+	unsetenv("VADISCOVER_LOG");
+	ck_assert_msg(exit_status(&w) == 1, "status %d: %s", exit_status(&w), w.err);
+	snprintf(want, sizeof(want), "[vadiscover] not writing to VADISCOVER_LOG %s: it is a "
+		 "FIFO that no process reads\n", fifo);
+	ck_assert_msg(!strncmp(w.err, want, strlen(want)), "stderr:\n%s", w.err);
+	ck_assert_int_eq(count(w.err, "[vadiscover]"), 2);
+	ck_assert_ptr_nonnull(strstr(w.err, "[vadiscover] -init_hw_device vaapi=va:" D128
+				     " -> vaapi=va:" D132));
+	/* ffmpeg opened the node the wrapper chose */
+	ck_assert_msg(strstr(w.err, "Intel iHD driver"), "stderr:\n%s", w.err);
+	th_result_free(&w);
+	unlink(fifo);
+}
+END_TEST
+
+/* A newline (or any control character) in an argument cannot forge a [vadiscover] line,
+ * neither on stderr nor in VADISCOVER_LOG: it is written as \n. */
+START_TEST(controls_escaped)
+{
+	char log[PATH_MAX];
+
+	tmp_file(log, sizeof(log), "wrapper-log");
+	setenv("VADISCOVER_LOG", log, 1);
+	setenv("VADISCOVER_FFMPEG", envlist, 1);
+	struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", "verbose", "-init_hw_device",
+				 "vaapi=va:" D128 "\n[vadiscover] forged\x1b[2K\r");
+	unsetenv("VADISCOVER_LOG");
+	ck_assert_int_eq(exit_status(&w), 0);
+	const char *line = "[vadiscover] -init_hw_device vaapi=va:" D128 "\\n[vadiscover] "
+			   "forged\\x1b[2K\\r -> vaapi=va:" D132 " (" D128 "\\n[vadiscover] "
+			   "forged\\x1b[2K\\r: No such file or directory)\n";
+	ck_assert_msg(strstr(w.err, line), "stderr:\n%s", w.err);
+	ck_assert_int_eq(count(w.err, "\n"), count(w.err, "[vadiscover]") - 2);
+	ck_assert_int_eq(count(w.err, "\n[vadiscover] forged"), 0);
+	ck_assert_int_eq(count(w.err, "\x1b"), 0);
+	char *text = slurp(log);
+	ck_assert_msg(strstr(text, line), "log: %s", text);
+	ck_assert_int_eq(count(text, "\n"), 1);
+	ck_assert_int_eq(count(text, "\x1b"), 0);
+	free(text);
+	unlink(log);
+	th_result_free(&w);
+}
+END_TEST
+
 /* A command without device arguments is executed without opening any device. */
 START_TEST(no_probe_without_device)
 {
@@ -695,7 +766,220 @@ START_TEST(environment_untouched)
 }
 END_TEST
 
-/* It never executes itself, whatever name it is reached by. */
+/* Writes the strings @v (NULL-terminated) into @path, each ended by a NUL byte. */
+static void write_strings(const char *path, char *const v[])
+{
+	FILE *f = fopen(path, "we");
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; v[i]; i++)
+		ck_assert_int_eq(fwrite(v[i], 1, strlen(v[i]) + 1, f), strlen(v[i]) + 1);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * Executes @argv[0] with @argv and exactly the environment @envp, stdout into @out, stderr
+ * into @err, through python3's os.execve(): a native process even when this test runs
+ * under valgrind (whose own execve cannot recover from E2BIG). Returns the program's exit
+ * status, or 100 + errno when execve() failed. A hang fails the test.
+ */
+static int run_exact(char *const argv[], char *const envp[], const char *dir, const char *out,
+		     const char *err)
+{
+	static const char script[] =
+		"import os, sys\n"
+		"def strings(p):\n"
+		"    return open(p, 'rb').read().split(b'\\0')[:-1]\n"
+		"args, env = strings(sys.argv[1]), strings(sys.argv[2])\n"
+		"try:\n"
+		"    os.execve(args[0], args, dict(e.split(b'=', 1) for e in env))\n"
+		"except OSError as e:\n"
+		"    sys.exit(100 + e.errno)\n";
+	char args_file[PATH_MAX + 16], env_file[PATH_MAX + 16];
+
+	snprintf(args_file, sizeof(args_file), "%s/args", dir);
+	snprintf(env_file, sizeof(env_file), "%s/env", dir);
+	write_strings(args_file, argv);
+	write_strings(env_file, envp);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(99);
+		execle("/usr/bin/python3", "python3", "-c", script, args_file, env_file,
+		       (char *)NULL, (char *[]){ NULL });
+		_exit(98);
+	}
+	int status = 0;
+	for (int i = 0; i < 6000 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (waitpid(pid, &status, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		ck_abort_msg("%s did not end within 60 s", argv[0]);
+	}
+	ck_assert_msg(WIFEXITED(status), "%s: status 0x%x", argv[0], status);
+	return WEXITSTATUS(status);
+}
+
+/*
+ * A command line that fits, but would not with the device argument the wrapper adds: the
+ * kernel refuses arguments plus environment over its limit (E2BIG), so the wrapper executes
+ * the command as given, and says so, rather than fail with 126. The limit: Linux allows the
+ * strings of the file name, the environment and the arguments, plus a pointer for each
+ * argument and variable, up to a quarter of the stack limit (sysconf(_SC_ARG_MAX)), at
+ * most 6 MiB (3/4 of _STK_LIM). The test checks its own arithmetic: the command with the
+ * device added does fail with E2BIG, the one as given runs.
+ */
+START_TEST(argmax_edge)
+{
+	char dir[PATH_MAX], out[PATH_MAX + 16], err[PATH_MAX + 16], log[PATH_MAX];
+	struct th_opts o = { .topology = "adl-sriov-lxc-vf4" };
+	const char *fixed[] = { wrapper, "-v", "verbose", "-hwaccel", "vaapi", "-i", "in.mkv" };
+	enum { NFIXED = 7, CHUNK = 120000 };
+
+	tmp_file(log, sizeof(log), "wrapper-log");
+	setenv("VADISCOVER_LOG", log, 1);
+	setenv("VADISCOVER_FFMPEG", envlist, 1);
+	ck_assert_int_eq(th_enter(&o, dir, sizeof(dir)), 0);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(err, sizeof(err), "%s/err", dir);
+
+	/* The topology's environment, without valgrind's own preloads and variables when this
+	 * test runs under it (the wrapper runs natively). */
+	size_t envc = 0, env_bytes = 0;
+	char *preload = NULL;
+	for (char **e = environ; *e; e++)
+		envc++;
+	char **envp = calloc(envc + 1, sizeof(char *));
+	ck_assert_ptr_nonnull(envp);
+	envc = 0;
+	for (char **e = environ; *e; e++) {
+		if (!strncmp(*e, "VALGRIND_", 9))
+			continue;
+		if (!strncmp(*e, "LD_PRELOAD=", 11)) {
+			/* LD_PRELOAD=... without valgrind's vgpreload_*.so */
+			char *v = calloc(strlen(*e) + 1, 1), *copy = strdup(*e + 11), *save = NULL;
+			ck_assert_ptr_nonnull(v);
+			ck_assert_ptr_nonnull(copy);
+			strcpy(v, "LD_PRELOAD=");
+			for (char *t = strtok_r(copy, ": ", &save); t; t = strtok_r(NULL, ": ", &save))
+				if (!strstr(t, "vgpreload_"))
+					strcat(strcat(v, v[11] ? ":" : ""), t);
+			free(copy);
+			envp[envc++] = v;
+			preload = v;
+		} else {
+			envp[envc++] = *e;
+		}
+	}
+	for (size_t i = 0; i < envc; i++)
+		env_bytes += strlen(envp[i]) + 1;
+
+	long argmax = sysconf(_SC_ARG_MAX);
+	ck_assert_int_gt(argmax, 0);
+	size_t limit = (size_t)argmax < 6u << 20 ? (size_t)argmax : 6u << 20;
+	size_t name = (strlen(wrapper) > strlen(envlist) ? strlen(wrapper) : strlen(envlist)) + 1;
+	size_t fixed_bytes = 0;
+	for (size_t i = 0; i < NFIXED; i++)
+		fixed_bytes += strlen(fixed[i]) + 1;
+
+	/* k pairs "-metadata" "c=xxx..." and "out.mkv": as large as fits, 8 bytes to spare */
+	size_t k = 0, room = 0;
+	for (;;) {
+		k++;
+		size_t argc = NFIXED + 2 * k + 1;
+		size_t used = name + env_bytes + fixed_bytes + k * (10 + 3) + 8 + (argc + envc) * 8;
+		ck_assert_uint_lt(used, limit);
+		room = limit - used - 8;
+		if (room <= k * CHUNK)
+			break;
+	}
+	size_t argc = NFIXED + 2 * k + 1;
+	char **argv = calloc(argc + 3, sizeof(char *));
+	char *fill = malloc(room + k * 3);
+	ck_assert_ptr_nonnull(argv);
+	ck_assert_ptr_nonnull(fill);
+	memcpy(argv, fixed, sizeof(fixed));
+	char *f = fill;
+	for (size_t i = 0; i < k; i++) {
+		size_t len = room / k + (i == k - 1 ? room % k : 0);
+		argv[NFIXED + 2 * i] = "-metadata";
+		argv[NFIXED + 2 * i + 1] = f;
+		memcpy(f, "c=", 2);
+		memset(f + 2, 'x', len);
+		f[2 + len] = '\0';
+		f += len + 3;
+	}
+	argv[argc - 1] = "out.mkv";
+
+	/* the arithmetic: as given it runs, with the device added it cannot */
+	argv[0] = envlist;
+	ck_assert_int_eq(run_exact(argv, envp, dir, out, err), 0);
+	char **added = calloc(argc + 3, sizeof(char *));
+	ck_assert_ptr_nonnull(added);
+	memcpy(added, argv, 5 * sizeof(char *));
+	added[5] = "-hwaccel_device";
+	added[6] = D132;
+	memcpy(added + 7, argv + 5, (argc - 5) * sizeof(char *));
+	ck_assert_int_eq(run_exact(added, envp, dir, out, err), 100 + E2BIG);
+	free(added);
+
+	/* behind the wrapper: ffmpeg runs with the command as given */
+	argv[0] = wrapper;
+	int status = run_exact(argv, envp, dir, out, err);
+	char *o_text = slurp(out), *e_text = slurp(err), *l_text = slurp(log);
+	th_leave(dir);
+	unsetenv("VADISCOVER_LOG");
+	ck_assert_msg(status == 0, "status %d, stderr: %s", status, e_text);
+	char *args = strstr(o_text, "\n--\n-v\nverbose\n-hwaccel\nvaapi\n-i\nin.mkv\n-metadata\n");
+	ck_assert_msg(args, "%.300s", o_text);
+	/* "\n--\n", then argc - 1 arguments, one a line: none added */
+	ck_assert_int_eq(count(args, "\n"), (int)argc + 1);
+	const char *why = "[vadiscover] the rewritten command line is too long to execute "
+			  "(Argument list too long): executing it as given\n";
+	assert_contains(e_text, "[vadiscover] -hwaccel vaapi -> -hwaccel vaapi -hwaccel_device "
+			D132);
+	assert_contains(e_text, why);
+	assert_contains(l_text, why);
+	free(o_text);
+	free(e_text);
+	free(l_text);
+	free(fill);
+	free(argv);
+	free(envp);
+	free(preload);
+	unlink(log);
+}
+END_TEST
+
+/* In the build tree, the tool and the wrapper run in place: they find the probe helper
+ * built with them (no VADISCOVER_PROBE_HELPER, as for a user trying them). */
+START_TEST(build_tree_helper)
+{
+	char tool[PATH_MAX];
+
+	snprintf(tool, sizeof(tool), "%s/vadiscover/tool/vadiscover", th_builddir());
+	struct th_result w = RUN("adl-sriov-lxc-vf4", "env", "-u", "VADISCOVER_PROBE_HELPER",
+				 wrapper, "-v", "verbose", "-hide_banner", "-init_hw_device",
+				 "vaapi=va:" D128);
+	assert_contains(w.err, "[vadiscover] -init_hw_device vaapi=va:" D128 " -> vaapi=va:"
+			D132);
+	assert_not_contains(w.err, "probe helper");
+	struct th_result t = RUN("adl-sriov-lxc-vf4", "env", "-u", "VADISCOVER_PROBE_HELPER",
+				 tool, "list");
+	ck_assert_int_eq(exit_status(&t), 0);
+	assert_contains(t.out, "renderD132  card4  0000:00:02.4  8086:4692  i915  VF 4 of "
+			"0000:00:02.0  VA: iHD");
+	th_result_free(&w);
+	th_result_free(&t);
+}
+END_TEST
+
+/* It never executes itself, whatever name it is reached by, with or without /proc. */
 START_TEST(refuses_itself)
 {
 	char dir[] = "/tmp/vad-wrapper-self-XXXXXX", link[PATH_MAX];
@@ -705,12 +989,20 @@ START_TEST(refuses_itself)
 	ck_assert_int_eq(symlink(wrapper, link), 0);
 
 	const char *targets[] = { wrapper, link };
-	for (size_t i = 0; i < 2; i++) {
-		setenv("VADISCOVER_FFMPEG", targets[i], 1);
-		struct th_result w = RUN(NULL, wrapper, "-version");
-		ck_assert_int_eq(exit_status(&w), 1);
+	for (size_t i = 0; i < 4; i++) {
+		setenv("VADISCOVER_FFMPEG", targets[i % 2], 1);
+		struct th_result w = i < 2 ? RUN_BOUNDED(NULL, NULL, wrapper, "-version")
+					   : RUN_BOUNDED("empty", no_proc, wrapper, "-version");
+		ck_assert_msg(exit_status(&w) == 125, "%s: status %d, stderr: %s", targets[i % 2],
+			      exit_status(&w), w.err);
 		ck_assert_str_eq(w.out, "");
-		ck_assert_int_eq(count(w.err, "[vadiscover] refusing to execute"), 1);
+		char want[2 * PATH_MAX];
+		snprintf(want, sizeof(want), "[vadiscover] refusing to execute %s: it is this "
+			 "wrapper, which would execute it again, for ever; set VADISCOVER_FFMPEG to "
+			 "the real ffmpeg\n", targets[i % 2]);
+		/* (under check-valgrind, valgrind adds a warning when there is no /proc) */
+		assert_contains(w.err, want);
+		ck_assert_int_eq(count(w.err, "[vadiscover]"), 1);
 		th_result_free(&w);
 	}
 	setenv("VADISCOVER_FFMPEG", "/nonexistent/ffmpeg", 1);
@@ -720,6 +1012,68 @@ START_TEST(refuses_itself)
 	th_result_free(&w);
 	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
 	unlink(link);
+	rmdir(dir);
+}
+END_TEST
+
+/* An executable file @path holding @text. */
+static void write_script(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* Nor a script that executes it (the script would execute the wrapper, which would execute
+ * the script...): by its path, through a variable, or as `ffmpeg` that PATH resolves to
+ * the wrapper; with or without /proc. A script that runs something else is executed. */
+START_TEST(refuses_script_loop)
+{
+	char dir[] = "/tmp/vad-wrapper-loop-XXXXXX", script[PATH_MAX], self[PATH_MAX];
+	char text[3 * PATH_MAX], path[2 * PATH_MAX];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(script, sizeof(script), "%s/ffmpeg-script", dir);
+	snprintf(self, sizeof(self), "%s/ffmpeg", dir);
+	ck_assert_int_eq(symlink(wrapper, self), 0);
+	snprintf(path, sizeof(path), "%s:%s", dir, getenv("PATH") ? getenv("PATH") : "/usr/bin");
+	setenv("PATH", path, 1);
+	setenv("VADISCOVER_FFMPEG", script, 1);
+
+	const char *forms[] = {
+		"#!/bin/sh\nexec %s \"$@\"\n",
+		"#!/bin/sh\n# the real one\nFF='%s'\n\"$FF\" -nostdin \"$@\"\n",
+		"#!/bin/sh\nset -e\ncd /tmp && exec ffmpeg \"$@\"\n",
+	};
+	for (size_t i = 0; i < 6; i++) {
+		snprintf(text, sizeof(text), forms[i % 3], wrapper);
+		write_script(script, text);
+		struct th_result w = i < 3 ? RUN_BOUNDED(NULL, NULL, wrapper, "-version")
+					   : RUN_BOUNDED("empty", no_proc, wrapper, "-version");
+		ck_assert_msg(exit_status(&w) == 125, "%s: status %d, stderr: %s", text,
+			      exit_status(&w), w.err);
+		ck_assert_str_eq(w.out, "");
+		char want[2 * PATH_MAX];
+		snprintf(want, sizeof(want), "[vadiscover] refusing to execute %s: it is a script "
+			 "that executes this wrapper, which would execute it again, for ever; set "
+			 "VADISCOVER_FFMPEG to the real ffmpeg\n", script);
+		/* (under check-valgrind, valgrind adds a warning when there is no /proc) */
+		assert_contains(w.err, want);
+		ck_assert_int_eq(count(w.err, "[vadiscover]"), 1);
+		th_result_free(&w);
+	}
+	/* ffmpeg in a comment or a message, another program by path: executed */
+	snprintf(text, sizeof(text), "#!/bin/sh\n# wraps ffmpeg\necho \"ffmpeg:\" >&2\n"
+		 "exec %s \"$@\"\n", VAD_REAL_FFMPEG);
+	write_script(script, text);
+	struct th_result w = RUN_BOUNDED(NULL, NULL, wrapper, "-version");
+	ck_assert_msg(exit_status(&w) == 0 && !strncmp(w.out, "ffmpeg version ", 15), "%s", w.err);
+	ck_assert_str_eq(w.err, "ffmpeg:\n");
+	th_result_free(&w);
+	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
+	unlink(script);
+	unlink(self);
 	rmdir(dir);
 }
 END_TEST
@@ -849,6 +1203,45 @@ START_TEST(search_order)
 	setenv("PATH", path, 1);
 	expect_run(false, "c-ffmpeg");
 	ck_assert_int_eq(chdir(cwd), 0);
+}
+END_TEST
+
+/* In PATH, a script that executes the wrapper is passed over like the wrapper itself (it
+ * would come back): the wrapper put first in PATH as ffmpeg, or a script named ffmpeg in
+ * front of the wrapper; with or without /proc. */
+START_TEST(search_passes_over_loops)
+{
+	char path[4 * PATH_MAX], text[PATH_MAX + 64];
+
+	/* self/ffmpeg first (without /proc only AT_EXECFN tells it is the wrapper); run-in
+	 * needs the system's programs */
+	snprintf(path, sizeof(path), "%s:%s:/usr/bin:/bin", tpath("self"), tpath("b"));
+	setenv("PATH", path, 1);
+	struct th_result r = RUN_BOUNDED("empty", no_proc, tpath("self/ffmpeg"), "-version");
+	ck_assert_msg(exit_status(&r) == 0 && !strcmp(r.out, "b-ffmpeg -version\n"),
+		      "status %d, stdout '%s', stderr '%s'", exit_status(&r), r.out, r.err);
+	th_result_free(&r);
+
+	/* loop/ffmpeg: a script that executes the wrapper by its path, or as ffmpeg found
+	 * in PATH (self/ffmpeg) */
+	mkdir(tpath("loop"), 0755);
+	const char *forms[] = { "#!/bin/sh\nexec %s \"$@\"\n", "#!/bin/sh\nexec ffmpeg \"$@\"\n" };
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(text, sizeof(text), forms[i % 2], search);
+		write_script(tpath("loop/ffmpeg"), text);
+		snprintf(path, sizeof(path), "%s:%s:%s:/usr/bin:/bin", tpath("self"), tpath("loop"),
+			 tpath("b"));
+		setenv("PATH", path, 1);
+		r = i < 2 ? RUN_BOUNDED(NULL, NULL, tpath("loop/ffmpeg"), "-version")
+			  : RUN_BOUNDED("empty", no_proc, tpath("loop/ffmpeg"), "-version");
+		ck_assert_msg(exit_status(&r) == 0 && !strcmp(r.out, "b-ffmpeg -version\n"),
+			      "%s: status %d, stdout '%s', stderr '%s'", text, exit_status(&r),
+			      r.out, r.err);
+		ck_assert_int_eq(count(r.err, "[vadiscover]"), 0);
+		th_result_free(&r);
+	}
+	unlink(tpath("loop/ffmpeg"));
+	rmdir(tpath("loop"));
 }
 END_TEST
 
@@ -1023,6 +1416,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, no_match_says_why);
 	tcase_add_test(tc, invalid_settings);
 	tcase_add_test(tc, no_probe_without_device);
+	tcase_add_test(tc, log_fifo_skipped);
+	tcase_add_test(tc, controls_escaped);
 
 	tc = test_case(s, "process");
 	tcase_add_checked_fixture(tc, setup, NULL);
@@ -1034,13 +1429,17 @@ Suite *test_suite(void)
 	tcase_add_test(tc, same_pid_and_signals);
 	tcase_add_test(tc, no_fd_leak);
 	tcase_add_test(tc, refuses_itself);
+	tcase_add_test(tc, refuses_script_loop);
 	tcase_add_test(tc, environment_untouched);
+	tcase_add_test(tc, argmax_edge);
+	tcase_add_test(tc, build_tree_helper);
 
 	tc = test_case(s, "real ffmpeg");
 	tcase_add_checked_fixture(tc, search_setup, search_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, search_order);
 	tcase_add_test(tc, search_none);
+	tcase_add_test(tc, search_passes_over_loops);
 	tcase_add_test(tc, search_default_path);
 	tcase_add_test(tc, search_ffprobe);
 	tcase_add_test(tc, libva_unloadable);

@@ -15,6 +15,7 @@
  *    :EACCES (the default) and :EPERM; any other makes open/access fail with EINVAL and
  *    print "libfakegpu: FAKEGPU_DENY: ..." on stderr, so a typo is not taken for EACCES;
  *  - FAKEGPU_VANISH=renderD129: listed by readdir, but stat/open give ENOENT;
+ *  - FAKEGPU_NO_PROC=1: every path under /proc gives ENOENT (no /proc mounted);
  *  - FAKEGPU_TRACE=FILE: one line per open of a fake node and per ioctl on one.
  * The variables are read at every call, so a test process may setenv() them.
  *
@@ -99,9 +100,22 @@ static enum kind classify(const char *path)
 	return K_NONE;
 }
 
-/* The path to use instead of @path: @path itself or $FAKEGPU_ROOT@path in @buf. */
+/* FAKEGPU_NO_PROC=1: no /proc at all, as in a chroot or a sandbox that mounts none. */
+static bool no_proc(const char *path)
+{
+	const char *v = getenv("FAKEGPU_NO_PROC");
+	return v && strcmp(v, "1") == 0 && path && fake_root() && strncmp(path, "/proc", 5) == 0 &&
+	       (path[5] == '\0' || path[5] == '/');
+}
+
+/* The path to use instead of @path: @path itself or $FAKEGPU_ROOT@path in @buf (under
+ * FAKEGPU_NO_PROC, a /proc path is $FAKEGPU_ROOT/no-proc@path, which does not exist). */
 static const char *map(const char *path, char *buf, size_t len)
 {
+	if (no_proc(path)) {
+		int n = snprintf(buf, len, "%s/no-proc%s", fake_root(), path);
+		return n < 0 || (size_t)n >= len ? "/nonexistent/no-proc" : buf;
+	}
 	if (classify(path) == K_NONE)
 		return path;
 	int n = snprintf(buf, len, "%s%s", fake_root(), path);

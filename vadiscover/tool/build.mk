@@ -14,7 +14,15 @@ $(TOOL): $(TOOL_OBJS) $(VAD_A)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $(TOOL_OBJS) $(VAD_A) $(VAD_LIB_DEPLIBS)
 
-ALL += $(TOOL)
+# The probe helper built with it, linked beside it, so that build/vadiscover/tool/vadiscover
+# runs in place (vad_set_probe_helper_beside_program(); installed, it takes the helper's
+# installed path, compiled into the library). Only the link lives in the build tree.
+TOOL_HELPER := $(B)/vadiscover/tool/vadiscover-probe
+$(TOOL_HELPER): $(PROBE_HELPER)
+	@mkdir -p $(dir $@)
+	$(Q)ln -sf ../vadiscover-probe $@
+
+ALL += $(TOOL) $(TOOL_HELPER)
 
 # The systemd service and timer that keep `vadiscover nfd`'s feature file for Kubernetes
 # Node Feature Discovery current (installed, not enabled).
