@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -28,6 +29,8 @@ extern char **environ;
 		      2 * VAD_FILES_MAX + 1024)
 #define VAD_TIMEOUT_DEFAULT 10
 #define VAD_TIMEOUT_MAX 3600
+/* A helper that waited for a CPU gets that time back, up to this many deadlines in all. */
+#define VAD_STARVED_FACTOR 3
 
 int vad_set_probe_mode(struct vad_context *ctx, unsigned int mode)
 {
@@ -112,6 +115,11 @@ static int vad_probe_timeout(void)
 	return (int)v;
 }
 
+long long vad__probe_max_ms(void)
+{
+	return (long long)vad_probe_timeout() * 1000 * VAD_STARVED_FACTOR;
+}
+
 static long long vad_now_ms(void)
 {
 	struct timespec ts;
@@ -126,25 +134,80 @@ struct vad_run {
 	size_t len;
 	bool overflow;
 	bool timed_out;
+	bool starved;		/* timed out at the hard limit, still owed time it lost waiting */
+	long long waited_ms;	/* how long it waited for a CPU (run queue), as far as known */
 	bool reaped;
 	int status;		/* waitpid() status when reaped */
 };
 
-/* Read the pipe until EOF or the deadline; then reap the helper, killing its process group
- * when the deadline passes first. */
-static void vad_run_wait(pid_t pid, int fd, long long deadline, struct vad_run *run)
+/* How long the helper @pid waited for a CPU since it started, in ms: the largest run queue
+ * delay of its threads (/proc/PID/task/TID/schedstat, second field, ns); 0 when the kernel
+ * does not tell (no CONFIG_SCHED_INFO). */
+static long long vad_starved_ms(pid_t pid)
 {
+	char path[64];
+	long long most = 0;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char file[sizeof(path) + sizeof(e->d_name) + 16], line[128];
+		unsigned long long run, delay;
+		ssize_t n;
+		int fd;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/schedstat", path, e->d_name);
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, line, sizeof(line) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		line[n] = '\0';
+		if (sscanf(line, "%llu %llu", &run, &delay) == 2 &&
+		    (long long)(delay / 1000000) > most)
+			most = (long long)(delay / 1000000);
+	}
+	closedir(d);
+	return most;
+}
+
+/* Read the pipe until EOF or the deadline; then reap the helper, killing its process group
+ * when the deadline passes first. The deadline is @timeout_ms after @start, plus the time
+ * the helper waited for a CPU (a busy machine slows a driver down; it does not hang it),
+ * and never more than VAD_STARVED_FACTOR deadlines. */
+static void vad_run_wait(pid_t pid, int fd, long long start, long long timeout_ms,
+			 struct vad_run *run)
+{
+	long long deadline = start + timeout_ms, hard = start + timeout_ms * VAD_STARVED_FACTOR;
 	bool eof = false;
 
-	while (!eof) {
-		long long left = deadline - vad_now_ms();
+	for (;;) {
+		long long now = vad_now_ms(), left = deadline - now;
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int n;
 
-		if (left <= 0) {
+		if (left <= 0 && !eof) {
+			long long waited = vad_starved_ms(pid), want = start + timeout_ms + waited;
+
+			run->waited_ms = waited;
+			if (want > now && now < hard) {
+				deadline = want < hard ? want : hard;
+				continue;
+			}
 			run->timed_out = true;
+			run->starved = want > now;
 			break;
 		}
+		if (eof)
+			break;
 		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -282,10 +345,10 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
-	char *dir = NULL, *argv[10];
+	char *dir = NULL, *argv[16], parent[24], limit[24];
 	struct vad_run *run = NULL;
 	int fds[2] = { -1, -1 }, argc = 0, r, wfd, wdup = -1;
-	long long start, deadline;
+	long long start;
 	char stage[32];
 	const char *rec;
 	pid_t pid;
@@ -338,6 +401,14 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 		argv[argc++] = (char *)"--kernel-driver";
 		argv[argc++] = dev->kernel_driver;
 	}
+	/* The helper ends itself when this process dies (a wrapper killed mid-probe), and
+	 * when it outlives the longest a probe may take, whatever the driver does. */
+	snprintf(parent, sizeof(parent), "%d", (int)getpid());
+	snprintf(limit, sizeof(limit), "%lld", vad__probe_max_ms() + 1000);
+	argv[argc++] = (char *)"--parent";
+	argv[argc++] = parent;
+	argv[argc++] = (char *)"--deadline-ms";
+	argv[argc++] = limit;
 	argv[argc++] = (char *)node;
 	argv[argc] = NULL;
 
@@ -372,7 +443,6 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 	if (!r)
 		r = -posix_spawnattr_setsigdefault(&attr, &all);
 	start = vad_now_ms();
-	deadline = start + (long long)timeout * 1000;
 	if (!r) {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probing in %s%s%s%s%s (deadline %d s)", node, helper,
 			 dir ? " --libva-dir " : "", dir ? dir : "", force ? " --driver " : "",
@@ -393,7 +463,7 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 		goto out_fds;
 	}
 
-	vad_run_wait(pid, fds[0], deadline, run);
+	vad_run_wait(pid, fds[0], start, (long long)timeout * 1000, run);
 	rec = vad_notes(run, dev, stage, sizeof(stage), &r);
 	if (r < 0) {
 		dev->va_status = r;
@@ -402,9 +472,19 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 	vad__log(ctx, VAD_LOG_DEBUG, "%s: probe helper ended after %lld ms in stage %s", node,
 		 vad_now_ms() - start, stage);
 
-	if (run->timed_out) {
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: no answer during %s within %d s: killed", node,
-			 stage, timeout);
+	if (run->timed_out && run->starved) {
+		/* It was making progress as fast as the machine let it: not a hang. */
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: no answer during %s within %d s, %lld ms of them "
+			 "waiting for a CPU: killed", node, stage, timeout * VAD_STARVED_FACTOR,
+			 run->waited_ms);
+		dev->va_busy = true;
+		r = vad_fail(dev, -ETIMEDOUT, "VA driver did not answer within %d s on a busy "
+			     "machine (killed; %lld.%lld s of them waiting for a CPU)",
+			     timeout * VAD_STARVED_FACTOR, run->waited_ms / 1000,
+			     run->waited_ms % 1000 / 100);
+	} else if (run->timed_out) {
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: no answer during %s within %d s (%lld ms of "
+			 "them waiting for a CPU): killed", node, stage, timeout, run->waited_ms);
 		r = vad_fail(dev, -ETIMEDOUT, "VA driver did not answer within %d s (killed)",
 			     timeout);
 	} else if (run->reaped && WIFSIGNALED(run->status)) {

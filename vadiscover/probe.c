@@ -153,6 +153,9 @@ void vad__probe_reset(struct vad_device *dev)
 	dev->va_files = NULL;
 	dev->va_cached = false;
 	dev->va_nocache = false;
+	dev->va_busy = false;
+	dev->va_old_hang = false;
+	dev->va_written = 0;
 	dev->decode = dev->encode = 0;
 	dev->vpp = false;
 	dev->va_version = -EAGAIN;
@@ -379,47 +382,76 @@ static bool vad_node_opens(const struct vad_device *dev)
 	return true;
 }
 
+/* Empty @dev's VA fields for a probe with @driver (or none). 0 or -ENOMEM. */
+static int vad_probe_start(struct vad_device *dev, const char *driver)
+{
+	vad__probe_reset(dev);
+	dev->probed = true;
+	if (driver && !(dev->probe_request = strdup(driver)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* The answer in the cache: 1 (@dev's VA fields set), 0 (none: @dev emptied for a probe),
+ * or -ENOMEM. Node access is never taken from it: the node must open now. */
+static int vad_probe_cached(struct vad_context *ctx, struct vad_device *dev, const char *driver,
+			    const char *key, long long asked, bool fresh)
+{
+	int r = vad__cache_lookup(ctx, dev, key, asked, fresh);
+
+	if (r == 1 && vad_node_opens(dev)) {
+		dev->va_cached = true;
+		return 1;
+	}
+	if (r < 0)
+		return r;
+	return vad_probe_start(dev, driver);
+}
+
 int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver)
 {
+	return vad__device_probe(ctx, dev, driver, false);
+}
+
+int vad__device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver,
+		      bool fresh)
+{
 	const char *force, *helper = NULL;
+	long long asked = vad__now_ns();
 	char *key = NULL;
-	int r;
+	int r, lock = -1;
 
 	if (!ctx || !dev || (driver && !vad__va_driver_name_ok(driver)))
 		return -EINVAL;
-	if (dev->probed && ((!driver && !dev->probe_request) ||
-			    (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
+	if (!fresh && dev->probed &&
+	    ((!driver && !dev->probe_request) ||
+	     (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
 		return dev->va_status;
 
-	vad__probe_reset(dev);
-	if (driver) {
-		dev->probe_request = strdup(driver);
-		if (!dev->probe_request)
-			return -ENOMEM;
-	}
-	dev->probed = true;
+	r = vad_probe_start(dev, driver);
 	force = driver ? driver : vad_device_get_required_va_driver(dev);
-	if (!driver && force)
+	if (r == 0 && !driver && force)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: kernel driver %s: using VA driver %s",
 			 vad_device_get_node(dev), dev->kernel_driver, force);
 
-	/* The cache first; node access is never taken from it: the node must open now. */
-	r = vad__cache_lookup(ctx, dev, force, &key);
-	if (r == 1 && vad_node_opens(dev)) {
-		dev->va_cached = true;
-		free(key);
-		return dev->va_status;
+	/* The cache first. When it has no answer, one process probes and the others wait
+	 * for its answer: N programs started at once load the VA driver once. */
+	if (r == 0)
+		r = vad__cache_key(ctx, dev, force, &key);
+	if (r == 0)
+		r = vad_probe_cached(ctx, dev, driver, key, asked, fresh);
+	if (r == 0 && key) {
+		lock = vad__cache_lock(ctx, dev, key, vad__probe_max_ms() + 1000);
+		if (lock >= 0)
+			r = vad_probe_cached(ctx, dev, driver, key, asked, fresh);
 	}
-	if (r == 1) {
-		vad__probe_reset(dev);
-		dev->probed = true;
-		if (driver && !(dev->probe_request = strdup(driver)))
-			r = -ENOMEM;
-	}
-	if (r < 0) {
+	if (r != 0) {
+		if (lock >= 0)
+			close(lock);
 		free(key);
-		vad__probe_reset(dev);
-		return r;
+		if (r < 0)
+			vad__probe_reset(dev);
+		return r < 0 ? r : dev->va_status;
 	}
 
 	if (ctx->probe_mode & VAD_PROBE_ISOLATED)
@@ -448,6 +480,8 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 			vad__log(ctx, VAD_LOG_ERROR, "%s: %s", vad_device_get_node(dev), dev->va_error);
 		vad__cache_store(ctx, dev, key);
 	}
+	if (lock >= 0)
+		close(lock);
 	free(key);
 	return r;
 }

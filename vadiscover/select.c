@@ -200,10 +200,10 @@ static void vad_codec_list(char *buf, size_t len, unsigned int mask)
 
 /* 0: the device matches; 1: not (verdict and reason set); <0: -ENOMEM. */
 static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
-			const struct vad_spec *spec)
+			const struct vad_spec *spec, bool fresh)
 {
 	const char *driver = vad_spec_get_driver(spec);
-	int r = vad_device_probe(ctx, dev, driver);
+	int r = vad__device_probe(ctx, dev, driver, fresh);
 
 	if (r == -ENOMEM)
 		return r;
@@ -237,8 +237,9 @@ static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
 	return 0;
 }
 
+/* @again: probe the devices ruled out by a remembered hang again. */
 static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *spec,
-			      unsigned int flags, struct vad_device **out)
+			      unsigned int flags, bool again, struct vad_device **out)
 {
 	struct vad_device *chosen = NULL;
 	struct stat node_st;
@@ -308,7 +309,7 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 				return -ENOMEM;
 			goto next;
 		}
-		r = vad_judge_va(ctx, dev, spec);
+		r = vad_judge_va(ctx, dev, spec, again && dev->va_old_hang);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -353,5 +354,19 @@ next:
 int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned int flags,
 	       struct vad_device **out)
 {
-	return vad_select_devices(ctx, spec, flags, out);
+	int r = vad_select_devices(ctx, spec, flags, false, out);
+
+	/* Every candidate ruled out, some by a hang remembered from an earlier run: a
+	 * remembered hang saves the deadline when another device can be chosen, never the
+	 * answer itself. Ask those devices again. */
+	for (size_t i = 0; r == -ENODEV && i < ctx->ndevices; i++) {
+		const struct vad_device *dev = ctx->devices[i];
+
+		if (dev->verdict == VAD_VERDICT_NO_VA && dev->va_old_hang) {
+			vad__log(ctx, VAD_LOG_INFO, "no device without a remembered hang: probing "
+				 "those again");
+			return vad_select_devices(ctx, spec, flags, true, out);
+		}
+	}
+	return r;
 }

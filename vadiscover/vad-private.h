@@ -79,7 +79,11 @@ struct vad_device {
 	bool va_open_failed;	/* va_status is the errno of open() */
 	char *va_files;		/* the VA driver files libva tried, one per line, or NULL */
 	bool va_cached;		/* the result came from the probe cache */
-	bool va_nocache;	/* not a fact about the device: never cached (helper trouble) */
+	bool va_nocache;	/* not a fact about the device: kept only for the processes
+				 * waiting for this probe (helper trouble) */
+	bool va_busy;		/* -ETIMEDOUT of a helper starved of CPU: no proof of a hang */
+	bool va_old_hang;	/* -ETIMEDOUT remembered from before this question */
+	long long va_written;	/* when the cached answer was written (ns since the epoch) */
 
 	/* Selection. */
 	enum vad_verdict verdict;
@@ -263,18 +267,41 @@ const char *vad__probe_helper_path(const struct vad_context *ctx);
  * VADISCOVER_PROBE_TIMEOUT. Sets @dev's VA fields; returns the status. */
 int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const char *helper,
 			const char *force);
+/* The longest a probe may take, in ms: the deadline plus the time a helper starved of CPU
+ * is granted (isolate.c). */
+long long vad__probe_max_ms(void);
+
+/* probe.c: vad_device_probe(); with @fresh, a remembered hang is not taken as the answer:
+ * the device is probed again (vad_select() when every candidate is ruled out by one). */
+int vad__device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver,
+		      bool fresh);
 
 /* cache.c: the probe cache. */
-/* Look the answer for @dev with driver @force up: 1 (and @dev's VA fields set), 0 (not
- * there, not valid, or the cache is off), or -ENOMEM. *@key receives the key to store the
- * answer under after probing (NULL when the cache is off). */
-int vad__cache_lookup(struct vad_context *ctx, struct vad_device *dev, const char *force,
-		      char **key);
-/* Keep @dev's answer under @key, when it is a fact worth keeping. */
+/* The time now in ns since the epoch (CLOCK_REALTIME: shared by the processes that share a
+ * cache). */
+long long vad__now_ns(void);
+/* The key to look the answer for @dev with driver @force up under, malloc'ed in *@key;
+ * NULL there when the cache is off for this context or no libva loads. 0 or -ENOMEM. */
+int vad__cache_key(struct vad_context *ctx, const struct vad_device *dev, const char *force,
+		   char **key);
+/* Look @key up for a question asked at @asked (vad__now_ns()): 1 (and @dev's VA fields
+ * set), 0 (not there, not valid, @key NULL, the cache off), or -ENOMEM. With @fresh, a
+ * hang written before @asked is no answer; without, it sets @dev->va_old_hang. */
+int vad__cache_lookup(struct vad_context *ctx, struct vad_device *dev, const char *key,
+		      long long asked, bool fresh);
+/* Become the one process that probes for @key: an flock()ed file descriptor (close it to
+ * let the next one in), after waiting at most @wait_ms for the process that probes now;
+ * -errno when there is no lock to take (cache off: probe anyway) or the wait ran out
+ * (-ETIMEDOUT). */
+int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const char *key,
+		    long long wait_ms);
+/* Keep @dev's answer under @key; one that proves nothing lasting only for the processes
+ * that waited for it. */
 void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, const char *key);
-/* Parse the cache file @buf (@len bytes, NUL after them) for @key: 1 and @dev's VA fields
- * set when it matches in every way, 0 when not, -ENOMEM. */
-int vad__cache_parse(const char *buf, size_t len, const char *key, struct vad_device *dev);
+/* Parse the cache file @buf (@len bytes, NUL after them) for @key and a question asked at
+ * @asked: 1 and @dev's VA fields set when it matches in every way, 0 when not, -ENOMEM. */
+int vad__cache_parse(const char *buf, size_t len, const char *key, long long asked,
+		     struct vad_device *dev);
 
 /* libva.c */
 /* The directory a helper must load libva from to use the same libva as this context

@@ -112,22 +112,25 @@ static void check_cache(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size + 1);
 	struct vad_device dev;
-	static const char head[] = "vadiscover-cache 1\nexpires ";
+	static const char head[] = "vadiscover-cache 2\nexpires ";
 
 	if (!buf)
 		return;
 	memcpy(buf, data, size);
 	buf[size] = '\0';
 	dev_init(&dev);
-	int r = vad__cache_parse(buf, size, "fuzz", &dev);
+	int r = vad__cache_parse(buf, size, "fuzz", 0, &dev);
 
 	CHECK(r == 0 || r == 1 || r == -ENOMEM);
 	dev_fini(&dev);
 
-	/* The key the file names ("key N\nBYTES\n" after the expires line), when it has one. */
+	/* The key the file names ("key N\nBYTES\n" after the expires and written lines),
+	 * when it has one. */
 	const char *k = size > sizeof(head) && !memcmp(buf, head, sizeof(head) - 1)
 				? memchr(buf + sizeof(head) - 1, '\n', size - (sizeof(head) - 1))
 				: NULL;
+	if (k && !strncmp(k + 1, "written ", 8))
+		k = memchr(k + 1, '\n', size - (size_t)(k + 1 - buf));
 	if (k && !strncmp(k + 1, "key ", 4)) {
 		char *end;
 		unsigned long n = strtoul(k + 5, &end, 10);
@@ -137,7 +140,7 @@ static void check_cache(const uint8_t *data, size_t size)
 
 			if (key) {
 				dev_init(&dev);
-				r = vad__cache_parse(buf, size, key, &dev);
+				r = vad__cache_parse(buf, size, key, 0, &dev);
 				CHECK(r == 0 || r == 1 || r == -ENOMEM);
 				if (r == 1)
 					CHECK(dev.va_status != -EAGAIN);
