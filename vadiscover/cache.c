@@ -366,10 +366,10 @@ static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 	return 0;
 }
 
-/* 1 and @dev's VA fields set when the file matches @key in every way and answers a
- * question asked at @asked, 0 when not. */
+/* 1 and the answer in @va when the file matches @key in every way and answers a question
+ * asked at @asked, 0 when not. */
 int vad__cache_parse(const char *buf, size_t len, const char *key, long long asked,
-		     struct vad_device *dev)
+		     struct vad__va *va)
 {
 	struct vad_in in = { buf, buf + len };
 	const char *k, *paths, *state;
@@ -402,16 +402,16 @@ int vad__cache_parse(const char *buf, size_t len, const char *key, long long ask
 		return 0;
 	}
 	free(now_state);
-	r = vad__record_read(in.p, (size_t)(in.end - in.p), dev, NULL);
+	r = vad__record_read(in.p, (size_t)(in.end - in.p), va, NULL);
 	if (r < 0) {
 		free(pcopy);
 		return r == -ENOMEM ? r : 0;
 	}
-	free(dev->va_files);
-	dev->va_files = plen ? pcopy : NULL;
+	free(va->files);
+	va->files = plen ? pcopy : NULL;
 	if (!plen)
 		free(pcopy);
-	dev->va_written = written;
+	va->written = written;
 	return 1;
 }
 
@@ -431,8 +431,8 @@ int vad__cache_key(struct vad_context *ctx, const struct vad_device *dev, const 
 	return *key ? 0 : -ENOMEM;
 }
 
-int vad__cache_lookup(struct vad_context *ctx, struct vad_device *dev, const char *key,
-		      long long asked, bool fresh)
+int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, const char *key,
+		      long long asked, bool fresh, struct vad__va *va)
 {
 	char name[32], *buf = NULL;
 	size_t len = 0;
@@ -448,19 +448,20 @@ int vad__cache_lookup(struct vad_context *ctx, struct vad_device *dev, const cha
 	close(dirfd);
 	if (r == -ENOMEM)
 		return r;
-	r = r < 0 ? 0 : vad__cache_parse(buf, len, key, asked, dev);
+	r = r < 0 ? 0 : vad__cache_parse(buf, len, key, asked, va);
 	free(buf);
 	if (r < 0)
 		return r;
-	if (r == 1 && dev->va_status == -ETIMEDOUT && dev->va_written < asked) {
+	if (r == 1 && va->status == -ETIMEDOUT && va->written < asked) {
 		/* A hang remembered from before this question: not an answer when a fresh one
 		 * is asked for (vad_select() with every candidate ruled out by one). */
 		if (fresh) {
 			vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: %s: a remembered hang, "
 				 "probing again", vad_device_get_node(dev), name);
+			vad__va_clear(va);
 			return 0;
 		}
-		dev->va_old_hang = true;
+		va->old_hang = true;
 	}
 	if (r == 0)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: no valid entry %s",
@@ -539,12 +540,12 @@ int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const
 
 /* Whether @dev's result is to be written, and until when it answers (0: while the key
  * holds; @now: only the processes that were waiting for this probe). */
-static bool vad_cacheable(const struct vad_device *dev, long long now, long long *expires)
+static bool vad_cacheable(const struct vad__va *va, long long now, long long *expires)
 {
 	*expires = 0;
-	if (dev->va_open_failed)
+	if (va->open_failed)
 		return false;	/* node access is always checked live, by each process */
-	switch (dev->va_status) {
+	switch (va->status) {
 	case -ENOMEM:
 	case -EAGAIN:
 		return false;
@@ -554,10 +555,10 @@ static bool vad_cacheable(const struct vad_device *dev, long long now, long long
 		return true;
 	case -ETIMEDOUT:
 		/* A helper killed while it was starved of CPU proves nothing. */
-		*expires = dev->va_busy ? now : now + VAD_CACHE_HANG_TTL * VAD_NS;
+		*expires = va->busy ? now : now + VAD_CACHE_HANG_TTL * VAD_NS;
 		return true;
 	default:
-		if (dev->va_nocache)
+		if (va->nocache)
 			*expires = now;
 		return true;
 	}
@@ -566,16 +567,16 @@ static bool vad_cacheable(const struct vad_device *dev, long long now, long long
 /* Whether @name in @dirfd holds an answer other than a hang for @key, valid now. */
 static bool vad_cache_has_answer(int dirfd, const char *name, const char *key, long long now)
 {
-	struct vad_device old = { .va_status = -EAGAIN, .va_version = -EAGAIN };
+	struct vad__va old = VAD__VA_NONE;
 	char *buf = NULL;
 	size_t len = 0;
 	bool has;
 
 	if (vad_cache_slurp(dirfd, name, &buf, &len) < 0)
 		return false;
-	has = vad__cache_parse(buf, len, key, now, &old) == 1 && old.va_status != -ETIMEDOUT;
+	has = vad__cache_parse(buf, len, key, now, &old) == 1 && old.status != -ETIMEDOUT;
 	free(buf);
-	vad__probe_reset(&old);
+	vad__va_clear(&old);
 	return has;
 }
 
@@ -610,7 +611,8 @@ static void vad_cache_prune(struct vad_context *ctx, int dirfd, long long now)
 	closedir(d);
 }
 
-void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, const char *key)
+void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
+		      const struct vad__va *va, const char *key)
 {
 	struct vad_str t = { 0 };
 	char name[32], tmp[96], *rec = NULL, *state;
@@ -619,29 +621,29 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, con
 	int dirfd, fd;
 	bool ok = true;
 
-	if (!key || !vad_cacheable(dev, now, &expires))
+	if (!key || !vad_cacheable(va, now, &expires))
 		return;
 	dirfd = vad_cache_dir(ctx);
 	if (dirfd < 0)
 		return;
 	vad_cache_name(key, ".probe", name, sizeof(name));
 	/* A timeout never replaces an answer (another process's probe that did finish). */
-	if (dev->va_status == -ETIMEDOUT && vad_cache_has_answer(dirfd, name, key, now)) {
+	if (va->status == -ETIMEDOUT && vad_cache_has_answer(dirfd, name, key, now)) {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: %s holds an answer: the timeout is "
 			 "not written over it", vad_device_get_node(dev), name);
 		close(dirfd);
 		return;
 	}
-	state = vad_cache_state(dev->va_files);
-	if (!state || vad__record_write(dev, &rec, &reclen) < 0) {
+	state = vad_cache_state(va->files);
+	if (!state || vad__record_write(va, &rec, &reclen) < 0) {
 		free(state);
 		close(dirfd);
 		return;
 	}
 	vad__str_addf(&t, VAD_CACHE_MAGIC "\nexpires %lld\nwritten %lld\nkey %zu\n%s\n"
 		      "paths %zu\n%s\nstate %zu\n%s\n", expires, now, strlen(key), key,
-		      dev->va_files ? strlen(dev->va_files) : 0,
-		      dev->va_files ? dev->va_files : "", strlen(state), state);
+		      va->files ? strlen(va->files) : 0,
+		      va->files ? va->files : "", strlen(state), state);
 	free(state);
 	if (!vad__str_done(&t)) {
 		free(rec);
@@ -693,5 +695,5 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, con
 
 bool vad_device_is_cached(const struct vad_device *dev)
 {
-	return dev && dev->probed && dev->va_cached;
+	return dev && dev->probed && dev->va.cached;
 }

@@ -99,7 +99,9 @@ int main(int argc, char **argv)
 {
 	const char *dir = NULL, *driver = NULL, *node = NULL, *kernel_driver = NULL;
 	struct vad_context *ctx = NULL;
-	struct vad_device dev = { 0 };
+	const struct vad_device dev0 = { 0 };
+	struct vad_device dev = dev0;
+	struct vad__va va = VAD__VA_NONE;
 	long long parent = 0, deadline_ms = 0;
 	char *rec = NULL;
 	size_t len = 0;
@@ -132,21 +134,13 @@ int main(int argc, char **argv)
 
 	dev.render_node = (char *)node;
 	dev.kernel_driver = (char *)kernel_driver;
-	dev.va_status = -EAGAIN;
-	dev.va_version = -EAGAIN;
-	r = vad__probe_here(ctx, &dev, driver, note, NULL);
+	r = vad__probe_here(ctx, &dev, driver, note, NULL, &va);
 	if (r != -ENOMEM)
-		r = vad__record_write(&dev, &rec, &len);
+		r = vad__record_write(&va, &rec, &len);
 	if (r == 0)
 		r = write_all(rec, len);
 	free(rec);
-	dev.render_node = NULL;
-	dev.kernel_driver = NULL;
-	free(dev.va_vendor);
-	free(dev.va_driver);
-	free(dev.va_error);
-	free(dev.probe_request);
-	free(dev.va_files);
+	vad__va_clear(&va);
 	vad_unref(ctx);
 	return r == 0 ? 0 : 3;
 }

@@ -207,20 +207,20 @@ static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
 
 	if (r == -ENOMEM)
 		return r;
-	if (r < 0 && dev->va_open_failed) {
+	if (r < 0 && dev->va.open_failed) {
 		dev->verdict = VAD_VERDICT_NO_ACCESS;
 		return vad_access_reason(dev, r, &dev->reason) < 0 ? -ENOMEM : 1;
 	}
 	if (r < 0) {
 		dev->verdict = VAD_VERDICT_NO_VA;
-		if (dev->va_error)
-			return vad__set_strf(&dev->reason, "%s", dev->va_error) < 0 ? -ENOMEM : 1;
+		if (dev->va.error)
+			return vad__set_strf(&dev->reason, "%s", dev->va.error) < 0 ? -ENOMEM : 1;
 		return vad__set_strf(&dev->reason, "VA-API probe failed: %s", VAD_STRERROR(-r)) < 0
 			       ? -ENOMEM : 1;
 	}
 	if (spec) {
-		unsigned int missing_dec = spec->decode & ~dev->decode;
-		unsigned int missing_enc = spec->encode & ~dev->encode;
+		unsigned int missing_dec = spec->decode & ~dev->va.decode;
+		unsigned int missing_enc = spec->encode & ~dev->va.encode;
 		char list[160];
 
 		if (vad__spec_has(spec, VAD_KEY_DECODE) && missing_dec) {
@@ -309,7 +309,7 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 				return -ENOMEM;
 			goto next;
 		}
-		r = vad_judge_va(ctx, dev, spec, again && dev->va_old_hang);
+		r = vad_judge_va(ctx, dev, spec, again && dev->va.old_hang);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -333,8 +333,8 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 			dev->verdict = VAD_VERDICT_SELECTED;
 			r = vad__set_strf(&dev->reason, "%s%s%s%s",
 					  spec_text[0] ? "matches " : "the first VA-capable device",
-					  spec_text, dev->va_driver ? "; VA driver " : "",
-					  dev->va_driver ? dev->va_driver : "");
+					  spec_text, dev->va.driver ? "; VA driver " : "",
+					  dev->va.driver ? dev->va.driver : "");
 			free(spec_text);
 			if (r < 0)
 				return -ENOMEM;
@@ -362,7 +362,7 @@ int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned in
 	for (size_t i = 0; r == -ENODEV && i < ctx->ndevices; i++) {
 		const struct vad_device *dev = ctx->devices[i];
 
-		if (dev->verdict == VAD_VERDICT_NO_VA && dev->va_old_hang) {
+		if (dev->verdict == VAD_VERDICT_NO_VA && dev->va.old_hang) {
 			vad__log(ctx, VAD_LOG_INFO, "no device without a remembered hang: probing "
 				 "those again");
 			return vad_select_devices(ctx, spec, flags, true, out);
