@@ -345,7 +345,7 @@ static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 		close(fd);
 		return -EINVAL;
 	}
-	buf = malloc((size_t)st.st_size + 1);
+	buf = calloc(1, (size_t)st.st_size + 1);	/* (zeroed: a short read leaves no garbage) */
 	if (!buf) {
 		close(fd);
 		return -ENOMEM;

@@ -393,6 +393,45 @@ static int vad_probe_cached(struct vad_context *ctx, const struct vad_device *de
 	return r < 0 ? r : 0;
 }
 
+/* The answer a helper would give for @dev with the driver @force when that driver's file
+ * is in none of libva's directories (libva tries only that name, in each of them): 1 and
+ * -ENOPKG in @va, without starting the helper; 0 when the file is there (or where it
+ * would be is not known); -ENOMEM. */
+static int vad_probe_missing(struct vad_context *ctx, const struct vad_device *dev,
+			     const char *force, struct vad__va *va)
+{
+	struct vad_str files = { 0 };
+	char dirs[VAD_FILES_MAX], *reason = NULL;
+	int r = vad_device_find_va_driver_file(ctx, dev, force, dirs, sizeof(dirs));
+
+	if (r != -ENOENT)
+		return r == -ENOMEM ? r : 0;
+	r = vad__va_driver_missing(ctx, dev, force, force, &reason);
+	if (r < 0 || !reason)
+		return r;
+	/* The files libva would try, as the helper reports them: their absence is part of the
+	 * answer (the cache notices when one is installed). */
+	for (const char *d = dirs; *d;) {
+		size_t n = strcspn(d, ":");
+
+		if (n)
+			vad__str_addf(&files, "%.*s/%s_drv_video.so\n", (int)n, d, force);
+		d += n;
+		if (*d)
+			d++;
+	}
+	va->files = vad__str_done(&files);
+	if (!va->files) {
+		free(reason);
+		return -ENOMEM;
+	}
+	va->status = -ENOPKG;
+	va->error = reason;
+	vad__log(ctx, VAD_LOG_DEBUG, "%s: %s (no probe helper started)", vad_device_get_node(dev),
+		 reason);
+	return 1;
+}
+
 /* The answer of a new probe of @dev with @force: in this process, in the helper, or why
  * neither can run. Returns its status. */
 static int vad_probe_now(struct vad_context *ctx, const struct vad_device *dev,
@@ -403,6 +442,13 @@ static int vad_probe_now(struct vad_context *ctx, const struct vad_device *dev,
 
 	if (ctx->probe_mode & VAD_PROBE_ISOLATED)
 		helper = vad__probe_helper(ctx);
+	/* A helper started only to find the driver file missing is a process for nothing. The
+	 * node must open, as in the helper (which would tell why not). */
+	if (helper && force && vad_node_opens(dev)) {
+		r = vad_probe_missing(ctx, dev, force, va);
+		if (r != 0)
+			return r < 0 ? r : va->status;
+	}
 	if (helper)
 		return vad__probe_isolated(ctx, dev, helper, force, va);
 	if (ctx->probe_mode & VAD_PROBE_IN_PROCESS)

@@ -689,7 +689,9 @@ const char *vad_device_get_va_error(const struct vad_device *dev);
  *     the environment (LIBVA_DRIVER_NAME, LIBVA_DRIVERS_PATH, LD_LIBRARY_PATH...).
  *   - The cost: one process start and a pipe per probe (a few milliseconds, `make bench`
  *     measures it), small beside a VA driver's initialisation, and paid once per device
- *     and machine state with the probe cache.
+ *     and machine state with the probe cache. None is started when the driver is forced
+ *     (driver=, or the one the device requires) and its file is in none of libva's
+ *     directories: the answer (-ENOPKG, naming the file and the package) is known.
  *
  * Which helper: the file named by the VADISCOVER_PROBE_HELPER environment variable (an
  * absolute path; read with secure_getenv(), for test suites and unusual installs), else
