@@ -301,6 +301,55 @@ START_TEST(hang_expires)
 }
 END_TEST
 
+/* The name of the one .probe file in @dir. */
+static void probe_file_name(const char *dir, char *name, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	ck_assert_ptr_nonnull(d);
+	name[0] = '\0';
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 6 && strcmp(e->d_name + l - 6, ".probe") == 0)
+			snprintf(name, len, "%s", e->d_name);
+	}
+	closedir(d);
+	ck_assert_msg(name[0], "no .probe file in %s", dir);
+}
+
+/* A probe that times out never replaces the answer another process wrote meanwhile (one
+ * that probed without the lock: an older version, or a cache directory without one). */
+START_TEST(timeout_keeps_answer)
+{
+	char saved[PATH_MAX + 32], helper[PATH_MAX + 32], name[256];
+	FILE *f;
+
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	probe_file_name(cache_dir, name, sizeof(name));
+	snprintf(saved, sizeof(saved), "%s/saved.probe", m.topo_dir);
+	sh("mv %s/%s %s", cache_dir, name, saved);
+	/* A helper that puts the other process's answer in place, then hangs. */
+	snprintf(helper, sizeof(helper), "%s/slow-helper", m.topo_dir);
+	f = fopen(helper, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\ncp %s %s/other.tmp && mv %s/other.tmp %s/%s\nexec sleep 30\n",
+		saved, cache_dir, cache_dir, cache_dir, name);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(helper, 0755), 0);
+	setenv("VADISCOVER_PROBE_HELPER", helper, 1);
+	setenv("VADISCOVER_PROBE_TIMEOUT", "1", 1);
+	ck_assert(probed_anew(1, NULL, -ETIMEDOUT));
+	/* The other process's answer stays, and is the next one. */
+	setenv("VADISCOVER_PROBE_HELPER", "/nonexistent", 1);
+	ck_assert(!probed_anew(1, NULL, 0));
+	ck_assert_int_eq(cache_files(cache_dir), 1);
+	leave();
+}
+END_TEST
+
 /* ------------------------------------------------------------------------------------ */
 /* files and directories */
 
@@ -624,6 +673,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, key_driver_file);
 	tcase_add_test(tc, key_forced_driver);
 	tcase_add_test(tc, hang_expires);
+	tcase_add_test(tc, timeout_keeps_answer);
 
 	tc = test_case(s, "files");
 	tcase_set_timeout(tc, 60);
