@@ -11,6 +11,7 @@
 #ifndef VAD_PRIVATE_H
 #define VAD_PRIVATE_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
