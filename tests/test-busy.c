@@ -57,7 +57,10 @@ static void machine_new(void)
 	struct th_opts o = { .topology = "adl-sriov-lxc-vf4", .keep_dir = keep };
 	struct th_result r;
 
-	snprintf(keep, sizeof(keep), "/tmp/vad-busy-%d-XXXXXX", (int)getpid());
+	/* In this run's TMPDIR (runner.c), removed at the end even after a failed test. */
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(keep, sizeof(keep), "%s/vad-busy-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(keep));
 	snprintf(count, sizeof(count), "%s.count", keep);
 	unlink(count);
