@@ -174,4 +174,7 @@ $(B)/tests/test-probe: $(PROBE_HELPER) $(TOOL) $(WRAPPER) $(HARNESS_TARGETS)
 # test-cache: the probe cache, in the library and across runs of the tool and the wrapper.
 $(eval $(call vad_test,test-cache,tests/test-cache.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
 $(B)/tests/test-cache: $(PROBE_HELPER) $(TOOL) $(WRAPPER) $(HARNESS_TARGETS)
+# test-busy: many wrappers at once, a slow driver, a wrapper killed mid-probe.
+$(eval $(call vad_test,test-busy,tests/test-busy.c,))
+$(B)/tests/test-busy: $(PROBE_HELPER) $(WRAPPER) $(HARNESS_TARGETS)
 # --- end isolated probes ---

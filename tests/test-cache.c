@@ -301,6 +301,55 @@ START_TEST(hang_expires)
 }
 END_TEST
 
+/* The name of the one .probe file in @dir. */
+static void probe_file_name(const char *dir, char *name, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	ck_assert_ptr_nonnull(d);
+	name[0] = '\0';
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 6 && strcmp(e->d_name + l - 6, ".probe") == 0)
+			snprintf(name, len, "%s", e->d_name);
+	}
+	closedir(d);
+	ck_assert_msg(name[0], "no .probe file in %s", dir);
+}
+
+/* A probe that times out never replaces the answer another process wrote meanwhile (one
+ * that probed without the lock: an older version, or a cache directory without one). */
+START_TEST(timeout_keeps_answer)
+{
+	char saved[PATH_MAX + 32], helper[PATH_MAX + 32], name[256];
+	FILE *f;
+
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	probe_file_name(cache_dir, name, sizeof(name));
+	snprintf(saved, sizeof(saved), "%s/saved.probe", m.topo_dir);
+	sh("mv %s/%s %s", cache_dir, name, saved);
+	/* A helper that puts the other process's answer in place, then hangs. */
+	snprintf(helper, sizeof(helper), "%s/slow-helper", m.topo_dir);
+	f = fopen(helper, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\ncp %s %s/other.tmp && mv %s/other.tmp %s/%s\nexec sleep 30\n",
+		saved, cache_dir, cache_dir, cache_dir, name);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(helper, 0755), 0);
+	setenv("VADISCOVER_PROBE_HELPER", helper, 1);
+	setenv("VADISCOVER_PROBE_TIMEOUT", "1", 1);
+	ck_assert(probed_anew(1, NULL, -ETIMEDOUT));
+	/* The other process's answer stays, and is the next one. */
+	setenv("VADISCOVER_PROBE_HELPER", "/nonexistent", 1);
+	ck_assert(!probed_anew(1, NULL, 0));
+	ck_assert_int_eq(cache_files(cache_dir), 1);
+	leave();
+}
+END_TEST
+
 /* ------------------------------------------------------------------------------------ */
 /* files and directories */
 
@@ -408,6 +457,84 @@ START_TEST(dir_xdg)
 	CHANGED(1, NULL, 0);
 	ck_assert_int_eq(stat(dir, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0700);
+	ck_assert_int_eq(cache_files(dir), 1);
+	leave();
+}
+END_TEST
+
+/* A writer killed between write and rename leaves its temporary file: the next writer
+ * removes it once it is old enough that no writer can still be at work on it. */
+START_TEST(stale_temp_removed)
+{
+	char stale[PATH_MAX + 96], fresh[PATH_MAX + 96];
+	struct timespec old[2] = { { .tv_sec = time(NULL) - 3600 }, { .tv_sec = time(NULL) - 3600 } };
+
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	snprintf(stale, sizeof(stale), "%s/.0123456789abcdef.probe.4242.4242.tmp", cache_dir);
+	snprintf(fresh, sizeof(fresh), "%s/.0123456789abcdef.probe.4243.4243.tmp", cache_dir);
+	write_file(stale, "vadiscover-cache 2\nexpi");
+	write_file(fresh, "vadiscover-cache 2\nexpi");
+	ck_assert_int_eq(utimensat(AT_FDCWD, stale, old, 0), 0);
+	CHANGED(2, NULL, 0);
+	ck_assert_int_ne(access(stale, F_OK), 0);
+	ck_assert_int_eq(access(fresh, F_OK), 0);
+	ck_assert_int_eq(cache_files(cache_dir), 2);
+	leave();
+}
+END_TEST
+
+/* A service user without XDG_RUNTIME_DIR (Jellyfin's unit): the cache is below its own
+ * home, even when another user took /tmp/vadiscover-UID first. Run as a user of its own
+ * (the suite runs as root, whose cache is /run/vadiscover). */
+START_TEST(dir_home)
+{
+	uid_t uid = 50000 + (uid_t)(getpid() % 10000);
+	char home[PATH_MAX + 32], taken[64], dir[PATH_MAX + 64];
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0) {
+		/* Not root: this user's own home, without the other user. */
+		uid = geteuid();
+	}
+	enter_va("adl-sriov-lxc-vf4", NULL);
+	snprintf(home, sizeof(home), "%s/home", m.topo_dir);
+	snprintf(dir, sizeof(dir), "%s/.cache/vadiscover", home);
+	snprintf(taken, sizeof(taken), "/tmp/vadiscover-%u", (unsigned)uid);
+	ck_assert_int_eq(mkdir(home, 0755), 0);
+	if (uid != geteuid()) {
+		ck_assert_int_eq(chown(home, uid, uid), 0);
+		/* The other user was first. */
+		ck_assert_msg(mkdir(taken, 0700) == 0 || errno == EEXIST, "%s", taken);
+		/* The new user must see the simulated machine. */
+		sh("chmod 0755 \"$TMPDIR\" %s && chmod 0666 %s/dev/dri/*", m.topo_dir, m.topo_dir);
+	}
+	unsetenv("VADISCOVER_CACHE_DIR");
+	unsetenv("XDG_RUNTIME_DIR");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct vad_context *ctx = NULL;
+
+		unsetenv("XDG_CACHE_HOME");
+		setenv("HOME", home, 1);
+
+		if (uid != geteuid() && (setgid(uid) < 0 || setuid(uid) < 0))
+			_exit(2);
+		if (vad_new(&ctx) < 0 || vad_scan(ctx) != 1)
+			_exit(3);
+		vad_device_probe(ctx, vad_device_get(ctx, 0), NULL);
+		_exit(vad_device_get_va_status(vad_device_get(ctx, 0)) == 0 ? 0 : 4);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	if (uid != geteuid())
+		rmdir(taken);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x", status);
+	ck_assert_msg(stat(dir, &st) == 0, "no cache in %s", dir);
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
+	ck_assert_uint_eq(st.st_uid, uid);
 	ck_assert_int_eq(cache_files(dir), 1);
 	leave();
 }
@@ -546,6 +673,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, key_driver_file);
 	tcase_add_test(tc, key_forced_driver);
 	tcase_add_test(tc, hang_expires);
+	tcase_add_test(tc, timeout_keeps_answer);
 
 	tc = test_case(s, "files");
 	tcase_set_timeout(tc, 60);
@@ -555,6 +683,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, dir_others_write);
 	tcase_add_test(tc, cache_off);
 	tcase_add_test(tc, dir_xdg);
+	tcase_add_test(tc, dir_home);
+	tcase_add_test(tc, stale_temp_removed);
 
 	tc = test_case(s, "runs");
 	tcase_set_timeout(tc, 120);

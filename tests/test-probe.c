@@ -513,6 +513,56 @@ START_TEST(helper_beside_program)
 }
 END_TEST
 
+/* The log lines that start a helper ("probing in ..."). */
+static void count_spawns(struct vad_context *ctx, enum vad_log_priority priority, void *userdata,
+			 const char *format, va_list args)
+{
+	char line[1024];
+
+	(void)ctx;
+	(void)priority;
+	vsnprintf(line, sizeof(line), format, args);
+	if (strstr(line, ": probing in "))
+		(*(int *)userdata)++;
+}
+
+/* A VA driver that must be forced (iHD for xe) and is not installed: the answer a helper
+ * would give, without starting one; the same answer as a probe in this process. */
+START_TEST(library_missing_driver_no_helper)
+{
+	char empty[PATH_MAX + 32], err[1024];
+	struct th_opts o = { 0 };
+	int spawns = 0;
+
+	snprintf(empty, sizeof(empty), "%s/empty-dri", getenv("TMPDIR"));
+	ck_assert_int_eq(mkdir(empty, 0755), 0);
+	o.drivers_dir = empty;
+	tl_enter(&m, "xe-sriov", &o);
+	vad_set_log_fn(m.ctx, count_spawns, VAD_LOG_DEBUG, &spawns);
+	ck_assert_int_ge(vad_scan(m.ctx), 2);
+	struct vad_device *d = vad_device_get(m.ctx, 1);
+	ck_assert_str_eq(vad_device_get_required_va_driver(d), "iHD");
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), -ENOPKG);
+	ck_assert_int_eq(spawns, 0);
+	snprintf(err, sizeof(err), "%s", vad_device_get_va_error(d));
+	ck_assert_msg(strstr(err, "iHD_drv_video.so is not installed"), "%s", err);
+	/* The same in this process. */
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_IN_PROCESS), 0);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, "iHD"), -ENOPKG);
+	ck_assert_str_eq(vad_device_get_va_error(d), err);
+	/* Left to libva (LIBVA_DRIVER_NAME chooses, nothing is forced), a helper asks. */
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	setenv("LIBVA_DRIVER_NAME", "iHD", 1);
+	d = vad_device_get(m.ctx, 2);
+	ck_assert_ptr_null(vad_device_get_required_va_driver(d));
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), -ENOPKG);
+	unsetenv("LIBVA_DRIVER_NAME");
+	ck_assert_int_eq(spawns, 1);
+	tl_leave(&m);
+	rmdir(empty);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("probe");
@@ -533,5 +583,6 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, helper_garbage, 0, 7);
 	tcase_add_test(tc, helper_record_read);
 	tcase_add_test(tc, helper_beside_program);
+	tcase_add_test(tc, library_missing_driver_no_helper);
 	return s;
 }

@@ -7,8 +7,9 @@
  *
  * One file per answer, named by a hash of its key, in the cache directory:
  *
- *     vadiscover-cache 1
- *     expires 0                  unix seconds after which it is not used, 0: never
+ *     vadiscover-cache 2
+ *     expires 0                  when it stops being an answer (ns since the epoch), 0: never
+ *     written 1765...            when it was written (ns since the epoch)
  *     key 412                    the key text (below), which must match to the byte
  *     boot 5e0f...\n...
  *     paths 45                   the VA driver files libva tried, one per line
@@ -22,12 +23,24 @@
  * foreign file), whose driver files changed, that expired, or that is not a regular file
  * of this user, is ignored: the device is probed and the file replaced. Files are written
  * to a temporary name and renamed into place, so a reader sees a whole file or none.
+ *
+ * An answer is used by a question asked before it expires. The question's time is when
+ * vad_device_probe() began, so an answer that expires as it is written (expires == written:
+ * a probe that told nothing lasting, such as a helper killed on a starved machine) still
+ * answers every process that was waiting for that probe, and no later one.
+ *
+ * One probe per key at a time, across processes: the prober holds an flock() on
+ * NAME.lock in the directory (the kernel drops it when the holder dies, however it dies);
+ * the others wait for it, then read the answer it wrote. Temporary files a writer left
+ * behind (killed between write and rename) are removed by the next writer.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -36,10 +49,21 @@
 #include "config.h"
 #include "vadiscover/vad-libva.h"
 
-#define VAD_CACHE_MAGIC "vadiscover-cache 1"
+#define VAD_CACHE_MAGIC "vadiscover-cache 2"
 #define VAD_CACHE_FILE_MAX (64 * 1024)
 /* How long a hang (-ETIMEDOUT) is believed: see vadiscover.h. */
 #define VAD_CACHE_HANG_TTL 600
+/* A temporary file this old was left by a writer that died (a write takes milliseconds). */
+#define VAD_CACHE_TMP_STALE 60
+#define VAD_NS 1000000000LL
+
+long long vad__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * VAD_NS + ts.tv_nsec;
+}
 
 /* --- the directory ------------------------------------------------------------------ */
 
@@ -77,26 +101,66 @@ static int vad_cache_open_dir(struct vad_context *ctx, const char *path)
 	return fd;
 }
 
-/* The cache directory, opened: VADISCOVER_CACHE_DIR, else $XDG_RUNTIME_DIR/vadiscover,
- * else /run/vadiscover for root, else /tmp/vadiscover-UID. -errno when off or refused. */
+/* Whether @path is a directory of this user that nobody else may write (a home directory
+ * that another user cannot make a .cache in first). */
+static bool vad_own_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	       !(st.st_mode & 022);
+}
+
+/* The cache directory, opened: VADISCOVER_CACHE_DIR alone when set; else the first usable
+ * of $XDG_RUNTIME_DIR/vadiscover, /run/vadiscover for root, $XDG_CACHE_HOME/vadiscover,
+ * $HOME/.cache/vadiscover when the home directory is this user's own, and
+ * /tmp/vadiscover-UID (vadiscover.h, "Probe cache", says why). -errno when off or
+ * refused. */
 static int vad_cache_dir(struct vad_context *ctx)
 {
 	const char *env = secure_getenv("VADISCOVER_CACHE"), *dir;
 	char path[VAD_PATH_MAX];
+	int fd = -ENOENT;
 
 	if (env && strcmp(env, "0") == 0)
 		return -ECANCELED;
 	dir = secure_getenv("VADISCOVER_CACHE_DIR");
-	if (dir && dir[0] == '/') {
-		snprintf(path, sizeof(path), "%s", dir);
-	} else if ((dir = secure_getenv("XDG_RUNTIME_DIR")) && dir[0] == '/') {
-		if ((size_t)snprintf(path, sizeof(path), "%s/vadiscover", dir) >= sizeof(path))
-			return -ENAMETOOLONG;
-	} else if (geteuid() == 0) {
-		snprintf(path, sizeof(path), "/run/vadiscover");
-	} else {
-		snprintf(path, sizeof(path), "/tmp/vadiscover-%u", (unsigned)geteuid());
+	if (dir && dir[0] == '/')
+		return vad_cache_open_dir(ctx, dir);
+	if ((dir = secure_getenv("XDG_RUNTIME_DIR")) && dir[0] == '/' &&
+	    (size_t)snprintf(path, sizeof(path), "%s/vadiscover", dir) < sizeof(path)) {
+		fd = vad_cache_open_dir(ctx, path);
+		if (fd >= 0)
+			return fd;
 	}
+	if (geteuid() == 0) {
+		fd = vad_cache_open_dir(ctx, "/run/vadiscover");
+		if (fd >= 0)
+			return fd;
+	}
+	/* A service user without a login session (Jellyfin's unit: no XDG_RUNTIME_DIR): a
+	 * directory below its own home, which no other user can take first as in /tmp. */
+	if ((dir = secure_getenv("XDG_CACHE_HOME")) && dir[0] == '/' &&
+	    (size_t)snprintf(path, sizeof(path), "%s/vadiscover", dir) < sizeof(path)) {
+		if (mkdir(dir, 0700) == 0 || errno == EEXIST) {
+			fd = vad_cache_open_dir(ctx, path);
+			if (fd >= 0)
+				return fd;
+		}
+	} else if ((dir = secure_getenv("HOME")) && dir[0] == '/' && vad_own_dir(dir) &&
+		   (size_t)snprintf(path, sizeof(path), "%s/.cache/vadiscover", dir) <
+			   sizeof(path)) {
+		char *slash = strrchr(path, '/');
+
+		*slash = '\0';
+		if (mkdir(path, 0700) == 0 || errno == EEXIST) {
+			*slash = '/';
+			fd = vad_cache_open_dir(ctx, path);
+			if (fd >= 0)
+				return fd;
+		}
+	}
+	snprintf(path, sizeof(path), "/tmp/vadiscover-%u", (unsigned)geteuid());
 	return vad_cache_open_dir(ctx, path);
 }
 
@@ -184,8 +248,8 @@ static char *vad_cache_state(const char *paths)
 	return vad__str_done(&t);
 }
 
-/* FNV-1a, 64 bits: the file name of a key. */
-static void vad_cache_name(const char *key, char *name, size_t len)
+/* FNV-1a, 64 bits: the file name of a key, with @suffix (".probe", ".lock"). */
+static void vad_cache_name(const char *key, const char *suffix, char *name, size_t len)
 {
 	unsigned long long h = 0xcbf29ce484222325ULL;
 
@@ -193,7 +257,7 @@ static void vad_cache_name(const char *key, char *name, size_t len)
 		h ^= *p;
 		h *= 0x100000001b3ULL;
 	}
-	snprintf(name, len, "%016llx.probe", h);
+	snprintf(name, len, "%016llx%s", h, suffix);
 }
 
 /* --- reading ------------------------------------------------------------------------- */
@@ -240,18 +304,20 @@ static bool vad_in_line(struct vad_in *in, const char *want)
 	return true;
 }
 
-static bool vad_in_expires(struct vad_in *in, long long *out)
+/* "NAME NUMBER\n", a time in ns since the epoch (0..2^62). */
+static bool vad_in_ns(struct vad_in *in, const char *name, long long *out)
 {
+	size_t nl = strlen(name);
 	long long v = 0;
 	const char *p = in->p;
 
-	if ((size_t)(in->end - p) < 10 || strncmp(p, "expires ", 8) != 0)
+	if ((size_t)(in->end - p) < nl + 3 || strncmp(p, name, nl) != 0 || p[nl] != ' ')
 		return false;
-	p += 8;
+	p += nl + 1;
 	if (*p < '0' || *p > '9' || (*p == '0' && p[1] != '\n'))
 		return false;
 	for (; p < in->end && *p >= '0' && *p <= '9'; p++) {
-		if (v > 100000000000LL)
+		if (v > (1LL << 62) / 10)
 			return false;
 		v = v * 10 + (*p - '0');
 	}
@@ -279,7 +345,7 @@ static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 		close(fd);
 		return -EINVAL;
 	}
-	buf = malloc((size_t)st.st_size + 1);
+	buf = calloc(1, (size_t)st.st_size + 1);	/* (zeroed: a short read leaves no garbage) */
 	if (!buf) {
 		close(fd);
 		return -ENOMEM;
@@ -300,24 +366,27 @@ static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 	return 0;
 }
 
-/* 1 and @dev's VA fields set when the file matches @key in every way, 0 when not. */
-int vad__cache_parse(const char *buf, size_t len, const char *key, struct vad_device *dev)
+/* 1 and the answer in @va when the file matches @key in every way and answers a question
+ * asked at @asked, 0 when not. */
+int vad__cache_parse(const char *buf, size_t len, const char *key, long long asked,
+		     struct vad__va *va)
 {
 	struct vad_in in = { buf, buf + len };
 	const char *k, *paths, *state;
 	size_t klen, plen, slen;
-	long long expires;
+	long long expires, written;
 	char *pcopy, *now_state;
 	int r;
 
-	if (!vad_in_line(&in, VAD_CACHE_MAGIC) || !vad_in_expires(&in, &expires) ||
+	if (!vad_in_line(&in, VAD_CACHE_MAGIC) || !vad_in_ns(&in, "expires", &expires) ||
+	    !vad_in_ns(&in, "written", &written) ||
 	    !vad_in_blob(&in, "key", 16384, &k, &klen) ||
 	    !vad_in_blob(&in, "paths", VAD_FILES_MAX, &paths, &plen) ||
 	    !vad_in_blob(&in, "state", VAD_FILES_MAX, &state, &slen))
 		return 0;
 	if (klen != strlen(key) || memcmp(k, key, klen) != 0)
 		return 0;
-	if (expires && (long long)time(NULL) >= expires)
+	if (expires && (asked >= expires || expires < written))
 		return 0;
 	pcopy = strndup(paths, plen);
 	if (!pcopy)
@@ -333,115 +402,254 @@ int vad__cache_parse(const char *buf, size_t len, const char *key, struct vad_de
 		return 0;
 	}
 	free(now_state);
-	r = vad__record_read(in.p, (size_t)(in.end - in.p), dev, NULL);
+	r = vad__record_read(in.p, (size_t)(in.end - in.p), va, NULL);
 	if (r < 0) {
 		free(pcopy);
 		return r == -ENOMEM ? r : 0;
 	}
-	free(dev->va_files);
-	dev->va_files = plen ? pcopy : NULL;
+	free(va->files);
+	va->files = plen ? pcopy : NULL;
 	if (!plen)
 		free(pcopy);
+	va->written = written;
 	return 1;
 }
 
-int vad__cache_lookup(struct vad_context *ctx, struct vad_device *dev, const char *force,
-		      char **key_out)
+int vad__cache_key(struct vad_context *ctx, const struct vad_device *dev, const char *force,
+		   char **key)
 {
-	char name[32], *buf = NULL, *key;
-	size_t len = 0;
-	int dirfd, r;
+	int r;
 
-	*key_out = NULL;
+	*key = NULL;
 	if (!(ctx->probe_mode & VAD_PROBE_CACHE))
 		return 0;
 	/* The key names the libva: load it (no VA driver is loaded by that). */
 	r = vad_libva_load(ctx);
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;
+	*key = vad_cache_key(ctx, dev, force);
+	return *key ? 0 : -ENOMEM;
+}
+
+int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, const char *key,
+		      long long asked, bool fresh, struct vad__va *va)
+{
+	char name[32], *buf = NULL;
+	size_t len = 0;
+	int dirfd, r;
+
+	if (!key)
+		return 0;
 	dirfd = vad_cache_dir(ctx);
 	if (dirfd < 0)
 		return 0;
-	key = vad_cache_key(ctx, dev, force);
-	if (!key) {
-		close(dirfd);
-		return -ENOMEM;
-	}
-	vad_cache_name(key, name, sizeof(name));
+	vad_cache_name(key, ".probe", name, sizeof(name));
 	r = vad_cache_slurp(dirfd, name, &buf, &len);
 	close(dirfd);
-	if (r == -ENOMEM) {
-		free(key);
+	if (r == -ENOMEM)
 		return r;
-	}
-	r = r < 0 ? 0 : vad__cache_parse(buf, len, key, dev);
+	r = r < 0 ? 0 : vad__cache_parse(buf, len, key, asked, va);
 	free(buf);
-	if (r < 0) {
-		free(key);
+	if (r < 0)
 		return r;
+	if (r == 1 && va->status == -ETIMEDOUT && va->written < asked) {
+		/* A hang remembered from before this question: not an answer when a fresh one
+		 * is asked for (vad_select() with every candidate ruled out by one). */
+		if (fresh) {
+			vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: %s: a remembered hang, "
+				 "probing again", vad_device_get_node(dev), name);
+			vad__va_clear(va);
+			return 0;
+		}
+		va->old_hang = true;
 	}
 	if (r == 0)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: no valid entry %s",
 			 vad_device_get_node(dev), name);
 	else
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: %s", vad_device_get_node(dev), name);
-	*key_out = key;
 	return r;
+}
+
+int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const char *key,
+		    long long wait_ms)
+{
+	char name[32];
+	struct timespec ts;
+	long long deadline, now, delay = 1;
+	bool waited = false;
+	struct stat st;
+	int dirfd, fd;
+
+	if (!key)
+		return -ENOENT;
+	dirfd = vad_cache_dir(ctx);
+	if (dirfd < 0)
+		return dirfd;
+	vad_cache_name(key, ".lock", name, sizeof(name));
+	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		    0600);
+	if (fd < 0)
+		fd = -errno;
+	close(dirfd);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		close(fd);
+		return -EPERM;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	deadline = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + wait_ms;
+	/* flock() has no timeout: try, and sleep a little longer each time (at most 50 ms). */
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (waited)
+				vad__log(ctx, VAD_LOG_DEBUG, "%s: the other probe ended",
+					 vad_device_get_node(dev));
+			return fd;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			int err = errno;
+
+			close(fd);
+			return -err;
+		}
+		if (!waited)
+			vad__log(ctx, VAD_LOG_DEBUG, "%s: another process is probing it: waiting "
+				 "for its answer", vad_device_get_node(dev));
+		waited = true;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		if (now >= deadline) {
+			vad__log(ctx, VAD_LOG_DEBUG, "%s: the other probe did not end within %lld ms: "
+				 "probing here", vad_device_get_node(dev), wait_ms);
+			close(fd);
+			return -ETIMEDOUT;
+		}
+		if (delay > deadline - now)
+			delay = deadline - now;
+		nanosleep(&(struct timespec){ .tv_sec = delay / 1000,
+					      .tv_nsec = (delay % 1000) * 1000000 }, NULL);
+		delay = delay * 2 > 50 ? 50 : delay * 2;
+	}
 }
 
 /* --- writing ------------------------------------------------------------------------- */
 
-/* Whether @dev's result is a fact worth keeping, and until when (0: while the key holds). */
-static bool vad_cacheable(const struct vad_device *dev, long long *expires)
+/* Whether @dev's result is to be written, and until when it answers (0: while the key
+ * holds; @now: only the processes that were waiting for this probe). */
+static bool vad_cacheable(const struct vad__va *va, long long now, long long *expires)
 {
 	*expires = 0;
-	if (dev->va_nocache || dev->va_open_failed)
-		return false;	/* helper trouble; node access is always checked live */
-	switch (dev->va_status) {
+	if (va->open_failed)
+		return false;	/* node access is always checked live, by each process */
+	switch (va->status) {
 	case -ENOMEM:
-	case -ELIBACC:		/* no libva: nothing was probed, and it is cheap to say again */
-	case -ENOEXEC:
 	case -EAGAIN:
 		return false;
+	case -ELIBACC:		/* no libva: nothing was probed */
+	case -ENOEXEC:		/* the helper's trouble, not the device's */
+		*expires = now;
+		return true;
 	case -ETIMEDOUT:
-		*expires = (long long)time(NULL) + VAD_CACHE_HANG_TTL;
+		/* A helper killed while it was starved of CPU proves nothing. */
+		*expires = va->busy ? now : now + VAD_CACHE_HANG_TTL * VAD_NS;
 		return true;
 	default:
+		if (va->nocache)
+			*expires = now;
 		return true;
 	}
 }
 
-void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, const char *key)
+/* Whether @name in @dirfd holds an answer other than a hang for @key, valid now. */
+static bool vad_cache_has_answer(int dirfd, const char *name, const char *key, long long now)
+{
+	struct vad__va old = VAD__VA_NONE;
+	char *buf = NULL;
+	size_t len = 0;
+	bool has;
+
+	if (vad_cache_slurp(dirfd, name, &buf, &len) < 0)
+		return false;
+	has = vad__cache_parse(buf, len, key, now, &old) == 1 && old.status != -ETIMEDOUT;
+	free(buf);
+	vad__va_clear(&old);
+	return has;
+}
+
+/* Remove the temporary files of writers that died between write and rename. */
+static void vad_cache_prune(struct vad_context *ctx, int dirfd, long long now)
+{
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		struct stat st;
+
+		if (e->d_name[0] != '.' || n < 5 || strcmp(e->d_name + n - 4, ".tmp") != 0)
+			continue;
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+		    (long long)st.st_mtim.tv_sec + VAD_CACHE_TMP_STALE > now / VAD_NS)
+			continue;
+		if (unlinkat(dirfd, e->d_name, 0) == 0)
+			vad__log(ctx, VAD_LOG_DEBUG, "probe cache: removed %s, left by a writer "
+				 "that died", e->d_name);
+	}
+	closedir(d);
+}
+
+void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
+		      const struct vad__va *va, const char *key)
 {
 	struct vad_str t = { 0 };
 	char name[32], tmp[96], *rec = NULL, *state;
 	size_t reclen = 0, off = 0;
-	long long expires;
+	long long expires, now = vad__now_ns();
 	int dirfd, fd;
 	bool ok = true;
 
-	if (!key || !vad_cacheable(dev, &expires))
+	if (!key || !vad_cacheable(va, now, &expires))
 		return;
 	dirfd = vad_cache_dir(ctx);
 	if (dirfd < 0)
 		return;
-	state = vad_cache_state(dev->va_files);
-	if (!state || vad__record_write(dev, &rec, &reclen) < 0) {
+	vad_cache_name(key, ".probe", name, sizeof(name));
+	/* A timeout never replaces an answer (another process's probe that did finish). */
+	if (va->status == -ETIMEDOUT && vad_cache_has_answer(dirfd, name, key, now)) {
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: %s holds an answer: the timeout is "
+			 "not written over it", vad_device_get_node(dev), name);
+		close(dirfd);
+		return;
+	}
+	state = vad_cache_state(va->files);
+	if (!state || vad__record_write(va, &rec, &reclen) < 0) {
 		free(state);
 		close(dirfd);
 		return;
 	}
-	vad__str_addf(&t, VAD_CACHE_MAGIC "\nexpires %lld\nkey %zu\n%s\npaths %zu\n%s\nstate %zu\n"
-		      "%s\n", expires, strlen(key), key,
-		      dev->va_files ? strlen(dev->va_files) : 0,
-		      dev->va_files ? dev->va_files : "", strlen(state), state);
+	vad__str_addf(&t, VAD_CACHE_MAGIC "\nexpires %lld\nwritten %lld\nkey %zu\n%s\n"
+		      "paths %zu\n%s\nstate %zu\n%s\n", expires, now, strlen(key), key,
+		      va->files ? strlen(va->files) : 0,
+		      va->files ? va->files : "", strlen(state), state);
 	free(state);
 	if (!vad__str_done(&t)) {
 		free(rec);
 		close(dirfd);
 		return;
 	}
-	vad_cache_name(key, name, sizeof(name));
 	/* A name no other writer uses (pid and thread), replaced atomically into place. */
 	snprintf(tmp, sizeof(tmp), ".%s.%d.%d.tmp", name, (int)getpid(), (int)gettid());
 	unlinkat(dirfd, tmp, 0);
@@ -479,6 +687,7 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, con
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: wrote %s", vad_device_get_node(dev),
 			 name);
 	}
+	vad_cache_prune(ctx, dirfd, now);
 	free(t.s);
 	free(rec);
 	close(dirfd);
@@ -486,5 +695,5 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, con
 
 bool vad_device_is_cached(const struct vad_device *dev)
 {
-	return dev && dev->probed && dev->va_cached;
+	return dev && dev->probed && dev->va.cached;
 }

@@ -29,8 +29,7 @@ struct vad_device *vad__device_alloc(void)
 	dev->vf_index = -ENOENT;
 	dev->sriov_numvfs = -ENOENT;
 	dev->sriov_totalvfs = -ENOENT;
-	dev->va_status = -EAGAIN;
-	dev->va_version = -EAGAIN;
+	dev->va = VAD__VA_NONE;
 	return dev;
 }
 
@@ -45,10 +44,7 @@ void vad__device_free(struct vad_device *dev)
 	free(dev->kernel_driver);
 	free(dev->pf_slot);
 	free(dev->probe_request);
-	free(dev->va_vendor);
-	free(dev->va_driver);
-	free(dev->va_error);
-	free(dev->va_files);
+	vad__va_clear(&dev->va);
 	free(dev->reason);
 	free(dev);
 }

@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -28,6 +29,8 @@ extern char **environ;
 		      2 * VAD_FILES_MAX + 1024)
 #define VAD_TIMEOUT_DEFAULT 10
 #define VAD_TIMEOUT_MAX 3600
+/* A helper that waited for a CPU gets that time back, up to this many deadlines in all. */
+#define VAD_STARVED_FACTOR 3
 
 int vad_set_probe_mode(struct vad_context *ctx, unsigned int mode)
 {
@@ -112,6 +115,11 @@ static int vad_probe_timeout(void)
 	return (int)v;
 }
 
+long long vad__probe_max_ms(void)
+{
+	return (long long)vad_probe_timeout() * 1000 * VAD_STARVED_FACTOR;
+}
+
 static long long vad_now_ms(void)
 {
 	struct timespec ts;
@@ -126,25 +134,80 @@ struct vad_run {
 	size_t len;
 	bool overflow;
 	bool timed_out;
+	bool starved;		/* timed out at the hard limit, still owed time it lost waiting */
+	long long waited_ms;	/* how long it waited for a CPU (run queue), as far as known */
 	bool reaped;
 	int status;		/* waitpid() status when reaped */
 };
 
-/* Read the pipe until EOF or the deadline; then reap the helper, killing its process group
- * when the deadline passes first. */
-static void vad_run_wait(pid_t pid, int fd, long long deadline, struct vad_run *run)
+/* How long the helper @pid waited for a CPU since it started, in ms: the largest run queue
+ * delay of its threads (/proc/PID/task/TID/schedstat, second field, ns); 0 when the kernel
+ * does not tell (no CONFIG_SCHED_INFO). */
+static long long vad_starved_ms(pid_t pid)
 {
+	char path[64];
+	long long most = 0;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char file[sizeof(path) + sizeof(e->d_name) + 16], line[128];
+		unsigned long long run, delay;
+		ssize_t n;
+		int fd;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/schedstat", path, e->d_name);
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, line, sizeof(line) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		line[n] = '\0';
+		if (sscanf(line, "%llu %llu", &run, &delay) == 2 &&
+		    (long long)(delay / 1000000) > most)
+			most = (long long)(delay / 1000000);
+	}
+	closedir(d);
+	return most;
+}
+
+/* Read the pipe until EOF or the deadline; then reap the helper, killing its process group
+ * when the deadline passes first. The deadline is @timeout_ms after @start, plus the time
+ * the helper waited for a CPU (a busy machine slows a driver down; it does not hang it),
+ * and never more than VAD_STARVED_FACTOR deadlines. */
+static void vad_run_wait(pid_t pid, int fd, long long start, long long timeout_ms,
+			 struct vad_run *run)
+{
+	long long deadline = start + timeout_ms, hard = start + timeout_ms * VAD_STARVED_FACTOR;
 	bool eof = false;
 
-	while (!eof) {
-		long long left = deadline - vad_now_ms();
+	for (;;) {
+		long long now = vad_now_ms(), left = deadline - now;
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int n;
 
-		if (left <= 0) {
+		if (left <= 0 && !eof) {
+			long long waited = vad_starved_ms(pid), want = start + timeout_ms + waited;
+
+			run->waited_ms = waited;
+			if (want > now && now < hard) {
+				deadline = want < hard ? want : hard;
+				continue;
+			}
 			run->timed_out = true;
+			run->starved = want > now;
 			break;
 		}
+		if (eof)
+			break;
 		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -204,9 +267,9 @@ static void vad_run_wait(pid_t pid, int fd, long long deadline, struct vad_run *
 }
 
 /* The lines before the record: "stage NAME" (the last one into @stage, "start" when none)
- * and "file PATH" (appended to @dev's driver files). Returns where the record starts;
+ * and "file PATH" (appended to @va's driver files). Returns where the record starts;
  * -ENOMEM through *@r. */
-static const char *vad_notes(const struct vad_run *run, struct vad_device *dev, char *stage,
+static const char *vad_notes(const struct vad_run *run, struct vad__va *va, char *stage,
 			     size_t len, int *r)
 {
 	const char *p = run->buf, *end = run->buf + run->len;
@@ -227,11 +290,11 @@ static const char *vad_notes(const struct vad_run *run, struct vad_device *dev, 
 			}
 		} else if (strncmp(p, "file /", 6) == 0 && n - 5 < VAD_PATH_MAX &&
 			   !memchr(p, '\0', n)) {
-			size_t old = dev->va_files ? strlen(dev->va_files) : 0;
+			size_t old = va->files ? strlen(va->files) : 0;
 			char *f;
 
 			if (old + n - 5 + 2 <= VAD_FILES_MAX) {
-				f = realloc(dev->va_files, old + n - 5 + 2);
+				f = realloc(va->files, old + n - 5 + 2);
 				if (!f) {
 					*r = -ENOMEM;
 					return p;
@@ -239,7 +302,7 @@ static const char *vad_notes(const struct vad_run *run, struct vad_device *dev, 
 				memcpy(f + old, p + 5, n - 5);
 				f[old + n - 5] = '\n';
 				f[old + n - 4] = '\0';
-				dev->va_files = f;
+				va->files = f;
 			}
 		} else {
 			break;
@@ -249,84 +312,63 @@ static const char *vad_notes(const struct vad_run *run, struct vad_device *dev, 
 	return p;
 }
 
-/* Fail @dev with @status and a reason. */
-static int vad_fail(struct vad_device *dev, int status, const char *format, ...)
+/* Fail @va with @status and a reason; returns the status. */
+static int vad_fail(struct vad__va *va, int status, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
-static int vad_fail(struct vad_device *dev, int status, const char *format, ...)
+static int vad_fail(struct vad__va *va, int status, const char *format, ...)
 {
 	va_list args;
 	char *s = NULL;
 
-	free(dev->va_vendor);
-	free(dev->va_driver);
-	free(dev->va_error);
-	dev->va_vendor = dev->va_driver = dev->va_error = NULL;
-	dev->decode = dev->encode = 0;
-	dev->vpp = false;
-	dev->va_open_failed = false;
+	free(va->vendor);
+	free(va->driver);
+	free(va->error);
+	va->vendor = va->driver = va->error = NULL;
+	va->decode = va->encode = 0;
+	va->vpp = false;
+	va->open_failed = false;
 	va_start(args, format);
 	if (vasprintf(&s, format, args) < 0)
 		s = NULL;
 	va_end(args);
 	if (!s)
-		return dev->va_status = -ENOMEM;
-	dev->va_error = s;
-	return dev->va_status = status;
+		return va->status = -ENOMEM;
+	va->error = s;
+	return va->status = status;
 }
 
-int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const char *helper,
-			const char *force)
+/* Start the helper for @dev: its pid and the read end of its pipe (O_CLOEXEC). 0 or
+ * -errno (no pipe, no descriptor, posix_spawn() failed). */
+static int vad_spawn(struct vad_context *ctx, const struct vad_device *dev, const char *helper,
+		     const char *force, const char *dir, int timeout, pid_t *pid, int *out)
 {
 	const char *node = vad_device_get_node(dev);
-	int timeout = vad_probe_timeout();
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
-	char *dir = NULL, *argv[10];
-	struct vad_run *run = NULL;
-	int fds[2] = { -1, -1 }, argc = 0, r, wfd, wdup = -1;
-	long long start, deadline;
-	char stage[32];
-	const char *rec;
-	pid_t pid;
+	char *argv[16], parent[24], limit[24];
+	int fds[2], argc = 0, r, wfd;
 
-	/* The helper loads the libva this context would: the caller's own, or the one in the
-	 * directory set, or the system's. Loading libva loads no VA driver. */
-	r = vad__libva_helper_dir(ctx, &dir);
-	if (r == -ELIBACC) {
-		dev->va_status = r;
-		return vad__set_strf(&dev->va_error, "%s", vad_get_libva_error(ctx)) < 0 ? -ENOMEM
-											 : r;
-	}
-	if (r < 0)
-		return dev->va_status = r;
-
-	run = calloc(1, sizeof(*run));
-	if (!run) {
-		free(dir);
-		return dev->va_status = -ENOMEM;
-	}
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		r = -errno;
-		goto out_fds;
-	}
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
 	/* The write end becomes the helper's fd 3: it must not be 0..2 (a caller that closed
 	 * stdin gets those from pipe2(), and the child opens /dev/null onto them first), nor
 	 * 3 itself (dup2() onto itself would keep O_CLOEXEC). */
 	wfd = fds[1];
 	if (wfd <= 3) {
-		wdup = fcntl(fds[1], F_DUPFD_CLOEXEC, 4);
-		if (wdup < 0) {
+		wfd = fcntl(fds[1], F_DUPFD_CLOEXEC, 4);
+		close(fds[1]);
+		if (wfd < 0) {
 			r = -errno;
-			goto out_fds;
+			close(fds[0]);
+			return r;
 		}
-		wfd = wdup;
 	}
 
 	argv[argc++] = (char *)helper;
 	if (dir) {
 		argv[argc++] = (char *)"--libva-dir";
-		argv[argc++] = dir;
+		argv[argc++] = (char *)dir;
 	}
 	if (force) {
 		argv[argc++] = (char *)"--driver";
@@ -338,6 +380,14 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 		argv[argc++] = (char *)"--kernel-driver";
 		argv[argc++] = dev->kernel_driver;
 	}
+	/* The helper ends itself when this process dies (a wrapper killed mid-probe), and
+	 * when it outlives the longest a probe may take, whatever the driver does. */
+	snprintf(parent, sizeof(parent), "%d", (int)getpid());
+	snprintf(limit, sizeof(limit), "%lld", vad__probe_max_ms() + 1000);
+	argv[argc++] = (char *)"--parent";
+	argv[argc++] = parent;
+	argv[argc++] = (char *)"--deadline-ms";
+	argv[argc++] = limit;
 	argv[argc++] = (char *)node;
 	argv[argc] = NULL;
 
@@ -347,11 +397,11 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 	 * kills whatever it started too. */
 	r = -posix_spawn_file_actions_init(&fa);
 	if (r < 0)
-		goto out_fds;
+		goto out;
 	r = -posix_spawnattr_init(&attr);
 	if (r < 0) {
 		posix_spawn_file_actions_destroy(&fa);
-		goto out_fds;
+		goto out;
 	}
 	sigemptyset(&none);
 	sigfillset(&all);
@@ -371,88 +421,123 @@ int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const c
 		r = -posix_spawnattr_setsigmask(&attr, &none);
 	if (!r)
 		r = -posix_spawnattr_setsigdefault(&attr, &all);
-	start = vad_now_ms();
-	deadline = start + (long long)timeout * 1000;
 	if (!r) {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probing in %s%s%s%s%s (deadline %d s)", node, helper,
 			 dir ? " --libva-dir " : "", dir ? dir : "", force ? " --driver " : "",
 			 force ? force : "", timeout);
-		r = -posix_spawn(&pid, helper, &fa, &attr, argv, environ);
+		r = -posix_spawn(pid, helper, &fa, &attr, argv, environ);
 	}
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	if (wdup >= 0)
-		close(wdup);
-	wdup = -1;
-	close(fds[1]);
-	fds[1] = -1;
+out:
+	close(wfd);
 	if (r < 0) {
-		dev->va_nocache = true;
-		r = vad_fail(dev, r == -ENOMEM ? -ENOMEM : -ENOEXEC, "cannot start the probe helper %s: %s",
-			     helper, VAD_STRERROR(-r));
-		goto out_fds;
+		close(fds[0]);
+		return r;
 	}
+	*out = fds[0];
+	return 0;
+}
 
-	vad_run_wait(pid, fds[0], deadline, run);
-	rec = vad_notes(run, dev, stage, sizeof(stage), &r);
-	if (r < 0) {
-		dev->va_status = r;
-		goto out_fds;
-	}
+/* What the helper's run tells, as the answer @va: its record, or why there is none.
+ * Returns the status. */
+static int vad_classify(struct vad_context *ctx, const struct vad_device *dev,
+			const char *helper, int timeout, long long start,
+			const struct vad_run *run, struct vad__va *va)
+{
+	const char *node = vad_device_get_node(dev), *rec;
+	char stage[32];
+	int r;
+
+	rec = vad_notes(run, va, stage, sizeof(stage), &r);
+	if (r < 0)
+		return va->status = r;
 	vad__log(ctx, VAD_LOG_DEBUG, "%s: probe helper ended after %lld ms in stage %s", node,
 		 vad_now_ms() - start, stage);
 
-	if (run->timed_out) {
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: no answer during %s within %d s: killed", node,
-			 stage, timeout);
-		r = vad_fail(dev, -ETIMEDOUT, "VA driver did not answer within %d s (killed)",
+	if (run->timed_out && run->starved) {
+		/* It was making progress as fast as the machine let it: not a hang. */
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: no answer during %s within %d s, %lld ms of them "
+			 "waiting for a CPU: killed", node, stage, timeout * VAD_STARVED_FACTOR,
+			 run->waited_ms);
+		va->busy = true;
+		r = vad_fail(va, -ETIMEDOUT, "VA driver did not answer within %d s on a busy "
+			     "machine (killed; %lld.%lld s of them waiting for a CPU)",
+			     timeout * VAD_STARVED_FACTOR, run->waited_ms / 1000,
+			     run->waited_ms % 1000 / 100);
+	} else if (run->timed_out) {
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: no answer during %s within %d s (%lld ms of "
+			 "them waiting for a CPU): killed", node, stage, timeout, run->waited_ms);
+		r = vad_fail(va, -ETIMEDOUT, "VA driver did not answer within %d s (killed)",
 			     timeout);
 	} else if (run->reaped && WIFSIGNALED(run->status)) {
 		const char *sig = sigabbrev_np(WTERMSIG(run->status));
 
 		if (sig)
-			r = vad_fail(dev, -EIO, "VA driver crashed (SIG%s) during %s", sig, stage);
+			r = vad_fail(va, -EIO, "VA driver crashed (SIG%s) during %s", sig, stage);
 		else
-			r = vad_fail(dev, -EIO, "VA driver crashed (signal %d) during %s",
+			r = vad_fail(va, -EIO, "VA driver crashed (signal %d) during %s",
 				     WTERMSIG(run->status), stage);
 	} else if (run->overflow) {
-		dev->va_nocache = true;
-		r = vad_fail(dev, -EIO, "the probe helper %s wrote more than a result", helper);
+		va->nocache = true;
+		r = vad_fail(va, -EIO, "the probe helper %s wrote more than a result", helper);
 	} else {
-		r = vad__record_read(rec, (size_t)(run->buf + run->len - rec), dev, NULL);
+		r = vad__record_read(rec, (size_t)(run->buf + run->len - rec), va, NULL);
 		if (r == 0) {
-			r = dev->va_status;
+			r = va->status;
 		} else if (r != -ENOMEM) {
-			dev->va_nocache = true;
+			va->nocache = true;
 			if (run->reaped && WIFEXITED(run->status) && WEXITSTATUS(run->status))
-				r = vad_fail(dev, -EIO, "the probe helper %s failed (exit status %d) "
+				r = vad_fail(va, -EIO, "the probe helper %s failed (exit status %d) "
 					     "during %s", helper, WEXITSTATUS(run->status), stage);
 			else
-				r = vad_fail(dev, -EIO, "the probe helper %s gave no valid result "
+				r = vad_fail(va, -EIO, "the probe helper %s gave no valid result "
 					     "(during %s)", helper, stage);
 		} else {
-			dev->va_status = r;
+			va->status = r;
 		}
 	}
-	if (dev->va_error && dev->va_status < 0)
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", node, dev->va_error);
-out_fds:
-	if (wdup >= 0)
-		close(wdup);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	if (fds[0] >= 0)
-		close(fds[0]);
-	free(run);
-	free(dir);
-	if (r == -ENOMEM && dev->va_status == -EAGAIN) {
-		dev->va_status = r;
-	} else if (r < 0 && dev->va_status == -EAGAIN) {
-		/* No pipe or no descriptor for it (-EMFILE...): the helper could not be started,
-		 * which is not a fact about the device. */
-		dev->va_nocache = true;
-		r = vad_fail(dev, -ENOEXEC, "cannot start the probe helper %s: %s", helper,
-			     VAD_STRERROR(-r));
+	if (va->error && va->status < 0)
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", node, va->error);
+	return r;
+}
+
+int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
+			const char *helper, const char *force, struct vad__va *va)
+{
+	int timeout = vad_probe_timeout(), fd = -1, r;
+	struct vad_run *run;
+	long long start;
+	char *dir = NULL;
+	pid_t pid;
+
+	/* The helper loads the libva this context would: the caller's own, or the one in the
+	 * directory set, or the system's. Loading libva loads no VA driver. */
+	r = vad__libva_helper_dir(ctx, &dir);
+	if (r == -ELIBACC) {
+		va->status = r;
+		return vad__set_strf(&va->error, "%s", vad_get_libva_error(ctx)) < 0 ? -ENOMEM : r;
 	}
+	if (r < 0)
+		return va->status = r;
+	run = calloc(1, sizeof(*run));
+	if (!run) {
+		free(dir);
+		return va->status = -ENOMEM;
+	}
+	start = vad_now_ms();
+	r = vad_spawn(ctx, dev, helper, force, dir, timeout, &pid, &fd);
+	free(dir);
+	if (r < 0) {
+		/* Not a fact about the device. */
+		free(run);
+		va->nocache = true;
+		return vad_fail(va, r == -ENOMEM ? -ENOMEM : -ENOEXEC,
+				"cannot start the probe helper %s: %s", helper, VAD_STRERROR(-r));
+	}
+	vad_run_wait(pid, fd, start, (long long)timeout * 1000, run);
+	close(fd);
+	r = vad_classify(ctx, dev, helper, timeout, start, run, va);
+	free(run);
 	return r;
 }

@@ -2,20 +2,30 @@
  * vadiscover-probe: probe VA-API on one DRM node, in this process, for libvadiscover
  * (isolate.c spawns it; vadiscover.h, "Isolated probes", says why).
  *
- *     vadiscover-probe [--libva-dir DIR] [--driver NAME] [--kernel-driver NAME] NODE
+ *     vadiscover-probe [--libva-dir DIR] [--driver NAME] [--kernel-driver NAME]
+ *                      [--parent PID] [--deadline-ms MS] NODE
  *
  * Writes to fd 3 a "stage NAME" line before each step of the probe and a "file PATH" line
- * per VA driver file libva tries, then the result as a record (record.c), and exits 0. A VA driver that crashes ends this process instead of
- * the caller; one that hangs is killed by the caller at its deadline. Nothing is written
- * to stdout; stderr is the caller's (the library prints nothing, a driver might).
+ * per VA driver file libva tries, then the result as a record (record.c), and exits 0. A
+ * VA driver that crashes ends this process instead of the caller; one that hangs is killed
+ * by the caller at its deadline. Nothing is written to stdout; stderr is the caller's (the
+ * library prints nothing, a driver might).
+ *
+ * It never outlives its caller, PID: the kernel kills it with SIGKILL when the caller
+ * dies (PR_SET_PDEATHSIG; a caller already gone before that is seen by getppid()), and a
+ * timer of its own sends it SIGKILL after MS milliseconds: neither can be blocked, caught
+ * or ignored by a driver wedged in vaInitialize.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vadiscover/vad-private.h"
@@ -44,10 +54,42 @@ static void note(void *userdata, const char *text)
 	write_all("\n", 1);
 }
 
+/* A positive decimal number, or -1. */
+static long long number(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	return errno || end == s || *end || v <= 0 ? -1 : v;
+}
+
+/* Die with the caller, and after @ms at the latest. 0, or -1 when the caller is gone. */
+static int bind_lifetime(long long parent, long long ms)
+{
+	if (parent > 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != (pid_t)parent)
+			return -1;
+	}
+	if (ms > 0) {
+		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGKILL };
+		struct itimerspec when = { .it_value = { .tv_sec = ms / 1000,
+							  .tv_nsec = ms % 1000 * 1000000 } };
+		timer_t timer;
+
+		if (timer_create(CLOCK_MONOTONIC, &ev, &timer) < 0 ||
+		    timer_settime(timer, 0, &when, NULL) < 0)
+			alarm((unsigned int)(ms / 1000 + 1));	/* second best: catchable */
+	}
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: vadiscover-probe [--libva-dir DIR] [--driver NAME] "
-		"[--kernel-driver NAME] NODE\n"
+		"[--kernel-driver NAME] [--parent PID] [--deadline-ms MS] NODE\n"
 		"Probes VA-API on one DRM node for libvadiscover and writes the result to fd 3.\n"
 		"It is started by the library; run 'vadiscover list -v' instead.\n");
 	return 2;
@@ -57,7 +99,10 @@ int main(int argc, char **argv)
 {
 	const char *dir = NULL, *driver = NULL, *node = NULL, *kernel_driver = NULL;
 	struct vad_context *ctx = NULL;
-	struct vad_device dev = { 0 };
+	const struct vad_device dev0 = { 0 };
+	struct vad_device dev = dev0;
+	struct vad__va va = VAD__VA_NONE;
+	long long parent = 0, deadline_ms = 0;
 	char *rec = NULL;
 	size_t len = 0;
 	int r;
@@ -69,6 +114,12 @@ int main(int argc, char **argv)
 			driver = argv[++i];
 		else if (strcmp(argv[i], "--kernel-driver") == 0 && i + 1 < argc)
 			kernel_driver = argv[++i];
+		else if (strcmp(argv[i], "--parent") == 0 && i + 1 < argc &&
+			 (parent = number(argv[i + 1])) > 0)
+			i++;
+		else if (strcmp(argv[i], "--deadline-ms") == 0 && i + 1 < argc &&
+			 (deadline_ms = number(argv[i + 1])) > 0)
+			i++;
 		else if (argv[i][0] != '-' && !node)
 			node = argv[i];
 		else
@@ -76,26 +127,20 @@ int main(int argc, char **argv)
 	}
 	if (!node || node[0] != '/' || (dir && dir[0] != '/') || fcntl(OUT_FD, F_GETFD) < 0)
 		return usage();
+	if (bind_lifetime(parent, deadline_ms) < 0)
+		return 3;
 	if (vad_new(&ctx) < 0 || (dir && vad_set_libva_dir(ctx, dir) < 0))
 		return 3;
 
 	dev.render_node = (char *)node;
 	dev.kernel_driver = (char *)kernel_driver;
-	dev.va_status = -EAGAIN;
-	dev.va_version = -EAGAIN;
-	r = vad__probe_here(ctx, &dev, driver, note, NULL);
+	r = vad__probe_here(ctx, &dev, driver, note, NULL, &va);
 	if (r != -ENOMEM)
-		r = vad__record_write(&dev, &rec, &len);
+		r = vad__record_write(&va, &rec, &len);
 	if (r == 0)
 		r = write_all(rec, len);
 	free(rec);
-	dev.render_node = NULL;
-	dev.kernel_driver = NULL;
-	free(dev.va_vendor);
-	free(dev.va_driver);
-	free(dev.va_error);
-	free(dev.probe_request);
-	free(dev.va_files);
+	vad__va_clear(&va);
 	vad_unref(ctx);
 	return r == 0 ? 0 : 3;
 }

@@ -142,23 +142,21 @@ static void vad_va_info_cb(void *user, const char *message)
 	}
 }
 
+void vad__va_clear(struct vad__va *va)
+{
+	free(va->vendor);
+	free(va->driver);
+	free(va->error);
+	free(va->files);
+	*va = VAD__VA_NONE;
+}
+
 void vad__probe_reset(struct vad_device *dev)
 {
-	free(dev->va_vendor);
-	free(dev->va_driver);
-	free(dev->va_error);
+	vad__va_clear(&dev->va);
 	free(dev->probe_request);
-	free(dev->va_files);
-	dev->va_vendor = dev->va_driver = dev->va_error = dev->probe_request = NULL;
-	dev->va_files = NULL;
-	dev->va_cached = false;
-	dev->va_nocache = false;
-	dev->decode = dev->encode = 0;
-	dev->vpp = false;
-	dev->va_version = -EAGAIN;
-	dev->va_status = -EAGAIN;
+	dev->probe_request = NULL;
 	dev->probed = false;
-	dev->va_open_failed = false;
 }
 
 /* Whether the entrypoint's RT formats rule 10-bit 4:2:0 out. */
@@ -174,7 +172,7 @@ static bool vad_lacks_10bit(const struct vad__va_fns *va, VADisplay dpy, VAProfi
 	return !(attr.value & VA_RT_FORMAT_YUV420_10);
 }
 
-static int vad_query_codecs(const struct vad__va_fns *va, struct vad_device *dev, VADisplay dpy)
+static int vad_query_codecs(const struct vad__va_fns *va, struct vad__va *out, VADisplay dpy)
 {
 	int nprof = va->vaMaxNumProfiles(dpy), nent = va->vaMaxNumEntrypoints(dpy);
 	VAProfile *profiles;
@@ -209,19 +207,19 @@ static int vad_query_codecs(const struct vad__va_fns *va, struct vad_device *dev
 
 			if (profiles[i] == VAProfileNone) {
 				if (eps[j] == VAEntrypointVideoProc)
-					dev->vpp = true;
+					out->vpp = true;
 				continue;
 			}
 			if ((c & VAD_CODEC_AV1_10) && vad_lacks_10bit(va, dpy, profiles[i], eps[j]))
 				c &= ~(unsigned int)VAD_CODEC_AV1_10;
 			switch (eps[j]) {
 			case VAEntrypointVLD:
-				dev->decode |= c;
+				out->decode |= c;
 				break;
 			case VAEntrypointEncSlice:
 			case VAEntrypointEncSliceLP:
 			case VAEntrypointEncPicture:
-				dev->encode |= c;
+				out->encode |= c;
 				break;
 			default:
 				break;
@@ -233,8 +231,9 @@ static int vad_query_codecs(const struct vad__va_fns *va, struct vad_device *dev
 	return 0;
 }
 
-int vad__probe_here(struct vad_context *ctx, struct vad_device *dev, const char *force,
-		    void (*note)(void *userdata, const char *line), void *userdata)
+int vad__probe_here(struct vad_context *ctx, const struct vad_device *dev, const char *force,
+		    void (*note)(void *userdata, const char *line), void *userdata,
+		    struct vad__va *out)
 {
 	struct vad_capture cap = { .ctx = ctx, .note = note, .note_userdata = userdata };
 	const struct vad__va_fns *va;
@@ -248,33 +247,33 @@ int vad__probe_here(struct vad_context *ctx, struct vad_device *dev, const char 
 	/* No libva, no probe: every device says why, and what to install. */
 	r = vad__libva_use(ctx, &va);
 	if (r < 0) {
-		dev->va_status = r;
-		if (r == -ELIBACC && vad__set_strf(&dev->va_error, "%s",
+		out->status = r;
+		if (r == -ELIBACC && vad__set_strf(&out->error, "%s",
 						   vad_get_libva_error(ctx)) < 0)
-			dev->va_status = -ENOMEM;
-		return dev->va_status;
+			out->status = -ENOMEM;
+		return out->status;
 	}
 
 	VAD_STAGE("open");
 	fd = open(node, O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		r = -errno;
-		dev->va_status = r;
-		dev->va_open_failed = true;
+		out->status = r;
+		out->open_failed = true;
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: open: %s", node, VAD_STRERROR(-r));
-		if (vad__set_strf(&dev->va_error, "cannot open %s: %s", node, VAD_STRERROR(-r)) < 0)
-			dev->va_status = -ENOMEM;
-		return dev->va_status;
+		if (vad__set_strf(&out->error, "cannot open %s: %s", node, VAD_STRERROR(-r)) < 0)
+			out->status = -ENOMEM;
+		return out->status;
 	}
 
 	dpy = va->vaGetDisplayDRM(fd);
 	if (!dpy) {
 		close(fd);
-		dev->va_status = -ENODEV;
-		if (vad__set_strf(&dev->va_error, "libva has no display for %s (not a DRM node)",
+		out->status = -ENODEV;
+		if (vad__set_strf(&out->error, "libva has no display for %s (not a DRM node)",
 				  node) < 0)
-			dev->va_status = -ENOMEM;
-		return dev->va_status;
+			out->status = -ENOMEM;
+		return out->status;
 	}
 	va->vaSetErrorCallback(dpy, vad_va_error_cb, &cap);
 	va->vaSetInfoCallback(dpy, vad_va_info_cb, &cap);
@@ -284,15 +283,15 @@ int vad__probe_here(struct vad_context *ctx, struct vad_device *dev, const char 
 		char *name = strdup(force);
 
 		if (!name) {
-			dev->va_status = -ENOMEM;
+			out->status = -ENOMEM;
 			goto out;
 		}
 		st = va->vaSetDriverName(dpy, name);
 		free(name);
 		if (st != VA_STATUS_SUCCESS) {
-			r = vad__set_strf(&dev->va_error, "vaSetDriverName(%s) failed: %d (%s)", force,
+			r = vad__set_strf(&out->error, "vaSetDriverName(%s) failed: %d (%s)", force,
 					  (int)st, va->vaErrorStr(st));
-			dev->va_status = r < 0 ? r : -EINVAL;
+			out->status = r < 0 ? r : -EINVAL;
 			goto out;
 		}
 	}
@@ -308,63 +307,63 @@ int vad__probe_here(struct vad_context *ctx, struct vad_device *dev, const char 
 		r = vad__va_driver_missing(ctx, dev, force, cap.tried[0] ? cap.tried : NULL,
 					   &missing);
 		if (r < 0 || missing) {
-			free(dev->va_error);
-			dev->va_error = missing;
-			dev->va_status = r < 0 ? r : -ENOPKG;
+			free(out->error);
+			out->error = missing;
+			out->status = r < 0 ? r : -ENOPKG;
 			goto out;
 		}
 		if (cap.errors[0] || cap.info[0])
-			r = vad__set_strf(&dev->va_error, "vaInitialize failed: %d (%s); libva: %s",
+			r = vad__set_strf(&out->error, "vaInitialize failed: %d (%s); libva: %s",
 					  (int)st, va->vaErrorStr(st),
 					  cap.errors[0] ? cap.errors : cap.info);
 		else
-			r = vad__set_strf(&dev->va_error, "vaInitialize failed: %d (%s)", (int)st,
+			r = vad__set_strf(&out->error, "vaInitialize failed: %d (%s)", (int)st,
 					  va->vaErrorStr(st));
-		dev->va_status = r < 0 ? r : -EIO;
+		out->status = r < 0 ? r : -EIO;
 		goto out;
 	}
 
 	VAD_STAGE("query");
-	dev->va_version = major * 100 + minor;
+	out->version = major * 100 + minor;
 	{
 		const char *vendor = va->vaQueryVendorString(dpy);
 
 		if (vendor) {
-			dev->va_vendor = strdup(vendor);
-			if (!dev->va_vendor) {
-				dev->va_status = -ENOMEM;
+			out->vendor = strdup(vendor);
+			if (!out->vendor) {
+				out->status = -ENOMEM;
 				goto out;
 			}
 		}
 	}
 	if (force || cap.tried[0]) {
-		dev->va_driver = strdup(force ? force : cap.tried);
-		if (!dev->va_driver) {
-			dev->va_status = -ENOMEM;
+		out->driver = strdup(force ? force : cap.tried);
+		if (!out->driver) {
+			out->status = -ENOMEM;
 			goto out;
 		}
 	}
-	r = vad_query_codecs(va, dev, dpy);
-	dev->va_status = r;
+	r = vad_query_codecs(va, out, dpy);
+	out->status = r;
 	if (r == 0)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: VA %d.%d, %s, decode 0x%x encode 0x%x vpp %d", node,
-			 major, minor, dev->va_vendor ? dev->va_vendor : "(no vendor)", dev->decode,
-			 dev->encode, dev->vpp);
+			 major, minor, out->vendor ? out->vendor : "(no vendor)", out->decode,
+			 out->encode, out->vpp);
 out:
 	va->vaTerminate(dpy);
 	close(fd);
-	if (cap.files[0] && !dev->va_files) {
-		dev->va_files = strdup(cap.files);
-		if (!dev->va_files)
-			dev->va_status = -ENOMEM;
+	if (cap.files[0] && !out->files) {
+		out->files = strdup(cap.files);
+		if (!out->files)
+			out->status = -ENOMEM;
 	}
-	if (dev->va_status < 0) {
-		dev->decode = dev->encode = 0;
-		dev->vpp = false;
-		if (dev->va_error)
-			vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", node, dev->va_error);
+	if (out->status < 0) {
+		out->decode = out->encode = 0;
+		out->vpp = false;
+		if (out->error)
+			vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", node, out->error);
 	}
-	return dev->va_status;
+	return out->status;
 #undef VAD_STAGE
 }
 
@@ -379,77 +378,154 @@ static bool vad_node_opens(const struct vad_device *dev)
 	return true;
 }
 
+/* The answer in the cache: 1 (in @va), 0 (none), or -ENOMEM. Node access is never taken
+ * from it: the node must open now. */
+static int vad_probe_cached(struct vad_context *ctx, const struct vad_device *dev,
+			    const char *key, long long asked, bool fresh, struct vad__va *va)
+{
+	int r = vad__cache_lookup(ctx, dev, key, asked, fresh, va);
+
+	if (r == 1 && vad_node_opens(dev)) {
+		va->cached = true;
+		return 1;
+	}
+	vad__va_clear(va);
+	return r < 0 ? r : 0;
+}
+
+/* The answer a helper would give for @dev with the driver @force when that driver's file
+ * is in none of libva's directories (libva tries only that name, in each of them): 1 and
+ * -ENOPKG in @va, without starting the helper; 0 when the file is there (or where it
+ * would be is not known); -ENOMEM. */
+static int vad_probe_missing(struct vad_context *ctx, const struct vad_device *dev,
+			     const char *force, struct vad__va *va)
+{
+	struct vad_str files = { 0 };
+	char dirs[VAD_FILES_MAX], *reason = NULL;
+	int r = vad_device_find_va_driver_file(ctx, dev, force, dirs, sizeof(dirs));
+
+	if (r != -ENOENT)
+		return r == -ENOMEM ? r : 0;
+	r = vad__va_driver_missing(ctx, dev, force, force, &reason);
+	if (r < 0 || !reason)
+		return r;
+	/* The files libva would try, as the helper reports them: their absence is part of the
+	 * answer (the cache notices when one is installed). */
+	for (const char *d = dirs; *d;) {
+		size_t n = strcspn(d, ":");
+
+		if (n)
+			vad__str_addf(&files, "%.*s/%s_drv_video.so\n", (int)n, d, force);
+		d += n;
+		if (*d)
+			d++;
+	}
+	va->files = vad__str_done(&files);
+	if (!va->files) {
+		free(reason);
+		return -ENOMEM;
+	}
+	va->status = -ENOPKG;
+	va->error = reason;
+	vad__log(ctx, VAD_LOG_DEBUG, "%s: %s (no probe helper started)", vad_device_get_node(dev),
+		 reason);
+	return 1;
+}
+
+/* The answer of a new probe of @dev with @force: in this process, in the helper, or why
+ * neither can run. Returns its status. */
+static int vad_probe_now(struct vad_context *ctx, const struct vad_device *dev,
+			 const char *force, struct vad__va *va)
+{
+	const char *helper = NULL;
+	int r;
+
+	if (ctx->probe_mode & VAD_PROBE_ISOLATED)
+		helper = vad__probe_helper(ctx);
+	/* A helper started only to find the driver file missing is a process for nothing. The
+	 * node must open, as in the helper (which would tell why not). */
+	if (helper && force && vad_node_opens(dev)) {
+		r = vad_probe_missing(ctx, dev, force, va);
+		if (r != 0)
+			return r < 0 ? r : va->status;
+	}
+	if (helper)
+		return vad__probe_isolated(ctx, dev, helper, force, va);
+	if (ctx->probe_mode & VAD_PROBE_IN_PROCESS)
+		return vad__probe_here(ctx, dev, force, NULL, NULL, va);
+	/* Isolation asked for, and no helper: say which file is missing. */
+	va->status = -ENOEXEC;
+	va->nocache = true;
+	r = vad__set_strf(&va->error, "the probe helper is not installed: %s is missing or not "
+			  "executable; reinstall vadiscover, or set VADISCOVER_PROBE_HELPER to its "
+			  "path", vad__probe_helper_path(ctx));
+	return r < 0 ? r : va->status;
+}
+
 int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver)
 {
-	const char *force, *helper = NULL;
-	char *key = NULL;
-	int r;
+	return vad__device_probe(ctx, dev, driver, false);
+}
+
+/* Every way of probing returns an answer as a value; this is the one place that asks the
+ * cache, makes the other processes wait (one probe per device at a time), keeps the answer
+ * in the cache and in the device. */
+int vad__device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver,
+		      bool fresh)
+{
+	struct vad__va va = VAD__VA_NONE;
+	long long asked = vad__now_ns();
+	char *key = NULL, *request = NULL;
+	const char *force;
+	int r, lock = -1;
 
 	if (!ctx || !dev || (driver && !vad__va_driver_name_ok(driver)))
 		return -EINVAL;
-	if (dev->probed && ((!driver && !dev->probe_request) ||
-			    (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
-		return dev->va_status;
+	if (!fresh && dev->probed &&
+	    ((!driver && !dev->probe_request) ||
+	     (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
+		return dev->va.status;
 
-	vad__probe_reset(dev);
-	if (driver) {
-		dev->probe_request = strdup(driver);
-		if (!dev->probe_request)
-			return -ENOMEM;
-	}
-	dev->probed = true;
 	force = driver ? driver : vad_device_get_required_va_driver(dev);
 	if (!driver && force)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: kernel driver %s: using VA driver %s",
 			 vad_device_get_node(dev), dev->kernel_driver, force);
 
-	/* The cache first; node access is never taken from it: the node must open now. */
-	r = vad__cache_lookup(ctx, dev, force, &key);
-	if (r == 1 && vad_node_opens(dev)) {
-		dev->va_cached = true;
-		free(key);
-		return dev->va_status;
+	/* The cache first. When it has no answer, one process probes and the others wait
+	 * for its answer: N programs started at once load the VA driver once. */
+	r = driver && !(request = strdup(driver)) ? -ENOMEM : 0;
+	if (r == 0)
+		r = vad__cache_key(ctx, dev, force, &key);
+	if (r == 0)
+		r = vad_probe_cached(ctx, dev, key, asked, fresh, &va);
+	if (r == 0 && key) {
+		lock = vad__cache_lock(ctx, dev, key, vad__probe_max_ms() + 1000);
+		if (lock >= 0)
+			r = vad_probe_cached(ctx, dev, key, asked, fresh, &va);
 	}
-	if (r == 1) {
-		vad__probe_reset(dev);
-		dev->probed = true;
-		if (driver && !(dev->probe_request = strdup(driver)))
-			r = -ENOMEM;
+	if (r == 0) {
+		r = vad_probe_now(ctx, dev, force, &va);
+		/* -ENOMEM is not a fact about the device: not kept, the next call probes
+		 * again. The helper missing, not starting or misbehaving is the install's
+		 * fault, not the device's: an error worth telling. */
+		if (r != -ENOMEM && va.nocache && va.error)
+			vad__log(ctx, VAD_LOG_ERROR, "%s: %s", vad_device_get_node(dev), va.error);
+		if (r != -ENOMEM)
+			vad__cache_store(ctx, dev, &va, key);
 	}
-	if (r < 0) {
-		free(key);
-		vad__probe_reset(dev);
+	if (lock >= 0)
+		close(lock);
+	free(key);
+	vad__probe_reset(dev);
+	if (r == -ENOMEM) {
+		vad__va_clear(&va);
+		free(request);
 		return r;
 	}
-
-	if (ctx->probe_mode & VAD_PROBE_ISOLATED)
-		helper = vad__probe_helper(ctx);
-	if (helper) {
-		r = vad__probe_isolated(ctx, dev, helper, force);
-	} else if (ctx->probe_mode & VAD_PROBE_IN_PROCESS) {
-		r = vad__probe_here(ctx, dev, force, NULL, NULL);
-	} else {
-		/* Isolation asked for, and no helper: say which file is missing. */
-		dev->va_status = -ENOEXEC;
-		dev->va_nocache = true;
-		r = vad__set_strf(&dev->va_error, "the probe helper is not installed: %s is "
-				  "missing or not executable; reinstall vadiscover, or set "
-				  "VADISCOVER_PROBE_HELPER to its path",
-				  vad__probe_helper_path(ctx));
-		r = r < 0 ? r : dev->va_status;
-	}
-	if (r == -ENOMEM) {
-		/* Not a fact about the device: not kept, the next call probes again. */
-		vad__probe_reset(dev);
-	} else {
-		/* The helper missing, not starting or misbehaving is the install's fault, not the
-		 * device's: an error worth telling. */
-		if (dev->va_nocache && dev->va_error)
-			vad__log(ctx, VAD_LOG_ERROR, "%s: %s", vad_device_get_node(dev), dev->va_error);
-		vad__cache_store(ctx, dev, key);
-	}
-	free(key);
-	return r;
+	dev->va = va;
+	dev->probe_request = request;
+	dev->probed = true;
+	return dev->va.status;
 }
 
 bool vad_device_is_probed(const struct vad_device *dev)
@@ -459,40 +535,40 @@ bool vad_device_is_probed(const struct vad_device *dev)
 
 int vad_device_get_va_status(const struct vad_device *dev)
 {
-	return dev->probed ? dev->va_status : -EAGAIN;
+	return dev->probed ? dev->va.status : -EAGAIN;
 }
 
 const char *vad_device_get_va_vendor(const struct vad_device *dev)
 {
-	return dev->va_vendor;
+	return dev->va.vendor;
 }
 
 const char *vad_device_get_va_driver(const struct vad_device *dev)
 {
-	return dev->va_driver;
+	return dev->va.driver;
 }
 
 int vad_device_get_va_version(const struct vad_device *dev)
 {
-	return dev->va_version;
+	return dev->va.version;
 }
 
 unsigned int vad_device_get_decode(const struct vad_device *dev)
 {
-	return dev->va_status == 0 ? dev->decode : 0;
+	return dev->va.status == 0 ? dev->va.decode : 0;
 }
 
 unsigned int vad_device_get_encode(const struct vad_device *dev)
 {
-	return dev->va_status == 0 ? dev->encode : 0;
+	return dev->va.status == 0 ? dev->va.encode : 0;
 }
 
 bool vad_device_get_vpp(const struct vad_device *dev)
 {
-	return dev->va_status == 0 && dev->vpp;
+	return dev->va.status == 0 && dev->va.vpp;
 }
 
 const char *vad_device_get_va_error(const struct vad_device *dev)
 {
-	return dev->va_status == 0 ? NULL : dev->va_error;
+	return dev->va.status == 0 ? NULL : dev->va.error;
 }

@@ -25,7 +25,7 @@
  * such bytes into '?'). The reader checks every field against these bounds and the
  * consistency of the whole (a capable result has no error and a version; a failed one
  * has an error and no codecs), and accepts nothing after "end". Anything else is -EINVAL,
- * and the device is left untouched.
+ * and the answer is left untouched.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -62,22 +62,22 @@ static void vad_record_add_string(struct vad_str *b, const char *name, const cha
 	vad__str_addn(b, "\n", 1);
 }
 
-int vad__record_write(const struct vad_device *dev, char **out, size_t *len)
+int vad__record_write(const struct vad__va *va, char **out, size_t *len)
 {
 	struct vad_str b = { 0 };
 
 	*out = NULL;
 	*len = 0;
 	vad__str_addn(&b, VAD_RECORD_MAGIC "\n", strlen(VAD_RECORD_MAGIC) + 1);
-	vad__str_addf(&b, "status %d\n", dev->va_status);
-	vad__str_addf(&b, "open-failed %d\n", dev->va_open_failed ? 1 : 0);
-	vad__str_addf(&b, "version %d\n", dev->va_version);
-	vad__str_addf(&b, "decode 0x%x\n", dev->va_status == 0 ? dev->decode & VAD_CODEC_MASK : 0);
-	vad__str_addf(&b, "encode 0x%x\n", dev->va_status == 0 ? dev->encode & VAD_CODEC_MASK : 0);
-	vad__str_addf(&b, "vpp %d\n", dev->va_status == 0 && dev->vpp ? 1 : 0);
-	vad_record_add_string(&b, "vendor", dev->va_vendor, VAD_RECORD_VENDOR_MAX, false);
-	vad_record_add_string(&b, "driver", dev->va_driver, VAD_RECORD_DRIVER_MAX, true);
-	vad_record_add_string(&b, "error", dev->va_status == 0 ? NULL : dev->va_error,
+	vad__str_addf(&b, "status %d\n", va->status);
+	vad__str_addf(&b, "open-failed %d\n", va->open_failed ? 1 : 0);
+	vad__str_addf(&b, "version %d\n", va->version);
+	vad__str_addf(&b, "decode 0x%x\n", va->status == 0 ? va->decode & VAD_CODEC_MASK : 0);
+	vad__str_addf(&b, "encode 0x%x\n", va->status == 0 ? va->encode & VAD_CODEC_MASK : 0);
+	vad__str_addf(&b, "vpp %d\n", va->status == 0 && va->vpp ? 1 : 0);
+	vad_record_add_string(&b, "vendor", va->vendor, VAD_RECORD_VENDOR_MAX, false);
+	vad_record_add_string(&b, "driver", va->driver, VAD_RECORD_DRIVER_MAX, true);
+	vad_record_add_string(&b, "error", va->status == 0 ? NULL : va->error,
 			   VAD_RECORD_ERROR_MAX, false);
 	vad__str_addn(&b, "end\n", 4);
 	*len = b.len;
@@ -211,7 +211,7 @@ static bool vad_field_string(struct vad_in *in, const char *name, size_t max, bo
 	return true;
 }
 
-int vad__record_read(const char *buf, size_t len, struct vad_device *dev, size_t *used)
+int vad__record_read(const char *buf, size_t len, struct vad__va *va, size_t *used)
 {
 	struct vad_in in = { buf, buf + len };
 	char *vendor = NULL, *driver = NULL, *error = NULL;
@@ -246,18 +246,18 @@ int vad__record_read(const char *buf, size_t len, struct vad_device *dev, size_t
 		free(error);
 		return nomem ? -ENOMEM : -EINVAL;
 	}
-	free(dev->va_vendor);
-	free(dev->va_driver);
-	free(dev->va_error);
-	dev->va_status = (int)status;
-	dev->va_open_failed = open_failed;
-	dev->va_version = (int)version;
-	dev->decode = decode;
-	dev->encode = encode;
-	dev->vpp = vpp;
-	dev->va_vendor = vendor;
-	dev->va_driver = driver;
-	dev->va_error = error;
+	free(va->vendor);
+	free(va->driver);
+	free(va->error);
+	va->status = (int)status;
+	va->open_failed = open_failed;
+	va->version = (int)version;
+	va->decode = decode;
+	va->encode = encode;
+	va->vpp = vpp;
+	va->vendor = vendor;
+	va->driver = driver;
+	va->error = error;
 	if (used)
 		*used = (size_t)(in.p - buf);
 	return 0;

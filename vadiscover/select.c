@@ -200,27 +200,27 @@ static void vad_codec_list(char *buf, size_t len, unsigned int mask)
 
 /* 0: the device matches; 1: not (verdict and reason set); <0: -ENOMEM. */
 static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
-			const struct vad_spec *spec)
+			const struct vad_spec *spec, bool fresh)
 {
 	const char *driver = vad_spec_get_driver(spec);
-	int r = vad_device_probe(ctx, dev, driver);
+	int r = vad__device_probe(ctx, dev, driver, fresh);
 
 	if (r == -ENOMEM)
 		return r;
-	if (r < 0 && dev->va_open_failed) {
+	if (r < 0 && dev->va.open_failed) {
 		dev->verdict = VAD_VERDICT_NO_ACCESS;
 		return vad_access_reason(dev, r, &dev->reason) < 0 ? -ENOMEM : 1;
 	}
 	if (r < 0) {
 		dev->verdict = VAD_VERDICT_NO_VA;
-		if (dev->va_error)
-			return vad__set_strf(&dev->reason, "%s", dev->va_error) < 0 ? -ENOMEM : 1;
+		if (dev->va.error)
+			return vad__set_strf(&dev->reason, "%s", dev->va.error) < 0 ? -ENOMEM : 1;
 		return vad__set_strf(&dev->reason, "VA-API probe failed: %s", VAD_STRERROR(-r)) < 0
 			       ? -ENOMEM : 1;
 	}
 	if (spec) {
-		unsigned int missing_dec = spec->decode & ~dev->decode;
-		unsigned int missing_enc = spec->encode & ~dev->encode;
+		unsigned int missing_dec = spec->decode & ~dev->va.decode;
+		unsigned int missing_enc = spec->encode & ~dev->va.encode;
 		char list[160];
 
 		if (vad__spec_has(spec, VAD_KEY_DECODE) && missing_dec) {
@@ -237,8 +237,9 @@ static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
 	return 0;
 }
 
+/* @again: probe the devices ruled out by a remembered hang again. */
 static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *spec,
-			      unsigned int flags, struct vad_device **out)
+			      unsigned int flags, bool again, struct vad_device **out)
 {
 	struct vad_device *chosen = NULL;
 	struct stat node_st;
@@ -308,7 +309,7 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 				return -ENOMEM;
 			goto next;
 		}
-		r = vad_judge_va(ctx, dev, spec);
+		r = vad_judge_va(ctx, dev, spec, again && dev->va.old_hang);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -332,8 +333,8 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 			dev->verdict = VAD_VERDICT_SELECTED;
 			r = vad__set_strf(&dev->reason, "%s%s%s%s",
 					  spec_text[0] ? "matches " : "the first VA-capable device",
-					  spec_text, dev->va_driver ? "; VA driver " : "",
-					  dev->va_driver ? dev->va_driver : "");
+					  spec_text, dev->va.driver ? "; VA driver " : "",
+					  dev->va.driver ? dev->va.driver : "");
 			free(spec_text);
 			if (r < 0)
 				return -ENOMEM;
@@ -353,5 +354,19 @@ next:
 int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned int flags,
 	       struct vad_device **out)
 {
-	return vad_select_devices(ctx, spec, flags, out);
+	int r = vad_select_devices(ctx, spec, flags, false, out);
+
+	/* Every candidate ruled out, some by a hang remembered from an earlier run: a
+	 * remembered hang saves the deadline when another device can be chosen, never the
+	 * answer itself. Ask those devices again. */
+	for (size_t i = 0; r == -ENODEV && i < ctx->ndevices; i++) {
+		const struct vad_device *dev = ctx->devices[i];
+
+		if (dev->verdict == VAD_VERDICT_NO_VA && dev->va.old_hang) {
+			vad__log(ctx, VAD_LOG_INFO, "no device without a remembered hang: probing "
+				 "those again");
+			return vad_select_devices(ctx, spec, flags, true, out);
+		}
+	}
+	return r;
 }

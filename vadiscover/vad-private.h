@@ -11,6 +11,7 @@
 #ifndef VAD_PRIVATE_H
 #define VAD_PRIVATE_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,6 +36,29 @@
 #else
 #define VAD_MALLOC
 #endif
+
+/* One probe's answer, as a value: what each way of probing (in this process, in the helper,
+ * from the probe cache) returns, and what vad_device_probe() keeps in the device. Start from
+ * VAD__VA_NONE; vad__va_clear() frees it. */
+struct vad__va {
+	int status;		/* 0 (capable) or a negative errno; -EAGAIN: no answer */
+	bool open_failed;	/* status is the errno of open() */
+	int version;		/* VA major * 100 + minor, or -EAGAIN */
+	unsigned int decode;
+	unsigned int encode;
+	bool vpp;
+	char *vendor;
+	char *driver;
+	char *error;
+	char *files;		/* the VA driver files libva tried, one per line, or NULL */
+	bool cached;		/* it came from the probe cache */
+	bool nocache;		/* not a fact about the device: kept only for the processes
+				 * waiting for this probe (helper trouble) */
+	bool busy;		/* -ETIMEDOUT of a helper starved of CPU: no proof of a hang */
+	bool old_hang;		/* -ETIMEDOUT remembered from before this question */
+	long long written;	/* when the cached answer was written (ns since the epoch) */
+};
+#define VAD__VA_NONE ((struct vad__va){ .status = -EAGAIN, .version = -EAGAIN })
 
 struct vad_device {
 	/* Nodes as this process sees them. *_num is the number in the node's name
@@ -65,21 +89,10 @@ struct vad_device {
 	int sriov_numvfs;
 	int sriov_totalvfs;
 
-	/* VA probe. */
+	/* VA probe: the kept answer (vad_device_probe() stores it, in one place). */
 	bool probed;
 	char *probe_request;	/* the driver argument of the kept probe (NULL: none) */
-	int va_status;
-	char *va_vendor;
-	char *va_driver;
-	int va_version;
-	unsigned int decode;
-	unsigned int encode;
-	bool vpp;
-	char *va_error;
-	bool va_open_failed;	/* va_status is the errno of open() */
-	char *va_files;		/* the VA driver files libva tried, one per line, or NULL */
-	bool va_cached;		/* the result came from the probe cache */
-	bool va_nocache;	/* not a fact about the device: never cached (helper trouble) */
+	struct vad__va va;
 
 	/* Selection. */
 	enum vad_verdict verdict;
@@ -243,25 +256,28 @@ char *vad__str_done(struct vad_str *b);
 #define VAD_RECORD_VENDOR_MAX 1024
 #define VAD_RECORD_DRIVER_MAX 64
 #define VAD_RECORD_ERROR_MAX 2048
-/* The VA fields of @dev as a record, malloc'ed in *@out (*@len bytes). 0 or -ENOMEM. */
-int vad__record_write(const struct vad_device *dev, char **out, size_t *len);
-/* Parse a record from @buf into @dev's VA fields (status, open-failed, version, codecs,
- * vpp, vendor, driver, error); @dev is untouched on failure. With @used, the record may be
- * followed by more bytes and *@used receives its length; without, it must be all of @buf.
+/* @va as a record, malloc'ed in *@out (*@len bytes). 0 or -ENOMEM. */
+int vad__record_write(const struct vad__va *va, char **out, size_t *len);
+/* Parse a record from @buf into @va (status, open-failed, version, codecs, vpp, vendor,
+ * driver, error); @va is untouched on failure. With @used, the record may be followed by
+ * more bytes and *@used receives its length; without, it must be all of @buf.
  * 0, -EINVAL (malformed in any way) or -ENOMEM. */
-int vad__record_read(const char *buf, size_t len, struct vad_device *dev, size_t *used);
+int vad__record_read(const char *buf, size_t len, struct vad__va *va, size_t *used);
 
 #define VAD_PATH_MAX 1024
 #define VAD_FILES_MAX 4096
 
-/* probe.c: the probe in this process. @note (may be NULL) is given a line before each step
- * ("stage libva", "stage open", "stage vaInitialize", "stage query"), so that a helper can
- * say where it died, and a line per driver file libva tries ("file /usr/lib/.../x.so").
- * @force: the driver name to force, or NULL for libva's choice. Sets @dev's VA fields;
- * returns the status. */
-int vad__probe_here(struct vad_context *ctx, struct vad_device *dev, const char *force,
-		    void (*note)(void *userdata, const char *line), void *userdata);
-/* Empty @dev's VA fields (not probed). */
+/* probe.c: the probe of @dev in this process. @note (may be NULL) is given a line before
+ * each step ("stage libva", "stage open", "stage vaInitialize", "stage query"), so that a
+ * helper can say where it died, and a line per driver file libva tries ("file
+ * /usr/lib/.../x.so"). @force: the driver name to force, or NULL for libva's choice. The
+ * answer into @va (from VAD__VA_NONE); returns its status. */
+int vad__probe_here(struct vad_context *ctx, const struct vad_device *dev, const char *force,
+		    void (*note)(void *userdata, const char *line), void *userdata,
+		    struct vad__va *va);
+/* Free @va's strings and make it VAD__VA_NONE. */
+void vad__va_clear(struct vad__va *va);
+/* Empty @dev's kept answer (not probed). */
 void vad__probe_reset(struct vad_device *dev);
 
 /* isolate.c: the probe in the helper program (vadiscover-probe). */
@@ -271,21 +287,47 @@ const char *vad__probe_helper(const struct vad_context *ctx);
 /* The helper's path whether it exists or not. */
 const char *vad__probe_helper_path(const struct vad_context *ctx);
 /* Probe @dev in the helper, forcing @force (or none), with the deadline of
- * VADISCOVER_PROBE_TIMEOUT. Sets @dev's VA fields; returns the status. */
-int vad__probe_isolated(struct vad_context *ctx, struct vad_device *dev, const char *helper,
-			const char *force);
+ * VADISCOVER_PROBE_TIMEOUT. The answer into @va (from VAD__VA_NONE); returns its status. */
+int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
+			const char *helper, const char *force, struct vad__va *va);
+/* The longest a probe may take, in ms: the deadline plus the time a helper starved of CPU
+ * is granted (isolate.c). */
+long long vad__probe_max_ms(void);
+
+/* probe.c: vad_device_probe(); with @fresh, a remembered hang is not taken as the answer:
+ * the device is probed again (vad_select() when every candidate is ruled out by one). */
+int vad__device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver,
+		      bool fresh);
 
 /* cache.c: the probe cache. */
-/* Look the answer for @dev with driver @force up: 1 (and @dev's VA fields set), 0 (not
- * there, not valid, or the cache is off), or -ENOMEM. *@key receives the key to store the
- * answer under after probing (NULL when the cache is off). */
-int vad__cache_lookup(struct vad_context *ctx, struct vad_device *dev, const char *force,
-		      char **key);
-/* Keep @dev's answer under @key, when it is a fact worth keeping. */
-void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev, const char *key);
-/* Parse the cache file @buf (@len bytes, NUL after them) for @key: 1 and @dev's VA fields
- * set when it matches in every way, 0 when not, -ENOMEM. */
-int vad__cache_parse(const char *buf, size_t len, const char *key, struct vad_device *dev);
+/* The time now in ns since the epoch (CLOCK_REALTIME: shared by the processes that share a
+ * cache). */
+long long vad__now_ns(void);
+/* The key to look the answer for @dev with driver @force up under, malloc'ed in *@key;
+ * NULL there when the cache is off for this context or no libva loads. 0 or -ENOMEM. */
+int vad__cache_key(struct vad_context *ctx, const struct vad_device *dev, const char *force,
+		   char **key);
+/* Look @key up for @dev and a question asked at @asked (vad__now_ns()): 1 (and the
+ * answer in @va, from VAD__VA_NONE), 0 (not there, not valid, @key NULL, the cache off),
+ * or -ENOMEM. With @fresh, a hang written before @asked is no answer; without, it is one
+ * with @va->old_hang set. */
+int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, const char *key,
+		      long long asked, bool fresh, struct vad__va *va);
+/* Become the one process that probes for @key: an flock()ed file descriptor (close it to
+ * let the next one in), after waiting at most @wait_ms for the process that probes now;
+ * -errno when there is no lock to take (cache off: probe anyway) or the wait ran out
+ * (-ETIMEDOUT). */
+int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const char *key,
+		    long long wait_ms);
+/* Keep the answer @va for @dev under @key; one that proves nothing lasting only for the
+ * processes that waited for it. */
+void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
+		      const struct vad__va *va, const char *key);
+/* Parse the cache file @buf (@len bytes, NUL after them) for @key and a question asked at
+ * @asked: 1 and the answer in @va (from VAD__VA_NONE) when it matches in every way, 0 when
+ * not, -ENOMEM. */
+int vad__cache_parse(const char *buf, size_t len, const char *key, long long asked,
+		     struct vad__va *va);
 
 /* libva.c */
 /* The directory a helper must load libva from to use the same libva as this context

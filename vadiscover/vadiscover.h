@@ -90,6 +90,8 @@
  * - The probe cache is shared by threads and processes: a writer writes a file of its own
  *   (named by its pid and thread id) and renames it into place, a reader checks every
  *   field; of two writers of one answer the last rename wins, and both files are whole.
+ *   One probe of a device runs at a time (an flock() on a file in the cache directory, see
+ *   "Probe cache"): a thread or process that needs the answer meanwhile waits for it.
  * - The probe helper is started with posix_spawn() (safe in a threaded process); its pipe
  *   is O_CLOEXEC and the helper closes every other descriptor, so helpers started by
  *   different threads hold none of each other's pipes; each is reaped by its pid. A caller
@@ -526,7 +528,10 @@ unsigned int vad_codec_from_name(const char *name);
  *            vaInitialize"), or the helper gave no valid result (a helper of another
  *            version, one that exits with an error, or writes garbage)
  *   -ETIMEDOUT the helper did not answer within VADISCOVER_PROBE_TIMEOUT seconds and was
- *            killed ("VA driver did not answer within 10 s (killed)")
+ *            killed ("VA driver did not answer within 10 s (killed)"), or within three
+ *            times that on a machine so busy that it spent the difference waiting for a
+ *            CPU ("VA driver did not answer within 30 s on a busy machine (killed; 24.3 s
+ *            of them waiting for a CPU)"; see "Isolated probes")
  *   -ENOEXEC the helper is needed and cannot run: it is missing with VAD_PROBE_ISOLATED
  *            alone (vad_set_probe_mode()), or it is there and could not be started (no
  *            descriptor left for its pipe, posix_spawn() failed)
@@ -663,9 +668,19 @@ const char *vad_device_get_va_error(const struct vad_device *dev);
  *     end as fd 3 and no other descriptor (every other one is closed in the child, O_CLOEXEC
  *     or not), default signal handling, and a process group of its own.
  *   - The caller waits with poll() on the pipe until VADISCOVER_PROBE_TIMEOUT seconds
- *     (1..3600, default 10) have passed since the spawn; then it kills the whole process
- *     group with SIGKILL and reaps the helper. No zombie, no descriptor is left, and
- *     SIGCHLD is not touched (the helper is waited for by its pid only).
+ *     (1..3600, default 10) have passed since the spawn, plus the time the helper spent
+ *     waiting for a CPU (the kernel's run-queue delay of its threads,
+ *     /proc/PID/task/TID/schedstat), at most three times the deadline in all: a busy
+ *     machine slows a driver's initialisation down without hanging it, and a helper
+ *     killed only because it never got a CPU would report a hang that is none. Then it
+ *     kills the whole process group with SIGKILL and reaps the helper. No zombie, no
+ *     descriptor is left, and SIGCHLD is not touched (the helper is waited for by its pid
+ *     only).
+ *   - The helper never outlives its caller, whatever kills the caller and whatever the
+ *     driver does: it asks the kernel for SIGKILL when the caller dies (PR_SET_PDEATHSIG,
+ *     then it checks that the caller had not died before that), and arms a SIGKILL timer
+ *     of its own for three deadlines and a second. A driver stuck in the kernel can block
+ *     or ignore every other signal, never these.
  *   - The helper uses the same libva as the caller: the caller finds which libva it would
  *     use without loading any VA driver (the libva already loaded in its process, else
  *     the directory of vad_set_libva_dir()/vad_set_libva_program(), else the system's;
@@ -674,7 +689,9 @@ const char *vad_device_get_va_error(const struct vad_device *dev);
  *     the environment (LIBVA_DRIVER_NAME, LIBVA_DRIVERS_PATH, LD_LIBRARY_PATH...).
  *   - The cost: one process start and a pipe per probe (a few milliseconds, `make bench`
  *     measures it), small beside a VA driver's initialisation, and paid once per device
- *     and machine state with the probe cache.
+ *     and machine state with the probe cache. None is started when the driver is forced
+ *     (driver=, or the one the device requires) and its file is in none of libva's
+ *     directories: the answer (-ENOPKG, naming the file and the package) is known.
  *
  * Which helper: the file named by the VADISCOVER_PROBE_HELPER environment variable (an
  * absolute path; read with secure_getenv(), for test suites and unusual installs), else
@@ -765,21 +782,44 @@ int vad_set_probe_helper_beside_program(struct vad_context *ctx);
  * Failures: a driver that fails to initialise, crashes, or is missing is as much a fact
  * of the machine as one that works, and the common deployment (an SR-IOV host whose PF
  * fails, a dGPU without a VA driver) would otherwise load that driver on every run; so
- * they are cached under the same key. A hang (-ETIMEDOUT) is cached for 10 minutes only: a
- * wedged GPU usually stays wedged until a reset (and each retry costs the whole deadline),
- * but a slow answer under load can succeed later. Never cached: -ENOMEM, a node that would
- * not open (access is checked live), no usable libva (-ELIBACC: nothing was probed),
- * a missing or misbehaving probe helper.
+ * they are cached under the same key.
  *
- * Where: VADISCOVER_CACHE_DIR, else $XDG_RUNTIME_DIR/vadiscover, else /run/vadiscover for
- * root, else /tmp/vadiscover-UID. The directory is created mode 0700 when missing, and
- * refused (the cache is then off, and the library says so in its INFO log) when it is a
- * symlink (never followed), not owned by this user, or writable by others. One file per
- * answer, named by a hash of the key, holding the key itself; a file that is corrupt,
- * truncated, foreign, from another version, or concurrently replaced is ignored and
- * rewritten, never trusted (every field is checked, as the helper's pipe is). Writes go
- * to a temporary name and are renamed into place. VADISCOVER_CACHE=0 in the environment
- * turns the cache off, as does a mode without VAD_PROBE_CACHE (the tool's --no-cache).
+ * Hangs: a helper killed at its deadline while it was blocked or computing (not waiting
+ * for a CPU) is a hang, remembered for 10 minutes. Why that long: a wedged GPU stays
+ * wedged until a reset, and every run that asks it again pays the whole deadline
+ * (10 s) before it can choose another device; why no longer: a GPU reset or a driver
+ * that was only slow once must be noticed soon. A remembered hang never costs the answer
+ * itself: when it would leave vad_select() without a device (every candidate ruled out,
+ * some by a remembered hang, as for the one VF an LXC container is given), those devices
+ * are probed again. A timeout never replaces an answer another probe wrote, and one of a
+ * helper that was starved of CPU to the end (a busy machine, not a hang) answers only the
+ * processes that were waiting for that probe. Never cached: -ENOMEM, a node that would
+ * not open (access is checked live); no usable libva (-ELIBACC), a missing or
+ * misbehaving probe helper answer only the processes waiting for that probe.
+ *
+ * One probe at a time: a process that finds no answer takes an flock() on a lock file
+ * beside the answer's (NAME.lock, opened O_CLOEXEC; the kernel releases it when its
+ * holder dies, however it dies), looks again, and only then probes. Another process that
+ * needs the same answer meanwhile waits for the lock, then takes the answer that probe
+ * wrote: N programs started at once on a cold cache load the VA driver once, not N times.
+ * The wait is bounded by the longest a probe may take (three deadlines); past that, or
+ * without a usable cache directory, each process probes for itself.
+ *
+ * Where: VADISCOVER_CACHE_DIR, alone, when set; else the first of these that can be used:
+ * $XDG_RUNTIME_DIR/vadiscover (a login session's own tmpfs); /run/vadiscover for root;
+ * $XDG_CACHE_HOME/vadiscover, else $HOME/.cache/vadiscover when the home directory is
+ * this user's own and nobody else may write it (a service user without a session, such
+ * as Debian's jellyfin with its home /var/lib/jellyfin); /tmp/vadiscover-UID last,
+ * because another local user can create that path first and so turn the cache off. A
+ * directory is created mode 0700 when missing, and refused (the next one is tried; the
+ * library says so in its INFO log) when it is a symlink (never followed), not owned by
+ * this user, or writable by others. One file per answer, named by a hash of the key,
+ * holding the key itself; a file that is corrupt, truncated, foreign, from another
+ * version, or concurrently replaced is ignored and rewritten, never trusted (every field
+ * is checked, as the helper's pipe is). Writes go to a temporary name and are renamed into
+ * place; a temporary file a minute old (its writer died between write and rename) is
+ * removed by the next writer. VADISCOVER_CACHE=0 in the environment turns the cache off,
+ * as does a mode without VAD_PROBE_CACHE (the tool's --no-cache).
  */
 
 /** Whether the device's VA result came from the probe cache (no VA driver was loaded);

@@ -35,16 +35,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void dev_init(struct vad_device *dev)
 {
 	memset(dev, 0, sizeof(*dev));
-	dev->va_status = -EAGAIN;
-	dev->va_version = -EAGAIN;
+	dev->va.status = -EAGAIN;
+	dev->va.version = -EAGAIN;
 }
 
 static void dev_fini(struct vad_device *dev)
 {
-	free(dev->va_vendor);
-	free(dev->va_driver);
-	free(dev->va_error);
-	free(dev->va_files);
+	free(dev->va.vendor);
+	free(dev->va.driver);
+	free(dev->va.error);
+	free(dev->va.files);
 	memset(dev, 0, sizeof(*dev));
 }
 
@@ -55,10 +55,11 @@ static bool same_str(const char *a, const char *b)
 
 static bool same_va(const struct vad_device *a, const struct vad_device *b)
 {
-	return a->va_status == b->va_status && a->va_open_failed == b->va_open_failed &&
-	       a->va_version == b->va_version && a->decode == b->decode &&
-	       a->encode == b->encode && a->vpp == b->vpp && same_str(a->va_vendor, b->va_vendor) &&
-	       same_str(a->va_driver, b->va_driver) && same_str(a->va_error, b->va_error);
+	return a->va.status == b->va.status && a->va.open_failed == b->va.open_failed &&
+	       a->va.version == b->va.version && a->va.decode == b->va.decode &&
+	       a->va.encode == b->va.encode && a->va.vpp == b->va.vpp &&
+	       same_str(a->va.vendor, b->va.vendor) && same_str(a->va.driver, b->va.driver) &&
+	       same_str(a->va.error, b->va.error);
 }
 
 static void check_record(const uint8_t *data, size_t size, bool with_used)
@@ -72,7 +73,7 @@ static void check_record(const uint8_t *data, size_t size, bool with_used)
 		return;
 	memcpy(buf, data, size);
 	dev_init(&dev);
-	r = vad__record_read(buf, size, &dev, with_used ? &used : NULL);
+	r = vad__record_read(buf, size, &dev.va, with_used ? &used : NULL);
 	CHECK(r == 0 || r == -EINVAL || r == -ENOMEM);
 	if (r < 0) {
 		struct vad_device fresh;
@@ -85,7 +86,7 @@ static void check_record(const uint8_t *data, size_t size, bool with_used)
 	if (with_used) {
 		CHECK(used > 0 && used <= size);
 		dev_init(&again);
-		CHECK(vad__record_read(buf, used, &again, NULL) == 0);
+		CHECK(vad__record_read(buf, used, &again.va, NULL) == 0);
 		CHECK(same_va(&dev, &again));
 		dev_fini(&again);
 	}
@@ -93,11 +94,11 @@ static void check_record(const uint8_t *data, size_t size, bool with_used)
 	char *out = NULL, *out2 = NULL;
 	size_t len = 0, len2 = 0;
 
-	if (vad__record_write(&dev, &out, &len) == 0) {
+	if (vad__record_write(&dev.va, &out, &len) == 0) {
 		dev_init(&again);
-		CHECK(vad__record_read(out, len, &again, NULL) == 0);
+		CHECK(vad__record_read(out, len, &again.va, NULL) == 0);
 		CHECK(same_va(&dev, &again));
-		if (vad__record_write(&again, &out2, &len2) == 0) {
+		if (vad__record_write(&again.va, &out2, &len2) == 0) {
 			CHECK(len2 == len && !memcmp(out, out2, len));
 			free(out2);
 		}
@@ -112,22 +113,25 @@ static void check_cache(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size + 1);
 	struct vad_device dev;
-	static const char head[] = "vadiscover-cache 1\nexpires ";
+	static const char head[] = "vadiscover-cache 2\nexpires ";
 
 	if (!buf)
 		return;
 	memcpy(buf, data, size);
 	buf[size] = '\0';
 	dev_init(&dev);
-	int r = vad__cache_parse(buf, size, "fuzz", &dev);
+	int r = vad__cache_parse(buf, size, "fuzz", 0, &dev.va);
 
 	CHECK(r == 0 || r == 1 || r == -ENOMEM);
 	dev_fini(&dev);
 
-	/* The key the file names ("key N\nBYTES\n" after the expires line), when it has one. */
+	/* The key the file names ("key N\nBYTES\n" after the expires and written lines),
+	 * when it has one. */
 	const char *k = size > sizeof(head) && !memcmp(buf, head, sizeof(head) - 1)
 				? memchr(buf + sizeof(head) - 1, '\n', size - (sizeof(head) - 1))
 				: NULL;
+	if (k && !strncmp(k + 1, "written ", 8))
+		k = memchr(k + 1, '\n', size - (size_t)(k + 1 - buf));
 	if (k && !strncmp(k + 1, "key ", 4)) {
 		char *end;
 		unsigned long n = strtoul(k + 5, &end, 10);
@@ -137,10 +141,10 @@ static void check_cache(const uint8_t *data, size_t size)
 
 			if (key) {
 				dev_init(&dev);
-				r = vad__cache_parse(buf, size, key, &dev);
+				r = vad__cache_parse(buf, size, key, 0, &dev.va);
 				CHECK(r == 0 || r == 1 || r == -ENOMEM);
 				if (r == 1)
-					CHECK(dev.va_status != -EAGAIN);
+					CHECK(dev.va.status != -EAGAIN);
 				dev_fini(&dev);
 				free(key);
 			}

@@ -11,9 +11,15 @@
  * which is the host's), "driver:i915" (the kernel driver the device is bound to), or "*".
  * BEHAVIOUR: ok | fail (vaInitialize fails with VA_STATUS_ERROR_UNKNOWN) | noprofiles |
  * hang (sleeps forever in vaInitialize; killed when its parent process dies) |
+ * wedge (a driver stuck in the kernel: blocks every catchable signal and sleeps, and does
+ * not die with its parent; only SIGKILL ends it, or, so that a failing test leaves
+ * nothing behind for good, a SIGKILL timer of its own after 120 s) |
  * crash (abort()).
  * Keys: vendor="vendor string" decode=h264,hevc,... encode=... vpp=0|1 (codec names as in
- * vadiscover.h: mpeg2 h264 hevc hevc10 vp8 vp9 vp9_10 av1 av1_10 jpeg vc1).
+ * vadiscover.h: mpeg2 h264 hevc hevc10 vp8 vp9 vp9_10 av1 av1_10 jpeg vc1);
+ * cpu=MS: vaInitialize first computes for MS ms of this thread's CPU time (a driver whose
+ * initialisation is CPU-heavy: slow on a busy machine); sleep=MS: it first sleeps MS ms
+ * (a slow initialisation that waits on the device).
  * Lines starting with '#' and empty lines are ignored. A node no line matches: fail.
  *
  * With $FAKEVA_COUNT set, every driver initialisation appends
@@ -36,6 +42,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <va/va.h>
@@ -45,8 +52,9 @@
 #define EXPORT __attribute__((visibility("default")))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-enum behaviour { B_OK, B_FAIL, B_NOPROFILES, B_HANG, B_CRASH };
-static const char *const behaviour_names[] = { "ok", "fail", "noprofiles", "hang", "crash" };
+enum behaviour { B_OK, B_FAIL, B_NOPROFILES, B_HANG, B_CRASH, B_WEDGE };
+static const char *const behaviour_names[] = { "ok", "fail", "noprofiles", "hang", "crash",
+					       "wedge" };
 
 static const char *const codec_names[] = {
 	"mpeg2", "h264", "hevc", "hevc10", "vp8", "vp9", "vp9_10", "av1", "av1_10", "jpeg", "vc1",
@@ -77,6 +85,7 @@ struct fakeva {
 	enum behaviour behaviour;
 	unsigned int decode, encode;	/* bit (1 << C_x) */
 	bool vpp;
+	long cpu_ms, sleep_ms;
 	char vendor[256];
 	char slot[64], node[64], driver[64];
 	unsigned int pci_vendor;
@@ -218,6 +227,10 @@ static void configure(struct fakeva *fv)
 				fv->encode = parse_codecs(w[i] + 7);
 			else if (strncmp(w[i], "vpp=", 4) == 0)
 				fv->vpp = atoi(w[i] + 4) != 0;
+			else if (strncmp(w[i], "cpu=", 4) == 0)
+				fv->cpu_ms = atol(w[i] + 4);
+			else if (strncmp(w[i], "sleep=", 6) == 0)
+				fv->sleep_ms = atol(w[i] + 6);
 		}
 		break;
 	}
@@ -544,6 +557,39 @@ static const char *default_vendor(const struct fakeva *fv)
 	}
 }
 
+/* Compute until this thread has used @ms ms of CPU time. */
+static void burn_cpu(long ms)
+{
+	struct timespec ts;
+	volatile unsigned long sink = 0;
+
+	for (;;) {
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+		if (ts.tv_sec * 1000 + ts.tv_nsec / 1000000 >= ms)
+			return;
+		for (int i = 0; i < 100000; i++)
+			sink += (unsigned long)i;
+	}
+}
+
+/* A driver stuck in the kernel: nothing but SIGKILL (and SIGSTOP) reaches it, and its
+ * parent's death does not either. It clears nothing its process set up (a parent-death
+ * signal the process asked for still works). */
+static _Noreturn void wedge(void)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGKILL };
+	struct itimerspec when = { .it_value = { .tv_sec = 120 } };
+	timer_t timer;
+	sigset_t all;
+
+	if (timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0)
+		timer_settime(timer, 0, &when, NULL);
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	for (;;)
+		pause();
+}
+
 #define INIT_NAME2(maj, min) __vaDriverInit_##maj##_##min
 #define INIT_NAME(maj, min) INIT_NAME2(maj, min)
 #define VA_DRIVER_INIT INIT_NAME(VA_MAJOR_VERSION, VA_MINOR_VERSION)
@@ -557,6 +603,11 @@ EXPORT VAStatus VA_DRIVER_INIT(VADriverContextP ctx)
 	identify(ctx, fv);
 	configure(fv);
 	count_init(fv, __builtin_return_address(0));
+	if (fv->sleep_ms > 0)
+		nanosleep(&(struct timespec){ .tv_sec = fv->sleep_ms / 1000,
+					      .tv_nsec = fv->sleep_ms % 1000 * 1000000 }, NULL);
+	if (fv->cpu_ms > 0)
+		burn_cpu(fv->cpu_ms);
 	switch (fv->behaviour) {
 	case B_FAIL:
 		free(fv);
@@ -569,6 +620,8 @@ EXPORT VAStatus VA_DRIVER_INIT(VADriverContextP ctx)
 			_exit(1);
 		for (;;)
 			pause();
+	case B_WEDGE:
+		wedge();
 	case B_CRASH:
 		abort();
 	default:
