@@ -168,34 +168,41 @@ static char *python(const char *script, const char *input)
 }
 
 /* The CDI spec, parsed and checked against the CDI specification (SPEC.md of
- * cncf-tags/container-device-interface): cdiVersion, kind "vendor/class" with the
- * allowed characters, at least one device, names from [A-Za-z0-9_.:-] beginning and
- * ending alphanumeric, deviceNodes with path, type, major, minor. */
+ * cncf-tags/container-device-interface): kind "vendor/class" with a DNS subdomain as the
+ * vendor, at least one device, names from [A-Za-z0-9_.-] beginning and ending
+ * alphanumeric, deviceNodes with path, type, major, minor, and cdiVersion exactly the
+ * lowest that has every field used (specs-go/version.go). */
 static const char cdi_py[] =
 	"import json, re, sys\n"
 	"doc = json.load(sys.stdin)\n"
 	"assert set(doc) == {'cdiVersion', 'kind', 'devices'}, doc.keys()\n"
-	"assert re.fullmatch(r'\\d+\\.\\d+\\.\\d+', doc['cdiVersion'])\n"
-	"assert tuple(map(int, doc['cdiVersion'].split('.'))) >= (0, 7, 0)  # additionalGids\n"
 	"vendor, cls = doc['kind'].split('/')\n"
-	"assert re.fullmatch(r'[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]', vendor)\n"
-	"assert re.fullmatch(r'[A-Za-z][A-Za-z0-9_-]*[A-Za-z0-9]', cls)\n"
+	"label = r'[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?'\n"
+	"assert re.fullmatch(label + r'(\\.' + label + r')+', vendor), vendor  # DNS subdomain\n"
+	"assert re.fullmatch(r'[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?', cls)\n"
 	"assert doc['devices']\n"
+	"need = (0, 3, 0)\n"
 	"for d in doc['devices']:\n"
 	"    assert set(d) == {'name', 'containerEdits'}, d.keys()\n"
-	"    assert re.fullmatch(r'[A-Za-z0-9]([A-Za-z0-9_.:-]*[A-Za-z0-9])?', d['name'])\n"
+	"    assert re.fullmatch(r'[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?', d['name'])\n"
+	"    if d['name'][0].isdigit(): need = max(need, (0, 5, 0))\n"
 	"    e = d['containerEdits']\n"
 	"    assert set(e) <= {'deviceNodes', 'additionalGids'}, e.keys()\n"
+	"    if 'additionalGids' in e: need = max(need, (0, 7, 0))\n"
 	"    for g in e.get('additionalGids', []):\n"
 	"        assert isinstance(g, int) and g >= 0\n"
 	"    for n in e['deviceNodes']:\n"
 	"        assert set(n) <= {'path', 'hostPath', 'type', 'major', 'minor', 'fileMode',\n"
 	"                          'permissions', 'uid', 'gid'}, n.keys()\n"
+	"        if 'hostPath' in n: need = max(need, (0, 5, 0))\n"
 	"        assert n['path'].startswith('/dev/')\n"
 	"        assert n['type'] == 'c'\n"
 	"        assert re.fullmatch('[rwm]+', n['permissions'])\n"
-	"        print(d['name'], n['path'], n['hostPath'], '%d:%d' % (n['major'], n['minor']),\n"
-	"              oct(n['fileMode']), n['gid'], e.get('additionalGids'))\n"
+	"        print(d['name'], n['path'], n.get('hostPath', '-'),\n"
+	"              '%d:%d' % (n['major'], n['minor']), oct(n['fileMode']), n.get('gid', '-'),\n"
+	"              e.get('additionalGids'))\n"
+	"# the lowest version that has every field used (specs-go/version.go)\n"
+	"assert tuple(map(int, doc['cdiVersion'].split('.'))) == need, (doc['cdiVersion'], need)\n"
 	"print(doc['kind'], doc['cdiVersion'])\n";
 
 /* ---------------------------------------------------------------------------------- */
@@ -251,6 +258,10 @@ static void check_run(const char *test, const struct tool_run *t)
 
 #define DOCTOR(...) .args = {"doctor", "--root", FILES_ROOT, __VA_ARGS__}
 #define DOCTOR_IN_ROOT .args = {"doctor", "--root", FILES_ROOT}
+/* passthrough with a root of its own (this machine's /run and /proc say nothing). */
+static const char *const no_files[] = {NULL};
+#define PTF(f, ...) .files = f, .args = {"passthrough", "--root", FILES_ROOT, __VA_ARGS__}
+#define PT(...) PTF(no_files, __VA_ARGS__)
 static const char *const opencl_only[] = {"/etc/OpenCL/vendors/intel.icd", "x\n", NULL};
 
 /* The device cgroup's refusal of renderD132 and the host's rule, for each account. */
@@ -277,6 +288,38 @@ static const char *const raw_lxc_files[] = {
 	"dev0: /dev/dri/by-path/pci-0000:00:02.6-render,gid=104\n",
 	/* A snapshot section is the past, not the running config. */
 	"/etc/pve/lxc/126.conf", "hostname: old\n[before-gpu]\ndev0: /dev/dri/renderD135\n",
+	NULL,
+};
+/* A Proxmox host's files for passthrough --ct: 123 uses dev0 and has a snapshot whose dev1
+ * is not the container's, its root file system a ZFS subvolume; 124's is an LVM disk
+ * image; 125 has a pending dev1; 126 already has VF 4; 127's image has no render group. */
+static const char *const pve_ct_files[] = {
+	"/etc/pve/lxc/123.conf",
+	"arch: amd64\nhostname: jellyfin\ndev0: /dev/dri/renderD129,gid=105\n"
+	"rootfs: local-zfs:subvol-123-disk-0,size=8G\nunprivileged: 1\n\n"
+	"[before-gpu]\narch: amd64\ndev1: /dev/dri/renderD130\nsnaptime: 1733500000\n",
+	"/etc/pve/lxc/124.conf", "hostname: frigate\nrootfs: local-lvm:vm-124-disk-0,size=8G\n",
+	"/etc/pve/lxc/125.conf",
+	"dev0: /dev/dri/renderD129\nrootfs: local-zfs:subvol-125-disk-0,size=8G\n"
+	"[pve:pending]\ndev1: /dev/dri/renderD131\n",
+	"/etc/pve/lxc/126.conf", "dev3: /dev/dri/renderD132,gid=104\n",
+	"/etc/pve/lxc/127.conf", "rootfs: local:subvol-127-disk-0\n",
+	"/etc/pve/storage.cfg",
+	"dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup,rootdir\n\n"
+	"zfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n\n"
+	"lvmthin: local-lvm\n\tthinpool data\n\tvgname pve\n\tcontent rootdir,images\n",
+	"/rpool/data/subvol-123-disk-0/etc/group", "root:x:0:\nvideo:x:44:\nrender:x:105:\n",
+	"/rpool/data/subvol-125-disk-0/etc/group", "root:x:0:\nrender:x:105:\n",
+	"/var/lib/vz/images/127/subvol-127-disk-0/etc/group", "root:x:0:\nvideo:x:44:\n",
+	"/var/lib/dpkg/status",
+	"Package: pve-container\nStatus: install ok installed\nVersion: 5.2.3\n\n",
+	NULL,
+};
+static const char *const pve_old_files[] = {
+	"/etc/pve/lxc/123.conf", "hostname: jellyfin\n",
+	"/var/lib/dpkg/status",
+	"Package: pve-manager\nVersion: 8.0.4\n\n"
+	"Package: pve-container\nStatus: install ok installed\nVersion: 5.0.6\n\n",
 	NULL,
 };
 static const char *const lxc_not_in_group_files[] = {
@@ -616,71 +659,164 @@ static const struct tool_test doctor_tests[] = {
 	/* passthrough */
 	{"passthrough", "passthrough_pve", RUNS({
 		.topology = "adl-sriov-host",
-		.args = {"passthrough", "vf=4", "--to", "pve", "--gid", "104"},
+		PT("vf=4", "--to", "pve", "--gid", "104"),
 		.out = "dev0: /dev/dri/renderD132,gid=104\n",
-		.err = "vadiscover: renderD132=226:132 are this boot's numbers; after re-creating "
+		/* Without --ct the numbers and the place in the file are the user's to get
+		 * right: a line below a snapshot section changes the snapshot only. */
+		.err = "vadiscover: in /etc/pve/lxc/ID.conf, renumber the lines to the first devN "
+		       "the container does not use yet and put them above its first [section] "
+		       "line (a snapshot; lines below it change only the snapshot); or let pct "
+		       "do both: --ct ID\n"
+		       "vadiscover: renderD132=226:132 are this boot's numbers; after re-creating "
 		       "VFs or a reboot check them with 'vadiscover passthrough' again (or use "
 		       "--by-path)\n",
 	}, {
 		.topology = "adl-sriov-host",
-		.args = {"passthrough", "vf=4", "--to", "pve", "--gid", "104", "--card"},
+		PT("vf=4", "--to", "pve", "--gid", "104", "--card"),
 		.out = "dev0: /dev/dri/renderD132,gid=104\ndev1: /dev/dri/card4,gid=104\n",
 	}, {
 		/* Without --gid: no gid= (the node would be root's in the container), and how
 		 * to find the group. */
-		.topology = "adl-sriov-host", .args = {"passthrough", "vf=4", "--to", "pve"},
+		.topology = "adl-sriov-host", PT("vf=4", "--to", "pve"),
 		.exit = ANY_EXIT, .out = "dev0: /dev/dri/renderD132\n",
 		.err_has = {"vadiscover: add ',gid=N' with the container's render group (run "
 			    "'getent group render' in the container;"},
 	}, {
 		/* --by-path: the form pve-container resolves at each start. */
 		.topology = "adl-sriov-host",
-		.args = {"passthrough", "vf=4", "--to", "pve", "--gid", "104", "--by-path"},
+		PT("vf=4", "--to", "pve", "--gid", "104", "--by-path"),
 		.out = "dev0: /dev/dri/by-path/pci-0000:00:02.4-render,gid=104\n",
-		.err = "vadiscover: the container sees the node as "
-		       "/dev/dri/by-path/pci-0000:00:02.4-render (resolved at each start); point "
-		       "the program at it or use vadiscover's wrapper\n",
+		.err_has = {"vadiscover: the container sees the node as "
+			    "/dev/dri/by-path/pci-0000:00:02.4-render (resolved at each start); "
+			    "point the program at it or use vadiscover's wrapper\n"},
+	})},
+	/* --ct ID: pct takes the first devN the current config and its pending changes do
+	 * not use (a snapshot's dev1 is not the container's), with the container's own render
+	 * gid read from its root file system. */
+	{"passthrough", "passthrough_pct", RUNS({
+		.topology = "adl-sriov-host", PTF(pve_ct_files, "vf=4", "--to", "pve", "--ct", "123"),
+		.out = "pct set 123 --dev1 /dev/dri/renderD132,gid=105\n",
+		.err_has = {"vadiscover: gid 105 is the render group in container 123 (its "
+			    "/etc/group)\n"},
+	}, {
+		.topology = "adl-sriov-host",
+		PTF(pve_ct_files, "vf=4", "--to", "pve", "--ct", "123", "--card", "--gid", "44"),
+		.out = "pct set 123 --dev1 /dev/dri/renderD132,gid=44 --dev2 /dev/dri/card4,gid=44\n",
+	}, {
+		/* [pve:pending] changes take their devN too. */
+		.topology = "adl-sriov-host", PTF(pve_ct_files, "vf=4", "--to", "pve", "--ct", "125"),
+		.out = "pct set 125 --dev2 /dev/dri/renderD132,gid=105\n",
+	}, {
+		/* A disk image is not readable from here: the command asks the container. */
+		.topology = "adl-sriov-host", PTF(pve_ct_files, "vf=4", "--to", "pve", "--ct", "124"),
+		.out = "gid=$(pct exec 124 -- getent group render | cut -d: -f3) && [ -n \"$gid\" ] "
+		       "&& pct set 124 --dev0 /dev/dri/renderD132,gid=\"$gid\"\n",
+		.err_has = {"its rootfs local-lvm:vm-124-disk-0 is a disk image, not a "
+			    "directory"},
+	}, {
+		/* Already given: nothing to do. */
+		.topology = "adl-sriov-host", PTF(pve_ct_files, "vf=4", "--to", "pve", "--ct", "126"),
+		.out = "", .err = "vadiscover: container 126 already has /dev/dri/renderD132 as dev3\n",
+	}, {
+		/* A container with no render group: no number is made up. */
+		.topology = "adl-sriov-host", PTF(pve_ct_files, "vf=4", "--to", "pve", "--ct", "127"),
+		.exit = 2, .out = "",
+		.err_has = {"vadiscover: container 127 has no group render ("},
+	}, {
+		.topology = "adl-sriov-host", PTF(pve_ct_files, "vf=4", "--to", "pve", "--ct", "999"),
+		.exit = 2, .out = "", .err_has = {"vadiscover: no container 999 on this host ("},
+	}, {
+		/* pve-container before 5.0.7 has no devN. */
+		.topology = "adl-sriov-host", PTF(pve_old_files, "vf=4", "--to", "pve", "--ct", "123"),
+		.exit = 2, .out = "",
+		.err = "vadiscover: pve-container 5.0.6 has no devN (added in 5.0.7, Proxmox VE "
+		       "8.1): use --to lxc, and put its lines in /etc/pve/lxc/ID.conf above the "
+		       "first [section] line\n",
 	})},
 	{"passthrough", "passthrough_docker_compose", RUNS({
-		.topology = "adl-sriov-host", .args = {"passthrough", "vf=4", "--to", "docker"},
+		.topology = "adl-sriov-host", PT("vf=4", "--to", "docker"),
 		/* The process joins the node's group on the host (993 in the harness). */
 		.out = "--device /dev/dri/renderD132:/dev/dri/renderD132 --group-add 993\n",
 	}, {
 		.topology = "adl-sriov-host",
-		.args = {"passthrough", "vf=4", "--to", "docker", "--card", "--gid", "105"},
+		PT("vf=4", "--to", "docker", "--card", "--gid", "105"),
 		.exit = ANY_EXIT,
 		.out = "--device /dev/dri/renderD132:/dev/dri/renderD132 "
 		       "--device /dev/dri/card4:/dev/dri/card4 --group-add 105\n",
 	}, {
-		.topology = "adl-sriov-host", .args = {"passthrough", "vf=4", "--to", "compose"},
+		.topology = "adl-sriov-host", PT("vf=4", "--to", "compose"),
 		.out = "    devices:\n"
 		       "      - /dev/dri/renderD132:/dev/dri/renderD132\n"
 		       "    group_add:\n"
 		       "      - \"993\"\n",
+	}, {
+		/* By the CDI name, which a spec written at boot keeps right. */
+		.topology = "adl-sriov-host", PT("vf=4", "--to", "docker", "--cdi"),
+		.out = "--device vadiscover.local/dri=vf4 --group-add 993\n",
+	}, {
+		.topology = "adl-sriov-host", PT("vf=4", "--to", "compose", "--cdi"),
+		.out = "    devices:\n"
+		       "      - vadiscover.local/dri=vf4\n"
+		       "    group_add:\n"
+		       "      - \"993\"\n",
 	})},
+	/* The lowest cdiVersion for the fields used: gid on the nodes is 0.3.0's,
+	 * additionalGids 0.7.0's; names begin with a letter and the path is the host's, so no
+	 * hostPath (both 0.5.0). */
 	{"passthrough", "passthrough_cdi", RUNS({
 		.topology = "adl-sriov-host",
-		.args = {"passthrough", "vf=4", "--to", "cdi", "--gid", "104"}, .script = cdi_py,
-		.script_out = "vf4 /dev/dri/renderD132 /dev/dri/renderD132 226:132 0o660 104 [104]\n"
-			      "0000:00:02.4 /dev/dri/renderD132 /dev/dri/renderD132 226:132 0o660 "
-			      "104 [104]\n"
-			      "vadiscover/dri 0.7.0\n",
+		PT("vf=4", "--to", "cdi", "--gid", "104"), .script = cdi_py,
+		.script_out = "vf4 /dev/dri/renderD132 - 226:132 0o660 104 None\n"
+			      "pci-0000-00-02.4 /dev/dri/renderD132 - 226:132 0o660 104 None\n"
+			      "vadiscover.local/dri 0.3.0\n",
 	}, {
-		.topology = "adl-sriov-host", .args = {"passthrough", "role=pf", "--to", "cdi", "--card"},
+		.topology = "adl-sriov-host", PT("role=pf", "--to", "cdi", "--card"),
 		.script = cdi_py,
-		.script_out = "pf /dev/dri/renderD128 /dev/dri/renderD128 226:128 0o660 993 [993]\n"
-			      "pf /dev/dri/card0 /dev/dri/card0 226:0 0o660 993 [993]\n"
-			      "0000:00:02.0 /dev/dri/renderD128 /dev/dri/renderD128 226:128 0o660 "
-			      "993 [993]\n"
-			      "0000:00:02.0 /dev/dri/card0 /dev/dri/card0 226:0 0o660 993 [993]\n"
-			      "vadiscover/dri 0.7.0\n",
+		.script_out = "pf /dev/dri/renderD128 - 226:128 0o660 - None\n"
+			      "pf /dev/dri/card0 - 226:0 0o660 - None\n"
+			      "pci-0000-00-02.0 /dev/dri/renderD128 - 226:128 0o660 - None\n"
+			      "pci-0000-00-02.0 /dev/dri/card0 - 226:0 0o660 - None\n"
+			      "vadiscover.local/dri 0.3.0\n",
+	}, {
+		.topology = "adl-sriov-host",
+		PT("vf=4", "--to", "cdi", "--gid", "104", "--group-add"), .script = cdi_py,
+		.script_out = "vf4 /dev/dri/renderD132 - 226:132 0o660 104 [104]\n"
+			      "pci-0000-00-02.4 /dev/dri/renderD132 - 226:132 0o660 104 [104]\n"
+			      "vadiscover.local/dri 0.7.0\n",
 	})},
-	/* In a container whose node was renamed, the lines still carry the host's numbers. */
+	/* In a container whose node was renamed, the lines name the host's node: the device
+	 * number, through sysfs. */
 	{"passthrough", "passthrough_remapped_numbers", RUNS({
-		.topology = "adl-sriov-lxc-vf4-remapped", .args = {"passthrough", "--to", "lxc"},
+		.topology = "adl-sriov-lxc-vf4-remapped", PT("--to", "lxc"),
 		.out = "lxc.cgroup2.devices.allow = c 226:132 rwm\n"
-		       "lxc.mount.entry = /dev/dri/renderD128 dev/dri/renderD128 none "
+		       "lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 none "
 		       "bind,optional,create=file\n",
+		.err_has = {"vadiscover: /dev/dri/renderD128 here is the host's "
+			    "/dev/dri/renderD132 (device 226:132)\n"},
+	}, {
+		.topology = "adl-sriov-lxc-vf4-remapped", PT("--to", "pve", "--gid", "104", "--card"),
+		.out = "dev0: /dev/dri/renderD132,gid=104\ndev1: /dev/dri/card4,gid=104\n",
+	}, {
+		.topology = "adl-sriov-lxc-vf4-remapped", PT("--to", "docker", "--gid", "993"),
+		.out = "--device /dev/dri/renderD132:/dev/dri/renderD132 --group-add 993\n",
+	}, {
+		/* The host's group of the node cannot be seen in here. */
+		.topology = "adl-sriov-lxc-vf4-remapped", PT("--to", "compose"), .exit = 2,
+		.out = "", .err_has = {"the host's group of /dev/dri/renderD132 cannot be known "
+				       "in here: give --gid"},
+	}, {
+		.topology = "adl-sriov-lxc-vf4-remapped", PT("--to", "cdi"), .script = cdi_py,
+		.script_out = "vf4 /dev/dri/renderD132 - 226:132 0o660 - None\n"
+			      "pci-0000-00-02.4 /dev/dri/renderD132 - 226:132 0o660 - None\n"
+			      "vadiscover.local/dri 0.3.0\n",
+	}, {
+		/* A container that names the nodes as the host does says so too. */
+		.topology = "adl-sriov-lxc-vf4", PTF(lxc_files, "--to", "lxc"),
+		.out = "lxc.cgroup2.devices.allow = c 226:132 rwm\n"
+		       "lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 none "
+		       "bind,optional,create=file\n",
+		.err_has = {"vadiscover: run in a container: the lines name the host's nodes; use "
+			    "them on the host\n"},
 	})},
 	/* What `passthrough --by-path --to pve` leads to: after the container starts, its only
 	 * node is /dev/dri/by-path/pci-0000:00:02.4-render, which the library finds and doctor
@@ -703,28 +839,28 @@ static const struct tool_test doctor_tests[] = {
 		},
 	})},
 	{"passthrough", "passthrough_errors", RUNS({
-		.topology = "adl-sriov-host", .args = {"passthrough", "vf=9", "--to", "lxc"},
+		.topology = "adl-sriov-host", PT("vf=9", "--to", "lxc"),
 		.exit = 1, .out = "", .err_has = {"vadiscover: no device matches 'vf=9'"},
 	}, {
-		.topology = "adl-sriov-host", .args = {"passthrough", "vf=4"}, .exit = 2,
+		.topology = "adl-sriov-host", PT("vf=4"), .exit = 2,
 		.err_has = {"passthrough: say where the lines go: --to pve, lxc, docker, compose "
 			    "or cdi"},
 	}, {
-		.topology = "adl-sriov-host", .args = {"passthrough", "vf=4", "--to", "podman"},
+		.topology = "adl-sriov-host", PT("vf=4", "--to", "podman"),
 		.exit = 2, .err_has = {"unknown --to 'podman'"},
 	}, {
 		.topology = "adl-sriov-host",
-		.args = {"passthrough", "vf=4", "--to", "pve", "--gid", "render"}, .exit = 2,
+		PT("vf=4", "--to", "pve", "--gid", "render"), .exit = 2,
 		.err_has = {"--gid takes a group id (a number), got 'render'"},
 	}, {
 		.topology = "adl-sriov-host",
-		.args = {"passthrough", "vf=4", "--to", "lxc", "--by-path"}, .exit = 2,
+		PT("vf=4", "--to", "lxc", "--by-path"), .exit = 2,
 		.err_has = {"--by-path applies to --to pve only"},
 	}, {
-		.topology = "adl-sriov-host", .args = {"passthrough", "vendr=1", "--to", "lxc"},
+		.topology = "adl-sriov-host", PT("vendr=1", "--to", "lxc"),
 		.exit = 2, .err_has = {"invalid spec 'vendr=1': unknown key 'vendr'"},
 	}, {
-		.topology = "adl-sriov-host", .args = {"passthrough", "--help"},
+		.topology = "adl-sriov-host", PT("--help"),
 		.out_has = {"Node numbers are not stable", "--by-path"},
 	})},
 };
@@ -815,8 +951,8 @@ START_TEST(passthrough_pve_grammar)
 		for (int by_path = 0; by_path < 2; by_path++) {
 			struct tool_run t = {
 				.topology = "adl-sriov-host",
-				.args = {"passthrough", specs[i], "--to", "pve", "--gid", "104",
-					 "--card", by_path ? "--by-path" : "--card"},
+				PT(specs[i], "--to", "pve", "--gid", "104",
+					 "--card", by_path ? "--by-path" : "--card"),
 			};
 			struct tool_result r;
 
@@ -839,7 +975,7 @@ END_TEST
 START_TEST(passthrough_lxc)
 {
 	static const struct tool_run plain = {
-		.topology = "adl-sriov-host", .args = {"passthrough", "vf=4", "--to", "lxc"},
+		.topology = "adl-sriov-host", PT("vf=4", "--to", "lxc"),
 		.out = "lxc.cgroup2.devices.allow = c 226:132 rwm\n"
 		       "lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 none "
 		       "bind,optional,create=file\n",
@@ -850,7 +986,7 @@ START_TEST(passthrough_lxc)
 		       "VFs or a reboot check them with 'vadiscover passthrough' again\n",
 	};
 	static const struct tool_run card = {
-		.topology = "adl-sriov-host", .args = {"passthrough", "vf=4", "--to", "lxc", "--card"},
+		.topology = "adl-sriov-host", PT("vf=4", "--to", "lxc", "--card"),
 		.exit = ANY_EXIT,
 		.out = "lxc.cgroup2.devices.allow = c 226:132 rwm\n"
 		       "lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 none "
