@@ -7,6 +7,7 @@
  * pve-container's and LXC's grammar.
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -1017,6 +1018,58 @@ START_TEST(passthrough_lxc)
 }
 END_TEST
 
+/* --write: the spec lands in ROOT/var/run/cdi (where runtimes read generated specs) under
+ * the device's name, whole, replacing the last one, nothing left beside it; stdout stays
+ * empty. */
+START_TEST(passthrough_cdi_write)
+{
+	char *root = make_root(no_files);
+	char dir[4200], path[4300], *text;
+	static const struct tool_run w = {
+		.topology = "adl-sriov-host",
+		.args = {"passthrough", "--root", FILES_ROOT, "vf=4", "--to", "cdi", "--write"},
+		.out = "", .err_has = {"/var/run/cdi/vadiscover-vf4.json: podman run --device "
+				       "vadiscover.local/dri=vf4"},
+	};
+
+	snprintf(dir, sizeof(dir), "%s/var/run/cdi", root);
+	snprintf(path, sizeof(path), "%s/vadiscover-vf4.json", dir);
+	for (int i = 0; i < 2; i++)
+		check_run_in("passthrough_cdi_write", &w, root, NULL);
+	text = slurp(path);
+	ck_assert_ptr_nonnull(text);
+	char *got = python(cdi_py, text);
+	ck_assert_str_eq(got, "vf4 /dev/dri/renderD132 - 226:132 0o660 - None\n"
+			      "pci-0000-00-02.4 /dev/dri/renderD132 - 226:132 0o660 - None\n"
+			      "vadiscover.local/dri 0.3.0\n");
+	free(got);
+	free(text);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	/* Only the spec: no temporary file left. */
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int files = 0;
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		files += de->d_name[0] != '.' || strncmp(de->d_name, ".vadiscover", 11) == 0;
+	closedir(d);
+	ck_assert_int_eq(files, 1);
+	/* An explicit directory. */
+	struct tool_run e = {
+		.topology = "adl-sriov-host",
+		.args = {"passthrough", "--root", FILES_ROOT, "role=pf", "--to", "cdi", "--write",
+			 dir},
+		.out = "",
+	};
+	check_run_in("passthrough_cdi_write", &e, root, NULL);
+	snprintf(path, sizeof(path), "%s/vadiscover-pf.json", dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	free(root);
+}
+END_TEST
+
 static TCase *tcase(Suite *s, const char *name)
 {
 	return tool_test_case(s, name, doctor_tests, N_DOCTOR_TESTS, doctor_runs);
@@ -1036,5 +1089,6 @@ Suite *test_suite(void)
 	tc = tcase(s, "passthrough");
 	tcase_add_test(tc, passthrough_pve_grammar);
 	tcase_add_test(tc, passthrough_lxc);
+	tcase_add_test(tc, passthrough_cdi_write);
 	return s;
 }

@@ -526,13 +526,29 @@ static void print_advice(const struct pt_options *o, const struct pt_node *nodes
 		o->format == FMT_PVE ? " (or use --by-path)" : "");
 }
 
+/* mkdir -p (/var/run/cdi does not exist before a first spec); 0 or -errno. */
+static int mkdir_p(char *dir)
+{
+	for (char *s = dir + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		int bad = mkdir(dir, 0755) < 0 && errno != EEXIST;
+
+		*s = '/';
+		if (bad)
+			return -errno;
+	}
+	return mkdir(dir, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
 /* Writes the spec to DIR/vadiscover-NAME.json through a temporary file and rename(2), so a
  * runtime reading the directory sees the old spec or the new one, never half of one. */
 static int write_cdi(const struct pt_options *o, const struct vad_device *dev,
 		     const struct pt_node *nodes, size_t n)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 64], tmp[PATH_MAX + 80], role[64];
-	int fd;
+	int fd, r;
 	FILE *f;
 
 	if (o->write_dir)
@@ -542,8 +558,8 @@ static int write_cdi(const struct pt_options *o, const struct vad_device *dev,
 	role_name(role, sizeof(role), dev, &nodes[0]);
 	sfmt(path, sizeof(path), "%s/vadiscover-%s.json", dir, role);
 	sfmt(tmp, sizeof(tmp), "%s/.vadiscover-%s.json.XXXXXX", dir, role);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "vadiscover: cannot create %s: %s\n", dir, strerror(errno));
+	if ((r = mkdir_p(dir)) < 0) {
+		fprintf(stderr, "vadiscover: cannot create %s: %s\n", dir, strerror(-r));
 		return EXIT_INTERNAL;
 	}
 	fd = mkostemp(tmp, O_CLOEXEC);
