@@ -104,6 +104,7 @@ static const char *const pve_host_files[] = {
 static const char *const lxc_files[] = {
 	"/run/systemd/container", "lxc\n",
 	"/proc/self/uid_map", "         0     100000      65536\n",
+	"/etc/hostname", "jellyfin\n",
 	"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
 		       "jellyfin:x:105:112:Jellyfin default user:/var/lib/jellyfin:/usr/sbin/nologin\n",
 	"/etc/group", "root:x:0:\nvideo:x:44:jellyfin\nrender:x:104:jellyfin\njellyfin:x:112:\n",
@@ -266,15 +267,27 @@ static const char *const no_files[] = {NULL};
 static const char *const opencl_only[] = {"/etc/OpenCL/vendors/intel.icd", "x\n", NULL};
 
 /* The device cgroup's refusal of renderD132 and the host's rule, for each account. */
+#define GIVE_FROM_HOST                                                                     \
+	"      fix: on the host (Proxmox VE 8.1 or later), which gives the node with this "   \
+	"container's render group (104):\n"                                                \
+	"             vadiscover passthrough pci=0000:00:02.4 --to pve --ct \"$(pct list | "  \
+	"awk '$NF == \"jellyfin\" {print $1}')\" --gid 104\n"
 #define EPERM_FIX                                                                          \
-	"      fix: on the host, in /etc/pve/lxc/ID.conf (Proxmox):\n"                    \
-	"             dev0: /dev/dri/renderD132,gid=104\n"                                 \
+	GIVE_FROM_HOST                                                                     \
 	"           or the raw LXC form (Proxmox or LXC's config):\n"                      \
 	"             lxc.cgroup2.devices.allow = c 226:132 rwm\n"                         \
 	"             lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 none "      \
 	"bind,optional,create=file\n"                                                      \
 	"           Docker: docker run --device /dev/dri/renderD132:/dev/dri/renderD132\n" \
 	"           (vadiscover passthrough prints these on the host)\n"
+/* The host's group shows as 65534 in an unprivileged container: the host gives the node
+ * a group of the container instead. */
+#define UNMAPPED_FIX                                                                       \
+	GIVE_FROM_HOST                                                                     \
+	"           then remove the container's lxc.mount.entry and "                      \
+	"lxc.cgroup2.devices.allow lines for renderD132 (the bind mount)\n"                \
+	"           or map the host's render group into this container (lxc.idmap in its "\
+	"config, and /etc/subgid on the host)\n"
 
 static const char *const persisted_files[] = {
 	"/etc/sysfs.d/sriov.conf", "devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7\n", NULL,
@@ -329,6 +342,14 @@ static const char *const lxc_not_in_group_files[] = {
 	"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
 		       "jellyfin:x:105:112::/var/lib/jellyfin:/usr/sbin/nologin\n",
 	"/etc/group", "root:x:0:\nrender:x:104:\njellyfin:x:112:\n",
+	NULL,
+};
+static const char *const lxc_no_render_files[] = {
+	"/run/systemd/container", "lxc\n",
+	"/proc/self/uid_map", "         0     100000      65536\n",
+	"/etc/hostname", "frigate\n",
+	"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n",
+	"/etc/group", "root:x:0:\nvideo:x:44:\n",
 	NULL,
 };
 static const char *const jellyfin_debian_files[] = {
@@ -452,8 +473,14 @@ static const struct tool_test doctor_tests[] = {
 			 "sriov_drivers_autoprobe\n"
 			 "           echo 0 > /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs\n"
 			 "           echo 7 > /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs\n"
-			 "           (or bind one VF: echo 0000:00:02.N > "
-			 "/sys/bus/pci/drivers/i915/bind)\n"},
+			 "           or bind the VFs one by one:\n"
+			 "           echo 0000:00:02.1 > /sys/bus/pci/drivers/i915/bind\n"
+			 "           echo 0000:00:02.2 > /sys/bus/pci/drivers/i915/bind\n"
+			 "           echo 0000:00:02.3 > /sys/bus/pci/drivers/i915/bind\n"
+			 "           echo 0000:00:02.4 > /sys/bus/pci/drivers/i915/bind\n"
+			 "           echo 0000:00:02.5 > /sys/bus/pci/drivers/i915/bind\n"
+			 "           echo 0000:00:02.6 > /sys/bus/pci/drivers/i915/bind\n"
+			 "           echo 0000:00:02.7 > /sys/bus/pci/drivers/i915/bind\n"},
 			/* Only the PF has nodes. */
 			{"dri.nodes", "ok    dri.nodes         renderD128 card0 (0000:00:02.0)\n"},
 		},
@@ -543,15 +570,44 @@ static const struct tool_test doctor_tests[] = {
 			 "fail  dri.access        jellyfin cannot open renderD132 (Permission "
 			 "denied): its group shows as 65534 (nogroup): the host's group is not "
 			 "mapped into this container, no group in here can help\n"
-			 "      fix: on the host, give the node a group of this container (render "
-			 "is 104 in here):\n"
-			 "             Proxmox: dev0: /dev/dri/renderD132,gid=104 in "
-			 "/etc/pve/lxc/ID.conf, instead of the bind mount\n"
-			 "             or map the host's render group: lxc.idmap = g 104 "
-			 "HOST_RENDER_GID 1 (splitting the g 0 100000 65536 line around it) and "
-			 "root:HOST_RENDER_GID:1 in /etc/subgid\n"},
+			 UNMAPPED_FIX},
 		},
 		.out_lacks = {"usermod"},
+	})},
+	/* Root in an unprivileged container: a node whose group is unmapped (65534) is
+	 * closed to root too, and no group in here helps; the fix is the host's. */
+	{"doctor-container", "doctor_lxc_root_unmapped", RUNS({
+		.topology = "adl-sriov-lxc-vf4", .node_gid = "65534", .files = lxc_files,
+		DOCTOR("--user", "root"), .exit = 1,
+		.blocks = {{"dri.access",
+			    "fail  dri.access        root cannot open renderD132 (Permission "
+			    "denied): its group shows as 65534 (nogroup): the host's group is not "
+			    "mapped into this container, no group in here can help\n"
+			    UNMAPPED_FIX
+			    "fail  dri.access        jellyfin cannot open renderD132 (Permission "
+			    "denied): its group shows as 65534 (nogroup): the host's group is not "
+			    "mapped into this container, no group in here can help\n"
+			    UNMAPPED_FIX}},
+		.out_lacks = {"usermod", "nogroup root"},
+	}, {
+		/* This process (root) refused by the kernel, as on a real container. */
+		.topology = "adl-sriov-lxc-vf4", .node_gid = "65534", .deny = "renderD132",
+		.files = lxc_not_in_group_files, DOCTOR_IN_ROOT, .exit = 1,
+		.out_has = {"fail  dri.access        root cannot open renderD132 (Permission "
+			    "denied): its group shows as 65534 (nogroup): the host's group is not "
+			    "mapped into this container, no group in here can help\n"
+			    "      fix: on the host (Proxmox VE 8.1 or later): vadiscover "
+			    "passthrough with --to pve, --ct and this container's id (pct list "
+			    "shows it), and --gid 104, this container's render group\n"},
+		.out_lacks = {"usermod", "GID"},
+	}, {
+		/* No render group in here: it is made first, no number is made up. */
+		.topology = "adl-sriov-lxc-vf4", .node_gid = "65534", .files = lxc_no_render_files,
+		DOCTOR("--user", "root"), .exit = 1,
+		.out_has = {"      fix: this container has no render group: first, in here, "
+			    "groupadd -r render, then run vadiscover doctor again for the host's "
+			    "command\n"},
+		.out_lacks = {"usermod", "GID"},
 	})},
 	{"doctor-container", "doctor_lxc_not_in_group", RUNS({
 		/* devN: ...,gid=104 made the node the container's render group. */

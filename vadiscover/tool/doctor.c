@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "vadiscover/tool/guests.h"
+#include "vadiscover/tool/host.h"
 #include "vadiscover/tool/json.h"
 #include "vadiscover/tool/output.h"
 #include "vadiscover/tool/tool.h"
@@ -331,24 +332,11 @@ static bool group_lookup(const struct doctor *d, const char *name, long *gid, ch
 
 static void detect_container(struct doctor *d)
 {
-	char buf[4096], p[PATH_MAX];
+	struct host_env env;
 
-	d->container[0] = '\0';
-	if (read_root_text(d, "/run/systemd/container", buf, sizeof(buf)) > 0) {
-		buf[strcspn(buf, "\n")] = '\0';
-		sfmt(d->container, sizeof(d->container), "%s", buf);
-	} else if (under_root(d, p, sizeof(p), "/.dockerenv"), access(p, F_OK) == 0) {
-		sfmt(d->container, sizeof(d->container), "docker");
-	} else if (under_root(d, p, sizeof(p), "/run/.containerenv"), access(p, F_OK) == 0) {
-		sfmt(d->container, sizeof(d->container), "podman");
-	}
-	/* The identity map is "0 0 4294967295" outside any user namespace. */
-	if (read_root_text(d, "/proc/self/uid_map", buf, sizeof(buf)) > 0) {
-		unsigned long in, out, count;
-
-		if (sscanf(buf, "%lu %lu %lu", &in, &out, &count) == 3)
-			d->userns = !(in == 0 && out == 0 && count == 4294967295UL);
-	}
+	host_detect(d->root, &env);
+	sfmt(d->container, sizeof(d->container), "%s", env.container);
+	d->userns = env.userns;
 }
 
 static void find_pfs(struct doctor *d)
@@ -637,7 +625,7 @@ static void check_vf_drivers(struct doctor *d)
 
 	for (size_t i = 0; i < d->npfs; i++) {
 		const struct pf *pf = &d->pfs[i];
-		char text[2048] = "", p[PATH_MAX], link[PATH_MAX];
+		char text[2048] = "", p[PATH_MAX], link[PATH_MAX], binds[2048] = "";
 		int unbound = 0, gpu = 0;
 		long autoprobe = 1;
 
@@ -674,7 +662,12 @@ static void check_vf_drivers(struct doctor *d)
 					sfmt(what, sizeof(what), "%s", drv);
 				gpu += strcmp(drv, "vfio-pci") != 0;
 			} else {
+				size_t bl = strlen(binds);
+
 				sfmt(what, sizeof(what), "no driver");
+				sfmt(binds + bl, sizeof(binds) - bl, "%secho %s > "
+				     "/sys/bus/pci/drivers/%s/bind", bl ? "\n" : "", slot,
+				     pf->driver[0] ? pf->driver : "i915");
 				unbound++;
 			}
 			sfmt(text + l, sizeof(text) - l, "%sVF %d %s", l ? ", " : "", n + 1, what);
@@ -685,19 +678,17 @@ static void check_vf_drivers(struct doctor *d)
 			add(d, "sriov.vf-drivers", ST_OK, NULL, NULL, "%s: %s", pf->slot, text);
 			continue;
 		}
-		const char *drv = pf->driver[0] ? pf->driver : "i915";
-
 		if (autoprobe == 0)
 			add(d, "sriov.vf-drivers", unbound == pf->numvfs ? ST_FAIL : ST_WARN, NULL,
 			    fmt("echo 1 > %s/sriov_drivers_autoprobe\n"
 				"echo 0 > %s/sriov_numvfs\n"
 				"echo %d > %s/sriov_numvfs\n"
-				"(or bind one VF: echo 0000:00:02.N > /sys/bus/pci/drivers/%s/bind)",
-				pf->sysfs, pf->sysfs, pf->numvfs, pf->sysfs, drv),
+				"or bind the VFs one by one:\n%s",
+				pf->sysfs, pf->sysfs, pf->numvfs, pf->sysfs, binds),
 			    "%s: %s (sriov_drivers_autoprobe is 0)", pf->slot, text);
 		else
 			add(d, "sriov.vf-drivers", unbound == pf->numvfs ? ST_FAIL : ST_WARN, NULL,
-			    fmt("bind it: echo SLOT > /sys/bus/pci/drivers/%s/bind", drv),
+			    fmt("bind them:\n%s", binds),
 			    "%s: %s", pf->slot, text);
 		(void)gpu;
 	}
@@ -717,8 +708,8 @@ static void check_nodes(struct doctor *d)
 	if (n == 0) {
 		add(d, "dri.nodes", ST_FAIL, NULL,
 		    d->container[0]
-			    ? fmt("give the container the device from the host: run there\n"
-				  "  vadiscover passthrough SPEC --to pve|lxc|docker|compose|cdi")
+			    ? fmt("give the container a device from the host: there, 'vadiscover "
+				  "list' shows them and 'vadiscover passthrough --help' how")
 			    : fmt("no GPU driver made a node: check 'lspci -k' (Kernel driver in use) "
 				  "and 'dmesg | grep -i -e i915 -e xe -e amdgpu'"),
 		    "no DRM nodes: /dev/dri is missing or empty");
@@ -765,6 +756,33 @@ static void check_nodes(struct doctor *d)
 	    text);
 }
 
+/* The command to run on a Proxmox host that gives this container @dev with its group
+ * @gid (-1: none known), into @buf; "" when the container's id cannot be found from in
+ * here (no /etc/hostname to look it up by in `pct list`). */
+static void host_give_command(const struct doctor *d, const struct vad_device *dev,
+			      const char *hostpath, long gid, char *buf, size_t len)
+{
+	char host[128] = "", spec[128], gidopt[32] = "";
+	const char *slot = vad_device_get_pci_slot(dev);
+
+	buf[0] = '\0';
+	if (read_root_text(d, "/etc/hostname", host, sizeof(host)) <= 0)
+		return;
+	host[strcspn(host, "\n")] = '\0';
+	if (!host[0] || host[strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "0123456789.-")])
+		return; /* not a host name to put in a command line */
+	if (slot)
+		sfmt(spec, sizeof(spec), "pci=%s", slot);
+	else
+		sfmt(spec, sizeof(spec), "node=%s", hostpath);
+	if (gid >= 0)
+		sfmt(gidopt, sizeof(gidopt), " --gid %ld", gid);
+	/* pct list: VMID Status [Lock] Name; the name is the last field. */
+	sfmt(buf, len, "vadiscover passthrough %s --to pve --ct \"$(pct list | awk '$NF == "
+	     "\"%s\" {print $1}')\"%s", spec, host, gidopt);
+}
+
 /* The fix for a node the account cannot open. */
 static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 			unsigned int node_gid, const char *who, const char *summary_out[1])
@@ -772,40 +790,46 @@ static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 	const char *node = vad_device_get_node(dev);
 	dev_t rdev = vad_device_get_render_node(dev) ? vad_device_get_render_rdev(dev)
 						    : vad_device_get_card_rdev(dev);
-	char kname[32], gname[64] = "", hostpath[64];
+	char kname[48], gname[64] = "", hostpath[64], give[512], step[768];
 	long render_gid = -1;
 	bool have_render = group_lookup(d, "render", &render_gid, NULL, 0);
-	char gidtext[32];
 
-	kernel_node_name(kname, sizeof(kname), rdev);
+	if (!host_kernel_node_name(rdev, kname, sizeof(kname)))
+		kernel_node_name(kname, sizeof(kname), rdev);
 	sfmt(hostpath, sizeof(hostpath), "/dev/dri/%s", kname);
-	if (have_render)
-		sfmt(gidtext, sizeof(gidtext), "%ld", render_gid);
+	host_give_command(d, dev, hostpath, have_render ? render_gid : -1, give, sizeof(give));
+	/* What gives the node with a group of this container, run on the host. */
+	if (!have_render)
+		sfmt(step, sizeof(step), "this container has no render group: first, in here, "
+		     "groupadd -r render, then run vadiscover doctor again for the host's "
+		     "command");
+	else if (give[0])
+		sfmt(step, sizeof(step), "on the host (Proxmox VE 8.1 or later), which gives the "
+		     "node with this container's render group (%ld):\n  %s", render_gid, give);
 	else
-		sfmt(gidtext, sizeof(gidtext), "GID");
+		sfmt(step, sizeof(step), "on the host (Proxmox VE 8.1 or later): vadiscover "
+		     "passthrough with --to pve, --ct and this container's id (pct list shows "
+		     "it), and --gid %ld, this container's render group", render_gid);
 	if (err == -EPERM) {
 		*summary_out = "the container's device rules do not allow it";
-		return fmt("on the host, in /etc/pve/lxc/ID.conf (Proxmox):\n"
-			   "  dev0: %s,gid=%s\n"
+		return fmt("%s\n"
 			   "or the raw LXC form (Proxmox or LXC's config):\n"
 			   "  lxc.cgroup2.devices.allow = c %u:%u rwm\n"
 			   "  lxc.mount.entry = %s %s none bind,optional,create=file\n"
 			   "Docker: docker run --device %s:%s\n"
 			   "(vadiscover passthrough prints these on the host)",
-			   hostpath, gidtext, major(rdev), minor(rdev), hostpath, node + 1,
-			   hostpath, node);
+			   step, major(rdev), minor(rdev), hostpath, node + 1, hostpath, node);
 	}
-	if (node_gid == OVERFLOW_GID && d->userns) {
+	/* A group the container does not map shows as the overflow id: joining it, root
+	 * included, gives nothing (the kernel grants no override on unmapped ids). */
+	if (node_gid == OVERFLOW_GID && (d->userns || d->container[0])) {
 		*summary_out = "its group shows as 65534 (nogroup): the host's group is not "
 			       "mapped into this container, no group in here can help";
-		return fmt("on the host, give the node a group of this container "
-			   "(render is %s in here):\n"
-			   "  Proxmox: dev0: %s,gid=%s in /etc/pve/lxc/ID.conf, instead of the "
-			   "bind mount\n"
-			   "  or map the host's render group: lxc.idmap = g %s HOST_RENDER_GID 1 "
-			   "(splitting the g 0 100000 65536 line around it) and "
-			   "root:HOST_RENDER_GID:1 in /etc/subgid",
-			   gidtext, hostpath, gidtext, gidtext);
+		return fmt("%s\n"
+			   "then remove the container's lxc.mount.entry and "
+			   "lxc.cgroup2.devices.allow lines for %s (the bind mount)\n"
+			   "or map the host's render group into this container (lxc.idmap in its "
+			   "config, and /etc/subgid on the host)", step, kname);
 	}
 	long g = node_gid;
 
@@ -821,7 +845,7 @@ static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 static void access_line(struct doctor *d, const struct vad_device *dev, const struct account *a)
 {
 	const char *node = vad_device_get_node(dev);
-	struct stat st;
+	struct stat st = { 0 };
 	unsigned int gid = 0, mode = 0660;
 	int err = vad_device_get_access(dev);
 	const char *why = NULL;
@@ -848,7 +872,12 @@ static void access_line(struct doctor *d, const struct vad_device *dev, const st
 
 		for (size_t i = 0; i < a->ngroups; i++)
 			in_group |= a->groups[i] == gid;
-		if (a->uid == 0 || (st.st_uid == a->uid && (mode & 0600) == 0600) ||
+		/* Root's override holds only for ids its user namespace maps: not for a node
+		 * that shows the overflow owner or group. */
+		bool root = a->uid == 0 && !((d->userns || d->container[0]) &&
+					     (st.st_uid == OVERFLOW_GID || gid == OVERFLOW_GID));
+
+		if (root || (st.st_uid == a->uid && (mode & 0600) == 0600) ||
 		    (in_group && (mode & 060) == 060) || (mode & 06) == 06)
 			err = 0;
 		else
