@@ -1126,6 +1126,97 @@ START_TEST(passthrough_cdi_write)
 }
 END_TEST
 
+/* Every line meant to be pasted or run, on every machine, in every format, names real
+ * values: no placeholder word (GID, HOST_RENDER_GID, ID, SLOT, SPEC, N, XXX), no <...>.
+ * A value the tool cannot know is refused or computed by a command the user runs. */
+static const char *const all_topologies[] = {
+	"adl-sriov-host", "adl-sriov-lxc-vf4", "adl-sriov-lxc-vf4-remapped", "intel-nvidia",
+	"intel-arc", "amd", "many-nodes", "xe-sriov", "non-pci", "empty", "adl-sriov-vfio",
+	"adl-sriov-vm-guest", "intel-amd-swapped", "adl-sriov-novfs", "adl-sriov-unbound",
+	"adl-sriov-pve", "adl-stock-i915", "adl-sriov-guc-wrong", "adl-sriov-no-iommu",
+	"adl-sriov-lxc-vf4-bypath",
+};
+
+static void assert_no_placeholder(const char *what, const char *text)
+{
+	regex_t re;
+
+	ck_assert_int_eq(regcomp(&re, "(^|[^A-Za-z0-9_])(GID|HOST_RENDER_GID|ID|SLOT|SPEC|N|"
+				      "X{3,})([^A-Za-z0-9_]|$)|<[^>]*>|[0-9]\\.N([^A-Za-z0-9]|$)",
+				 REG_EXTENDED | REG_NEWLINE), 0);
+	regmatch_t m[1];
+	int r = regexec(&re, text, 1, m, 0);
+
+	ck_assert_msg(r != 0, "%s: a placeholder at \"%.*s\" in:\n%s", what,
+		      (int)(m[0].rm_eo - m[0].rm_so), text + m[0].rm_so, text);
+	regfree(&re);
+}
+
+START_TEST(no_placeholders)
+{
+	const char *topo = all_topologies[_i];
+	bool in_ct = strstr(topo, "lxc") != NULL;
+	char *host_root = make_root(pve_ct_files), *ct_root = make_root(lxc_files);
+	char p[4300];
+
+	/* The host's accounts, for doctor --user jellyfin. */
+	snprintf(p, sizeof(p), "%s/etc/passwd", host_root);
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("root:x:0:0:root:/root:/bin/bash\n"
+	      "jellyfin:x:105:112::/var/lib/jellyfin:/usr/sbin/nologin\n", f);
+	fclose(f);
+	static const char *const pt_args[][5] = {
+		{"--to", "pve"}, {"--to", "pve", "--ct", "124"}, {"--to", "lxc"},
+		{"--to", "docker"}, {"--to", "compose"}, {"--to", "cdi"},
+	};
+
+	for (size_t k = 0; k < sizeof(pt_args) / sizeof(pt_args[0]); k++) {
+		struct tool_run t = {
+			.topology = topo, .exit = ANY_EXIT,
+			.args = {"passthrough", "--root", FILES_ROOT, pt_args[k][0], pt_args[k][1],
+				 pt_args[k][2], pt_args[k][3]},
+		};
+		struct tool_result r;
+		char what[256];
+
+		check_run_in("no_placeholders", &t, in_ct ? ct_root : host_root, &r);
+		snprintf(what, sizeof(what), "passthrough %s %s %s on %s", pt_args[k][1],
+			 pt_args[k][2] ? pt_args[k][2] : "", pt_args[k][3] ? pt_args[k][3] : "",
+			 topo);
+		assert_no_placeholder(what, r.out);
+		tool_result_free(&r);
+	}
+	/* doctor: as it runs, for the media server's account, and with the node refused by
+	 * the device cgroup or by its mode. */
+	static const char *const denies[] = { NULL, "renderD132:EPERM", "renderD132" };
+	static const char *const gids[] = { NULL, "65534" };
+	for (size_t k = 0; k < 3; k++) {
+		for (size_t g = 0; g < 2; g++) {
+			struct tool_run t = {
+				.topology = topo, .exit = ANY_EXIT, .deny = denies[k],
+				.node_gid = gids[g],
+				.args = {"doctor", "--root", FILES_ROOT, "--user", "jellyfin"},
+			};
+			struct tool_result r;
+			char what[256];
+
+			if ((k || g) && !in_ct)
+				continue; /* a host's nodes are not refused that way */
+			check_run_in("no_placeholders", &t, in_ct ? ct_root : host_root, &r);
+			ck_assert_msg(r.exit_code == 0 || r.exit_code == 1, "doctor on %s: exit "
+				      "%d\n%s", topo, r.exit_code, r.err);
+			snprintf(what, sizeof(what), "doctor on %s (deny %s, gid %s)", topo,
+				 denies[k] ? denies[k] : "-", gids[g] ? gids[g] : "-");
+			assert_no_placeholder(what, r.out);
+			tool_result_free(&r);
+		}
+	}
+	free(host_root);
+	free(ct_root);
+}
+END_TEST
+
 static TCase *tcase(Suite *s, const char *name)
 {
 	return tool_test_case(s, name, doctor_tests, N_DOCTOR_TESTS, doctor_runs);
@@ -1146,5 +1237,9 @@ Suite *test_suite(void)
 	tcase_add_test(tc, passthrough_pve_grammar);
 	tcase_add_test(tc, passthrough_lxc);
 	tcase_add_test(tc, passthrough_cdi_write);
+	tc = test_case(s, "placeholders");
+	tcase_set_timeout(tc, 600);
+	tcase_add_loop_test(tc, no_placeholders, 0,
+			    (int)(sizeof(all_topologies) / sizeof(all_topologies[0])));
 	return s;
 }
