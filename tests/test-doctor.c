@@ -289,6 +289,14 @@ static const char *const opencl_only[] = {"/etc/OpenCL/vendors/intel.icd", "x\n"
 	"           or map the host's render group into this container (lxc.idmap in its "\
 	"config, and /etc/subgid on the host)\n"
 
+#define VFS_SET_BY(where)                                                                  \
+	"ok    sriov.vfs         0000:00:02.0: 7 of 7 VFs enabled, set at boot by " where "\n"
+#define VFS_NOT_PERSISTED                                                                  \
+	"warn  sriov.vfs         0000:00:02.0: 7 of 7 VFs enabled, but nothing sets them at " \
+	"boot\n"                                                                           \
+	"      fix: echo 'devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7' >> "           \
+	"/etc/sysfs.conf   (apt install sysfsutils)\n"
+
 static const char *const persisted_files[] = {
 	"/etc/sysfs.d/sriov.conf", "devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7\n", NULL,
 };
@@ -450,6 +458,60 @@ static const struct tool_test doctor_tests[] = {
 			    "sets them at boot\n"
 			    "      fix: echo 'devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7' >> "
 			    "/etc/sysfs.conf   (apt install sysfsutils)\n"}},
+	})},
+	/* Persistence read as its consumer reads it: sysfsutils ('#' comments, whitespace,
+	 * the value must be the VFs enabled), tmpfiles.d (i915-sriov-dkms's own
+	 * i915-set-sriov-numvfs.conf; /etc overrides /usr/lib by name), udev rules. */
+	{"doctor-host", "doctor_vfs_persistence", RUNS({
+		.topology = "adl-sriov-host", .exit = ANY_EXIT,
+		.files = (const char *const[]){"/etc/sysfs.conf",
+			"# devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7\n", NULL},
+		DOCTOR_IN_ROOT,
+		.blocks = {{"sriov.vfs", VFS_NOT_PERSISTED}},
+	}, {
+		.topology = "adl-sriov-host", .exit = ANY_EXIT,
+		.files = (const char *const[]){"/etc/sysfs.conf",
+			"devices/pci0000:00/0000:00:02.0/sriov_numvfs = 0\n", NULL},
+		DOCTOR_IN_ROOT,
+		.blocks = {{"sriov.vfs",
+			    "warn  sriov.vfs         0000:00:02.0: 7 of 7 VFs enabled, but "
+			    "/etc/sysfs.conf sets 0 at boot\n"
+			    "      fix: in /etc/sysfs.conf, set 7 (the VFs enabled now), or re-create "
+			    "the VFs with the number wanted\n"}},
+	}, {
+		.topology = "adl-sriov-host", .exit = ANY_EXIT,
+		.files = (const char *const[]){"/etc/sysfs.conf",
+			"\t devices/pci0000:00/0000:00:02.0/sriov_numvfs=7   # all of them\n", NULL},
+		DOCTOR_IN_ROOT, .blocks = {{"sriov.vfs", VFS_SET_BY("/etc/sysfs.conf")}},
+	}, {
+		/* Through the bus's link, which sysfsutils follows as it writes. */
+		.topology = "adl-sriov-host", .exit = ANY_EXIT,
+		.files = (const char *const[]){"/etc/sysfs.d/gpu.conf",
+			"bus/pci/devices/0000:00:02.0/sriov_numvfs = 7\n", NULL},
+		DOCTOR_IN_ROOT, .blocks = {{"sriov.vfs", VFS_SET_BY("/etc/sysfs.d/gpu.conf")}},
+	}, {
+		.topology = "adl-sriov-host", .exit = ANY_EXIT,
+		.files = (const char *const[]){"/etc/tmpfiles.d/i915-set-sriov-numvfs.conf",
+			"w /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs - - - - 7\n", NULL},
+		DOCTOR_IN_ROOT,
+		.blocks = {{"sriov.vfs",
+			    VFS_SET_BY("/etc/tmpfiles.d/i915-set-sriov-numvfs.conf")}},
+	}, {
+		/* The package's file in /usr/lib, overridden by a commented copy in /etc. */
+		.topology = "adl-sriov-host", .exit = ANY_EXIT,
+		.files = (const char *const[]){
+			"/usr/lib/tmpfiles.d/i915-set-sriov-numvfs.conf",
+			"w /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs - - - - 7\n",
+			"/etc/tmpfiles.d/i915-set-sriov-numvfs.conf",
+			"#w /sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs - - - - 7\n", NULL},
+		DOCTOR_IN_ROOT, .blocks = {{"sriov.vfs", VFS_NOT_PERSISTED}},
+	}, {
+		.topology = "adl-sriov-host", .exit = ANY_EXIT,
+		.files = (const char *const[]){"/etc/udev/rules.d/99-i915-vfs.rules",
+			"ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"0000:00:02.0\", "
+			"ATTR{vendor}==\"0x8086\", ATTR{sriov_numvfs}=\"7\"\n", NULL},
+		DOCTOR_IN_ROOT,
+		.blocks = {{"sriov.vfs", VFS_SET_BY("/etc/udev/rules.d/99-i915-vfs.rules")}},
 	})},
 	{"doctor-host", "doctor_guc_wrong", RUNS({
 		.topology = "adl-sriov-guc-wrong", .files = healthy_host_files, DOCTOR_IN_ROOT,

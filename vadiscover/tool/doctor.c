@@ -20,6 +20,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "vadiscover/tool/bootconf.h"
 #include "vadiscover/tool/guests.h"
 #include "vadiscover/tool/host.h"
 #include "vadiscover/tool/json.h"
@@ -520,36 +521,6 @@ static void check_guc(struct doctor *d)
 	    "i915.enable_guc=%ld: SR-IOV needs GuC submission and HuC (3)", v);
 }
 
-/* Whether /etc/sysfs.conf or /etc/sysfs.d/ *.conf (sysfsutils) sets @attr ("devices/..."). */
-static bool sysfs_conf_sets(const struct doctor *d, const char *attr, char *where, size_t len)
-{
-	char buf[16384], p[PATH_MAX];
-	if (read_root_text(d, "/etc/sysfs.conf", buf, sizeof(buf)) > 0 && strstr(buf, attr)) {
-		sfmt(where, len, "/etc/sysfs.conf");
-		return true;
-	}
-	under_root(d, p, sizeof(p), "/etc/sysfs.d");
-	DIR *dir = opendir(p);
-	struct dirent *de;
-	bool found = false;
-
-	while (dir && !found && (de = readdir(dir))) {
-		char f[PATH_MAX + 256];
-		size_t l = strlen(de->d_name);
-
-		if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0)
-			continue;
-		sfmt(f, sizeof(f), "%s/%s", p, de->d_name);
-		if (read_text(f, buf, sizeof(buf)) > 0 && strstr(buf, attr)) {
-			sfmt(where, len, "/etc/sysfs.d/%s", de->d_name);
-			found = true;
-		}
-	}
-	if (dir)
-		closedir(dir);
-	return found;
-}
-
 static void check_vfs(struct doctor *d)
 {
 	bool any = false;
@@ -558,7 +529,8 @@ static void check_vfs(struct doctor *d)
 		return;
 	for (size_t i = 0; i < d->npfs; i++) {
 		const struct pf *pf = &d->pfs[i];
-		char attr[PATH_MAX], where[64];
+		char attr[PATH_MAX], file[PATH_MAX + 16];
+		struct boot_setting boot;
 
 		if (pf->totalvfs <= 0)
 			continue;
@@ -566,23 +538,45 @@ static void check_vfs(struct doctor *d)
 		/* sysfsutils takes paths relative to /sys. */
 		sfmt(attr, sizeof(attr), "%s/sriov_numvfs",
 			 strncmp(pf->sysfs, "/sys/", 5) == 0 ? pf->sysfs + 5 : pf->sysfs);
-		bool persisted = sysfs_conf_sets(d, attr, where, sizeof(where));
+		sfmt(file, sizeof(file), "%s/sriov_numvfs", pf->sysfs);
+		boot_sysfs_setting(d->root, file, pf->slot, &boot);
+		char *end;
+		long at_boot = boot.found ? strtol(boot.value, &end, 10) : 0;
+
+		if (boot.found && (end == boot.value || *end))
+			at_boot = -1; /* not a number: the kernel refuses it */
 		/* Persist what is enabled now, or all the PF offers when none is. */
 		char *persist = fmt("echo '%s = %d' >> /etc/sysfs.conf   (apt install sysfsutils)",
 				    attr, pf->numvfs > 0 ? pf->numvfs : pf->totalvfs);
 
-		if (pf->numvfs > 0 && persisted) {
+		if (pf->numvfs > 0 && at_boot == pf->numvfs) {
 			free(persist);
 			add(d, "sriov.vfs", ST_OK, NULL, NULL, "%s: %d of %d VFs enabled, set at boot "
-			    "by %s", pf->slot, pf->numvfs, pf->totalvfs, where);
+			    "by %s", pf->slot, pf->numvfs, pf->totalvfs, boot.where);
+		} else if (pf->numvfs > 0 && boot.found) {
+			free(persist);
+			add(d, "sriov.vfs", ST_WARN, NULL,
+			    fmt("in %s, set %d (the VFs enabled now), or re-create the VFs with "
+				"the number wanted", boot.where, pf->numvfs),
+			    "%s: %d of %d VFs enabled, but %s sets %s at boot", pf->slot,
+			    pf->numvfs, pf->totalvfs, boot.where, boot.value);
 		} else if (pf->numvfs > 0) {
 			add(d, "sriov.vfs", ST_WARN, NULL, persist,
 			    "%s: %d of %d VFs enabled, but nothing sets them at boot", pf->slot,
 			    pf->numvfs, pf->totalvfs);
+		} else if (at_boot > 0) {
+			/* Persisted but not applied (sysfsutils not installed, or not run yet). */
+			add(d, "sriov.vfs", ST_FAIL, NULL,
+			    fmt("echo %ld > %s/sriov_numvfs", at_boot, pf->sysfs),
+			    "%s: 0 of %d VFs enabled", pf->slot, pf->totalvfs);
+			free(persist);
 		} else {
 			add(d, "sriov.vfs", ST_FAIL, NULL,
-			    fmt("echo %d > %s/sriov_numvfs%s%s", pf->totalvfs, pf->sysfs,
-				persisted ? "" : "\n", persisted ? "" : persist),
+			    boot.found ? fmt("echo %d > %s/sriov_numvfs\n"
+					     "and in %s, set %d instead of %s", pf->totalvfs,
+					     pf->sysfs, boot.where, pf->totalvfs, boot.value)
+				       : fmt("echo %d > %s/sriov_numvfs\n%s", pf->totalvfs,
+					     pf->sysfs, persist),
 			    "%s: 0 of %d VFs enabled", pf->slot, pf->totalvfs);
 			free(persist);
 		}
