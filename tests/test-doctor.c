@@ -297,6 +297,20 @@ static const char *const opencl_only[] = {"/etc/OpenCL/vendors/intel.icd", "x\n"
 	"      fix: echo 'devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7' >> "           \
 	"/etc/sysfs.conf   (apt install sysfsutils)\n"
 
+/* i915-sriov-dkms's README: its release for the running kernel series, the kernel
+ * command line for its i915 and for its xe (with the PF's device id). */
+#define DKMS_FIX(release)                                                                  \
+	"      fix: install i915-sriov-dkms (https://github.com/strongtz/i915-sriov-dkms"     \
+	release "),\n"                                                                     \
+	"           then put on the kernel command line, and reboot:\n"                    \
+	"             intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe\n" \
+	"           or, for its xe driver (not on Meteor Lake or Lunar Lake):\n"           \
+	"             intel_iommu=on xe.max_vfs=7 xe.force_probe=0x4692 "                  \
+	"module_blacklist=i915\n"
+#define STOCK_I915_WARN                                                                    \
+	"warn  sriov.capable     0000:00:02.0 (i915) offers 0 VFs: this i915 has no SR-IOV "  \
+	"PF support (no max_vfs parameter)\n"
+
 static const char *const persisted_files[] = {
 	"/etc/sysfs.d/sriov.conf", "devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7\n", NULL,
 };
@@ -418,18 +432,38 @@ static const struct tool_test doctor_tests[] = {
 		.topology = "adl-stock-i915", .files = healthy_host_files, DOCTOR_IN_ROOT,
 		/* A desktop that never meant to use SR-IOV is not broken: a warning. */
 		.blocks = {
-			{"sriov.capable",
-			 "warn  sriov.capable     0000:00:02.0 (i915) offers 0 VFs: this i915 has "
-			 "no SR-IOV PF support (no max_vfs parameter)\n"
-			 "      fix: install the i915 driver with SR-IOV PF support "
-			 "(i915-sriov-dkms),\n"
-			 "           then add i915.enable_guc=3 i915.max_vfs=7 to the kernel "
-			 "command line and reboot\n"},
+			{"sriov.capable", STOCK_I915_WARN DKMS_FIX("")},
 			{"sriov.guc", "skip  sriov.guc         no SR-IOV PF on i915\n"},
 			{"sriov.vfs", "skip  sriov.vfs         no SR-IOV PF\n"},
 			{"sriov.vf-drivers", "skip  sriov.vf-drivers  no VFs\n"},
 			{"dri.nodes", "ok    dri.nodes         renderD128 card0 (0000:00:02.0)\n"},
 		},
+	})},
+	{"doctor-host", "doctor_dkms_release", RUNS({
+		.topology = "adl-stock-i915", .exit = ANY_EXIT, DOCTOR_IN_ROOT,
+		.files = (const char *const[]){"/proc/sys/kernel/osrelease", "6.8.12-4-pve\n",
+					       NULL},
+		.blocks = {{"sriov.capable", STOCK_I915_WARN
+			    DKMS_FIX("; for kernel 6.8.12-4-pve: its 2025.07.22 release")}},
+	}, {
+		.topology = "adl-stock-i915", .exit = ANY_EXIT, DOCTOR_IN_ROOT,
+		.files = (const char *const[]){"/proc/sys/kernel/osrelease", "6.17.2-1-pve\n",
+					       NULL},
+		.blocks = {{"sriov.capable", STOCK_I915_WARN
+			    DKMS_FIX("; for kernel 6.17.2-1-pve: its 2026.05.06 release")}},
+	}, {
+		.topology = "adl-stock-i915", .exit = ANY_EXIT, DOCTOR_IN_ROOT,
+		.files = (const char *const[]){"/proc/sys/kernel/osrelease", "6.14.8-2-pve\n",
+					       NULL},
+		.blocks = {{"sriov.capable", STOCK_I915_WARN
+			    DKMS_FIX("; for kernel 6.14.8-2-pve: its 2026.03.05.1 release")}},
+	}, {
+		.topology = "adl-stock-i915", .exit = ANY_EXIT, DOCTOR_IN_ROOT,
+		.files = (const char *const[]){"/proc/sys/kernel/osrelease",
+					       "5.15.0-91-generic\n", NULL},
+		.blocks = {{"sriov.capable", STOCK_I915_WARN
+			    DKMS_FIX("; its README of 2026.05.06 names no release for kernel "
+				     "5.15.0-91-generic")}},
 	})},
 	{"doctor-host", "doctor_vfs_not_enabled", RUNS({
 		.topology = "adl-sriov-novfs", .files = opencl_only, DOCTOR_IN_ROOT, .exit = 1,
@@ -522,6 +556,32 @@ static const struct tool_test doctor_tests[] = {
 			    "      fix: set i915.enable_guc=3 on the kernel command line (or 'options "
 			    "i915 enable_guc=3' in /etc/modprobe.d/i915.conf, then update-initramfs "
 			    "-u) and reboot\n"}},
+	})},
+	/* enable_guc=3 set but not in effect: modprobe.d's options wait for the initramfs,
+	 * the command line's for a module that takes them. */
+	{"doctor-host", "doctor_guc_not_applied", RUNS({
+		.topology = "adl-sriov-guc-wrong", .exit = 1, DOCTOR_IN_ROOT,
+		.files = (const char *const[]){"/etc/modprobe.d/i915-sriov.conf",
+			"# SR-IOV\noptions i915 enable_guc=3 max_vfs=7\n", NULL},
+		.blocks = {{"sriov.guc",
+			    "fail  sriov.guc         i915.enable_guc=2: SR-IOV needs GuC submission "
+			    "and HuC (3)\n"
+			    "      fix: /etc/modprobe.d/i915-sriov.conf sets enable_guc=3, but i915 "
+			    "runs with 2: update-initramfs -u (i915 loads from the initramfs, which "
+			    "holds an older copy), then reboot\n"}},
+	}, {
+		.topology = "adl-sriov-guc-wrong", .exit = 1, DOCTOR_IN_ROOT,
+		.files = (const char *const[]){
+			"/etc/modprobe.d/i915.conf", "options i915 enable_guc=2\n",
+			"/proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/"
+			"pve-root ro quiet intel_iommu=on i915.enable_guc=3 i915.max_vfs=7\n", NULL},
+		.blocks = {{"sriov.guc",
+			    "fail  sriov.guc         i915.enable_guc=2: SR-IOV needs GuC submission "
+			    "and HuC (3)\n"
+			    "      fix: the kernel command line has i915.enable_guc=3, but i915 runs "
+			    "with 2: dmesg | grep -i i915 says why it did not take it (firmware, or "
+			    "an i915 without SR-IOV support: reinstall i915-sriov-dkms for this "
+			    "kernel)\n"}},
 	})},
 	{"doctor-host", "doctor_vfs_unbound", RUNS({
 		.topology = "adl-sriov-unbound", .files = healthy_host_files, DOCTOR_IN_ROOT,

@@ -432,6 +432,59 @@ static void check_iommu(struct doctor *d)
 	    "no IOMMU (/sys/class/iommu is empty): VFs can serve containers, not VMs");
 }
 
+/* The i915-sriov-dkms release for the running kernel, as its README (2026.05.06) maps
+ * kernel series to releases, as "; for kernel 6.8.12-4-pve: its 2025.07.22 release";
+ * "" when the kernel is not known. */
+static void dkms_release_text(const struct doctor *d, char *buf, size_t len)
+{
+	static const struct {
+		int from, to; /* major * 1000 + minor */
+		const char *what;
+	} releases[] = {
+		{ 6017, 7000, "its 2026.05.06 release" },
+		{ 6012, 6019, "its 2026.03.05.1 release" },
+		{ 6008, 6012, "its 2025.07.22 release" },
+		{ 6001, 6007, "its intel-lts-v6.1 branch" },
+	};
+	char k[128];
+	int maj, min;
+
+	buf[0] = '\0';
+	if (read_root_text(d, "/proc/sys/kernel/osrelease", k, sizeof(k)) <= 0 ||
+	    sscanf(k, "%d.%d", &maj, &min) != 2)
+		return;
+	k[strcspn(k, "\n")] = '\0';
+	for (size_t i = 0; i < sizeof(releases) / sizeof(releases[0]); i++) {
+		if (maj * 1000 + min >= releases[i].from && maj * 1000 + min <= releases[i].to) {
+			sfmt(buf, len, "; for kernel %s: %s", k, releases[i].what);
+			return;
+		}
+	}
+	sfmt(buf, len, "; its README of 2026.05.06 names no release for kernel %s", k);
+}
+
+/* When the files set @module.@param to another value than the running module's
+ * @running, the fix that makes it apply, into @buf; "" when nothing sets it. */
+static void param_not_applied(const struct doctor *d, const char *module, const char *param,
+			      const char *running, char *buf, size_t len)
+{
+	struct boot_setting b;
+
+	buf[0] = '\0';
+	boot_module_param(d->root, module, param, &b);
+	if (!b.found || strcmp(b.value, running) == 0)
+		return;
+	if (strcmp(b.where, "the kernel command line") == 0)
+		sfmt(buf, len, "the kernel command line has %s.%s=%s, but %s runs with %s: "
+		     "dmesg | grep -i %s says why it did not take it (firmware, or an %s without "
+		     "SR-IOV support: reinstall i915-sriov-dkms for this kernel)", module, param,
+		     b.value, module, running, module, module);
+	else
+		sfmt(buf, len, "%s sets %s=%s, but %s runs with %s: update-initramfs -u (%s "
+		     "loads from the initramfs, which holds an older copy), then reboot",
+		     b.where, param, b.value, module, running, module);
+}
+
 static void check_sriov_capable(struct doctor *d)
 {
 	if (skip_in_container(d, "sriov.capable"))
@@ -461,20 +514,36 @@ static void check_sriov_capable(struct doctor *d)
 		bool has_param = access(p, F_OK) == 0;
 		bool readable = read_int(p, &maxvfs);
 
-		if (strcmp(drv, "i915") == 0 && !has_param)
+		if (strcmp(drv, "i915") == 0 && !has_param) {
+			char release[160];
+			long id = 0;
+
+			dkms_release_text(d, release, sizeof(release));
+			sfmt(p, sizeof(p), "%s/device", pf->sysfs);
+			read_int(p, &id);
+			/* i915-sriov-dkms's README: the lines for its i915 and its xe. */
 			add(d, "sriov.capable", ST_WARN, NULL,
-			    fmt("install the i915 driver with SR-IOV PF support (i915-sriov-dkms),\n"
-				"then add i915.enable_guc=3 i915.max_vfs=7 to the kernel command line "
-				"and reboot"),
+			    fmt("install i915-sriov-dkms (https://github.com/strongtz/i915-sriov-dkms"
+				"%s),\n"
+				"then put on the kernel command line, and reboot:\n"
+				"  intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe\n"
+				"or, for its xe driver (not on Meteor Lake or Lunar Lake):\n"
+				"  intel_iommu=on xe.max_vfs=7 xe.force_probe=0x%04lx "
+				"module_blacklist=i915", release, id),
 			    "%s (i915) offers 0 VFs: this i915 has no SR-IOV PF support (no "
 			    "max_vfs parameter)", pf->slot);
-		else
+		} else {
+			char set[512];
+
+			param_not_applied(d, drv, "max_vfs", "0", set, sizeof(set));
 			add(d, "sriov.capable", ST_WARN, NULL,
-			    fmt("add %s.max_vfs=7 to the kernel command line (or 'options %s "
-				"max_vfs=7' in /etc/modprobe.d/%s.conf, then update-initramfs -u) and "
-				"reboot", drv, drv, drv),
+			    set[0] ? fmt("%s", set)
+				   : fmt("add %s.max_vfs=7 to the kernel command line (or 'options %s "
+					 "max_vfs=7' in /etc/modprobe.d/%s.conf, then update-initramfs "
+					 "-u) and reboot", drv, drv, drv),
 			    "%s (%s) offers 0 VFs: %s.max_vfs is %s", pf->slot, drv, drv,
 			    readable ? "0" : "not set");
+		}
 	}
 }
 
@@ -515,9 +584,15 @@ static void check_guc(struct doctor *d)
 		    "i915.enable_guc=%ld (GuC submission and HuC, as SR-IOV needs)", v);
 		return;
 	}
+	char running[32], set[512];
+
+	sfmt(running, sizeof(running), "%ld", v);
+	param_not_applied(d, "i915", "enable_guc", running, set, sizeof(set));
 	add(d, "sriov.guc", ST_FAIL, NULL,
-	    fmt("set i915.enable_guc=3 on the kernel command line (or 'options i915 "
-		"enable_guc=3' in /etc/modprobe.d/i915.conf, then update-initramfs -u) and reboot"),
+	    set[0] ? fmt("%s", set)
+		   : fmt("set i915.enable_guc=3 on the kernel command line (or 'options i915 "
+			 "enable_guc=3' in /etc/modprobe.d/i915.conf, then update-initramfs -u) "
+			 "and reboot"),
 	    "i915.enable_guc=%ld: SR-IOV needs GuC submission and HuC (3)", v);
 }
 
