@@ -772,7 +772,7 @@ static void check_vf_drivers(struct doctor *d)
 static void check_nodes(struct doctor *d)
 {
 	size_t n = vad_device_count(d->ctx);
-	char text[2048] = "";
+	char text[2048] = "", renamed[256] = "", renamed_host[48] = "";
 
 	if (n == 0) {
 		add(d, "dri.nodes", ST_FAIL, NULL,
@@ -800,7 +800,12 @@ static void check_nodes(struct doctor *d)
 
 			if (!paths[k])
 				continue;
-			kernel_node_name(kname, sizeof(kname), rdevs[k]);
+			if (!host_kernel_node_name(rdevs[k], kname, sizeof(kname)))
+				kernel_node_name(kname, sizeof(kname), rdevs[k]);
+			if (strcmp(node_base(paths[k]), kname) != 0 && !renamed[0]) {
+				sfmt(renamed, sizeof(renamed), "%s", node_base(paths[k]));
+				sfmt(renamed_host, sizeof(renamed_host), "%s", kname);
+			}
 			if (d->container[0])
 				sfmt(text + l, sizeof(text) - l, "%s%s = host %s (%u:%u)",
 					 first ? "" : ", ", node_base(paths[k]), kname,
@@ -820,6 +825,20 @@ static void check_nodes(struct doctor *d)
 			l = strlen(text);
 			sfmt(text + l, sizeof(text) - l, "; ");
 		}
+	}
+	if (renamed[0]) {
+		/* libdrm finds a node's type by the name the kernel gives its number in some
+		 * releases (2.4.124: access("/dev/dri/renderD<minor>")), and so does every
+		 * program that looks for renderD*. */
+		add(d, "dri.nodes", ST_WARN, NULL,
+		    fmt("give the nodes their host names (%s as /dev/dri/%s): on the host, "
+			"'vadiscover passthrough --help' shows how",
+			renamed, renamed_host),
+		    "%s%s; %s is not named as the kernel names it: libdrm releases that "
+		    "find a node's type by that name (2.4.124 does) and programs that look "
+		    "for renderD* do not see it", d->container[0] ? "passed in: " : "", text,
+		    renamed);
+		return;
 	}
 	add(d, "dri.nodes", ST_OK, NULL, NULL, "%s%s", d->container[0] ? "passed in: " : "",
 	    text);

@@ -518,7 +518,9 @@ static void print_advice(const struct pt_options *o, const struct pt_node *nodes
 		else
 			fprintf(stderr, "vadiscover: the container sees the node as %s (resolved "
 					"at each start); point the program at it or use "
-					"vadiscover's wrapper\n", nodes[0].by_path);
+					"vadiscover's wrapper (libdrm releases that find a node's "
+					"type by its kernel name, 2.4.124 does, do not)\n",
+				nodes[0].by_path);
 		return;
 	}
 	fprintf(stderr, "vadiscover: %s are this boot's numbers; after re-creating VFs or a "
