@@ -876,7 +876,6 @@ static void host_give_command(const struct doctor *d, const struct vad_device *d
 static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 			unsigned int node_gid, const char *who, const char *summary_out[1])
 {
-	const char *node = vad_device_get_node(dev);
 	dev_t rdev = vad_device_get_render_node(dev) ? vad_device_get_render_rdev(dev)
 						    : vad_device_get_card_rdev(dev);
 	char kname[48], gname[64] = "", hostpath[64], give[512], step[768];
@@ -907,7 +906,8 @@ static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 			   "  lxc.mount.entry = %s %s none bind,optional,create=file\n"
 			   "Docker: docker run --device %s:%s\n"
 			   "(vadiscover passthrough prints these on the host)",
-			   step, major(rdev), minor(rdev), hostpath, node + 1, hostpath, node);
+			   step, major(rdev), minor(rdev), hostpath, hostpath + 1, hostpath,
+			   hostpath);
 	}
 	/* A group the container does not map shows as the overflow id: joining it, root
 	 * included, gives nothing (the kernel grants no override on unmapped ids). */
