@@ -744,6 +744,15 @@ static const struct tool_test doctor_tests[] = {
 			    "      fix: give the nodes their host names (renderD128 as "
 			    "/dev/dri/renderD132): on the host, 'vadiscover passthrough --help' "
 			    "shows how\n"}},
+	}, {
+		/* The host's lines keep the host's name, not the renamed one. */
+		.topology = "adl-sriov-lxc-vf4-remapped", .node_gid = "104", .files = lxc_files,
+		.deny = "renderD128:EPERM", DOCTOR_IN_ROOT, .exit = 1,
+		.out_has = {"             lxc.mount.entry = /dev/dri/renderD132 dev/dri/renderD132 "
+			    "none bind,optional,create=file\n",
+			    "           Docker: docker run --device "
+			    "/dev/dri/renderD132:/dev/dri/renderD132\n"},
+		.out_lacks = {"dev/dri/renderD128 none", ":/dev/dri/renderD128"},
 	})},
 	{"doctor-container", "doctor_lxc_not_in_group", RUNS({
 		/* devN: ...,gid=104 made the node the container's render group. */
