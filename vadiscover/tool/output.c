@@ -78,7 +78,7 @@ static void format_sriov(char *buf, size_t len, const struct vad_device *dev)
 static void format_node(char *buf, size_t len, const char *path, dev_t rdev, const char *prefix)
 {
 	const char *name = basename_or(path, NULL);
-	unsigned int n;
+	unsigned int n = 0;
 	int used = 0;
 
 	if (!name) {
