@@ -728,7 +728,7 @@ static const struct tool_test doctor_tests[] = {
 		DOCTOR("--user", "root"), .exit = 1,
 		.out_has = {"      fix: this container has no render group: first, in here, "
 			    "groupadd -r render, then run vadiscover doctor again for the host's "
-			    "command\n"},
+			    "command\nok    va.libva"},
 		.out_lacks = {"usermod", "GID"},
 	})},
 	/* A container that renamed renderD132 to renderD128 for FFmpeg's default. */

@@ -914,6 +914,8 @@ static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 	if (node_gid == OVERFLOW_GID && (d->userns || d->container[0])) {
 		*summary_out = "its group shows as 65534 (nogroup): the host's group is not "
 			       "mapped into this container, no group in here can help";
+		if (!have_render)
+			return fmt("%s", step);
 		return fmt("%s\n"
 			   "then remove the container's lxc.mount.entry and "
 			   "lxc.cgroup2.devices.allow lines for %s (the bind mount)\n"
