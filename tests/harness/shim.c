@@ -337,6 +337,13 @@ static unsigned int node_gid(void)
 	return g && *g ? (unsigned int)strtoul(g, NULL, 10) : 993;
 }
 
+/* root, except where the group is the overflow id 65534: a host's node bind-mounted into
+ * an unprivileged container, whose root (uid 0 on the host) is not mapped either. */
+static unsigned int node_uid(void)
+{
+	return node_gid() == 65534 ? 65534 : 0;
+}
+
 /* After a successful stat of @mapped (which may be a fake node): 0, or -1 with errno set
  * for a vanished node; *minor >= 0 when the result must look like that char device. */
 static int node_check_stat(const char *path, const char *mapped, bool follow, long *minor)
@@ -367,7 +374,7 @@ static int node_check_stat(const char *path, const char *mapped, bool follow, lo
 #define PATCH_STAT(st, minor) do { \
 		(st)->st_mode = S_IFCHR | 0660; \
 		(st)->st_rdev = makedev(DRM_MAJOR_NR, (unsigned int)(minor)); \
-		(st)->st_uid = 0; \
+		(st)->st_uid = node_uid(); \
 		(st)->st_gid = node_gid(); \
 		(st)->st_size = 0; \
 		(st)->st_blocks = 0; \
@@ -528,7 +535,7 @@ EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, stru
 		stx->stx_mode = S_IFCHR | 0660;
 		stx->stx_rdev_major = DRM_MAJOR_NR;
 		stx->stx_rdev_minor = (unsigned int)minor;
-		stx->stx_uid = 0;
+		stx->stx_uid = node_uid();
 		stx->stx_gid = node_gid();
 		stx->stx_size = 0;
 		stx->stx_blocks = 0;

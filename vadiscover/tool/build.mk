@@ -3,8 +3,8 @@
 
 TOOL := $(B)/vadiscover/tool/vadiscover
 TOOL_SRCS := vadiscover/tool/vadiscover.c vadiscover/tool/output.c vadiscover/tool/json.c \
-	vadiscover/tool/guests.c vadiscover/tool/doctor.c vadiscover/tool/passthrough.c \
-	vadiscover/tool/nfd.c
+	vadiscover/tool/guests.c vadiscover/tool/host.c vadiscover/tool/bootconf.c \
+	vadiscover/tool/doctor.c vadiscover/tool/passthrough.c vadiscover/tool/nfd.c
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 TOOL_MAN := vadiscover/tool/vadiscover.1
 

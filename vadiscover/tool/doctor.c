@@ -20,7 +20,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "vadiscover/tool/bootconf.h"
 #include "vadiscover/tool/guests.h"
+#include "vadiscover/tool/host.h"
 #include "vadiscover/tool/json.h"
 #include "vadiscover/tool/output.h"
 #include "vadiscover/tool/tool.h"
@@ -88,7 +90,8 @@ static const char help_text[] =
 	"  kernel.iommu      an IOMMU is active (needed to give VFs to VMs)\n"
 	"  sriov.capable     an Intel GPU offers SR-IOV (sriov_totalvfs > 0)\n"
 	"  sriov.guc         i915.enable_guc includes GuC submission and HuC (3)\n"
-	"  sriov.vfs         VFs are enabled, and persisted in /etc/sysfs.conf\n"
+	"  sriov.vfs         VFs are enabled, and set at boot (sysfsutils, tmpfiles.d\n"
+	"                    or a udev rule)\n"
 	"  sriov.vf-drivers  each VF's driver: i915/xe (has nodes), vfio-pci (a VM), none\n"
 	"  dri.nodes         DRM nodes exist; in a container, which host devices they are\n"
 	"  dri.access        the user (and Jellyfin's) can open the node to use\n"
@@ -331,24 +334,11 @@ static bool group_lookup(const struct doctor *d, const char *name, long *gid, ch
 
 static void detect_container(struct doctor *d)
 {
-	char buf[4096], p[PATH_MAX];
+	struct host_env env;
 
-	d->container[0] = '\0';
-	if (read_root_text(d, "/run/systemd/container", buf, sizeof(buf)) > 0) {
-		buf[strcspn(buf, "\n")] = '\0';
-		sfmt(d->container, sizeof(d->container), "%s", buf);
-	} else if (under_root(d, p, sizeof(p), "/.dockerenv"), access(p, F_OK) == 0) {
-		sfmt(d->container, sizeof(d->container), "docker");
-	} else if (under_root(d, p, sizeof(p), "/run/.containerenv"), access(p, F_OK) == 0) {
-		sfmt(d->container, sizeof(d->container), "podman");
-	}
-	/* The identity map is "0 0 4294967295" outside any user namespace. */
-	if (read_root_text(d, "/proc/self/uid_map", buf, sizeof(buf)) > 0) {
-		unsigned long in, out, count;
-
-		if (sscanf(buf, "%lu %lu %lu", &in, &out, &count) == 3)
-			d->userns = !(in == 0 && out == 0 && count == 4294967295UL);
-	}
+	host_detect(d->root, &env);
+	sfmt(d->container, sizeof(d->container), "%s", env.container);
+	d->userns = env.userns;
 }
 
 static void find_pfs(struct doctor *d)
@@ -443,6 +433,59 @@ static void check_iommu(struct doctor *d)
 	    "no IOMMU (/sys/class/iommu is empty): VFs can serve containers, not VMs");
 }
 
+/* The i915-sriov-dkms release for the running kernel, as its README (2026.05.06) maps
+ * kernel series to releases, as "; for kernel 6.8.12-4-pve: its 2025.07.22 release";
+ * "" when the kernel is not known. */
+static void dkms_release_text(const struct doctor *d, char *buf, size_t len)
+{
+	static const struct {
+		int from, to; /* major * 1000 + minor */
+		const char *what;
+	} releases[] = {
+		{ 6017, 7000, "its 2026.05.06 release" },
+		{ 6012, 6019, "its 2026.03.05.1 release" },
+		{ 6008, 6012, "its 2025.07.22 release" },
+		{ 6001, 6007, "its intel-lts-v6.1 branch" },
+	};
+	char k[128];
+	int maj, min;
+
+	buf[0] = '\0';
+	if (read_root_text(d, "/proc/sys/kernel/osrelease", k, sizeof(k)) <= 0 ||
+	    sscanf(k, "%d.%d", &maj, &min) != 2)
+		return;
+	k[strcspn(k, "\n")] = '\0';
+	for (size_t i = 0; i < sizeof(releases) / sizeof(releases[0]); i++) {
+		if (maj * 1000 + min >= releases[i].from && maj * 1000 + min <= releases[i].to) {
+			sfmt(buf, len, "; for kernel %s: %s", k, releases[i].what);
+			return;
+		}
+	}
+	sfmt(buf, len, "; its README of 2026.05.06 names no release for kernel %s", k);
+}
+
+/* When the files set @module.@param to another value than the running module's
+ * @running, the fix that makes it apply, into @buf; "" when nothing sets it. */
+static void param_not_applied(const struct doctor *d, const char *module, const char *param,
+			      const char *running, char *buf, size_t len)
+{
+	struct boot_setting b;
+
+	buf[0] = '\0';
+	boot_module_param(d->root, module, param, &b);
+	if (!b.found || strcmp(b.value, running) == 0)
+		return;
+	if (strcmp(b.where, "the kernel command line") == 0)
+		sfmt(buf, len, "the kernel command line has %s.%s=%s, but %s runs with %s: "
+		     "dmesg | grep -i %s says why it did not take it (firmware, or an %s without "
+		     "SR-IOV support: reinstall i915-sriov-dkms for this kernel)", module, param,
+		     b.value, module, running, module, module);
+	else
+		sfmt(buf, len, "%s sets %s=%s, but %s runs with %s: update-initramfs -u (%s "
+		     "loads from the initramfs, which holds an older copy), then reboot",
+		     b.where, param, b.value, module, running, module);
+}
+
 static void check_sriov_capable(struct doctor *d)
 {
 	if (skip_in_container(d, "sriov.capable"))
@@ -472,20 +515,36 @@ static void check_sriov_capable(struct doctor *d)
 		bool has_param = access(p, F_OK) == 0;
 		bool readable = read_int(p, &maxvfs);
 
-		if (strcmp(drv, "i915") == 0 && !has_param)
+		if (strcmp(drv, "i915") == 0 && !has_param) {
+			char release[160];
+			long id = 0;
+
+			dkms_release_text(d, release, sizeof(release));
+			sfmt(p, sizeof(p), "%s/device", pf->sysfs);
+			read_int(p, &id);
+			/* i915-sriov-dkms's README: the lines for its i915 and its xe. */
 			add(d, "sriov.capable", ST_WARN, NULL,
-			    fmt("install the i915 driver with SR-IOV PF support (i915-sriov-dkms),\n"
-				"then add i915.enable_guc=3 i915.max_vfs=7 to the kernel command line "
-				"and reboot"),
+			    fmt("install i915-sriov-dkms (https://github.com/strongtz/i915-sriov-dkms"
+				"%s),\n"
+				"then put on the kernel command line, and reboot:\n"
+				"  intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe\n"
+				"or, for its xe driver (not on Meteor Lake or Lunar Lake):\n"
+				"  intel_iommu=on xe.max_vfs=7 xe.force_probe=0x%04lx "
+				"module_blacklist=i915", release, id),
 			    "%s (i915) offers 0 VFs: this i915 has no SR-IOV PF support (no "
 			    "max_vfs parameter)", pf->slot);
-		else
+		} else {
+			char set[512];
+
+			param_not_applied(d, drv, "max_vfs", "0", set, sizeof(set));
 			add(d, "sriov.capable", ST_WARN, NULL,
-			    fmt("add %s.max_vfs=7 to the kernel command line (or 'options %s "
-				"max_vfs=7' in /etc/modprobe.d/%s.conf, then update-initramfs -u) and "
-				"reboot", drv, drv, drv),
+			    set[0] ? fmt("%s", set)
+				   : fmt("add %s.max_vfs=7 to the kernel command line (or 'options %s "
+					 "max_vfs=7' in /etc/modprobe.d/%s.conf, then update-initramfs "
+					 "-u) and reboot", drv, drv, drv),
 			    "%s (%s) offers 0 VFs: %s.max_vfs is %s", pf->slot, drv, drv,
 			    readable ? "0" : "not set");
+		}
 	}
 }
 
@@ -526,40 +585,16 @@ static void check_guc(struct doctor *d)
 		    "i915.enable_guc=%ld (GuC submission and HuC, as SR-IOV needs)", v);
 		return;
 	}
+	char running[32], set[512];
+
+	sfmt(running, sizeof(running), "%ld", v);
+	param_not_applied(d, "i915", "enable_guc", running, set, sizeof(set));
 	add(d, "sriov.guc", ST_FAIL, NULL,
-	    fmt("set i915.enable_guc=3 on the kernel command line (or 'options i915 "
-		"enable_guc=3' in /etc/modprobe.d/i915.conf, then update-initramfs -u) and reboot"),
+	    set[0] ? fmt("%s", set)
+		   : fmt("set i915.enable_guc=3 on the kernel command line (or 'options i915 "
+			 "enable_guc=3' in /etc/modprobe.d/i915.conf, then update-initramfs -u) "
+			 "and reboot"),
 	    "i915.enable_guc=%ld: SR-IOV needs GuC submission and HuC (3)", v);
-}
-
-/* Whether /etc/sysfs.conf or /etc/sysfs.d/ *.conf (sysfsutils) sets @attr ("devices/..."). */
-static bool sysfs_conf_sets(const struct doctor *d, const char *attr, char *where, size_t len)
-{
-	char buf[16384], p[PATH_MAX];
-	if (read_root_text(d, "/etc/sysfs.conf", buf, sizeof(buf)) > 0 && strstr(buf, attr)) {
-		sfmt(where, len, "/etc/sysfs.conf");
-		return true;
-	}
-	under_root(d, p, sizeof(p), "/etc/sysfs.d");
-	DIR *dir = opendir(p);
-	struct dirent *de;
-	bool found = false;
-
-	while (dir && !found && (de = readdir(dir))) {
-		char f[PATH_MAX + 256];
-		size_t l = strlen(de->d_name);
-
-		if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0)
-			continue;
-		sfmt(f, sizeof(f), "%s/%s", p, de->d_name);
-		if (read_text(f, buf, sizeof(buf)) > 0 && strstr(buf, attr)) {
-			sfmt(where, len, "/etc/sysfs.d/%s", de->d_name);
-			found = true;
-		}
-	}
-	if (dir)
-		closedir(dir);
-	return found;
 }
 
 static void check_vfs(struct doctor *d)
@@ -570,7 +605,8 @@ static void check_vfs(struct doctor *d)
 		return;
 	for (size_t i = 0; i < d->npfs; i++) {
 		const struct pf *pf = &d->pfs[i];
-		char attr[PATH_MAX], where[64];
+		char attr[PATH_MAX], file[PATH_MAX + 16];
+		struct boot_setting boot;
 
 		if (pf->totalvfs <= 0)
 			continue;
@@ -578,23 +614,45 @@ static void check_vfs(struct doctor *d)
 		/* sysfsutils takes paths relative to /sys. */
 		sfmt(attr, sizeof(attr), "%s/sriov_numvfs",
 			 strncmp(pf->sysfs, "/sys/", 5) == 0 ? pf->sysfs + 5 : pf->sysfs);
-		bool persisted = sysfs_conf_sets(d, attr, where, sizeof(where));
+		sfmt(file, sizeof(file), "%s/sriov_numvfs", pf->sysfs);
+		boot_sysfs_setting(d->root, file, pf->slot, &boot);
+		char *end;
+		long at_boot = boot.found ? strtol(boot.value, &end, 10) : 0;
+
+		if (boot.found && (end == boot.value || *end))
+			at_boot = -1; /* not a number: the kernel refuses it */
 		/* Persist what is enabled now, or all the PF offers when none is. */
 		char *persist = fmt("echo '%s = %d' >> /etc/sysfs.conf   (apt install sysfsutils)",
 				    attr, pf->numvfs > 0 ? pf->numvfs : pf->totalvfs);
 
-		if (pf->numvfs > 0 && persisted) {
+		if (pf->numvfs > 0 && at_boot == pf->numvfs) {
 			free(persist);
 			add(d, "sriov.vfs", ST_OK, NULL, NULL, "%s: %d of %d VFs enabled, set at boot "
-			    "by %s", pf->slot, pf->numvfs, pf->totalvfs, where);
+			    "by %s", pf->slot, pf->numvfs, pf->totalvfs, boot.where);
+		} else if (pf->numvfs > 0 && boot.found) {
+			free(persist);
+			add(d, "sriov.vfs", ST_WARN, NULL,
+			    fmt("in %s, set %d (the VFs enabled now), or re-create the VFs with "
+				"the number wanted", boot.where, pf->numvfs),
+			    "%s: %d of %d VFs enabled, but %s sets %s at boot", pf->slot,
+			    pf->numvfs, pf->totalvfs, boot.where, boot.value);
 		} else if (pf->numvfs > 0) {
 			add(d, "sriov.vfs", ST_WARN, NULL, persist,
 			    "%s: %d of %d VFs enabled, but nothing sets them at boot", pf->slot,
 			    pf->numvfs, pf->totalvfs);
+		} else if (at_boot > 0) {
+			/* Persisted but not applied (sysfsutils not installed, or not run yet). */
+			add(d, "sriov.vfs", ST_FAIL, NULL,
+			    fmt("echo %ld > %s/sriov_numvfs", at_boot, pf->sysfs),
+			    "%s: 0 of %d VFs enabled", pf->slot, pf->totalvfs);
+			free(persist);
 		} else {
 			add(d, "sriov.vfs", ST_FAIL, NULL,
-			    fmt("echo %d > %s/sriov_numvfs%s%s", pf->totalvfs, pf->sysfs,
-				persisted ? "" : "\n", persisted ? "" : persist),
+			    boot.found ? fmt("echo %d > %s/sriov_numvfs\n"
+					     "and in %s, set %d instead of %s", pf->totalvfs,
+					     pf->sysfs, boot.where, pf->totalvfs, boot.value)
+				       : fmt("echo %d > %s/sriov_numvfs\n%s", pf->totalvfs,
+					     pf->sysfs, persist),
 			    "%s: 0 of %d VFs enabled", pf->slot, pf->totalvfs);
 			free(persist);
 		}
@@ -637,7 +695,7 @@ static void check_vf_drivers(struct doctor *d)
 
 	for (size_t i = 0; i < d->npfs; i++) {
 		const struct pf *pf = &d->pfs[i];
-		char text[2048] = "", p[PATH_MAX], link[PATH_MAX];
+		char text[2048] = "", p[PATH_MAX], link[PATH_MAX], binds[2048] = "";
 		int unbound = 0, gpu = 0;
 		long autoprobe = 1;
 
@@ -674,7 +732,12 @@ static void check_vf_drivers(struct doctor *d)
 					sfmt(what, sizeof(what), "%s", drv);
 				gpu += strcmp(drv, "vfio-pci") != 0;
 			} else {
+				size_t bl = strlen(binds);
+
 				sfmt(what, sizeof(what), "no driver");
+				sfmt(binds + bl, sizeof(binds) - bl, "%secho %s > "
+				     "/sys/bus/pci/drivers/%s/bind", bl ? "\n" : "", slot,
+				     pf->driver[0] ? pf->driver : "i915");
 				unbound++;
 			}
 			sfmt(text + l, sizeof(text) - l, "%sVF %d %s", l ? ", " : "", n + 1, what);
@@ -685,19 +748,17 @@ static void check_vf_drivers(struct doctor *d)
 			add(d, "sriov.vf-drivers", ST_OK, NULL, NULL, "%s: %s", pf->slot, text);
 			continue;
 		}
-		const char *drv = pf->driver[0] ? pf->driver : "i915";
-
 		if (autoprobe == 0)
 			add(d, "sriov.vf-drivers", unbound == pf->numvfs ? ST_FAIL : ST_WARN, NULL,
 			    fmt("echo 1 > %s/sriov_drivers_autoprobe\n"
 				"echo 0 > %s/sriov_numvfs\n"
 				"echo %d > %s/sriov_numvfs\n"
-				"(or bind one VF: echo 0000:00:02.N > /sys/bus/pci/drivers/%s/bind)",
-				pf->sysfs, pf->sysfs, pf->numvfs, pf->sysfs, drv),
+				"or bind the VFs one by one:\n%s",
+				pf->sysfs, pf->sysfs, pf->numvfs, pf->sysfs, binds),
 			    "%s: %s (sriov_drivers_autoprobe is 0)", pf->slot, text);
 		else
 			add(d, "sriov.vf-drivers", unbound == pf->numvfs ? ST_FAIL : ST_WARN, NULL,
-			    fmt("bind it: echo SLOT > /sys/bus/pci/drivers/%s/bind", drv),
+			    fmt("bind them:\n%s", binds),
 			    "%s: %s", pf->slot, text);
 		(void)gpu;
 	}
@@ -712,13 +773,13 @@ static void check_vf_drivers(struct doctor *d)
 static void check_nodes(struct doctor *d)
 {
 	size_t n = vad_device_count(d->ctx);
-	char text[2048] = "";
+	char text[2048] = "", renamed[256] = "", renamed_host[48] = "";
 
 	if (n == 0) {
 		add(d, "dri.nodes", ST_FAIL, NULL,
 		    d->container[0]
-			    ? fmt("give the container the device from the host: run there\n"
-				  "  vadiscover passthrough SPEC --to pve|lxc|docker|compose|cdi")
+			    ? fmt("give the container a device from the host: there, 'vadiscover "
+				  "list' shows them and 'vadiscover passthrough --help' how")
 			    : fmt("no GPU driver made a node: check 'lspci -k' (Kernel driver in use) "
 				  "and 'dmesg | grep -i -e i915 -e xe -e amdgpu'"),
 		    "no DRM nodes: /dev/dri is missing or empty");
@@ -740,7 +801,12 @@ static void check_nodes(struct doctor *d)
 
 			if (!paths[k])
 				continue;
-			kernel_node_name(kname, sizeof(kname), rdevs[k]);
+			if (!host_kernel_node_name(rdevs[k], kname, sizeof(kname)))
+				kernel_node_name(kname, sizeof(kname), rdevs[k]);
+			if (strcmp(node_base(paths[k]), kname) != 0 && !renamed[0]) {
+				sfmt(renamed, sizeof(renamed), "%s", node_base(paths[k]));
+				sfmt(renamed_host, sizeof(renamed_host), "%s", kname);
+			}
 			if (d->container[0])
 				sfmt(text + l, sizeof(text) - l, "%s%s = host %s (%u:%u)",
 					 first ? "" : ", ", node_base(paths[k]), kname,
@@ -761,51 +827,100 @@ static void check_nodes(struct doctor *d)
 			sfmt(text + l, sizeof(text) - l, "; ");
 		}
 	}
+	if (renamed[0]) {
+		/* libdrm finds a node's type by the name the kernel gives its number in some
+		 * releases (2.4.124: access("/dev/dri/renderD<minor>")), and so does every
+		 * program that looks for renderD*. */
+		add(d, "dri.nodes", ST_WARN, NULL,
+		    fmt("give the nodes their host names (%s as /dev/dri/%s): on the host, "
+			"'vadiscover passthrough --help' shows how",
+			renamed, renamed_host),
+		    "%s%s; %s is not named as the kernel names it: libdrm releases that "
+		    "find a node's type by that name (2.4.124 does) and programs that look "
+		    "for renderD* do not see it", d->container[0] ? "passed in: " : "", text,
+		    renamed);
+		return;
+	}
 	add(d, "dri.nodes", ST_OK, NULL, NULL, "%s%s", d->container[0] ? "passed in: " : "",
 	    text);
+}
+
+/* The command to run on a Proxmox host that gives this container @dev with its group
+ * @gid (-1: none known), into @buf; "" when the container's id cannot be found from in
+ * here (no /etc/hostname to look it up by in `pct list`). */
+static void host_give_command(const struct doctor *d, const struct vad_device *dev,
+			      const char *hostpath, long gid, char *buf, size_t len)
+{
+	char host[128] = "", spec[128], gidopt[32] = "";
+	const char *slot = vad_device_get_pci_slot(dev);
+
+	buf[0] = '\0';
+	if (read_root_text(d, "/etc/hostname", host, sizeof(host)) <= 0)
+		return;
+	host[strcspn(host, "\n")] = '\0';
+	if (!host[0] || host[strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "0123456789.-")])
+		return; /* not a host name to put in a command line */
+	if (slot)
+		sfmt(spec, sizeof(spec), "pci=%s", slot);
+	else
+		sfmt(spec, sizeof(spec), "node=%s", hostpath);
+	if (gid >= 0)
+		sfmt(gidopt, sizeof(gidopt), " --gid %ld", gid);
+	/* pct list: VMID Status [Lock] Name; the name is the last field. */
+	sfmt(buf, len, "vadiscover passthrough %s --to pve --ct \"$(pct list | awk '$NF == "
+	     "\"%s\" {print $1}')\"%s", spec, host, gidopt);
 }
 
 /* The fix for a node the account cannot open. */
 static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 			unsigned int node_gid, const char *who, const char *summary_out[1])
 {
-	const char *node = vad_device_get_node(dev);
 	dev_t rdev = vad_device_get_render_node(dev) ? vad_device_get_render_rdev(dev)
 						    : vad_device_get_card_rdev(dev);
-	char kname[32], gname[64] = "", hostpath[64];
+	char kname[48], gname[64] = "", hostpath[64], give[512], step[768];
 	long render_gid = -1;
 	bool have_render = group_lookup(d, "render", &render_gid, NULL, 0);
-	char gidtext[32];
 
-	kernel_node_name(kname, sizeof(kname), rdev);
+	if (!host_kernel_node_name(rdev, kname, sizeof(kname)))
+		kernel_node_name(kname, sizeof(kname), rdev);
 	sfmt(hostpath, sizeof(hostpath), "/dev/dri/%s", kname);
-	if (have_render)
-		sfmt(gidtext, sizeof(gidtext), "%ld", render_gid);
+	host_give_command(d, dev, hostpath, have_render ? render_gid : -1, give, sizeof(give));
+	/* What gives the node with a group of this container, run on the host. */
+	if (!have_render)
+		sfmt(step, sizeof(step), "this container has no render group: first, in here, "
+		     "groupadd -r render, then run vadiscover doctor again for the host's "
+		     "command");
+	else if (give[0])
+		sfmt(step, sizeof(step), "on the host (Proxmox VE 8.1 or later), which gives the "
+		     "node with this container's render group (%ld):\n  %s", render_gid, give);
 	else
-		sfmt(gidtext, sizeof(gidtext), "GID");
+		sfmt(step, sizeof(step), "on the host (Proxmox VE 8.1 or later): vadiscover "
+		     "passthrough with --to pve, --ct and this container's id (pct list shows "
+		     "it), and --gid %ld, this container's render group", render_gid);
 	if (err == -EPERM) {
 		*summary_out = "the container's device rules do not allow it";
-		return fmt("on the host, in /etc/pve/lxc/ID.conf (Proxmox):\n"
-			   "  dev0: %s,gid=%s\n"
+		return fmt("%s\n"
 			   "or the raw LXC form (Proxmox or LXC's config):\n"
 			   "  lxc.cgroup2.devices.allow = c %u:%u rwm\n"
 			   "  lxc.mount.entry = %s %s none bind,optional,create=file\n"
 			   "Docker: docker run --device %s:%s\n"
 			   "(vadiscover passthrough prints these on the host)",
-			   hostpath, gidtext, major(rdev), minor(rdev), hostpath, node + 1,
-			   hostpath, node);
+			   step, major(rdev), minor(rdev), hostpath, hostpath + 1, hostpath,
+			   hostpath);
 	}
-	if (node_gid == OVERFLOW_GID && d->userns) {
+	/* A group the container does not map shows as the overflow id: joining it, root
+	 * included, gives nothing (the kernel grants no override on unmapped ids). */
+	if (node_gid == OVERFLOW_GID && (d->userns || d->container[0])) {
 		*summary_out = "its group shows as 65534 (nogroup): the host's group is not "
 			       "mapped into this container, no group in here can help";
-		return fmt("on the host, give the node a group of this container "
-			   "(render is %s in here):\n"
-			   "  Proxmox: dev0: %s,gid=%s in /etc/pve/lxc/ID.conf, instead of the "
-			   "bind mount\n"
-			   "  or map the host's render group: lxc.idmap = g %s HOST_RENDER_GID 1 "
-			   "(splitting the g 0 100000 65536 line around it) and "
-			   "root:HOST_RENDER_GID:1 in /etc/subgid",
-			   gidtext, hostpath, gidtext, gidtext);
+		if (!have_render)
+			return fmt("%s", step);
+		return fmt("%s\n"
+			   "then remove the container's lxc.mount.entry and "
+			   "lxc.cgroup2.devices.allow lines for %s (the bind mount)\n"
+			   "or map the host's render group into this container (lxc.idmap in its "
+			   "config, and /etc/subgid on the host)", step, kname);
 	}
 	long g = node_gid;
 
@@ -821,7 +936,7 @@ static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 static void access_line(struct doctor *d, const struct vad_device *dev, const struct account *a)
 {
 	const char *node = vad_device_get_node(dev);
-	struct stat st;
+	struct stat st = { 0 };
 	unsigned int gid = 0, mode = 0660;
 	int err = vad_device_get_access(dev);
 	const char *why = NULL;
@@ -848,7 +963,12 @@ static void access_line(struct doctor *d, const struct vad_device *dev, const st
 
 		for (size_t i = 0; i < a->ngroups; i++)
 			in_group |= a->groups[i] == gid;
-		if (a->uid == 0 || (st.st_uid == a->uid && (mode & 0600) == 0600) ||
+		/* Root's override holds only for ids its user namespace maps: not for a node
+		 * that shows the overflow owner or group. */
+		bool root = a->uid == 0 && !((d->userns || d->container[0]) &&
+					     (st.st_uid == OVERFLOW_GID || gid == OVERFLOW_GID));
+
+		if (root || (st.st_uid == a->uid && (mode & 0600) == 0600) ||
 		    (in_group && (mode & 060) == 060) || (mode & 06) == 06)
 			err = 0;
 		else

@@ -1,5 +1,6 @@
 /* Human and JSON presentation of devices for the vadiscover tool. */
 #include "vadiscover/tool/output.h"
+#include "vadiscover/tool/host.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -77,7 +78,7 @@ static void format_sriov(char *buf, size_t len, const struct vad_device *dev)
 static void format_node(char *buf, size_t len, const char *path, dev_t rdev, const char *prefix)
 {
 	const char *name = basename_or(path, NULL);
-	unsigned int n;
+	unsigned int n = 0;
 	int used = 0;
 
 	if (!name) {
@@ -85,8 +86,16 @@ static void format_node(char *buf, size_t len, const char *path, dev_t rdev, con
 		return;
 	}
 	size_t pl = strlen(prefix);
-	if (strncmp(name, prefix, pl) == 0 && sscanf(name + pl, "%u%n", &n, &used) == 1 &&
-	    name[pl + (size_t)used] == '\0' && rdev != 0 && minor(rdev) != n) {
+	char kname[48];
+	/* The kernel's name for the number (sysfs), else the classic minor numbering. */
+	bool renamed = rdev && host_kernel_node_name(rdev, kname, sizeof(kname))
+			       ? strcmp(name, kname) != 0
+			       : strncmp(name, prefix, pl) == 0 &&
+					 sscanf(name + pl, "%u%n", &n, &used) == 1 &&
+					 name[pl + (size_t)used] == '\0' && rdev != 0 &&
+					 minor(rdev) != n;
+
+	if (renamed) {
 		snprintf(buf, len, "%s=%u:%u", name, major(rdev), minor(rdev));
 		return;
 	}
@@ -395,16 +404,20 @@ void out_legend(FILE *f, const struct vad_context *ctx)
 				vad_device_get_sriov_numvfs(dev), vad_device_get_sriov_totalvfs(dev));
 		}
 		for (int k = COL_RENDER; k <= COL_CARD && !renamed; k++) {
-			char *eq = strchr(col[k], '=');
+			char *eq = strrchr(col[k], '='), kname[48];
+			dev_t rdev = k == COL_RENDER ? vad_device_get_render_rdev(dev)
+						     : vad_device_get_card_rdev(dev);
 
 			if (!eq)
 				continue;
 			renamed = true;
 			*eq = '\0';
-			fprintf(f, "%s=%s: the node named %s here is device %s, the host's %s%s; "
+			if (!host_kernel_node_name(rdev, kname, sizeof(kname)))
+				snprintf(kname, sizeof(kname), "%s%u",
+					 k == COL_RENDER ? "renderD" : "card", minor(rdev));
+			fprintf(f, "%s=%s: the node named %s here is device %s, the host's %s; "
 				"vadiscover goes by the device number, never by the name\n", col[k],
-				eq + 1, col[k], eq + 1, k == COL_RENDER ? "renderD" : "card",
-				strchr(eq + 1, ':') + 1);
+				eq + 1, col[k], eq + 1, kname);
 		}
 	}
 	if (vad_function_count(ctx))
