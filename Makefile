@@ -67,17 +67,42 @@ $(B)/%.o: %.c
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-# Every Check program and harness test, one after another; ends in "N passed, N failed".
+# Every Check program and harness test, in parallel: each program's run is a target of its
+# own (a sub-make at CHECK_JOBS at a time, default the number of CPUs, or make's own -j),
+# its output kept in $(B)/tests/log/NAME.log; tests/run-tests then prints the logs in the
+# order of CHECK_PROGS and adds them up into one closing line "check: N passed, N failed".
+# A program's fixtures (FIXTURES_NAME, tests/build.mk) are its prerequisites, and
+# tests/run-tests fails it without running it when one is missing.
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+CHECK_J = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(CHECK_JOBS))
+CHECK_LOG_DIR := $(B)/tests/log$(if $(filter 1,$(VAD_TEST_VALGRIND)),-valgrind)
+CHECK_LOGS := $(foreach p,$(CHECK_PROGS),$(CHECK_LOG_DIR)/$(notdir $(p)).log)
+
 check: all $(CHECK_PROGS)
-	$(Q)B=$(B) SANITIZE=$(SANITIZE) tests/run-tests $(CHECK_PROGS)
+	$(Q)$(MAKE) --no-print-directory $(CHECK_J) B=$(B) SANITIZE=$(SANITIZE) check-run
 
 # The same tests with every program they start under valgrind (memcheck, leaks are errors).
 check-valgrind: all $(CHECK_PROGS)
-	$(Q)B=$(B) SANITIZE=$(SANITIZE) VAD_TEST_VALGRIND=1 tests/run-tests $(CHECK_PROGS)
+	$(Q)$(MAKE) --no-print-directory $(CHECK_J) B=$(B) SANITIZE=$(SANITIZE) \
+		VAD_TEST_VALGRIND=1 check-run
 
 # The same tests, everything rebuilt with ASan+UBSan in $(B)/asan.
 check-asan:
 	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 check
+
+.PHONY: check-run FORCE
+check-run: $(CHECK_LOGS)
+	$(Q)tests/run-tests --report $(CHECK_LOGS)
+
+define check_log_rule
+$(1): $$(FIXTURES_$(notdir $(1)))
+$(CHECK_LOG_DIR)/$(notdir $(1)).log: $(1) $$(FIXTURES_$(notdir $(1))) FORCE
+	@echo "  TEST    $(1)"
+	$$(Q)B=$(B) SANITIZE=$(SANITIZE) $(if $(VAD_TEST_VALGRIND),VAD_TEST_VALGRIND=$(VAD_TEST_VALGRIND)) \
+		tests/run-tests --log $$@ $(1) $$(FIXTURES_$(notdir $(1)))
+endef
+$(foreach p,$(CHECK_PROGS),$(eval $(call check_log_rule,$(p))))
+FORCE:
 
 check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin check-portable \
 	check-debian analyze fuzz
