@@ -3,8 +3,9 @@
 # configuration (make check-asan uses build/asan) can sit beside the first.
 #
 # Targets: all check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin
-#          check-portable check-debian fuzz check-all bench demo jellyfin-layout portable
-#          analyze install uninstall clean distclean
+#          check-portable check-debian fuzz check-local check-external check-all
+#          print-check-parts bench demo jellyfin-layout portable analyze install uninstall
+#          clean distclean
 
 B ?= build
 
@@ -104,8 +105,19 @@ endef
 $(foreach p,$(CHECK_PROGS),$(eval $(call check_log_rule,$(p))))
 FORCE:
 
-check-all: check check-valgrind check-asan check-ffmpeg check-ffopts check-jellyfin check-portable \
-	check-debian analyze fuzz
+# check-all is the union of two groups of parts. check-local needs nothing but this tree
+# and the packages of scripts/setup-debian; check-external needs the network (check-ffmpeg,
+# check-ffopts and check-jellyfin download FFmpeg and libva sources once, cached in
+# ~/.cache/vadiscover) and root (check-portable and check-debian debootstrap and chroot).
+# `make -s print-check-parts` lists the parts, one per line (scripts/test-all counts them).
+CHECK_LOCAL_PARTS := check check-valgrind check-asan analyze fuzz
+CHECK_EXTERNAL_PARTS := check-ffmpeg check-ffopts check-jellyfin check-portable check-debian
+.PHONY: check-local check-external print-check-parts
+check-local: $(CHECK_LOCAL_PARTS)
+check-external: $(CHECK_EXTERNAL_PARTS)
+check-all: check-local check-external
+print-check-parts:
+	@printf '%s\n' $(CHECK_LOCAL_PARTS) $(CHECK_EXTERNAL_PARTS)
 
 bench: all $(BENCH_TARGETS)
 
