@@ -210,8 +210,9 @@ void vad_set_log_fn(struct vad_context *ctx, vad_log_fn fn, enum vad_log_priorit
  *
  * Invalidates every device pointer and string obtained from @ctx before.
  * Returns the number of devices (0 when /dev/dri is missing, unreadable or empty: nothing
- * about a node or sysfs makes the scan fail); -EINVAL (@ctx is NULL); -ENOMEM (then the
- * context has no devices, as before any scan).
+ * about a node or sysfs makes the scan fail); -EINVAL (@ctx is NULL); -ENOMEM, or the
+ * negative errno of readdir() when /dev/dri cannot be listed to the end (-EIO; logged at
+ * VAD_LOG_ERROR): then the context has no devices, as before any scan.
  */
 int vad_scan(struct vad_context *ctx);
 
