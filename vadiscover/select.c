@@ -33,86 +33,6 @@ static const char *node_basename(const char *path)
 	return b ? b + 1 : path;
 }
 
-/* "vendor 0x10de" etc.: an id fact for a reason; unreadable ids are named as such. */
-static void fmt_id(char *buf, size_t len, int id)
-{
-	if (id >= 0)
-		snprintf(buf, len, "0x%04x", (unsigned int)id);
-	else if (id == -EINVAL)
-		snprintf(buf, len, "unreadable (malformed sysfs attribute)");
-	else
-		snprintf(buf, len, "unknown (no sysfs attribute)");
-}
-
-/* The first fact of @dev that @spec rules out, as a reason in *@reason; 0 if none. For
- * node=: stat() gave @node_st, or failed with errno @node_err; @node_dev is its device. */
-static int filter_facts(const struct vad_device *dev, const struct vad_spec *spec,
-			const struct stat *node_st, const struct vad_device *node_dev,
-			int node_err, char **reason)
-{
-	char a[64];
-
-	*reason = NULL;
-	if (!spec)
-		return 0;
-	if (vad__spec_has(spec, VAD_KEY_NODE)) {
-		if (node_err)
-			return vad__set_strf(reason, "filtered out: node %s: %s", spec->node,
-					     VAD_STRERROR(node_err)) < 0 ? -ENOMEM : 1;
-		if (!S_ISCHR(node_st->st_mode))
-			return vad__set_strf(reason, "filtered out: node %s is not a character device",
-					     spec->node) < 0 ? -ENOMEM : 1;
-		if (dev != node_dev)
-			return vad__set_strf(reason, "filtered out: node %s is %u:%u, not this device",
-					     spec->node, major(node_st->st_rdev),
-					     minor(node_st->st_rdev)) < 0 ? -ENOMEM : 1;
-	}
-	if (vad__spec_has(spec, VAD_KEY_VENDOR) &&
-	    (dev->vendor_id < 0 || (unsigned int)dev->vendor_id != spec->vendor)) {
-		fmt_id(a, sizeof(a), dev->vendor_id);
-		return vad__set_strf(reason, "filtered out: vendor %s != 0x%04x", a, spec->vendor) < 0
-			       ? -ENOMEM : 1;
-	}
-	if (vad__spec_has(spec, VAD_KEY_KERNEL_DRIVER)) {
-		bool ok = false;
-		char want[256] = "";
-
-		for (char **p = spec->kernel_drivers; p && *p; p++) {
-			if (dev->kernel_driver && strcmp(dev->kernel_driver, *p) == 0)
-				ok = true;
-			if (want[0])
-				strncat(want, "|", sizeof(want) - strlen(want) - 1);
-			strncat(want, *p, sizeof(want) - strlen(want) - 1);
-		}
-		if (!ok)
-			return vad__set_strf(reason, "filtered out: kernel driver %s != %s",
-					     dev->kernel_driver ? dev->kernel_driver : "(none)", want) < 0
-				       ? -ENOMEM : 1;
-	}
-	if (vad__spec_has(spec, VAD_KEY_PCI) &&
-	    (!dev->pci_slot || strcasecmp(dev->pci_slot, spec->pci) != 0))
-		return vad__set_strf(reason, "filtered out: pci %s != %s",
-				     dev->pci_slot ? dev->pci_slot : "(not PCI)", spec->pci) < 0
-			       ? -ENOMEM : 1;
-	if ((vad__spec_has(spec, VAD_KEY_ROLE) || vad__spec_has(spec, VAD_KEY_VF))) {
-		enum vad_sriov_role want = vad__spec_has(spec, VAD_KEY_VF) ? VAD_SRIOV_VF : spec->role;
-
-		if (dev->role != want)
-			return vad__set_strf(reason, "filtered out: role %s != %s",
-					     vad_sriov_role_name(dev->role), vad_sriov_role_name(want)) < 0
-				       ? -ENOMEM : 1;
-	}
-	if (vad__spec_has(spec, VAD_KEY_VF) &&
-	    (dev->vf_index < 0 || (unsigned int)dev->vf_index != spec->vf)) {
-		if (dev->vf_index < 0)
-			snprintf(a, sizeof(a), "unknown (no virtfn link of the PF points here)");
-		else
-			snprintf(a, sizeof(a), "%d", dev->vf_index);
-		return vad__set_strf(reason, "filtered out: vf %s != %u", a, spec->vf) < 0 ? -ENOMEM : 1;
-	}
-	return 0;
-}
-
 /* The name of group @id (@group true) or user @id into @out (empty when it has none);
  * getgrgid_r or getpwuid_r with a buffer that grows on ERANGE (a 'render' group can list
  * many members). */
@@ -281,7 +201,9 @@ static int select_devices(struct vad_context *ctx, const struct vad_spec *spec,
 		struct vad_device *dev = ctx->devices[i];
 		const char *node = vad_device_get_node(dev);
 
-		r = filter_facts(dev, spec, &node_st, node_dev, node_err, &dev->reason);
+		struct vad__spec_facts facts = { dev, &node_st, node_dev, node_err };
+
+		r = vad__spec_match(spec, &facts, &dev->reason);
 		if (r < 0)
 			return r;
 		if (r > 0) {
