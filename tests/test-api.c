@@ -719,6 +719,19 @@ START_TEST(spec_errors)
 	ck_assert_ptr_null(vad_spec_get_driver(s));
 	ck_assert_int_eq(vad_spec_set(s, "driver", "iHD", NULL, 0), 0);
 	ck_assert_str_eq(vad_spec_get_driver(s), "iHD");
+
+	/* vad_spec_unset: a NULL spec or key, an unknown key; each with a message, the spec as
+	 * it was. */
+	err[0] = '\0';
+	ck_assert_int_eq(vad_spec_unset(NULL, "vendor", err, sizeof(err)), -EINVAL);
+	ck_assert(err[0]);
+	err[0] = '\0';
+	ck_assert_int_eq(vad_spec_unset(s, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert(err[0]);
+	ck_assert_int_eq(vad_spec_unset(s, "vendr", err, sizeof(err)), -EINVAL);
+	assert_contains(err, "unknown key 'vendr' (known: ");
+	ck_assert_int_eq(vad_spec_unset(s, "vendr", NULL, 0), -EINVAL);
+	ck_assert_str_eq(vad_spec_to_string(s), "vendor=0x8086,driver=iHD,role=vf,vf=2");
 	vad_spec_free(s);
 
 	ck_assert_ptr_null(vad_spec_get_driver(NULL));

@@ -589,6 +589,15 @@ static int unknown_key(const char *name, char *err, size_t errlen)
 	return r;
 }
 
+static void clear_key(struct vad_spec *spec, int key)
+{
+	if (keys[key].clear)
+		keys[key].clear(spec);
+	spec->set &= ~(1u << key);
+	free(spec->canonical);
+	spec->canonical = NULL;
+}
+
 /* Set one key (the value already trimmed). */
 static int set_key(struct vad_spec *spec, int key, const char *value, char *err,
 		   size_t errlen)
@@ -750,6 +759,21 @@ int vad_spec_set(struct vad_spec *spec, const char *key, const char *value, char
 		}
 	}
 	return r;
+}
+
+int vad_spec_unset(struct vad_spec *spec, const char *key, char *err, size_t errlen)
+{
+	int k;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!spec || !key)
+		return set_err(err, errlen, "no key given");
+	k = key_from_name(key);
+	if (k < 0)
+		return unknown_key(key, err, errlen);
+	clear_key(spec, k);
+	return 0;
 }
 
 void vad_spec_free(struct vad_spec *spec)
