@@ -37,6 +37,7 @@ Q := $(if $(V),,@)
 # Filled in by the fragments.
 ALL :=
 CHECK_PROGS :=
+CHECK_ALONE :=
 BENCH_TARGETS :=
 INSTALL_TARGETS :=
 UNINSTALL_TARGETS :=
@@ -104,6 +105,16 @@ $(CHECK_LOG_DIR)/$(notdir $(1)).log: $(1) $$(FIXTURES_$(notdir $(1))) FORCE
 endef
 $(foreach p,$(CHECK_PROGS),$(eval $(call check_log_rule,$(p))))
 FORCE:
+
+# A program in CHECK_ALONE (tests/build.mk) runs by itself after the others, one after
+# another: its tests bound how long a run takes, which programs running beside it would
+# stretch.
+check_before_alone := $(filter-out $(foreach p,$(CHECK_ALONE),%/$(notdir $(p)).log),$(CHECK_LOGS))
+define check_alone_rule
+$(CHECK_LOG_DIR)/$(notdir $(1)).log: | $(check_before_alone)
+check_before_alone += $(CHECK_LOG_DIR)/$(notdir $(1)).log
+endef
+$(foreach p,$(CHECK_ALONE),$(eval $(call check_alone_rule,$(p))))
 
 # check-all is the union of two groups of parts. check-local needs nothing but this tree
 # and the packages of scripts/setup-debian; check-external needs the network (check-ffmpeg,

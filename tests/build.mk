@@ -181,6 +181,8 @@ $(foreach t,test-scan test-select test-tool test-wrapper-exec test-wrapper-argv,
 	$(eval FIXTURES_$(t) += $$(PROBE_HELPER)))
 # test-probe: hang and crash of the VA driver, for the tool, the wrapper and the library.
 $(eval $(call vad_test,test-probe,tests/test-probe.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
+# Its runs must end within the probe deadline plus a margin: make check runs it alone.
+CHECK_ALONE += $(B)/tests/test-probe
 FIXTURES_test-probe += $(PROBE_HELPER) $(TOOL) $(WRAPPER)
 # test-cache: the probe cache, in the library and across runs of the tool and the wrapper.
 $(eval $(call vad_test,test-cache,tests/test-cache.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
