@@ -11,6 +11,17 @@
 # (runner.h), may use tests/common/harness.h (th_run, th_enter, ...), and starts with the
 # fake-GPU shim preloaded (runner.c re-executes itself once).
 #
+# A test program's fixtures are the files it uses at run time that are not linked into it
+# (the harness, the tool, a test library...): list them anywhere in a fragment as
+#
+#   FIXTURES_test-foo += $(TOOL) $(B)/tests/foo-fixture
+#
+# (the harness's files are there for every program made by vad_test, and the soname link
+# for those linking the shared library). After every fragment
+# is read, the top Makefile makes them prerequisites of the program (so `make
+# $(B)/tests/test-foo` alone builds them, whatever the order of the definitions), and
+# tests/run-tests fails the program without running it when one is missing.
+#
 # For hand-written rules: compile with EXTRA_CFLAGS = $(TEST_CFLAGS) (Check's flags plus
 # -DVAD_TEST_BUILDDIR="<abs $(B)>" -DVAD_TEST_SRCDIR="<source tree>"), link
 # $(TEST_COMMON_OBJS) (= $(VAD_TEST_RUNNER): runner.o is the runner *and* the harness API,
@@ -40,12 +51,13 @@ $(B)/tests/$(1): $(B)/$(basename $(2)).o $(TEST_COMMON_OBJS) $(filter %.a %.o %.
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $$@ $(B)/$(basename $(2)).o $(TEST_COMMON_OBJS) $(3) \
 		$(TEST_LIBS)
 CHECK_PROGS += $(B)/tests/$(1)
+FIXTURES_$(1) += $$(HARNESS_TARGETS) $(if $(filter %/libvadiscover.so,$(3)),$$(VAD_SO_LINKS))
 endef
 
 $(eval $(call vad_test,test-harness,tests/test-harness.c,$(VA_LIBS) -ldl))
 $(B)/tests/test-harness.o: EXTRA_CFLAGS = $(TEST_CFLAGS) $(DRM_CFLAGS) $(VA_CFLAGS)
 # runin_valgrind_own_programs_only runs the wrapper and a program of ours under run-in.
-$(B)/tests/test-harness: $(HARNESS_TARGETS) $(WRAPPER) $(B)/tests/wrapper-env
+FIXTURES_test-harness += $(WRAPPER) $(B)/tests/wrapper-env
 # --- end harness ---
 
 # --- libvadiscover's own tests ---
@@ -58,10 +70,9 @@ $(VAD_TESTLIB): EXTRA_CFLAGS = $(TEST_CFLAGS)
 $(eval $(call vad_test,test-spec,tests/test-spec.c,$(VAD_TEST_LINK)))
 $(eval $(call vad_test,test-scan,tests/test-scan.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
 $(eval $(call vad_test,test-select,tests/test-select.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
-$(B)/tests/test-scan $(B)/tests/test-select: $(HARNESS_TARGETS)
 # test-api: every error value the header documents, on the inputs that produce it.
 $(eval $(call vad_test,test-api,tests/test-api.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
-$(B)/tests/test-api: $(HARNESS_TARGETS) $(PROBE_HELPER) $(VAD_TEST_BROKEN_LIBVA)
+FIXTURES_test-api += $(PROBE_HELPER) $(VAD_TEST_BROKEN_LIBVA)
 # A program test-select runs in a child with another libva on LD_LIBRARY_PATH; the same
 # linked against libva itself, as a patched FFmpeg is (the library must use that libva).
 $(B)/tests/vad-select-helper: $(B)/tests/vad-select-helper.o $(VAD_SO_LINKS)
@@ -79,7 +90,7 @@ $(VAD_TEST_BROKEN_LIBVA): tests/broken-libva.c
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"
 	$(Q)$(CC) $(HARNESS_SO_CFLAGS) $(LDFLAGS) -Wl,-soname,libva.so.2 -o $@ $<
-$(B)/tests/test-select: $(B)/tests/vad-select-helper $(B)/tests/vad-select-helper-linked \
+FIXTURES_test-select += $(B)/tests/vad-select-helper $(B)/tests/vad-select-helper-linked \
 	$(VAD_TEST_BROKEN_LIBVA)
 CHECK_PROGS += tests/test-symbols.sh tests/test-install.sh
 # The Kubernetes manifests (deploy/kubernetes), parsed with python3-yaml.
@@ -91,7 +102,7 @@ $(ELF_FIXTURES): tests/elf/make-fixtures tests/elf/fixture.c
 	@echo "  GEN     $(dir $@)"
 	$(Q)CC="$(CC)" tests/elf/make-fixtures $(dir $@) && touch $@
 $(eval $(call vad_test,test-elf,tests/test-elf.c,$(VAD_A) $(VAD_LIB_DEPLIBS)))
-$(B)/tests/test-elf: $(ELF_FIXTURES)
+FIXTURES_test-elf += $(ELF_FIXTURES)
 # --- end libvadiscover ---
 
 # --- the ffmpeg wrapper's tests ---
@@ -122,9 +133,9 @@ $(eval $(call vad_test,test-wrapper-exec,tests/test-wrapper-exec.c,))
 $(B)/tests/wrapper-fdlist: $(B)/tests/wrapper-fdlist.o
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^
-$(B)/tests/test-wrapper-exec: $(WRAPPER) $(WRAPPER_PROBE) $(B)/tests/wrapper-fdlist \
-	$(HARNESS_TARGETS) $(B)/tests/wrapper-env $(B)/tests/fakeva-ffmpeg/ffmpeg \
-	$(WRAPPER_SEARCH) $(WRAPPER_SEARCH_PROBE)
+FIXTURES_test-wrapper-exec += $(WRAPPER) $(WRAPPER_PROBE) $(B)/tests/wrapper-fdlist \
+	$(B)/tests/wrapper-env $(B)/tests/fakeva-ffmpeg/ffmpeg $(WRAPPER_SEARCH) \
+	$(WRAPPER_SEARCH_PROBE)
 # The environment and argument printer, and the same with a run path to a libva.so.2 that
 # is no libva (the ELF fixtures' stand-in library).
 $(B)/tests/wrapper-env: $(B)/tests/wrapper-env.o
@@ -147,34 +158,36 @@ $(B)/tests/fakeva-ffmpeg/ffmpeg: $(B)/tests/wrapper-env.o $(B)/tests/fakeva-ffmp
 TOOLRUN := $(B)/tests/common/toolrun.o
 $(TOOLRUN): EXTRA_CFLAGS = $(TEST_CFLAGS)
 $(eval $(call vad_test,test-tool,tests/test-tool.c,$(TOOLRUN) $(B)/vadiscover/tool/json.o -ldl))
-$(B)/tests/test-tool: $(TOOL) $(HARNESS_TARGETS) $(VAD_TEST_BROKEN_LIBVA)
+FIXTURES_test-tool += $(TOOL) $(VAD_TEST_BROKEN_LIBVA)
 
 # test-doctor: `vadiscover doctor` and `passthrough` on the SR-IOV set-up topologies, with
 # a --root directory per test; JSON and CDI documents parsed by python3.
 $(eval $(call vad_test,test-doctor,tests/test-doctor.c,$(TOOLRUN)))
 $(B)/tests/test-doctor.o: EXTRA_CFLAGS = $(TEST_CFLAGS) \
 	-DVAD_TEST_LIBEXECDIR='"$(LIBEXECDIR)"'
-$(B)/tests/test-doctor: $(TOOL) $(HARNESS_TARGETS)
+FIXTURES_test-doctor += $(TOOL)
 # test-bighost: a host with more devices than the fixed DRM minor ranges hold (the tool,
 # the wrapper and the library on flex170x4-sriov and flex170x4-lxc).
 $(eval $(call vad_test,test-bighost,tests/test-bighost.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
-$(B)/tests/test-bighost: $(TOOL) $(WRAPPER) $(PROBE_HELPER) $(HARNESS_TARGETS)
+FIXTURES_test-bighost += $(TOOL) $(WRAPPER) $(PROBE_HELPER)
 # test-nfd: `vadiscover nfd`'s feature file, every line checked against NFD's rules.
 $(eval $(call vad_test,test-nfd,tests/test-nfd.c,))
-$(B)/tests/test-nfd: $(TOOL) $(PROBE_HELPER) $(HARNESS_TARGETS) $(VAD_TEST_BROKEN_LIBVA)
+FIXTURES_test-nfd += $(TOOL) $(PROBE_HELPER) $(VAD_TEST_BROKEN_LIBVA)
 # --- end vadiscover tool ---
 
 # --- isolated probes ---
 # The harness points libvadiscover at this build's probe helper (VADISCOVER_PROBE_HELPER).
-$(B)/tests/test-scan $(B)/tests/test-select $(B)/tests/test-tool $(B)/tests/test-wrapper-exec \
-	$(B)/tests/test-wrapper-argv: $(PROBE_HELPER)
+$(foreach t,test-scan test-select test-tool test-wrapper-exec test-wrapper-argv,\
+	$(eval FIXTURES_$(t) += $$(PROBE_HELPER)))
 # test-probe: hang and crash of the VA driver, for the tool, the wrapper and the library.
 $(eval $(call vad_test,test-probe,tests/test-probe.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
-$(B)/tests/test-probe: $(PROBE_HELPER) $(TOOL) $(WRAPPER) $(HARNESS_TARGETS)
+# Its runs must end within the probe deadline plus a margin: make check runs it alone.
+CHECK_ALONE += $(B)/tests/test-probe
+FIXTURES_test-probe += $(PROBE_HELPER) $(TOOL) $(WRAPPER)
 # test-cache: the probe cache, in the library and across runs of the tool and the wrapper.
 $(eval $(call vad_test,test-cache,tests/test-cache.c,$(VAD_TESTLIB) $(VAD_TEST_LINK) -ldl))
-$(B)/tests/test-cache: $(PROBE_HELPER) $(TOOL) $(WRAPPER) $(HARNESS_TARGETS)
+FIXTURES_test-cache += $(PROBE_HELPER) $(TOOL) $(WRAPPER)
 # test-busy: many wrappers at once, a slow driver, a wrapper killed mid-probe.
 $(eval $(call vad_test,test-busy,tests/test-busy.c,))
-$(B)/tests/test-busy: $(PROBE_HELPER) $(WRAPPER) $(HARNESS_TARGETS)
+FIXTURES_test-busy += $(PROBE_HELPER) $(WRAPPER)
 # --- end isolated probes ---

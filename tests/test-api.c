@@ -88,6 +88,32 @@ static void write_file(const char *path, const char *text, mode_t mode)
 
 /* The probe modes every probe failure is checked in, the cache off: an answer must come
  * from the probe itself. */
+/* The directory of the tests' broken libva (tests/broken-libva.c, a fixture of this program)
+ * into @dir. */
+static void broken_libva_dir(char *dir, size_t len)
+{
+	snprintf(dir, len, "%s/tests/broken-libva", th_builddir());
+}
+
+/* What the library says of that file: a libva.so.2 without libva's functions (without the
+ * fixture it would say it cannot load it). */
+static const char *broken_libva_refusal(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/tests/broken-libva/libva.so.2 is not a usable libva: it lacks ",
+		 th_builddir());
+	return buf;
+}
+
+/* @error is that refusal. */
+#define assert_broken_libva(error)                                                        \
+	do {                                                                              \
+		char want_[PATH_MAX + 64];                                                \
+		const char *error_ = (error);                                             \
+		ck_assert_ptr_nonnull(error_);                                            \
+		ck_assert_msg(strstr(error_, broken_libva_refusal(want_, sizeof(want_))), \
+			      "expected \"%s\" in the libva error:\n%s", want_, error_);      \
+	} while (0)
+
 static const unsigned int modes[] = { VAD_PROBE_IN_PROCESS, VAD_PROBE_ISOLATED };
 
 /* ------------------------------------------------------------------------------------ */
@@ -502,13 +528,14 @@ START_TEST(probe_no_libva)
 	char dir[PATH_MAX];
 
 	enter("adl-sriov-host");
-	snprintf(dir, sizeof(dir), "%s/tests/broken-libva", th_builddir());
+	broken_libva_dir(dir, sizeof(dir));
 	for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++) {
 		ck_assert_int_eq(vad_set_probe_mode(m.ctx, modes[k] | VAD_PROBE_CACHE), 0);
 		ck_assert_int_eq(vad_set_libva_dir(m.ctx, dir), 0);
 		ck_assert_int_eq(vad_scan(m.ctx), 8);
 		ck_assert_int_eq(vad_device_probe(m.ctx, dev_at(0), NULL), -ELIBACC);
 		ck_assert_str_eq(vad_device_get_va_error(dev_at(0)), vad_get_libva_error(m.ctx));
+		assert_broken_libva(vad_get_libva_error(m.ctx));
 		ck_assert(!vad_device_is_cached(dev_at(0)));
 	}
 	ck_assert_int_eq(th_count_lines(m.count_file, "init"), 0);
@@ -609,11 +636,12 @@ START_TEST(find_driver_file_errors)
 
 	/* Without LIBVA_DRIVERS_PATH the directory comes from libva: none usable, -ELIBACC. */
 	unsetenv("LIBVA_DRIVERS_PATH");
-	snprintf(dir, sizeof(dir), "%s/tests/broken-libva", th_builddir());
+	broken_libva_dir(dir, sizeof(dir));
 	ck_assert_int_eq(vad_set_libva_dir(m.ctx, dir), 0);
 	ck_assert_int_eq(vad_device_find_va_driver_file(m.ctx, nv, "nvidia", buf, sizeof(buf)),
 			 -ELIBACC);
 	ck_assert_str_eq(buf, "");
+	assert_broken_libva(vad_get_libva_error(m.ctx));
 	leave();
 }
 END_TEST
@@ -691,6 +719,19 @@ START_TEST(spec_errors)
 	ck_assert_ptr_null(vad_spec_get_driver(s));
 	ck_assert_int_eq(vad_spec_set(s, "driver", "iHD", NULL, 0), 0);
 	ck_assert_str_eq(vad_spec_get_driver(s), "iHD");
+
+	/* vad_spec_unset: a NULL spec or key, an unknown key; each with a message, the spec as
+	 * it was. */
+	err[0] = '\0';
+	ck_assert_int_eq(vad_spec_unset(NULL, "vendor", err, sizeof(err)), -EINVAL);
+	ck_assert(err[0]);
+	err[0] = '\0';
+	ck_assert_int_eq(vad_spec_unset(s, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert(err[0]);
+	ck_assert_int_eq(vad_spec_unset(s, "vendr", err, sizeof(err)), -EINVAL);
+	assert_contains(err, "unknown key 'vendr' (known: ");
+	ck_assert_int_eq(vad_spec_unset(s, "vendr", NULL, 0), -EINVAL);
+	ck_assert_str_eq(vad_spec_to_string(s), "vendor=0x8086,driver=iHD,role=vf,vf=2");
 	vad_spec_free(s);
 
 	ck_assert_ptr_null(vad_spec_get_driver(NULL));
@@ -729,11 +770,12 @@ START_TEST(select_errors)
 		ck_assert_ptr_nonnull(vad_device_get_reason(dev_at(i)));
 	}
 	/* No usable libva: -ENODEV as well, every device no-va. */
-	snprintf(dir, sizeof(dir), "%s/tests/broken-libva", th_builddir());
+	broken_libva_dir(dir, sizeof(dir));
 	ck_assert_int_eq(vad_set_libva_dir(m.ctx, dir), 0);
 	ck_assert_int_eq(vad_scan(m.ctx), 8);
 	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, NULL), -ENODEV);
 	ck_assert_int_eq(vad_device_get_verdict(dev_at(0)), VAD_VERDICT_NO_VA);
+	assert_broken_libva(vad_device_get_va_error(dev_at(0)));
 	leave();
 
 	/* Every probe fails: the failures are verdicts, the call's error is -ENODEV. */
@@ -864,13 +906,14 @@ START_TEST(log_errors)
 	ck_assert_msg(cap.nerrors == 0, "%s", cap.errors);
 
 	/* No usable libva: one error for the load, however many probes. */
-	snprintf(dir, sizeof(dir), "%s/tests/broken-libva", th_builddir());
+	broken_libva_dir(dir, sizeof(dir));
 	ck_assert_int_eq(vad_set_libva_dir(m.ctx, dir), 0);
 	ck_assert_int_eq(vad_scan(m.ctx), 8);
 	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, NULL), -ENODEV);
 	ck_assert_int_eq(cap.nerrors, 1);
 	snprintf(want, sizeof(want), "libva: %s\n", vad_get_libva_error(m.ctx));
 	ck_assert_str_eq(cap.errors, want);
+	assert_broken_libva(cap.errors);
 	ck_assert_int_eq(vad_set_libva_dir(m.ctx, NULL), 0);
 
 	/* The helper missing with isolation alone, and a helper that answers nothing. */

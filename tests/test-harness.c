@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -840,6 +841,41 @@ START_TEST(shim_deny_gives_eacces)
 }
 END_TEST
 
+/* Whether readdir of @path lists @name; with @fails, it must end in EIO, not at the end. */
+static bool dir_lists(const char *path, const char *name, bool fails)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	bool found = false;
+
+	ck_assert_msg(d != NULL, "%s: %s", path, strerror(errno));
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		if (strcmp(de->d_name, name) == 0)
+			found = true;
+	}
+	ck_assert_msg(errno == (fails ? EIO : 0), "readdir of %s ended with %s", path,
+		      strerror(errno));
+	closedir(d);
+	return found;
+}
+
+START_TEST(shim_readdir_eio)
+{
+	enter("adl-sriov-host", NULL, NULL, NULL);
+	setenv("FAKEGPU_READDIR_EIO", "renderD130", 1);
+	ck_assert(!dir_lists("/dev/dri", "renderD130", true));
+	/* only /dev/dri: sysfs has a renderD130 too */
+	ck_assert(dir_lists("/sys/class/drm", "renderD130", false));
+	unsetenv("FAKEGPU_READDIR_EIO");
+	ck_assert(dir_lists("/dev/dri", "renderD130", false));
+	leave();
+}
+END_TEST
+
 START_TEST(shim_vanish_gives_enoent)
 {
 	enter("adl-sriov-host", NULL, "renderD129", NULL);
@@ -1620,6 +1656,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, shim_dirfd_relative);
 	tcase_add_test(tc, shim_vanish_gives_enoent);
 	tcase_add_test(tc, shim_no_proc);
+	tcase_add_test(tc, shim_readdir_eio);
 	tcase_add_test(tc, shim_sysfs_paths);
 	tcase_add_test(tc, shim_drm_ioctls);
 	tcase_add_test(tc, shim_inert_without_root);

@@ -708,6 +708,27 @@ START_TEST(log_function)
 }
 END_TEST
 
+/* /dev/dri that cannot be listed to the end: the scan fails and says why, rather than
+ * give the devices listed before the error as all there are. */
+START_TEST(readdir_error)
+{
+	struct log_capture cap = { .text = "" };
+
+	enter("adl-sriov-host");
+	vad_set_log_fn(m.ctx, capture_log, VAD_LOG_ERROR, &cap);
+	setenv("FAKEGPU_READDIR_EIO", "renderD130", 1);
+	ck_assert_int_eq(vad_scan(m.ctx), -EIO);
+	ck_assert_uint_eq(vad_device_count(m.ctx), 0);
+	ck_assert_int_eq(cap.count, 1);
+	ck_assert_str_eq(cap.text, "/dev/dri: cannot list it to the end: Input/output error\n");
+	unsetenv("FAKEGPU_READDIR_EIO");
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_int_eq(cap.count, 1);
+	vad_set_log_fn(m.ctx, NULL, VAD_LOG_ERROR, NULL);
+	leave();
+}
+END_TEST
+
 /* vad_device_find(): a node by its device number, whatever its name. */
 START_TEST(device_find)
 {
@@ -810,6 +831,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, access_denied);
 	tcase_add_test(tc, rescan_and_fds);
 	tcase_add_test(tc, log_function);
+	tcase_add_test(tc, readdir_error);
 	tcase_add_test(tc, device_find);
 	return s;
 }

@@ -242,6 +242,45 @@ START_TEST(set_round_trips)
 }
 END_TEST
 
+/* vad_spec_unset(): a key by its name or alias goes, its value freed (valgrind), the
+ * canonical text follows; unsetting an unset key is no error, an unknown key is. */
+START_TEST(unset_removes)
+{
+	struct vad_spec *spec = NULL;
+	char err[256] = "x";
+
+	ck_assert_int_eq(vad_spec_new(&spec, "vendor=8086,kernel_driver=i915|xe,driver=iHD,"
+				      "pci=00:02.4,role=vf,vf=4,node=/dev/dri/renderD132,"
+				      "decode=hevc,encode=av1,index=1", NULL, 0), 0);
+	ck_assert_int_eq(vad_spec_unset(spec, "vendor_id", err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_int_eq(vad_spec_unset(spec, "kernel_driver", err, sizeof(err)), 0);
+	ck_assert_int_eq(vad_spec_unset(spec, "driver", err, sizeof(err)), 0);
+	ck_assert_ptr_null(vad_spec_get_driver(spec));
+	ck_assert_str_eq(vad_spec_to_string(spec), "pci=0000:00:02.4,role=vf,vf=4,"
+			 "node=/dev/dri/renderD132,decode=hevc,encode=av1,index=1");
+	ck_assert_int_eq(vad_spec_unset(spec, "driver", err, sizeof(err)), 0);
+	ck_assert_int_eq(vad_spec_unset(spec, "pci", NULL, 0), 0);
+	ck_assert_int_eq(vad_spec_unset(spec, "node", NULL, 0), 0);
+	ck_assert_int_eq(vad_spec_unset(spec, "vf", NULL, 0), 0);
+	ck_assert_int_eq(vad_spec_unset(spec, "encode", NULL, 0), 0);
+	ck_assert_str_eq(vad_spec_to_string(spec), "role=vf,decode=hevc,index=1");
+	/* With vf= gone, role= may be anything again. */
+	ck_assert_int_eq(vad_spec_set(spec, "role", "pf", err, sizeof(err)), 0);
+	ck_assert_int_eq(vad_spec_unset(spec, "colour", err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "unknown key 'colour' (known: vendor vendor_id kernel_driver driver "
+			 "pci role vf node decode encode index)");
+	ck_assert_int_eq(vad_spec_unset(spec, "decode", NULL, 0), 0);
+	ck_assert_int_eq(vad_spec_unset(spec, "index", NULL, 0), 0);
+	ck_assert_int_eq(vad_spec_unset(spec, "role", NULL, 0), 0);
+	ck_assert_str_eq(vad_spec_to_string(spec), "");
+	/* The key can be given again. */
+	ck_assert_int_eq(vad_spec_set(spec, "vf", "2", NULL, 0), 0);
+	ck_assert_str_eq(vad_spec_to_string(spec), "vf=2");
+	vad_spec_free(spec);
+}
+END_TEST
+
 START_TEST(codec_names)
 {
 	unsigned int all = 0;
@@ -322,6 +361,7 @@ Suite *test_suite(void)
 	tc = test_case(s, "set");
 	tcase_add_test(tc, set_replaces);
 	tcase_add_test(tc, set_round_trips);
+	tcase_add_test(tc, unset_removes);
 
 	tc = test_case(s, "names");
 	tcase_add_test(tc, codec_names);

@@ -5,6 +5,7 @@
 #  - every global symbol the static library defines starts with vad_, so a static user
 #    sees no foreign names;
 #  - the library has no writable data objects (no mutable global state);
+#  - no file-local (static) name of the library's sources looks like the API (vad_name);
 #  - the soname is libvadiscover.so.0;
 #  - the shared library needs no libva, libva-drm or libdrm (it loads libva at run time);
 #  - the public header compiles alone as C99 with -pedantic -Werror (and as C11, and as
@@ -67,6 +68,22 @@ if objdump -t "$A" > "$tmp/objdump" 2>"$tmp/nm-err"; then
 	fi
 else
 	fail "objdump -t $A: $(cat "$tmp/nm-err")"
+fi
+
+# 2c. Names: vad_name is the API, vad__name a library-internal function shared between files;
+#     a static carries neither (no prefix, or its file's own), so that a reader never takes
+#     a file-local helper for the API. The files named here still have such statics:
+#     rename them and take the file off the list.
+unconverted="cache.c isolate.c libva.c names.c probe.c record.c scan.c sysfs.c util.c vadriver.c"
+for f in vadiscover/*.c; do
+	case " $(echo $unconverted) " in *" ${f#vadiscover/} "*) continue ;; esac
+	grep -nE '^static\b[^=(]*[^_a-z0-9]vad_[a-z0-9][a-z0-9_]*[[:space:]]*[][(=;]' "$f" |
+		sed -E "s|^([0-9]+):.*[^_a-z0-9](vad_[a-z0-9_]*)[[:space:]]*[][(=;].*|$f:\1 \2|"
+done > "$tmp/public-statics"
+if [ ! -s "$tmp/public-statics" ]; then
+	ok "no static of the library's sources is named like the API (vad_)"
+else
+	fail "statics named like the API (vad_): $(echo $(sed 's/$/;/' "$tmp/public-statics"))"
 fi
 
 # 3. Soname.

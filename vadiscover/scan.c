@@ -696,8 +696,15 @@ int vad_scan(struct vad_context *ctx)
 
 		errno = 0;
 		de = readdir(dir);
-		if (!de)
+		if (!de) {
+			/* A node left unlisted would go unnoticed: the scan fails. */
+			if (errno) {
+				r = -errno;
+				vad__log(ctx, VAD_LOG_ERROR, "%s: cannot list it to the end: %s",
+					 VAD_DEV_DRI, VAD_STRERROR(-r));
+			}
 			break;
+		}
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "by-path") == 0 ||
 		    strcmp(de->d_name, "by-id") == 0)
 			continue;

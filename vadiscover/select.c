@@ -26,97 +26,17 @@ const char *vad_device_get_reason(const struct vad_device *dev)
 	return dev->reason;
 }
 
-static const char *vad_basename(const char *path)
+static const char *node_basename(const char *path)
 {
 	const char *b = strrchr(path, '/');
 
 	return b ? b + 1 : path;
 }
 
-/* "vendor 0x10de" etc.: an id fact for a reason; unreadable ids are named as such. */
-static void vad_fmt_id(char *buf, size_t len, int id)
-{
-	if (id >= 0)
-		snprintf(buf, len, "0x%04x", (unsigned int)id);
-	else if (id == -EINVAL)
-		snprintf(buf, len, "unreadable (malformed sysfs attribute)");
-	else
-		snprintf(buf, len, "unknown (no sysfs attribute)");
-}
-
-/* The first fact of @dev that @spec rules out, as a reason in *@reason; 0 if none. For
- * node=: stat() gave @node_st, or failed with errno @node_err; @node_dev is its device. */
-static int vad_filter_facts(const struct vad_device *dev, const struct vad_spec *spec,
-			    const struct stat *node_st, const struct vad_device *node_dev,
-			    int node_err, char **reason)
-{
-	char a[64];
-
-	*reason = NULL;
-	if (!spec)
-		return 0;
-	if (vad__spec_has(spec, VAD_KEY_NODE)) {
-		if (node_err)
-			return vad__set_strf(reason, "filtered out: node %s: %s", spec->node,
-					     VAD_STRERROR(node_err)) < 0 ? -ENOMEM : 1;
-		if (!S_ISCHR(node_st->st_mode))
-			return vad__set_strf(reason, "filtered out: node %s is not a character device",
-					     spec->node) < 0 ? -ENOMEM : 1;
-		if (dev != node_dev)
-			return vad__set_strf(reason, "filtered out: node %s is %u:%u, not this device",
-					     spec->node, major(node_st->st_rdev),
-					     minor(node_st->st_rdev)) < 0 ? -ENOMEM : 1;
-	}
-	if (vad__spec_has(spec, VAD_KEY_VENDOR) &&
-	    (dev->vendor_id < 0 || (unsigned int)dev->vendor_id != spec->vendor)) {
-		vad_fmt_id(a, sizeof(a), dev->vendor_id);
-		return vad__set_strf(reason, "filtered out: vendor %s != 0x%04x", a, spec->vendor) < 0
-			       ? -ENOMEM : 1;
-	}
-	if (vad__spec_has(spec, VAD_KEY_KERNEL_DRIVER)) {
-		bool ok = false;
-		char want[256] = "";
-
-		for (char **p = spec->kernel_drivers; p && *p; p++) {
-			if (dev->kernel_driver && strcmp(dev->kernel_driver, *p) == 0)
-				ok = true;
-			if (want[0])
-				strncat(want, "|", sizeof(want) - strlen(want) - 1);
-			strncat(want, *p, sizeof(want) - strlen(want) - 1);
-		}
-		if (!ok)
-			return vad__set_strf(reason, "filtered out: kernel driver %s != %s",
-					     dev->kernel_driver ? dev->kernel_driver : "(none)", want) < 0
-				       ? -ENOMEM : 1;
-	}
-	if (vad__spec_has(spec, VAD_KEY_PCI) &&
-	    (!dev->pci_slot || strcasecmp(dev->pci_slot, spec->pci) != 0))
-		return vad__set_strf(reason, "filtered out: pci %s != %s",
-				     dev->pci_slot ? dev->pci_slot : "(not PCI)", spec->pci) < 0
-			       ? -ENOMEM : 1;
-	if ((vad__spec_has(spec, VAD_KEY_ROLE) || vad__spec_has(spec, VAD_KEY_VF))) {
-		enum vad_sriov_role want = vad__spec_has(spec, VAD_KEY_VF) ? VAD_SRIOV_VF : spec->role;
-
-		if (dev->role != want)
-			return vad__set_strf(reason, "filtered out: role %s != %s",
-					     vad_sriov_role_name(dev->role), vad_sriov_role_name(want)) < 0
-				       ? -ENOMEM : 1;
-	}
-	if (vad__spec_has(spec, VAD_KEY_VF) &&
-	    (dev->vf_index < 0 || (unsigned int)dev->vf_index != spec->vf)) {
-		if (dev->vf_index < 0)
-			snprintf(a, sizeof(a), "unknown (no virtfn link of the PF points here)");
-		else
-			snprintf(a, sizeof(a), "%d", dev->vf_index);
-		return vad__set_strf(reason, "filtered out: vf %s != %u", a, spec->vf) < 0 ? -ENOMEM : 1;
-	}
-	return 0;
-}
-
 /* The name of group @id (@group true) or user @id into @out (empty when it has none);
  * getgrgid_r or getpwuid_r with a buffer that grows on ERANGE (a 'render' group can list
  * many members). */
-static int vad_id_name(bool group, unsigned int id, char *out, size_t len)
+static int id_name(bool group, unsigned int id, char *out, size_t len)
 {
 	for (size_t size = 1024; size <= (1u << 20); size *= 4) {
 		char *buf = malloc(size);
@@ -151,7 +71,7 @@ static int vad_id_name(bool group, unsigned int id, char *out, size_t len)
 }
 
 /* The reason for a node this process cannot open. */
-static int vad_access_reason(const struct vad_device *dev, int err, char **reason)
+static int access_reason(const struct vad_device *dev, int err, char **reason)
 {
 	const char *node = vad_device_get_node(dev);
 
@@ -159,8 +79,8 @@ static int vad_access_reason(const struct vad_device *dev, int err, char **reaso
 		char group[256], user[256];
 		gid_t gid = dev->node_gid;
 
-		if (vad_id_name(true, gid, group, sizeof(group)) < 0 ||
-		    vad_id_name(false, geteuid(), user, sizeof(user)) < 0)
+		if (id_name(true, gid, group, sizeof(group)) < 0 ||
+		    id_name(false, geteuid(), user, sizeof(user)) < 0)
 			return -ENOMEM;
 		if (!user[0])
 			snprintf(user, sizeof(user), "<user>");
@@ -186,7 +106,7 @@ static int vad_access_reason(const struct vad_device *dev, int err, char **reaso
 	return vad__set_strf(reason, "cannot open %s: %s", node, VAD_STRERROR(-err));
 }
 
-static void vad_codec_list(char *buf, size_t len, unsigned int mask)
+static void codec_list(char *buf, size_t len, unsigned int mask)
 {
 	buf[0] = '\0';
 	for (unsigned int i = 0; i < VAD_CODEC_COUNT; i++) {
@@ -199,8 +119,8 @@ static void vad_codec_list(char *buf, size_t len, unsigned int mask)
 }
 
 /* 0: the device matches; 1: not (verdict and reason set); <0: -ENOMEM. */
-static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
-			const struct vad_spec *spec, bool fresh)
+static int judge_va(struct vad_context *ctx, struct vad_device *dev, const struct vad_spec *spec,
+		    bool fresh)
 {
 	const char *driver = vad_spec_get_driver(spec);
 	int r = vad__device_probe(ctx, dev, driver, fresh);
@@ -209,7 +129,7 @@ static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
 		return r;
 	if (r < 0 && dev->va.open_failed) {
 		dev->verdict = VAD_VERDICT_NO_ACCESS;
-		return vad_access_reason(dev, r, &dev->reason) < 0 ? -ENOMEM : 1;
+		return access_reason(dev, r, &dev->reason) < 0 ? -ENOMEM : 1;
 	}
 	if (r < 0) {
 		dev->verdict = VAD_VERDICT_NO_VA;
@@ -224,12 +144,12 @@ static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
 		char list[160];
 
 		if (vad__spec_has(spec, VAD_KEY_DECODE) && missing_dec) {
-			vad_codec_list(list, sizeof(list), missing_dec);
+			codec_list(list, sizeof(list), missing_dec);
 			dev->verdict = VAD_VERDICT_NO_VA;
 			return vad__set_strf(&dev->reason, "no VA decode for %s", list) < 0 ? -ENOMEM : 1;
 		}
 		if (vad__spec_has(spec, VAD_KEY_ENCODE) && missing_enc) {
-			vad_codec_list(list, sizeof(list), missing_enc);
+			codec_list(list, sizeof(list), missing_enc);
 			dev->verdict = VAD_VERDICT_NO_VA;
 			return vad__set_strf(&dev->reason, "no VA encode for %s", list) < 0 ? -ENOMEM : 1;
 		}
@@ -238,8 +158,8 @@ static int vad_judge_va(struct vad_context *ctx, struct vad_device *dev,
 }
 
 /* @again: probe the devices ruled out by a remembered hang again. */
-static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *spec,
-			      unsigned int flags, bool again, struct vad_device **out)
+static int select_devices(struct vad_context *ctx, const struct vad_spec *spec,
+			  unsigned int flags, bool again, struct vad_device **out)
 {
 	struct vad_device *chosen = NULL;
 	struct stat node_st;
@@ -281,7 +201,9 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 		struct vad_device *dev = ctx->devices[i];
 		const char *node = vad_device_get_node(dev);
 
-		r = vad_filter_facts(dev, spec, &node_st, node_dev, node_err, &dev->reason);
+		struct vad__spec_facts facts = { dev, &node_st, node_dev, node_err };
+
+		r = vad__spec_match(spec, &facts, &dev->reason);
 		if (r < 0)
 			return r;
 		if (r > 0) {
@@ -291,7 +213,7 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 		if (chosen && !(flags & VAD_SELECT_ALL)) {
 			dev->verdict = VAD_VERDICT_SKIPPED;
 			if (vad__set_strf(&dev->reason, "not probed: %s was selected first",
-					  vad_basename(vad_device_get_node(chosen))) < 0)
+					  node_basename(vad_device_get_node(chosen))) < 0)
 				return -ENOMEM;
 			goto next;
 		}
@@ -305,11 +227,11 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 		}
 		if (dev->access < 0) {
 			dev->verdict = VAD_VERDICT_NO_ACCESS;
-			if (vad_access_reason(dev, dev->access, &dev->reason) < 0)
+			if (access_reason(dev, dev->access, &dev->reason) < 0)
 				return -ENOMEM;
 			goto next;
 		}
-		r = vad_judge_va(ctx, dev, spec, again && dev->va.old_hang);
+		r = judge_va(ctx, dev, spec, again && dev->va.old_hang);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -317,7 +239,7 @@ static int vad_select_devices(struct vad_context *ctx, const struct vad_spec *sp
 		if (chosen) {
 			dev->verdict = VAD_VERDICT_MATCH;
 			if (vad__set_strf(&dev->reason, "matches, but %s was selected first",
-					  vad_basename(vad_device_get_node(chosen))) < 0)
+					  node_basename(vad_device_get_node(chosen))) < 0)
 				return -ENOMEM;
 		} else if (matches < index) {
 			dev->verdict = VAD_VERDICT_MATCH;
@@ -354,7 +276,7 @@ next:
 int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned int flags,
 	       struct vad_device **out)
 {
-	int r = vad_select_devices(ctx, spec, flags, false, out);
+	int r = select_devices(ctx, spec, flags, false, out);
 
 	/* Every candidate ruled out, some by a hang remembered from an earlier run: a
 	 * remembered hang saves the deadline when another device can be chosen, never the
@@ -365,7 +287,7 @@ int vad_select(struct vad_context *ctx, const struct vad_spec *spec, unsigned in
 		if (dev->verdict == VAD_VERDICT_NO_VA && dev->va.old_hang) {
 			vad__log(ctx, VAD_LOG_INFO, "no device without a remembered hang: probing "
 				 "those again");
-			return vad_select_devices(ctx, spec, flags, true, out);
+			return select_devices(ctx, spec, flags, true, out);
 		}
 	}
 	return r;

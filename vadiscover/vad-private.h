@@ -357,6 +357,25 @@ int vad__va_driver_missing(struct vad_context *ctx, const struct vad_device *dev
  * touch @spec, so a spec may be shared by threads that only select with it. */
 char *vad__spec_format(const struct vad_spec *spec);
 
+/* spec.c: what vad__spec_match() judges: a device, and for node= what stat() of the spec's
+ * node gave (@node_st, or the errno @node_err) and the device that node is (or NULL). */
+struct vad__spec_facts {
+	const struct vad_device *dev;
+	const struct stat *node_st;
+	const struct vad_device *node_dev;
+	int node_err;
+};
+
+/* spec.c: 0 when @f's device passes every sysfs fact @spec asks for (a NULL @spec: it
+ * does); 1 and the first that rules it out, keys in canonical order, as a reason in
+ * *@reason ("filtered out: vendor 0x1002 != 0x8086"); -ENOMEM. */
+int vad__spec_match(const struct vad_spec *spec, const struct vad__spec_facts *f, char **reason);
+
+/* spec.c: the @i th name a key is known by (every key, each followed by its alias if it has
+ * one, in canonical order), NULL past the last: what "unknown key '...' (known: ...)"
+ * lists and tests/fuzz's spec dictionary holds. */
+const char *vad__spec_key_name(size_t i);
+
 /* scan.c: read the sysfs facts of @dev, whose sysfs_path is set (ids, driver, SR-IOV).
  * 0 or -ENOMEM: a missing or malformed attribute leaves its fact at -ENOENT / -EINVAL. */
 int vad__read_facts(struct vad_context *ctx, struct vad_device *dev);

@@ -44,7 +44,8 @@
  *                               cache), not when it returns a result it kept;
  *     vad_set_libva_dir(),
  *     vad_set_libva_program()   replace the libva error after a failed load;
- *     vad_spec_set()            replaces the text of vad_spec_to_string() of that spec.
+ *     vad_spec_set(),
+ *     vad_spec_unset()          replace the text of vad_spec_to_string() of that spec.
  *   Nothing else frees a string a getter returned. So any number of calls on one context
  *   keeps its memory bounded: a replaced string is freed at once, never pooled.
  * - A result of -ENOMEM is never kept: the next call tries again.
@@ -66,8 +67,8 @@
  * - Different contexts may be used from different threads at once, except for probes that
  *   run in this process (below).
  * - A spec may be read by several threads at once (vad_select(), vad_spec_get_driver());
- *   vad_spec_set(), vad_spec_to_string() (it keeps its text in the spec) and vad_spec_free()
- *   need it to themselves.
+ *   vad_spec_set(), vad_spec_unset(), vad_spec_to_string() (it keeps its text in the spec)
+ *   and vad_spec_free() need it to themselves.
  * - Functions that take no object (vad_version(), vad_codec_name(), vad_codec_from_name(),
  *   vad_bus_name(), vad_sriov_role_name(), vad_verdict_name(), vad_va_driver_package(),
  *   vad_va_driver_for_kernel_driver()) may be called from any thread at any time.
@@ -210,8 +211,9 @@ void vad_set_log_fn(struct vad_context *ctx, vad_log_fn fn, enum vad_log_priorit
  *
  * Invalidates every device pointer and string obtained from @ctx before.
  * Returns the number of devices (0 when /dev/dri is missing, unreadable or empty: nothing
- * about a node or sysfs makes the scan fail); -EINVAL (@ctx is NULL); -ENOMEM (then the
- * context has no devices, as before any scan).
+ * about a node or sysfs makes the scan fail); -EINVAL (@ctx is NULL); -ENOMEM, or the
+ * negative errno of readdir() when /dev/dri cannot be listed to the end (-EIO; logged at
+ * VAD_LOG_ERROR): then the context has no devices, as before any scan.
  */
 int vad_scan(struct vad_context *ctx);
 
@@ -851,6 +853,15 @@ int vad_spec_new(struct vad_spec **out, const char *text, char *err, size_t errl
  */
 int vad_spec_set(struct vad_spec *spec, const char *key, const char *value, char *err,
 		 size_t errlen);
+
+/**
+ * vad_spec_unset - remove @key from @spec (a key that is not set: nothing to do); for a
+ * caller that takes a spec from elsewhere and handles one key itself. @err as in
+ * vad_spec_new().
+ * Returns 0; -EINVAL (with a message in @err: @spec or @key is NULL, an unknown key);
+ * -ENOMEM. On error @spec is unchanged.
+ */
+int vad_spec_unset(struct vad_spec *spec, const char *key, char *err, size_t errlen);
 
 /** vad_spec_free - accepts NULL. */
 void vad_spec_free(struct vad_spec *spec);

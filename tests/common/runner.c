@@ -2,8 +2,10 @@
  *
  * Each test file defines `Suite *test_suite(void)`, making its test cases with
  * test_case(). The program then understands:
- *   -l        list the test cases (TCase names), one per line
- *   -n NAME   run only the TCase NAME (Check's CK_RUN_CASE)
+ *   -l        list the test cases (TCase names), each followed by its tests, indented
+ *   -n CASE   run only the test case CASE (Check's CK_RUN_CASE)
+ *   -t TEST   run only the test TEST: a test function, one iteration of a loop test
+ *             (FUNCTION:I), or a named row of a table (test_add_row()); may be repeated
  * and otherwise runs the whole suite and ends with Check's summary line.
  * CK_FORK is honoured as Check documents; CK_FORK=no makes gdb easy.
  *
@@ -18,6 +20,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,22 +142,122 @@ static int reexec_with_shim(int argc, char **argv)
 }
 #endif
 
-/* The names test_case() gave, in order, for -l. */
+/* The test cases test_case() made, in order; the tests added to them, for -l. */
 #define MAX_TEST_CASES 64
-static const char *case_names[MAX_TEST_CASES];
-static size_t n_case_names;
+static struct {
+	TCase *tc;
+	const char *name;
+} cases[MAX_TEST_CASES];
+static size_t n_cases;
+static struct test_name {
+	size_t tcase;
+	char *name;
+} *test_names;
+static size_t n_test_names;
+
+/* The selection: -l (list, run nothing), -t NAME... */
+static int listing;
+#define MAX_SELECTED 16
+static const char *selected[MAX_SELECTED];
+static size_t n_selected;
 
 TCase *test_case(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
 
-	if (n_case_names == MAX_TEST_CASES) {
+	if (n_cases == MAX_TEST_CASES) {
 		fprintf(stderr, "more than %d test cases: raise MAX_TEST_CASES\n", MAX_TEST_CASES);
 		abort();
 	}
-	case_names[n_case_names++] = name;
+	cases[n_cases].tc = tc;
+	cases[n_cases++].name = name;
 	suite_add_tcase(s, tc);
 	return tc;
+}
+
+static size_t case_index(TCase *tc)
+{
+	for (size_t i = 0; i < n_cases; i++)
+		if (cases[i].tc == tc)
+			return i;
+	fprintf(stderr, "a test added to a test case not made by test_case()\n");
+	abort();
+}
+
+/* Records @name (printf-like) as a test of @tc, for -l. */
+__attribute__((format(printf, 2, 3)))
+static void list_test(TCase *tc, const char *fmt, ...)
+{
+	va_list ap;
+	char *name;
+	struct test_name *n = realloc(test_names, (n_test_names + 1) * sizeof(*n));
+
+	va_start(ap, fmt);
+	if (!n || vasprintf(&name, fmt, ap) < 0) {
+		perror("listing the tests");
+		abort();
+	}
+	va_end(ap);
+	test_names = n;
+	test_names[n_test_names].tcase = case_index(tc);
+	test_names[n_test_names++].name = name;
+}
+
+static bool is_selected(const char *name)
+{
+	if (n_selected == 0)
+		return true;
+	for (size_t i = 0; i < n_selected; i++)
+		if (strcmp(selected[i], name) == 0)
+			return true;
+	return false;
+}
+
+void test_add(TCase *tc, const TTest *t, int signal, int exit_value, int start, int end)
+{
+	if (listing) {
+		if (start == 0 && end == 1)
+			list_test(tc, "%s", t->name);
+		else
+			for (int i = start; i < end; i++)
+				list_test(tc, "%s:%d", t->name, i);
+		return;
+	}
+	if (is_selected(t->name)) {
+		_tcase_add_test(tc, t, signal, exit_value, start, end);
+		return;
+	}
+	for (int i = start; i < end; i++) {
+		char name[512];
+
+		snprintf(name, sizeof(name), "%s:%d", t->name, i);
+		if (is_selected(name))
+			_tcase_add_test(tc, t, signal, exit_value, i, i + 1);
+	}
+}
+
+void test_add_row(TCase *tc, const TTest *t, int i, const char *name)
+{
+	if (listing)
+		list_test(tc, "%s", name);
+	else if (is_selected(name) || is_selected(t->name))
+		_tcase_add_test(tc, t, 0, 0, i, i + 1);
+}
+
+/* -l: each test case (only @only when given), and its tests. */
+static void list_tests(const char *only)
+{
+	for (size_t c = 0; c < n_cases; c++) {
+		if (only && strcmp(only, cases[c].name) != 0)
+			continue;
+		printf("%s\n", cases[c].name);
+		for (size_t i = 0; i < n_test_names; i++)
+			if (test_names[i].tcase == c)
+				printf("  %s\n", test_names[i].name);
+	}
+	for (size_t i = 0; i < n_test_names; i++)
+		free(test_names[i].name);
+	free(test_names);
 }
 
 struct th_result run_program(const struct th_opts *o, const char *program, ...)
@@ -210,35 +313,46 @@ void tmp_file(char *buf, size_t len, const char *what)
 
 static void usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s [-l] [-n TCASE]\n"
-		"  -l        list test cases\n"
-		"  -n TCASE  run only that test case\n", argv0);
+	fprintf(stderr, "usage: %s [-l] [-n CASE] [-t TEST]...\n"
+		"  -l        list the test cases, each followed by its tests\n"
+		"  -n CASE   run only that test case\n"
+		"  -t TEST   run only that test: a function, FUNCTION:I for one iteration of a\n"
+		"            loop test, or a table's row by name (as -l lists them)\n", argv0);
 }
 
 int main(int argc, char **argv)
 {
 	int opt;
 	const char *only = NULL;
-	int list = 0;
 
 #ifdef VAD_TEST_BUILDDIR
 	if (reexec_with_shim(argc, argv) < 0)
 		return 1;
 #endif
 
-	while ((opt = getopt(argc, argv, "ln:h")) != -1) {
+	while ((opt = getopt(argc, argv, "ln:t:h")) != -1) {
 		switch (opt) {
-		case 'l': list = 1; break;
+		case 'l': listing = 1; break;
 		case 'n': only = optarg; break;
+		case 't':
+			if (n_selected == MAX_SELECTED) {
+				fprintf(stderr, "%s: at most %d -t\n", argv[0], MAX_SELECTED);
+				return 2;
+			}
+			selected[n_selected++] = optarg;
+			break;
 		case 'h': usage(argv[0]); return 0;
 		default: usage(argv[0]); return 2;
 		}
 	}
+	if (optind < argc) {
+		usage(argv[0]);
+		return 2;
+	}
 
 	SRunner *sr = srunner_create(test_suite());
-	if (list) {
-		for (size_t i = 0; i < n_case_names; i++)
-			printf("%s\n", case_names[i]);
+	if (listing) {
+		list_tests(only);
 		srunner_free(sr);
 		return 0;
 	}
@@ -259,8 +373,9 @@ int main(int argc, char **argv)
 		nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 #endif
 	if (run == 0) {
-		fprintf(stderr, "%s: no test ran%s%s\n", argv[0], only ? " named " : "",
-			only ? only : "");
+		fprintf(stderr, "%s: no test ran%s%s%s%s (-l lists them)\n", argv[0],
+			only ? " in the case " : "", only ? only : "",
+			n_selected ? " named " : "", n_selected ? selected[0] : "");
 		return 1;
 	}
 	return failed ? 1 : 0;

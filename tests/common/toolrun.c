@@ -203,6 +203,6 @@ TCase *tool_test_case(Suite *s, const char *name, const struct tool_test *tests,
 	tcase_set_timeout(tc, 300);
 	for (int i = 0; i < n; i++)
 		if (strcmp(tests[i].tcase, name) == 0)
-			tcase_add_loop_test(tc, run, i, i + 1);
+			test_add_row(tc, run, i, tests[i].name);
 	return tc;
 }

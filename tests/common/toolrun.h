@@ -83,7 +83,8 @@ void tool_result_free(struct tool_result *r);
 
 /* A new test case @name of @s (test_case()), with a timeout fit for real processes under
  * valgrind, holding a Check test for each entry of @tests (@n of them) in case @name: the
- * loop test @run with _i that entry's index. */
+ * loop test @run with _i that entry's index, named by the entry's name (the test
+ * program's -t NAME runs that entry alone, -l lists them). */
 TCase *tool_test_case(Suite *s, const char *name, const struct tool_test *tests, int n,
 		      const TTest *run);
 

@@ -30,6 +30,17 @@ fuzz:
 
 fuzz-build: $(FUZZ_BINS)
 
+# The spec target's dictionary: the names of the keys, from the library's table (so a new
+# key is in it), and the words of tests/fuzz/spec-words.dict.
+$(B)/tests/fuzz/spec-keys: $(B)/tests/fuzz/spec-keys.o $(VAD_A)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(VAD_A) $(VAD_LIB_DEPLIBS)
+$(B)/tests/fuzz/spec.dict: $(B)/tests/fuzz/spec-keys tests/fuzz/spec-words.dict
+	@echo "  GEN     $@"
+	$(Q){ $(B)/tests/fuzz/spec-keys && cat tests/fuzz/spec-words.dict; } >$@.tmp && \
+		mv -f $@.tmp $@
+fuzz-run-spec: $(B)/tests/fuzz/spec.dict
+
 # One run per target (FUZZ_JOBS at once); each writes its log and its verdict
 # under $(B)/fuzz-run/NAME, the report below adds them up.
 $(FUZZ_RUNS): fuzz-run-%: $(B)/tests/fuzz/fuzz-%
@@ -37,4 +48,4 @@ $(FUZZ_RUNS): fuzz-run-%: $(B)/tests/fuzz/fuzz-%
 
 fuzz-report: $(FUZZ_RUNS)
 	$(Q)tests/fuzz/report-fuzz $(B)/fuzz-run $(FUZZ_NAMES)
-.SECONDARY: $(FUZZ_BINS:%=%.o)
+.SECONDARY: $(FUZZ_BINS:%=%.o) $(B)/tests/fuzz/spec-keys.o

@@ -5,7 +5,8 @@
  * (vad_spec_to_string()) must parse again, to the same spec (every field) with the same
  * canonical text. The same input, cut at its first '=', is also a key and a value for
  * vad_spec_set(), on an empty spec and on the spec parsed above: whenever that is
- * accepted, the same holds for the result; when it is refused, the spec is as it was.
+ * accepted, the same holds for the result; when it is refused, the spec is as it was. And
+ * that key is removed again with vad_spec_unset(), with the same checks.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -105,6 +106,25 @@ static void check_set(struct vad_spec *spec, const char *key, const char *value)
 	free(before);
 }
 
+/* vad_spec_unset(@spec, @key): done, the spec round-trips; refused (an unknown key), the
+ * spec's canonical text is what it was. */
+static void check_unset(struct vad_spec *spec, const char *key)
+{
+	char err[256], *before = strdup(vad_spec_to_string(spec));
+	int r;
+
+	CHECK(before);
+	r = vad_spec_unset(spec, key, err, sizeof(err));
+	CHECK(r == 0 || r == -EINVAL);
+	if (r == 0) {
+		check_round_trip(spec);
+	} else {
+		CHECK(err[0]);
+		CHECK(!strcmp(vad_spec_to_string(spec), before));
+	}
+	free(before);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = strndup((const char *)data, size);
@@ -125,8 +145,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*eq = '\0';
 		CHECK(vad_spec_new(&empty, NULL, NULL, 0) == 0);
 		check_set(empty, text, eq + 1);
-		if (spec)
+		check_unset(empty, text);
+		if (spec) {
 			check_set(spec, text, eq + 1);
+			check_unset(spec, text);
+		}
 	}
 	vad_spec_free(empty);
 	vad_spec_free(spec);

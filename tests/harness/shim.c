@@ -15,6 +15,9 @@
  *    :EACCES (the default) and :EPERM; any other makes open/access fail with EINVAL and
  *    print "libfakegpu: FAKEGPU_DENY: ..." on stderr, so a typo is not taken for EACCES;
  *  - FAKEGPU_VANISH=renderD129: listed by readdir, but stat/open give ENOENT;
+ *  - FAKEGPU_READDIR_EIO=renderD130: readdir of /dev/dri fails with EIO when it reaches
+ *    that entry (the ones before it were listed), as on a directory the kernel cannot
+ *    read to the end;
  *  - FAKEGPU_NO_PROC=1: every path under /proc gives ENOENT (no /proc mounted);
  *  - FAKEGPU_TRACE=FILE: one line per open of a fake node and per ioctl on one.
  * The variables are read at every call, so a test process may setenv() them.
@@ -854,6 +857,11 @@ static bool dir_is_fake_dri(DIR *d)
 	{ \
 		REAL(fn); \
 		type *e = real_##fn(d); \
+		if (e && fake_root() && in_list("FAKEGPU_READDIR_EIO", e->d_name) && \
+		    dir_is_fake_dri(d)) { \
+			errno = EIO; \
+			return NULL; \
+		} \
 		if (e && e->d_type == DT_REG && fake_root()) { \
 			int saved = errno; \
 			if (dir_is_fake_dri(d)) \
