@@ -1,38 +1,14 @@
 /* What the machine's files set at boot: see bootconf.h. */
 #include "vadiscover/tool/bootconf.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vadiscover/tool/host.h"
-
-/* snprintf that truncates silently: every text here is a message or a path that fits. */
-static void sfmt(char *buf, size_t len, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void sfmt(char *buf, size_t len, const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(buf, len, f, ap);
-	va_end(ap);
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
+#include "vadiscover/tool/tool.h"
 
 /* Whether the absolute sysfs path @path names the file @file: the same after resolving its
  * directory (a path through /sys/bus/pci/devices/ is a link to /sys/devices/...). */
@@ -45,10 +21,10 @@ static bool same_sysfs_file(const char *path, const char *file)
 		return true;
 	if (!slash || strncmp(path, "/sys/", 5) != 0)
 		return false;
-	sfmt(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	tool_sfmt(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	if (!realpath(dir, real))
 		return false;
-	sfmt(full, sizeof(full), "%s%s", real, slash);
+	tool_sfmt(full, sizeof(full), "%s%s", real, slash);
 	return strcmp(full, file) == 0;
 }
 
@@ -101,7 +77,7 @@ static void scan_dirs(const char *root, const char *const *dirs, const char *suf
 			for (size_t j = 0; j < n && !seen; j++)
 				seen = strcmp(names[j], name) == 0;
 			if (!seen && l > sl && strcmp(name + l - sl, suffix) == 0 && n < 64)
-				sfmt(names[n++], sizeof(names[0]), "%s", name);
+				tool_sfmt(names[n++], sizeof(names[0]), "%s", name);
 			free(ents[i]);
 		}
 		free(ents);
@@ -112,7 +88,7 @@ static void scan_dirs(const char *root, const char *const *dirs, const char *suf
 		for (size_t d = 0; dirs[d]; d++) {
 			char rel[PATH_MAX], p[PATH_MAX];
 
-			sfmt(rel, sizeof(rel), "%s/%s", dirs[d], names[j]);
+			tool_sfmt(rel, sizeof(rel), "%s/%s", dirs[d], names[j]);
 			host_path(root, rel, p, sizeof(p));
 			FILE *f = fopen(p, "re");
 
@@ -138,16 +114,16 @@ static bool sysfs_line(char *line, const char *file, const char *slot, const cha
 	if (!eq)
 		return false;
 	*eq = '\0';
-	attr = trim(line);
-	value = trim(eq + 1);
+	attr = tool_trim(line);
+	value = tool_trim(eq + 1);
 	if (!*attr || strpbrk(attr, " \t") || !*value || strpbrk(value, " \t"))
 		return false; /* "mode ATTR = ...", "owner ...", or what sysfsutils rejects */
-	sfmt(path, sizeof(path), "/sys/%s", attr);
+	tool_sfmt(path, sizeof(path), "/sys/%s", attr);
 	if (!same_sysfs_file(path, file))
 		return false;
 	out->found = true;
-	sfmt(out->where, sizeof(out->where), "%s", where);
-	sfmt(out->value, sizeof(out->value), "%s", value);
+	tool_sfmt(out->where, sizeof(out->where), "%s", where);
+	tool_sfmt(out->value, sizeof(out->value), "%s", value);
 	return true; /* a later line still wins: sysfsutils writes them in order */
 }
 
@@ -159,16 +135,16 @@ static bool tmpfiles_line(char *line, const char *file, const char *slot, const 
 	int used = 0;
 
 	(void)slot;
-	line = trim(line);
+	line = tool_trim(line);
 	if (line[0] != 'w' || sscanf(line, "%15s %4095s %*s %*s %*s %*s %n", type, path, &used) < 2 ||
 	    !used || strspn(type + 1, "+!-=~^") != strlen(type + 1))
 		return false;
-	sfmt(arg, sizeof(arg), "%s", trim(line + used));
+	tool_sfmt(arg, sizeof(arg), "%s", tool_trim(line + used));
 	if (!arg[0] || !same_sysfs_file(path, file))
 		return false;
 	out->found = true;
-	sfmt(out->where, sizeof(out->where), "%s", where);
-	sfmt(out->value, sizeof(out->value), "%s", arg);
+	tool_sfmt(out->where, sizeof(out->where), "%s", where);
+	tool_sfmt(out->value, sizeof(out->value), "%s", arg);
 	return true;
 }
 
@@ -180,16 +156,16 @@ static bool udev_line(char *line, const char *file, const char *slot, const char
 	char kernel[300], assign[300];
 	const char *a, *v;
 
-	if (trim(line)[0] == '#' || !slot)
+	if (tool_trim(line)[0] == '#' || !slot)
 		return false;
-	sfmt(kernel, sizeof(kernel), "KERNEL==\"%s\"", slot);
-	sfmt(assign, sizeof(assign), "ATTR{%s}=\"", name);
+	tool_sfmt(kernel, sizeof(kernel), "KERNEL==\"%s\"", slot);
+	tool_sfmt(assign, sizeof(assign), "ATTR{%s}=\"", name);
 	if (!strstr(line, kernel) || !(a = strstr(line, assign)))
 		return false;
 	v = a + strlen(assign);
 	out->found = true;
-	sfmt(out->where, sizeof(out->where), "%s", where);
-	sfmt(out->value, sizeof(out->value), "%.*s", (int)strcspn(v, "\""), v);
+	tool_sfmt(out->where, sizeof(out->where), "%s", where);
+	tool_sfmt(out->value, sizeof(out->value), "%.*s", (int)strcspn(v, "\""), v);
 	return true;
 }
 
@@ -235,8 +211,8 @@ static bool options_line(char *line, const char *module, const char *param,
 	while ((w = strtok_r(NULL, " \t\n", &save))) {
 		if (strncmp(w, param, pl) == 0 && w[pl] == '=') {
 			out->found = true;
-			sfmt(out->where, sizeof(out->where), "%s", where);
-			sfmt(out->value, sizeof(out->value), "%s", w + pl + 1);
+			tool_sfmt(out->where, sizeof(out->where), "%s", where);
+			tool_sfmt(out->value, sizeof(out->value), "%s", w + pl + 1);
 			hit = true;
 		}
 	}
@@ -269,13 +245,13 @@ void boot_module_param(const char *root, const char *module, const char *param,
 
 	fclose(f);
 	buf[n] = '\0';
-	sfmt(key, sizeof(key), "%s.%s=", module, param);
+	tool_sfmt(key, sizeof(key), "%s.%s=", module, param);
 	for (char *save = NULL, *w = strtok_r(buf, " \t\n", &save); w;
 	     w = strtok_r(NULL, " \t\n", &save)) {
 		if (strncmp(w, key, strlen(key)) == 0) {
 			out->found = true;
-			sfmt(out->where, sizeof(out->where), "the kernel command line");
-			sfmt(out->value, sizeof(out->value), "%s", w + strlen(key));
+			tool_sfmt(out->where, sizeof(out->where), "the kernel command line");
+			tool_sfmt(out->value, sizeof(out->value), "%s", w + strlen(key));
 		}
 	}
 }

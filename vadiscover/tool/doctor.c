@@ -119,17 +119,6 @@ static const char help_text[] =
 /* ------------------------------------------------------------------------------------ */
 /* Small helpers */
 
-/* snprintf that truncates silently: every text here is a message or a path that fits. */
-static void sfmt(char *buf, size_t len, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void sfmt(char *buf, size_t len, const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(buf, len, f, ap);
-	va_end(ap);
-}
-
 
 static char *vfmt(const char *fmt, va_list ap)
 {
@@ -183,7 +172,7 @@ static void add(struct doctor *d, const char *id, enum status st, const char *de
 /* @rel (absolute, "/etc/group") under the root. */
 static void under_root(const struct doctor *d, char *out, size_t len, const char *rel)
 {
-	sfmt(out, len, "%s%s", strcmp(d->root, "/") == 0 ? "" : d->root, rel);
+	tool_sfmt(out, len, "%s%s", strcmp(d->root, "/") == 0 ? "" : d->root, rel);
 }
 
 /* Reads a small file whole (NUL-terminated, at most @len - 1 bytes); -errno on failure. */
@@ -231,7 +220,7 @@ static void kernel_node_name(char *buf, size_t len, dev_t rdev)
 {
 	unsigned int m = minor(rdev);
 
-	sfmt(buf, len, m >= 128 ? "renderD%u" : "card%u", m);
+	tool_sfmt(buf, len, m >= 128 ? "renderD%u" : "card%u", m);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -263,7 +252,7 @@ static bool account_lookup(const struct doctor *d, const char *name, unsigned in
 			unsigned int u = (unsigned int)strtoul(fields[2], NULL, 10);
 
 			if (name ? strcmp(fields[0], name) == 0 : u == uid) {
-				sfmt(a->name, sizeof(a->name), "%s", fields[0]);
+				tool_sfmt(a->name, sizeof(a->name), "%s", fields[0]);
 				a->uid = u;
 				a->gid = (unsigned int)strtoul(fields[3], NULL, 10);
 				found = true;
@@ -321,7 +310,7 @@ static bool group_lookup(const struct doctor *d, const char *name, long *gid, ch
 		if (name ? strcmp(line, name) == 0 : g == *gid) {
 			*gid = g;
 			if (out)
-				sfmt(out, len, "%s", line);
+				tool_sfmt(out, len, "%s", line);
 			found = true;
 		}
 	}
@@ -337,7 +326,7 @@ static void detect_container(struct doctor *d)
 	struct host_env env;
 
 	host_detect(d->root, &env);
-	sfmt(d->container, sizeof(d->container), "%s", env.container);
+	tool_sfmt(d->container, sizeof(d->container), "%s", env.container);
 	d->userns = env.userns;
 }
 
@@ -356,29 +345,29 @@ static void find_pfs(struct doctor *d)
 
 		if (de->d_name[0] == '.')
 			continue;
-		sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s/vendor", de->d_name);
+		tool_sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s/vendor", de->d_name);
 		if (!read_int(p, &vendor) || vendor != 0x8086)
 			continue;
-		sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s/class", de->d_name);
+		tool_sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s/class", de->d_name);
 		if (!read_int(p, &class) || (class >> 16) != 0x03)
 			continue;
-		sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s/physfn", de->d_name);
+		tool_sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s/physfn", de->d_name);
 		if (access(p, F_OK) == 0)
 			continue;
 		memset(pf, 0, sizeof(*pf));
-		sfmt(pf->slot, sizeof(pf->slot), "%s", de->d_name);
-		sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s", de->d_name);
+		tool_sfmt(pf->slot, sizeof(pf->slot), "%s", de->d_name);
+		tool_sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s", de->d_name);
 		if (!realpath(p, pf->sysfs))
-			sfmt(pf->sysfs, sizeof(pf->sysfs), "%s", p);
-		sfmt(p, sizeof(p), "%s/driver", pf->sysfs);
+			tool_sfmt(pf->sysfs, sizeof(pf->sysfs), "%s", p);
+		tool_sfmt(p, sizeof(p), "%s/driver", pf->sysfs);
 		ssize_t l = readlink(p, link, sizeof(link) - 1);
 		if (l > 0) {
 			link[l] = '\0';
-			sfmt(pf->driver, sizeof(pf->driver), "%s", node_base(link));
+			tool_sfmt(pf->driver, sizeof(pf->driver), "%s", node_base(link));
 		}
-		sfmt(p, sizeof(p), "%s/sriov_totalvfs", pf->sysfs);
+		tool_sfmt(p, sizeof(p), "%s/sriov_totalvfs", pf->sysfs);
 		pf->totalvfs = read_int(p, &v) ? (int)v : -1;
-		sfmt(p, sizeof(p), "%s/sriov_numvfs", pf->sysfs);
+		tool_sfmt(p, sizeof(p), "%s/sriov_numvfs", pf->sysfs);
 		pf->numvfs = read_int(p, &v) ? (int)v : 0;
 		if (pf->totalvfs > 0)
 			d->sriov_pf = true;
@@ -413,7 +402,7 @@ static void check_iommu(struct doctor *d)
 		size_t l = strlen(names);
 
 		if (de->d_name[0] != '.')
-			sfmt(names + l, sizeof(names) - l, "%s%s", l ? " " : "", de->d_name);
+			tool_sfmt(names + l, sizeof(names) - l, "%s%s", l ? " " : "", de->d_name);
 	}
 	if (dir)
 		closedir(dir);
@@ -457,11 +446,11 @@ static void dkms_release_text(const struct doctor *d, char *buf, size_t len)
 	k[strcspn(k, "\n")] = '\0';
 	for (size_t i = 0; i < sizeof(releases) / sizeof(releases[0]); i++) {
 		if (maj * 1000 + min >= releases[i].from && maj * 1000 + min <= releases[i].to) {
-			sfmt(buf, len, "; for kernel %s: %s", k, releases[i].what);
+			tool_sfmt(buf, len, "; for kernel %s: %s", k, releases[i].what);
 			return;
 		}
 	}
-	sfmt(buf, len, "; its README of 2026.05.06 names no release for kernel %s", k);
+	tool_sfmt(buf, len, "; its README of 2026.05.06 names no release for kernel %s", k);
 }
 
 /* When the files set @module.@param to another value than the running module's
@@ -476,12 +465,12 @@ static void param_not_applied(const struct doctor *d, const char *module, const 
 	if (!b.found || strcmp(b.value, running) == 0)
 		return;
 	if (strcmp(b.where, "the kernel command line") == 0)
-		sfmt(buf, len, "the kernel command line has %s.%s=%s, but %s runs with %s: "
+		tool_sfmt(buf, len, "the kernel command line has %s.%s=%s, but %s runs with %s: "
 		     "dmesg | grep -i %s says why it did not take it (firmware, or an %s without "
 		     "SR-IOV support: reinstall i915-sriov-dkms for this kernel)", module, param,
 		     b.value, module, running, module, module);
 	else
-		sfmt(buf, len, "%s sets %s=%s, but %s runs with %s: update-initramfs -u (%s "
+		tool_sfmt(buf, len, "%s sets %s=%s, but %s runs with %s: update-initramfs -u (%s "
 		     "loads from the initramfs, which holds an older copy), then reboot",
 		     b.where, param, b.value, module, running, module);
 }
@@ -511,7 +500,7 @@ static void check_sriov_capable(struct doctor *d)
 			    "Alder Lake, Raptor Lake, Meteor Lake, Flex)", pf->slot, drv);
 			continue;
 		}
-		sfmt(p, sizeof(p), "/sys/module/%s/parameters/max_vfs", drv);
+		tool_sfmt(p, sizeof(p), "/sys/module/%s/parameters/max_vfs", drv);
 		bool has_param = access(p, F_OK) == 0;
 		bool readable = read_int(p, &maxvfs);
 
@@ -520,7 +509,7 @@ static void check_sriov_capable(struct doctor *d)
 			long id = 0;
 
 			dkms_release_text(d, release, sizeof(release));
-			sfmt(p, sizeof(p), "%s/device", pf->sysfs);
+			tool_sfmt(p, sizeof(p), "%s/device", pf->sysfs);
 			read_int(p, &id);
 			/* i915-sriov-dkms's README: the lines for its i915 and its xe. */
 			add(d, "sriov.capable", ST_WARN, NULL,
@@ -570,7 +559,7 @@ static void check_guc(struct doctor *d)
 		       : "no SR-IOV PF on i915");
 		return;
 	}
-	sfmt(p, sizeof(p), "/sys/module/i915/parameters/enable_guc");
+	tool_sfmt(p, sizeof(p), "/sys/module/i915/parameters/enable_guc");
 	if (access(p, F_OK) != 0) {
 		add(d, "sriov.guc", ST_SKIP, NULL, NULL, "i915 has no enable_guc parameter");
 		return;
@@ -587,7 +576,7 @@ static void check_guc(struct doctor *d)
 	}
 	char running[32], set[512];
 
-	sfmt(running, sizeof(running), "%ld", v);
+	tool_sfmt(running, sizeof(running), "%ld", v);
 	param_not_applied(d, "i915", "enable_guc", running, set, sizeof(set));
 	add(d, "sriov.guc", ST_FAIL, NULL,
 	    set[0] ? fmt("%s", set)
@@ -612,9 +601,9 @@ static void check_vfs(struct doctor *d)
 			continue;
 		any = true;
 		/* sysfsutils takes paths relative to /sys. */
-		sfmt(attr, sizeof(attr), "%s/sriov_numvfs",
+		tool_sfmt(attr, sizeof(attr), "%s/sriov_numvfs",
 			 strncmp(pf->sysfs, "/sys/", 5) == 0 ? pf->sysfs + 5 : pf->sysfs);
-		sfmt(file, sizeof(file), "%s/sriov_numvfs", pf->sysfs);
+		tool_sfmt(file, sizeof(file), "%s/sriov_numvfs", pf->sysfs);
 		boot_sysfs_setting(d->root, file, pf->slot, &boot);
 		char *end;
 		long at_boot = boot.found ? strtol(boot.value, &end, 10) : 0;
@@ -669,7 +658,7 @@ static void vf_rdevs(const char *vf, dev_t *render, dev_t *card)
 	struct dirent *de;
 
 	*render = *card = 0;
-	sfmt(p, sizeof(p), "%s/drm", vf);
+	tool_sfmt(p, sizeof(p), "%s/drm", vf);
 	dir = opendir(p);
 	while (dir && (de = readdir(dir))) {
 		unsigned int m;
@@ -706,10 +695,10 @@ static void check_vf_drivers(struct doctor *d)
 			char vf[PATH_MAX], what[128];
 			size_t l = strlen(text);
 
-			sfmt(p, sizeof(p), "%s/virtfn%d", pf->sysfs, n);
+			tool_sfmt(p, sizeof(p), "%s/virtfn%d", pf->sysfs, n);
 			if (!realpath(p, vf))
 				continue;
-			sfmt(p, sizeof(p), "%s/driver", vf);
+			tool_sfmt(p, sizeof(p), "%s/driver", vf);
 			ssize_t r = readlink(p, link, sizeof(link) - 1);
 			const char *slot = node_base(vf);
 
@@ -725,24 +714,24 @@ static void check_vf_drivers(struct doctor *d)
 					guests_describe(&g, render, card, slot, guests,
 							sizeof(guests));
 				if (guests[0])
-					sfmt(what, sizeof(what), "%s in %s", drv, guests);
+					tool_sfmt(what, sizeof(what), "%s in %s", drv, guests);
 				else if (strcmp(drv, "vfio-pci") == 0)
-					sfmt(what, sizeof(what), "vfio-pci (for a VM)");
+					tool_sfmt(what, sizeof(what), "vfio-pci (for a VM)");
 				else
-					sfmt(what, sizeof(what), "%s", drv);
+					tool_sfmt(what, sizeof(what), "%s", drv);
 				gpu += strcmp(drv, "vfio-pci") != 0;
 			} else {
 				size_t bl = strlen(binds);
 
-				sfmt(what, sizeof(what), "no driver");
-				sfmt(binds + bl, sizeof(binds) - bl, "%secho %s > "
+				tool_sfmt(what, sizeof(what), "no driver");
+				tool_sfmt(binds + bl, sizeof(binds) - bl, "%secho %s > "
 				     "/sys/bus/pci/drivers/%s/bind", bl ? "\n" : "", slot,
 				     pf->driver[0] ? pf->driver : "i915");
 				unbound++;
 			}
-			sfmt(text + l, sizeof(text) - l, "%sVF %d %s", l ? ", " : "", n + 1, what);
+			tool_sfmt(text + l, sizeof(text) - l, "%sVF %d %s", l ? ", " : "", n + 1, what);
 		}
-		sfmt(p, sizeof(p), "%s/sriov_drivers_autoprobe", pf->sysfs);
+		tool_sfmt(p, sizeof(p), "%s/sriov_drivers_autoprobe", pf->sysfs);
 		read_int(p, &autoprobe);
 		if (unbound == 0) {
 			add(d, "sriov.vf-drivers", ST_OK, NULL, NULL, "%s: %s", pf->slot, text);
@@ -804,27 +793,27 @@ static void check_nodes(struct doctor *d)
 			if (!host_kernel_node_name(rdevs[k], kname, sizeof(kname)))
 				kernel_node_name(kname, sizeof(kname), rdevs[k]);
 			if (strcmp(node_base(paths[k]), kname) != 0 && !renamed[0]) {
-				sfmt(renamed, sizeof(renamed), "%s", node_base(paths[k]));
-				sfmt(renamed_host, sizeof(renamed_host), "%s", kname);
+				tool_sfmt(renamed, sizeof(renamed), "%s", node_base(paths[k]));
+				tool_sfmt(renamed_host, sizeof(renamed_host), "%s", kname);
 			}
 			if (d->container[0])
-				sfmt(text + l, sizeof(text) - l, "%s%s = host %s (%u:%u)",
+				tool_sfmt(text + l, sizeof(text) - l, "%s%s = host %s (%u:%u)",
 					 first ? "" : ", ", node_base(paths[k]), kname,
 					 major(rdevs[k]), minor(rdevs[k]));
 			else
-				sfmt(text + l, sizeof(text) - l, "%s%s", first ? "" : " ",
+				tool_sfmt(text + l, sizeof(text) - l, "%s%s", first ? "" : " ",
 					 node_base(paths[k]));
 			first = false;
 		}
 		size_t l = strlen(text);
 
 		if (vf > 0)
-			sfmt(text + l, sizeof(text) - l, " (VF %d, %s)", vf, slot ? slot : "?");
+			tool_sfmt(text + l, sizeof(text) - l, " (VF %d, %s)", vf, slot ? slot : "?");
 		else if (slot)
-			sfmt(text + l, sizeof(text) - l, " (%s)", slot);
+			tool_sfmt(text + l, sizeof(text) - l, " (%s)", slot);
 		if (i + 1 < n) {
 			l = strlen(text);
-			sfmt(text + l, sizeof(text) - l, "; ");
+			tool_sfmt(text + l, sizeof(text) - l, "; ");
 		}
 	}
 	if (renamed[0]) {
@@ -862,13 +851,13 @@ static void host_give_command(const struct doctor *d, const struct vad_device *d
 				       "0123456789.-")])
 		return; /* not a host name to put in a command line */
 	if (slot)
-		sfmt(spec, sizeof(spec), "pci=%s", slot);
+		tool_sfmt(spec, sizeof(spec), "pci=%s", slot);
 	else
-		sfmt(spec, sizeof(spec), "node=%s", hostpath);
+		tool_sfmt(spec, sizeof(spec), "node=%s", hostpath);
 	if (gid >= 0)
-		sfmt(gidopt, sizeof(gidopt), " --gid %ld", gid);
+		tool_sfmt(gidopt, sizeof(gidopt), " --gid %ld", gid);
 	/* pct list: VMID Status [Lock] Name; the name is the last field. */
-	sfmt(buf, len, "vadiscover passthrough %s --to pve --ct \"$(pct list | awk '$NF == "
+	tool_sfmt(buf, len, "vadiscover passthrough %s --to pve --ct \"$(pct list | awk '$NF == "
 	     "\"%s\" {print $1}')\"%s", spec, host, gidopt);
 }
 
@@ -884,18 +873,18 @@ static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 
 	if (!host_kernel_node_name(rdev, kname, sizeof(kname)))
 		kernel_node_name(kname, sizeof(kname), rdev);
-	sfmt(hostpath, sizeof(hostpath), "/dev/dri/%s", kname);
+	tool_sfmt(hostpath, sizeof(hostpath), "/dev/dri/%s", kname);
 	host_give_command(d, dev, hostpath, have_render ? render_gid : -1, give, sizeof(give));
 	/* What gives the node with a group of this container, run on the host. */
 	if (!have_render)
-		sfmt(step, sizeof(step), "this container has no render group: first, in here, "
+		tool_sfmt(step, sizeof(step), "this container has no render group: first, in here, "
 		     "groupadd -r render, then run vadiscover doctor again for the host's "
 		     "command");
 	else if (give[0])
-		sfmt(step, sizeof(step), "on the host (Proxmox VE 8.1 or later), which gives the "
+		tool_sfmt(step, sizeof(step), "on the host (Proxmox VE 8.1 or later), which gives the "
 		     "node with this container's render group (%ld):\n  %s", render_gid, give);
 	else
-		sfmt(step, sizeof(step), "on the host (Proxmox VE 8.1 or later): vadiscover "
+		tool_sfmt(step, sizeof(step), "on the host (Proxmox VE 8.1 or later): vadiscover "
 		     "passthrough with --to pve, --ct and this container's id (pct list shows "
 		     "it), and --gid %ld, this container's render group", render_gid);
 	if (err == -EPERM) {
@@ -925,7 +914,7 @@ static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 	long g = node_gid;
 
 	if (!group_lookup(d, NULL, &g, gname, sizeof(gname)))
-		sfmt(gname, sizeof(gname), "%u", node_gid);
+		tool_sfmt(gname, sizeof(gname), "%u", node_gid);
 	*summary_out = "not in the node's group";
 	return fmt("usermod -aG %s %s\n"
 		   "then restart the service (systemctl restart jellyfin) or log in again",
@@ -948,14 +937,14 @@ static void access_line(struct doctor *d, const struct vad_device *dev, const st
 	char who[80];
 
 	if (a)
-		sfmt(who, sizeof(who), "%s", a->name);
+		tool_sfmt(who, sizeof(who), "%s", a->name);
 	else {
 		struct account self;
 
 		if (account_lookup(d, NULL, (unsigned int)geteuid(), &self))
-			sfmt(who, sizeof(who), "%s", self.name);
+			tool_sfmt(who, sizeof(who), "%s", self.name);
 		else
-			sfmt(who, sizeof(who), "uid %u", (unsigned int)geteuid());
+			tool_sfmt(who, sizeof(who), "uid %u", (unsigned int)geteuid());
 	}
 	/* A device cgroup refuses everybody, root too; otherwise judge @a by the mode bits. */
 	if (a && err != -EPERM) {
@@ -979,7 +968,7 @@ static void access_line(struct doctor *d, const struct vad_device *dev, const st
 		long g = gid;
 
 		if (!group_lookup(d, NULL, &g, gname, sizeof(gname)))
-			sfmt(gname, sizeof(gname), "%u", gid);
+			tool_sfmt(gname, sizeof(gname), "%u", gid);
 		add(d, "dri.access", ST_OK, node, NULL, "%s can open %s (group %s)", who,
 		    node_base(node), gname);
 		return;
@@ -1148,7 +1137,7 @@ static void check_opencl(struct doctor *d)
 		size_t l = strlen(de->d_name), k = strlen(names);
 
 		if (l > 4 && strcmp(de->d_name + l - 4, ".icd") == 0)
-			sfmt(names + k, sizeof(names) - k, "%s%s", k ? " " : "", de->d_name);
+			tool_sfmt(names + k, sizeof(names) - k, "%s%s", k ? " " : "", de->d_name);
 	}
 	if (dir)
 		closedir(dir);
@@ -1182,7 +1171,7 @@ static bool ffmpeg_opt(const char *s, size_t len, char *out, size_t outlen)
 			l++;
 		if (!l)
 			return false;
-		sfmt(out, outlen, "%.*s", (int)l, p);
+		tool_sfmt(out, outlen, "%.*s", (int)l, p);
 		return true;
 	}
 	return false;
@@ -1205,7 +1194,7 @@ static bool running_jellyfin(const struct doctor *d, char *out, size_t outlen, l
 
 		if (end == de->d_name || *end)
 			continue;
-		sfmt(f, sizeof(f), "%s/%s/cmdline", p, de->d_name);
+		tool_sfmt(f, sizeof(f), "%s/%s/cmdline", p, de->d_name);
 		int n = read_text(f, buf, sizeof(buf));
 
 		if (n <= 0 || !strstr(node_base(buf), "jellyfin"))
@@ -1254,22 +1243,22 @@ static void check_jellyfin(struct doctor *d)
 				line++;
 			if (strncmp(line, "JELLYFIN_FFMPEG_OPT=", 20) == 0 &&
 			    ffmpeg_opt(line, strlen(line), path, sizeof(path)))
-				sfmt(source, sizeof(source),
+				tool_sfmt(source, sizeof(source),
 					 "JELLYFIN_FFMPEG_OPT in /etc/default/jellyfin");
 		}
 	}
 	if (!path[0] && (env = getenv("JELLYFIN_FFMPEG")) && *env) {
-		sfmt(path, sizeof(path), "%s", env);
-		sfmt(source, sizeof(source), "$JELLYFIN_FFMPEG");
+		tool_sfmt(path, sizeof(path), "%s", env);
+		tool_sfmt(source, sizeof(source), "$JELLYFIN_FFMPEG");
 	}
 	if (!path[0] && (env = getenv("FFMPEG_PATH")) && *env) {
-		sfmt(path, sizeof(path), "%s", env);
-		sfmt(source, sizeof(source), "$FFMPEG_PATH");
+		tool_sfmt(path, sizeof(path), "%s", env);
+		tool_sfmt(source, sizeof(source), "$FFMPEG_PATH");
 	}
 	if (running_jellyfin(d, buf, sizeof(buf), &pid)) {
 		/* What the running server was started with wins over what the files say. */
-		sfmt(path, sizeof(path), "%s", buf);
-		sfmt(source, sizeof(source), "the running jellyfin (pid %ld)", pid);
+		tool_sfmt(path, sizeof(path), "%s", buf);
+		tool_sfmt(source, sizeof(source), "the running jellyfin (pid %ld)", pid);
 	}
 	if (!path[0]) {
 		add(d, "jellyfin.ffmpeg", ST_SKIP, NULL, NULL,

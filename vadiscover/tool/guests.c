@@ -1,5 +1,6 @@
 /* Proxmox guests and the devices given to them: see guests.h. */
 #include "vadiscover/tool/guests.h"
+#include "vadiscover/tool/tool.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -25,18 +26,6 @@ static int add(struct guests *g, const struct guest_use *u)
 	}
 	g->use[g->n++] = *u;
 	return 0;
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
 }
 
 /* A host path given to a container: its device number, or a directory of them. */
@@ -109,7 +98,7 @@ static int add_hostpci(struct guests *g, struct guest_use *u, char *value)
 	else if (strchr(value, '='))
 		return 0;	/* mapping=NAME: a cluster resource mapping, not resolved */
 	for (char *id = strtok_r(value, ";", &save); id; id = strtok_r(NULL, ";", &save)) {
-		if (!parse_hostpci_id(trim(id), u->slot, sizeof(u->slot)))
+		if (!parse_hostpci_id(tool_trim(id), u->slot, sizeof(u->slot)))
 			continue;
 		if (add(g, u) < 0)
 			return -ENOMEM;
@@ -141,15 +130,15 @@ static int load_file(struct guests *g, const char *path, bool vm, unsigned int i
 		return 0;
 	while (r == 0 && fgets(line, sizeof(line), f)) {
 		struct guest_use u = { .vm = vm, .id = id };
-		char *key = trim(line), *value = strchr(key, ':');
+		char *key = tool_trim(line), *value = strchr(key, ':');
 
 		if (key[0] == '[')
 			break;	/* a snapshot section: not the current configuration */
 		if (key[0] == '#' || !value)
 			continue;
 		*value++ = '\0';
-		value = trim(value);
-		key = trim(key);
+		value = tool_trim(value);
+		key = tool_trim(key);
 		if (strcmp(key, vm ? "name" : "hostname") == 0) {
 			snprintf(name, sizeof(name), "%s", value);
 		} else if (!vm && is_indexed_key(key, "dev")) {

@@ -1,9 +1,9 @@
 /* Where the tool runs and the machine's set-up files: see host.h. */
 #include "vadiscover/tool/host.h"
+#include "vadiscover/tool/tool.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,20 +12,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* snprintf that truncates silently: every text here is a message or a path that fits. */
-static void sfmt(char *buf, size_t len, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void sfmt(char *buf, size_t len, const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(buf, len, f, ap);
-	va_end(ap);
-}
-
 void host_path(const char *root, const char *rel, char *out, size_t len)
 {
-	sfmt(out, len, "%s%s", strcmp(root, "/") == 0 ? "" : root, rel);
+	tool_sfmt(out, len, "%s%s", strcmp(root, "/") == 0 ? "" : root, rel);
 }
 
 static int read_small(const char *root, const char *rel, char *buf, size_t len)
@@ -51,11 +40,11 @@ void host_detect(const char *root, struct host_env *env)
 	memset(env, 0, sizeof(*env));
 	if (read_small(root, "/run/systemd/container", buf, sizeof(buf)) > 0) {
 		buf[strcspn(buf, "\n")] = '\0';
-		sfmt(env->container, sizeof(env->container), "%s", buf);
+		tool_sfmt(env->container, sizeof(env->container), "%s", buf);
 	} else if (host_path(root, "/.dockerenv", p, sizeof(p)), access(p, F_OK) == 0) {
-		sfmt(env->container, sizeof(env->container), "docker");
+		tool_sfmt(env->container, sizeof(env->container), "docker");
 	} else if (host_path(root, "/run/.containerenv", p, sizeof(p)), access(p, F_OK) == 0) {
-		sfmt(env->container, sizeof(env->container), "podman");
+		tool_sfmt(env->container, sizeof(env->container), "podman");
 	}
 	/* The identity map is "0 0 4294967295" outside any user namespace. */
 	if (read_small(root, "/proc/self/uid_map", buf, sizeof(buf)) > 0) {
@@ -72,7 +61,7 @@ bool host_kernel_node_name(dev_t rdev, char *buf, size_t len)
 	ssize_t l;
 	const char *base;
 
-	sfmt(p, sizeof(p), "/sys/dev/char/%u:%u", major(rdev), minor(rdev));
+	tool_sfmt(p, sizeof(p), "/sys/dev/char/%u:%u", major(rdev), minor(rdev));
 	l = readlink(p, link, sizeof(link) - 1);
 	if (l <= 0)
 		return false;
@@ -81,7 +70,7 @@ bool host_kernel_node_name(dev_t rdev, char *buf, size_t len)
 	base = base ? base + 1 : link;
 	if (strncmp(base, "renderD", 7) != 0 && strncmp(base, "card", 4) != 0)
 		return false;
-	sfmt(buf, len, "%s", base);
+	tool_sfmt(buf, len, "%s", base);
 	return true;
 }
 
@@ -114,18 +103,6 @@ long host_group_id(const char *etc_group, const char *name)
 /* ---------------------------------------------------------------------------------- */
 /* Proxmox VE */
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 void pve_ct_load(const char *root, unsigned int id, struct pve_ct *ct)
 {
 	char p[PATH_MAX], rel[64], line[4096];
@@ -133,7 +110,7 @@ void pve_ct_load(const char *root, unsigned int id, struct pve_ct *ct)
 	FILE *f;
 
 	memset(ct, 0, sizeof(*ct));
-	sfmt(rel, sizeof(rel), "/etc/pve/lxc/%u.conf", id);
+	tool_sfmt(rel, sizeof(rel), "/etc/pve/lxc/%u.conf", id);
 	host_path(root, rel, p, sizeof(p));
 	f = fopen(p, "re");
 	if (!f)
@@ -155,7 +132,7 @@ void pve_ct_load(const char *root, unsigned int id, struct pve_ct *ct)
 			continue;
 		/* Keys start the line: "dev0: /dev/dri/renderD132,gid=104". */
 		if (sscanf(line, "dev%u:%n", &n, &end) == 1 && end > 0 && n < 256) {
-			char *value = trim(line + end), *comma = strchr(value, ',');
+			char *value = tool_trim(line + end), *comma = strchr(value, ',');
 			struct stat st;
 
 			ct->used[n] = 1;
@@ -166,7 +143,7 @@ void pve_ct_load(const char *root, unsigned int id, struct pve_ct *ct)
 			if (current && stat(value, &st) == 0 && S_ISCHR(st.st_mode))
 				ct->given[n] = st.st_rdev;
 		} else if (current && strncmp(line, "rootfs:", 7) == 0) {
-			sfmt(ct->rootfs, sizeof(ct->rootfs), "%s", trim(line + 7));
+			tool_sfmt(ct->rootfs, sizeof(ct->rootfs), "%s", tool_trim(line + 7));
 		}
 	}
 	fclose(f);
@@ -191,23 +168,23 @@ static bool storage_dir(const char *root, const char *name, char *type, size_t t
 
 			in = sscanf(line, "%63[^:]: %127s", t, n) == 2 && strcmp(n, name) == 0;
 			if (in) {
-				sfmt(type, tlen, "%s", t);
+				tool_sfmt(type, tlen, "%s", t);
 				found = true;
 			}
 			continue;
 		}
 		if (!in)
 			continue;
-		char *s = trim(line), key[32], value[256];
+		char *s = tool_trim(line), key[32], value[256];
 
 		if (sscanf(s, "%31s %255s", key, value) != 2)
 			continue;
 		if (strcmp(key, "pool") == 0)
-			sfmt(pool, sizeof(pool), "%s", value);
+			tool_sfmt(pool, sizeof(pool), "%s", value);
 		else if (strcmp(key, "mountpoint") == 0)
-			sfmt(mountpoint, sizeof(mountpoint), "%s", value);
+			tool_sfmt(mountpoint, sizeof(mountpoint), "%s", value);
 		else if (strcmp(key, "path") == 0)
-			sfmt(path, sizeof(path), "%s", value);
+			tool_sfmt(path, sizeof(path), "%s", value);
 	}
 	fclose(f);
 	if (!found)
@@ -215,13 +192,13 @@ static bool storage_dir(const char *root, const char *name, char *type, size_t t
 	if (strcmp(type, "zfspool") == 0 && (mountpoint[0] || pool[0])) {
 		/* A dataset's default mountpoint is /POOL/DATASET. */
 		if (mountpoint[0])
-			sfmt(dir, dlen, "%s", mountpoint);
+			tool_sfmt(dir, dlen, "%s", mountpoint);
 		else
-			sfmt(dir, dlen, "/%s", pool);
+			tool_sfmt(dir, dlen, "/%s", pool);
 		return true;
 	}
 	if (strcmp(type, "dir") == 0 && path[0]) {
-		sfmt(dir, dlen, "%s", path);
+		tool_sfmt(dir, dlen, "%s", path);
 		return true;
 	}
 	return false;
@@ -231,7 +208,7 @@ static bool has_group_file(const char *root, const char *dir, char *out, size_t 
 {
 	char rel[PATH_MAX], p[PATH_MAX];
 
-	sfmt(rel, sizeof(rel), "%s/etc/group", dir);
+	tool_sfmt(rel, sizeof(rel), "%s/etc/group", dir);
 	host_path(root, rel, p, sizeof(p));
 	if (access(p, R_OK) != 0)
 		return false;
@@ -246,46 +223,46 @@ bool pve_ct_rootfs_dir(const char *root, unsigned int id, const struct pve_ct *c
 	char *colon;
 
 	/* pct mount ID mounts it here, whatever the storage. */
-	sfmt(rel, sizeof(rel), "/var/lib/lxc/%u/rootfs", id);
+	tool_sfmt(rel, sizeof(rel), "/var/lib/lxc/%u/rootfs", id);
 	if (has_group_file(root, rel, out, len))
 		return true;
-	sfmt(vol, sizeof(vol), "%s", ct->rootfs);
+	tool_sfmt(vol, sizeof(vol), "%s", ct->rootfs);
 	vol[strcspn(vol, ",")] = '\0';
 	if (!vol[0]) {
-		sfmt(why, whylen, "its config has no rootfs");
+		tool_sfmt(why, whylen, "its config has no rootfs");
 		return false;
 	}
 	if (vol[0] == '/') { /* a directory given as it is */
 		if (has_group_file(root, vol, out, len))
 			return true;
-		sfmt(why, whylen, "its rootfs %s has no etc/group", vol);
+		tool_sfmt(why, whylen, "its rootfs %s has no etc/group", vol);
 		return false;
 	}
 	colon = strchr(vol, ':');
 	if (!colon) {
-		sfmt(why, whylen, "its rootfs %s names no storage", vol);
+		tool_sfmt(why, whylen, "its rootfs %s names no storage", vol);
 		return false;
 	}
 	*colon = '\0';
 	const char *volname = colon + 1;
 
 	if (strncmp(volname, "subvol-", 7) != 0) {
-		sfmt(why, whylen, "its rootfs %s:%s is a disk image, not a directory",
+		tool_sfmt(why, whylen, "its rootfs %s:%s is a disk image, not a directory",
 			 vol, volname);
 		return false;
 	}
 	if (!storage_dir(root, vol, type, sizeof(type), base, sizeof(base))) {
-		sfmt(why, whylen, "storage %s is not a ZFS or directory storage in "
+		tool_sfmt(why, whylen, "storage %s is not a ZFS or directory storage in "
 			 "/etc/pve/storage.cfg", vol);
 		return false;
 	}
 	if (strcmp(type, "dir") == 0)
-		sfmt(rel, sizeof(rel), "%s/images/%u/%s", base, id, volname);
+		tool_sfmt(rel, sizeof(rel), "%s/images/%u/%s", base, id, volname);
 	else
-		sfmt(rel, sizeof(rel), "%s/%s", base, volname);
+		tool_sfmt(rel, sizeof(rel), "%s/%s", base, volname);
 	if (has_group_file(root, rel, out, len))
 		return true;
-	sfmt(why, whylen, "%s/etc/group cannot be read", rel);
+	tool_sfmt(why, whylen, "%s/etc/group cannot be read", rel);
 	return false;
 }
 
@@ -301,9 +278,9 @@ bool pve_container_version(const char *root, char *buf, size_t len)
 		return false;
 	while (!found && fgets(line, sizeof(line), f)) {
 		if (strncmp(line, "Package:", 8) == 0)
-			in = strcmp(trim(line + 8), "pve-container") == 0;
+			in = strcmp(tool_trim(line + 8), "pve-container") == 0;
 		else if (in && strncmp(line, "Version:", 8) == 0) {
-			sfmt(buf, len, "%s", trim(line + 8));
+			tool_sfmt(buf, len, "%s", tool_trim(line + 8));
 			found = true;
 		}
 	}

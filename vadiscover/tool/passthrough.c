@@ -29,7 +29,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,17 +129,6 @@ struct pt_node {
 	gid_t host_gid;
 	bool host_gid_known;
 };
-
-/* snprintf that truncates silently: every text here is a message or a path that fits. */
-static void sfmt(char *buf, size_t len, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void sfmt(char *buf, size_t len, const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(buf, len, f, ap);
-	va_end(ap);
-}
 
 static bool parse_number(const char *arg, long max, long *out)
 {
@@ -291,9 +279,9 @@ static bool fill_node(struct pt_node *n, const char *path, dev_t rdev, const cha
 	n->path = path;
 	n->rdev = rdev;
 	if (host_kernel_node_name(rdev, kname, sizeof(kname)))
-		sfmt(n->host, sizeof(n->host), "/dev/dri/%s", kname);
+		tool_sfmt(n->host, sizeof(n->host), "/dev/dri/%s", kname);
 	else if (!in_container && strncmp(path, "/dev/dri/", 9) == 0 && !strchr(path + 9, '/'))
-		sfmt(n->host, sizeof(n->host), "%s", path);
+		tool_sfmt(n->host, sizeof(n->host), "%s", path);
 	else
 		return false;
 	n->renamed = strcmp(base, strrchr(n->host, '/') + 1) != 0;
@@ -303,7 +291,7 @@ static bool fill_node(struct pt_node *n, const char *path, dev_t rdev, const cha
 		n->host_gid_known = true;
 	}
 	if (slot) {
-		sfmt(n->by_path, sizeof(n->by_path), "/dev/dri/by-path/pci-%s-%s", slot, kind);
+		tool_sfmt(n->by_path, sizeof(n->by_path), "/dev/dri/by-path/pci-%s-%s", slot, kind);
 		/* On the host: only a link udev made and that leads to this very node. In a
 		 * container the host's link cannot be seen: udev's name for the slot. */
 		if (!in_container && (stat(n->by_path, &st) != 0 || st.st_rdev != rdev))
@@ -318,11 +306,11 @@ static void role_name(char *buf, size_t len, const struct vad_device *dev,
 {
 	switch (vad_device_get_sriov_role(dev)) {
 	case VAD_SRIOV_PF:
-		sfmt(buf, len, "%s", vad_sriov_role_name(VAD_SRIOV_PF));
+		tool_sfmt(buf, len, "%s", vad_sriov_role_name(VAD_SRIOV_PF));
 		return;
 	case VAD_SRIOV_VF:
 		if (vad_device_get_vf_index(dev) > 0) {
-			sfmt(buf, len, "%s%d", vad_sriov_role_name(VAD_SRIOV_VF),
+			tool_sfmt(buf, len, "%s%d", vad_sriov_role_name(VAD_SRIOV_VF),
 			     vad_device_get_vf_index(dev));
 			return;
 		}
@@ -330,14 +318,14 @@ static void role_name(char *buf, size_t len, const struct vad_device *dev,
 	default:
 		break;
 	}
-	sfmt(buf, len, "%s", strrchr(first->host, '/') + 1);
+	tool_sfmt(buf, len, "%s", strrchr(first->host, '/') + 1);
 }
 
 /* The CDI device name of a PCI slot: SPEC.md allows [A-Za-z0-9_.-] between alphanumerics
  * (no ':'), and a leading letter keeps the spec valid before 0.5.0. */
 static void slot_name(char *buf, size_t len, const char *slot)
 {
-	sfmt(buf, len, "pci-%s", slot);
+	tool_sfmt(buf, len, "pci-%s", slot);
 	for (char *p = buf; *p; p++)
 		if (*p == ':')
 			*p = '-';
@@ -475,7 +463,7 @@ static void numbers_text(char *buf, size_t len, const struct pt_node *nodes, siz
 	for (size_t i = 0; i < n; i++) {
 		size_t l = strlen(buf);
 
-		sfmt(buf + l, len - l, "%s%s=%u:%u", i ? ", " : "", strrchr(nodes[i].host, '/') + 1,
+		tool_sfmt(buf + l, len - l, "%s%s=%u:%u", i ? ", " : "", strrchr(nodes[i].host, '/') + 1,
 		     major(nodes[i].rdev), minor(nodes[i].rdev));
 	}
 }
@@ -554,12 +542,12 @@ static int write_cdi(const struct pt_options *o, const struct vad_device *dev,
 	FILE *f;
 
 	if (o->write_dir)
-		sfmt(dir, sizeof(dir), "%s", o->write_dir);
+		tool_sfmt(dir, sizeof(dir), "%s", o->write_dir);
 	else
 		host_path(o->root, CDI_DYNAMIC_DIR, dir, sizeof(dir));
 	role_name(role, sizeof(role), dev, &nodes[0]);
-	sfmt(path, sizeof(path), "%s/vadiscover-%s.json", dir, role);
-	sfmt(tmp, sizeof(tmp), "%s/.vadiscover-%s.json.XXXXXX", dir, role);
+	tool_sfmt(path, sizeof(path), "%s/vadiscover-%s.json", dir, role);
+	tool_sfmt(tmp, sizeof(tmp), "%s/.vadiscover-%s.json.XXXXXX", dir, role);
 	if ((r = mkdir_p(dir)) < 0) {
 		fprintf(stderr, "vadiscover: cannot create %s: %s\n", dir, strerror(-r));
 		return EXIT_INTERNAL;
@@ -631,7 +619,7 @@ static int print_pct(const struct pt_options *o, struct pt_node *nodes, size_t n
 	}
 	if (gid < 0) {
 		if (pve_ct_rootfs_dir(o->root, id, &ct, dir, sizeof(dir), why, sizeof(why))) {
-			sfmt(groupfile, sizeof(groupfile), "%s/etc/group", dir);
+			tool_sfmt(groupfile, sizeof(groupfile), "%s/etc/group", dir);
 			gid = host_group_id(groupfile, "render");
 			if (gid < 0) {
 				fprintf(stderr, "vadiscover: container %u has no group render "
@@ -639,11 +627,11 @@ static int print_pct(const struct pt_options *o, struct pt_node *nodes, size_t n
 						"-r render) or give --gid\n", id, groupfile, id);
 				return EXIT_USAGE;
 			}
-			sfmt(note, notelen, "gid %ld is the render group in container %u (its "
+			tool_sfmt(note, notelen, "gid %ld is the render group in container %u (its "
 			     "/etc/group)", gid, id);
 		} else {
 			ask = true;
-			sfmt(note, notelen, "container %u's files cannot be read from here (%s): "
+			tool_sfmt(note, notelen, "container %u's files cannot be read from here (%s): "
 			     "the command asks the running container for its render group (or give "
 			     "--gid)", id, why);
 		}
@@ -651,9 +639,9 @@ static int print_pct(const struct pt_options *o, struct pt_node *nodes, size_t n
 	if (ask) {
 		printf("gid=$(pct exec %u -- getent group render | cut -d: -f3) && [ -n \"$gid\" ] "
 		       "&& ", id);
-		sfmt(gidtext, sizeof(gidtext), "\"$gid\"");
+		tool_sfmt(gidtext, sizeof(gidtext), "\"$gid\"");
 	} else {
-		sfmt(gidtext, sizeof(gidtext), "%ld", gid);
+		tool_sfmt(gidtext, sizeof(gidtext), "%ld", gid);
 	}
 	printf("pct set %u", id);
 	k = 0;

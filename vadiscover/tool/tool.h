@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "vadiscover/vadiscover.h"
 
@@ -13,6 +14,12 @@ enum {
 	EXIT_USAGE = 2,
 	EXIT_INTERNAL = 3,
 };
+
+/* snprintf that truncates silently: for messages and paths known to fit @buf. */
+void tool_sfmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* @s without its leading white space, its trailing white space cut off in place. */
+char *tool_trim(char *s);
 
 /* "vadiscover: MESSAGE" and the --help hint, on stderr. */
 void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

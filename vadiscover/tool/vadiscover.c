@@ -6,6 +6,7 @@
  * found no device (none at all or none matches),
  * 2 usage error or invalid spec, 3 internal error (out of memory, cannot write output).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -128,6 +129,27 @@ static const char usage_tail[] =
 	"stderr); 1 pick/explain: no DRM devices, or none matches SPEC (reasons on stderr);\n"
 	"2 usage error or invalid SPEC (the message names the key or value);\n"
 	"3 internal error (out of memory, output not written).\n";
+
+void tool_sfmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+char *tool_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
 
 void tool_usage_error(const char *fmt, ...)
 {
