@@ -175,33 +175,19 @@ static void under_root(const struct doctor *d, char *out, size_t len, const char
 	tool_sfmt(out, len, "%s%s", strcmp(d->root, "/") == 0 ? "" : d->root, rel);
 }
 
-/* Reads a small file whole (NUL-terminated, at most @len - 1 bytes); -errno on failure. */
-static int read_text(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return (int)n;
-}
-
 static int read_root_text(const struct doctor *d, const char *rel, char *buf, size_t len)
 {
 	char p[PATH_MAX];
 
 	under_root(d, p, sizeof(p), rel);
-	return read_text(p, buf, len);
+	return host_read_text(p, buf, len);
 }
 
 static bool read_int(const char *path, long *out)
 {
 	char buf[64], *end;
 
-	if (read_text(path, buf, sizeof(buf)) <= 0)
+	if (host_read_text(path, buf, sizeof(buf)) <= 0)
 		return false;
 	errno = 0;
 	*out = strtol(buf, &end, 0);
@@ -1195,7 +1181,7 @@ static bool running_jellyfin(const struct doctor *d, char *out, size_t outlen, l
 		if (end == de->d_name || *end)
 			continue;
 		tool_sfmt(f, sizeof(f), "%s/%s/cmdline", p, de->d_name);
-		int n = read_text(f, buf, sizeof(buf));
+		int n = host_read_text(f, buf, sizeof(buf));
 
 		if (n <= 0 || !strstr(node_base(buf), "jellyfin"))
 			continue;

@@ -17,20 +17,25 @@ void host_path(const char *root, const char *rel, char *out, size_t len)
 	tool_sfmt(out, len, "%s%s", strcmp(root, "/") == 0 ? "" : root, rel);
 }
 
-static int read_small(const char *root, const char *rel, char *buf, size_t len)
+int host_read_text(const char *path, char *buf, size_t len)
 {
-	char p[PATH_MAX];
-	FILE *f;
+	FILE *f = fopen(path, "re");
 	size_t n;
 
-	host_path(root, rel, p, sizeof(p));
-	f = fopen(p, "re");
 	if (!f)
 		return -errno;
 	n = fread(buf, 1, len - 1, f);
 	buf[n] = '\0';
 	fclose(f);
 	return (int)n;
+}
+
+static int read_small(const char *root, const char *rel, char *buf, size_t len)
+{
+	char p[PATH_MAX];
+
+	host_path(root, rel, p, sizeof(p));
+	return host_read_text(p, buf, len);
 }
 
 void host_detect(const char *root, struct host_env *env)

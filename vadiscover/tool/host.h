@@ -20,6 +20,9 @@ struct host_env {
 /* @rel (absolute, "/etc/group") under @root into @out. */
 void host_path(const char *root, const char *rel, char *out, size_t len);
 
+/* Reads a small file whole (NUL-terminated, at most @len - 1 bytes): its length, or -errno. */
+int host_read_text(const char *path, char *buf, size_t len);
+
 /* Reads the container marks under @root: /run/systemd/container, /.dockerenv,
  * /run/.containerenv, /proc/self/uid_map. */
 void host_detect(const char *root, struct host_env *env);
