@@ -671,7 +671,7 @@ static void check_vf_drivers(struct doctor *d)
 	for (size_t i = 0; i < d->npfs; i++) {
 		const struct pf *pf = &d->pfs[i];
 		char text[2048] = "", p[PATH_MAX], link[PATH_MAX], binds[2048] = "";
-		int unbound = 0, gpu = 0;
+		int unbound = 0;
 		long autoprobe = 1;
 
 		if (pf->numvfs <= 0)
@@ -705,7 +705,6 @@ static void check_vf_drivers(struct doctor *d)
 					tool_sfmt(what, sizeof(what), "vfio-pci (for a VM)");
 				else
 					tool_sfmt(what, sizeof(what), "%s", drv);
-				gpu += strcmp(drv, "vfio-pci") != 0;
 			} else {
 				size_t bl = strlen(binds);
 
@@ -735,7 +734,6 @@ static void check_vf_drivers(struct doctor *d)
 			add(d, "sriov.vf-drivers", unbound == pf->numvfs ? ST_FAIL : ST_WARN, NULL,
 			    fmt("bind them:\n%s", binds),
 			    "%s: %s", pf->slot, text);
-		(void)gpu;
 	}
 	if (!any)
 		add(d, "sriov.vf-drivers", ST_SKIP, NULL, NULL, "no VFs");
