@@ -11,9 +11,11 @@
  *             texts and statuses, no child, process or fd left; in-process mode; isolation
  *             alone without a helper; a helper that answers garbage.
  *
- * Every run has VADISCOVER_PROBE_TIMEOUT=2 and must end before that deadline plus a
- * generous margin (the default deadline, 10 s, would not): that the deadline is honoured
- * is the point, so this is the one bound on time the tests assert.
+ * Every run has VADISCOVER_PROBE_TIMEOUT=2; that this deadline, not the default 10 s, is
+ * the one honoured shows in the reason ("did not answer within 2 s"). A run must also end
+ * before the longest such a probe may last (three deadlines: the time the helper waited
+ * for a CPU is given back, vadiscover.h) plus a wide margin: a guard against a hang, not
+ * a measure of speed, which a loaded machine would make fail.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -37,7 +39,8 @@
 #include "vadiscover/vadiscover.h"
 
 #define TIMEOUT 2
-#define MARGIN 6	/* seconds beyond the deadline a run may take (valgrind, a busy CI) */
+#define MARGIN 14	/* seconds beyond 3 deadlines a run may take (valgrind, a busy CI) */
+#define LONGEST (3 * TIMEOUT + MARGIN)
 
 #define HANG_REASON "VA driver did not answer within 2 s (killed)"
 #define CRASH_REASON "VA driver crashed (SIGABRT) during vaInitialize"
@@ -144,7 +147,7 @@ START_TEST(first_device_fails)
 	ck_assert_int_eq(th_run(&o, argv, &r), 0);
 	double took = now() - t0;
 
-	ck_assert_msg(took < TIMEOUT + MARGIN, "%s %s: %.1f s", command, behaviour, took);
+	ck_assert_msg(took < LONGEST, "%s %s: %.1f s", command, behaviour, took);
 	if (strcmp(command, "wrapper") == 0) {
 		/* Jellyfin's probe lands on the next device, and ffmpeg initialises it. */
 		ck_assert_msg(strstr(r.err, "-> vaapi=va:/dev/dri/renderD129"), "stderr:\n%s", r.err);
@@ -233,7 +236,7 @@ static void library_first_fails(const char *topology, const char *behaviour, int
 	fds = tl_count_fds();
 	double t0 = now();
 	ck_assert_int_eq(vad_select(m.ctx, NULL, 0, &out), 0);
-	ck_assert_msg(now() - t0 < TIMEOUT + MARGIN, "%.1f s", now() - t0);
+	ck_assert_msg(now() - t0 < LONGEST, "%.1f s", now() - t0);
 	ck_assert_str_eq(vad_device_get_node(out), "/dev/dri/renderD129");
 	struct vad_device *d0 = vad_device_get(m.ctx, 0);
 	ck_assert_int_eq(vad_device_get_va_status(d0), status);
