@@ -190,32 +190,20 @@ static const char *reasons(struct vfw_vad *v, const char *lead)
 	return s ? s : "out of memory";
 }
 
-/* VADISCOVER_SELECT as a filter of one given node: its canonical text without index=
- * (the last key in canonical order), which counts matches among all devices. */
+/* VADISCOVER_SELECT as a filter of one given node: without index=, which counts matches
+ * among all devices. */
 static int select_as_filter(struct vfw_vad *v, struct vad_spec **out, const char **why)
 {
-	struct vad_spec *full = NULL;
 	char err[256] = "";
-	char *text, *idx;
-	int rc = vad_spec_new(&full, v->select, err, sizeof(err));
+	int rc = vad_spec_new(out, v->select, err, sizeof(err));
 
+	if (rc == 0)
+		rc = vad_spec_unset(*out, "index", err, sizeof(err));
 	if (rc < 0) {
+		vad_spec_free(*out);
+		*out = NULL;
 		*why = set_why(v, "VADISCOVER_SELECT: %s", err[0] ? err : strerror(-rc));
-		return rc;
 	}
-	text = vad_spec_to_string(full) ? strdup(vad_spec_to_string(full)) : NULL;
-	vad_spec_free(full);
-	if (!text) {
-		*why = "out of memory";
-		return -ENOMEM;
-	}
-	idx = strstr(text, "index=");
-	if (idx && (idx == text || idx[-1] == ','))
-		idx[idx == text ? 0 : -1] = '\0';
-	rc = vad_spec_new(out, text, err, sizeof(err));
-	free(text);
-	if (rc < 0)
-		*why = set_why(v, "VADISCOVER_SELECT: %s", err[0] ? err : strerror(-rc));
 	return rc;
 }
 
