@@ -151,12 +151,14 @@ static int apply_filters(struct vfw_vad *v, struct vad_spec *spec, const struct 
 	return 0;
 }
 
-/* Whether the command line's own filters (vendor_id=, kernel_driver=) explain the reason
- * "filtered out: vendor 0x1002 != 0x8086" rather than VADISCOVER_SELECT. */
-static bool facts_filtered_by(const struct vfw_filters *f, const char *reason)
+/* Whether the command line's own filters (vendor_id=, kernel_driver=) ruled @dev out,
+ * rather than VADISCOVER_SELECT. */
+static bool facts_filtered_by(const struct vfw_filters *f, const struct vad_device *dev)
 {
-	return (f->vendor && strstr(reason, "filtered out: vendor ")) ||
-	       (f->kernel_driver && strstr(reason, "filtered out: kernel driver "));
+	const char *key = vad_device_get_filter_key(dev);
+
+	return key && ((f->vendor && strcmp(key, "vendor") == 0) ||
+		       (f->kernel_driver && strcmp(key, "kernel_driver") == 0));
 }
 
 static const char *node_name(const char *path)
@@ -251,7 +253,7 @@ static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 		 * filters: say so (the wrapper then replaces the node, and says why at
 		 * -v verbose). */
 		if (v->select[0] && vad_device_get_verdict(dev) == VAD_VERDICT_FILTERED &&
-		    !facts_filtered_by(f, r))
+		    !facts_filtered_by(f, dev))
 			*why = set_why(v, "does not match VADISCOVER_SELECT '%s': %s", v->select,
 				       r);
 		else
