@@ -151,12 +151,14 @@ static int apply_filters(struct vfw_vad *v, struct vad_spec *spec, const struct 
 	return 0;
 }
 
-/* Whether the command line's own filters (vendor_id=, kernel_driver=) explain the reason
- * "filtered out: vendor 0x1002 != 0x8086" rather than VADISCOVER_SELECT. */
-static bool facts_filtered_by(const struct vfw_filters *f, const char *reason)
+/* Whether the command line's own filters (vendor_id=, kernel_driver=) ruled @dev out,
+ * rather than VADISCOVER_SELECT. */
+static bool facts_filtered_by(const struct vfw_filters *f, const struct vad_device *dev)
 {
-	return (f->vendor && strstr(reason, "filtered out: vendor ")) ||
-	       (f->kernel_driver && strstr(reason, "filtered out: kernel driver "));
+	const char *key = vad_device_get_filter_key(dev);
+
+	return key && ((f->vendor && strcmp(key, "vendor") == 0) ||
+		       (f->kernel_driver && strcmp(key, "kernel_driver") == 0));
 }
 
 static const char *node_name(const char *path)
@@ -190,32 +192,20 @@ static const char *reasons(struct vfw_vad *v, const char *lead)
 	return s ? s : "out of memory";
 }
 
-/* VADISCOVER_SELECT as a filter of one given node: its canonical text without index=
- * (the last key in canonical order), which counts matches among all devices. */
+/* VADISCOVER_SELECT as a filter of one given node: without index=, which counts matches
+ * among all devices. */
 static int select_as_filter(struct vfw_vad *v, struct vad_spec **out, const char **why)
 {
-	struct vad_spec *full = NULL;
 	char err[256] = "";
-	char *text, *idx;
-	int rc = vad_spec_new(&full, v->select, err, sizeof(err));
+	int rc = vad_spec_new(out, v->select, err, sizeof(err));
 
+	if (rc == 0)
+		rc = vad_spec_unset(*out, "index", err, sizeof(err));
 	if (rc < 0) {
+		vad_spec_free(*out);
+		*out = NULL;
 		*why = set_why(v, "VADISCOVER_SELECT: %s", err[0] ? err : strerror(-rc));
-		return rc;
 	}
-	text = vad_spec_to_string(full) ? strdup(vad_spec_to_string(full)) : NULL;
-	vad_spec_free(full);
-	if (!text) {
-		*why = "out of memory";
-		return -ENOMEM;
-	}
-	idx = strstr(text, "index=");
-	if (idx && (idx == text || idx[-1] == ','))
-		idx[idx == text ? 0 : -1] = '\0';
-	rc = vad_spec_new(out, text, err, sizeof(err));
-	free(text);
-	if (rc < 0)
-		*why = set_why(v, "VADISCOVER_SELECT: %s", err[0] ? err : strerror(-rc));
 	return rc;
 }
 
@@ -263,7 +253,7 @@ static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 		 * filters: say so (the wrapper then replaces the node, and says why at
 		 * -v verbose). */
 		if (v->select[0] && vad_device_get_verdict(dev) == VAD_VERDICT_FILTERED &&
-		    !facts_filtered_by(f, r))
+		    !facts_filtered_by(f, dev))
 			*why = set_why(v, "does not match VADISCOVER_SELECT '%s': %s", v->select,
 				       r);
 		else

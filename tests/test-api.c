@@ -245,6 +245,7 @@ START_TEST(facts_none_values)
 	ck_assert(!vad_device_get_vpp(sd));
 	ck_assert_int_eq(vad_device_get_verdict(sd), VAD_VERDICT_NONE);
 	ck_assert_ptr_null(vad_device_get_reason(sd));
+	ck_assert_ptr_null(vad_device_get_filter_key(sd));
 	ck_assert_ptr_null(vad_device_get_required_va_driver(sd));
 	leave();
 }
@@ -768,6 +769,7 @@ START_TEST(select_errors)
 	for (size_t i = 0; i < 8; i++) {
 		ck_assert_int_eq(vad_device_get_verdict(dev_at(i)), VAD_VERDICT_FILTERED);
 		ck_assert_ptr_nonnull(vad_device_get_reason(dev_at(i)));
+		ck_assert_str_eq(vad_device_get_filter_key(dev_at(i)), "vendor");
 	}
 	/* No usable libva: -ENODEV as well, every device no-va. */
 	broken_libva_dir(dir, sizeof(dir));
@@ -785,6 +787,8 @@ START_TEST(select_errors)
 		ck_assert_int_eq(vad_device_get_verdict(dev_at(i)), VAD_VERDICT_NO_VA);
 		ck_assert_int_eq(vad_device_get_va_status(dev_at(i)), -EIO);
 		ck_assert_ptr_nonnull(vad_device_get_reason(dev_at(i)));
+		/* a verdict other than filtered has no filter key */
+		ck_assert_ptr_null(vad_device_get_filter_key(dev_at(i)));
 	}
 	leave();
 }

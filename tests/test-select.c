@@ -93,6 +93,22 @@ static void assert_verdict(size_t i, enum vad_verdict verdict, const char *reaso
 		      vad_verdict_name(verdict), vad_device_get_reason(d));
 	if (reason)
 		ck_assert_str_eq(vad_device_get_reason(d), reason);
+	/* a key names what filtered the device out, and only then */
+	ck_assert_msg((vad_device_get_filter_key(d) != NULL) == (verdict == VAD_VERDICT_FILTERED),
+		      "%s: filter key %s with verdict %s", vad_device_get_node(d),
+		      vad_device_get_filter_key(d) ? vad_device_get_filter_key(d) : "(none)",
+		      vad_verdict_name(verdict));
+}
+
+/* The key that filtered device @i out in the last selection of @text. */
+static void assert_filter_key(const char *text, size_t i, const char *key)
+{
+	const char *got;
+
+	select_text(text, 0, NULL);
+	got = vad_device_get_filter_key(dev_at(i));
+	ck_assert_msg(got && strcmp(got, key) == 0, "%s: device %zu: filter key %s, not %s (%s)",
+		      text, i, got ? got : "(none)", key, vad_device_get_reason(dev_at(i)));
 }
 
 static const char *user_name(void)
@@ -1172,6 +1188,31 @@ START_TEST(node_and_filters)
 }
 END_TEST
 
+/* Which key ruled a device out, as a caller reads it without parsing the reason: the
+ * first in canonical order that the facts fail, by its first name. */
+START_TEST(filter_keys)
+{
+	struct vad_device *out = NULL;
+
+	enter("adl-sriov-host");
+	assert_filter_key("vendor=1002", 0, "vendor");
+	assert_filter_key("vendor_id=0x1002", 0, "vendor");
+	assert_filter_key("kernel_driver=xe,vendor=1002", 0, "vendor");
+	assert_filter_key("vendor=8086,kernel_driver=xe", 0, "kernel_driver");
+	assert_filter_key("pci=0000:00:02.1", 0, "pci");
+	assert_filter_key("role=vf,vf=4", 0, "role");
+	assert_filter_key("role=vf,vf=4", 1, "vf");
+	/* vf= alone is role=vf too, and says so by its own name */
+	assert_filter_key("vf=4", 0, "vf");
+	assert_filter_key("node=/dev/dri/renderD200", 0, "node");
+	/* a later selection that filters nothing out clears the keys */
+	ck_assert_int_eq(select_text("", VAD_SELECT_ALL, &out), 0);
+	for (size_t i = 0; i < vad_device_count(m.ctx); i++)
+		ck_assert_ptr_null(vad_device_get_filter_key(dev_at(i)));
+	leave();
+}
+END_TEST
+
 START_TEST(no_fds_left)
 {
 	static const char *const va[] = { "0000:00:02.0 fail", NULL };
@@ -1366,6 +1407,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, av1_8bit_encoder);
 	tcase_add_test(tc, index_and_all);
 	tcase_add_test(tc, node_and_filters);
+	tcase_add_test(tc, filter_keys);
 	tcase_add_test(tc, no_fds_left);
 	tcase_add_test(tc, log_reasons);
 	tcase_add_test(tc, opens_are_cloexec);

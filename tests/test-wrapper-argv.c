@@ -125,6 +125,10 @@ static const struct row rows[] = {
 	{ "intel-amd-swapped", BOTH, "vendor=8086", PROBE D128, PROBE D129, 0, 0 },
 	{ "intel-amd-swapped", AUTO, "vendor=0x8086", PROBE D129, NULL, 0, 0 },
 	{ "intel-amd-swapped", AUTO, "vendor=0x1002", PROBE D128, NULL, 0, 0 },
+	/* ... without its index=, which counts among all devices, not the one node given */
+	{ "intel-amd-swapped", AUTO, "index=1", PROBE D128, NULL, 0, 0 },
+	{ "intel-amd-swapped", AUTO, "vendor=8086,index=0", PROBE D129, NULL, 0, 0 },
+	{ "intel-amd-swapped", AUTO, "index=1,vendor=0x1002", PROBE D128, NULL, 0, 0 },
 	{ "empty", BOTH, NULL, PROBE D128, NULL, R_WARN, 0 },
 	{ "intel-nvidia", BOTH, "vendor=0x1002", PROBE D129, NULL, R_WARN, 0 },
 	/* Jellyfin's Vulkan probe */

@@ -201,6 +201,23 @@ START_TEST(log_and_select_filter_given_node)
 }
 END_TEST
 
+/* A node the command line's own vendor_id= rules out is refused for that, not blamed on
+ * VADISCOVER_SELECT, which it matches. */
+START_TEST(select_and_own_filter_given_node)
+{
+	setenv("VADISCOVER_SELECT", "kernel_driver=amdgpu|i915", 1);
+	struct th_result w = RUN("intel-amd-swapped", wrapper, "-v", "verbose", "-hide_banner",
+				 "-init_hw_device", "vaapi=va:" D128 ",vendor_id=0x8086");
+	unsetenv("VADISCOVER_SELECT");
+	const char *line = "[vadiscover] -init_hw_device vaapi=va:" D128 ",vendor_id=0x8086 -> "
+			   "vaapi=va:" D129 ",vendor_id=0x8086 (" D128 ": filtered out: vendor "
+			   "0x1002 != 0x8086)\n";
+	ck_assert_msg(strstr(w.err, line), "stderr:\n%s", w.err);
+	ck_assert_int_eq(count(w.err, "[vadiscover]"), 1);
+	th_result_free(&w);
+}
+END_TEST
+
 /* Jellyfin's transcode init when renderD128 does not exist: vaapi=va:,driver=iHD. */
 START_TEST(transcode_lxc_vf4)
 {
@@ -1404,6 +1421,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, probe_xe_driver_chosen);
 	tcase_add_test(tc, transcode_lxc_vf4);
 	tcase_add_test(tc, log_and_select_filter_given_node);
+	tcase_add_test(tc, select_and_own_filter_given_node);
 	tcase_add_test(tc, probe_intel_nvidia);
 	tcase_add_test(tc, amd_form_intel_nvidia);
 	tcase_add_test(tc, hwaccel_added);

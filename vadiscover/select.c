@@ -26,6 +26,11 @@ const char *vad_device_get_reason(const struct vad_device *dev)
 	return dev->reason;
 }
 
+const char *vad_device_get_filter_key(const struct vad_device *dev)
+{
+	return dev->filter_key;
+}
+
 static const char *node_basename(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -183,6 +188,7 @@ static int select_devices(struct vad_context *ctx, const struct vad_spec *spec,
 		dev->verdict = VAD_VERDICT_NONE;
 		free(dev->reason);
 		dev->reason = NULL;
+		dev->filter_key = NULL;
 	}
 	if (ctx->ndevices == 0) {
 		vad__log(ctx, VAD_LOG_INFO, "no DRM devices in /dev/dri");
@@ -203,7 +209,7 @@ static int select_devices(struct vad_context *ctx, const struct vad_spec *spec,
 
 		struct vad__spec_facts facts = { dev, &node_st, node_dev, node_err };
 
-		r = vad__spec_match(spec, &facts, &dev->reason);
+		r = vad__spec_match(spec, &facts, &dev->reason, &dev->filter_key);
 		if (r < 0)
 			return r;
 		if (r > 0) {

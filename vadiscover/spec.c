@@ -616,15 +616,18 @@ static int set_key(struct vad_spec *spec, int key, const char *value, char *err,
 }
 
 int vad__spec_match(const struct vad_spec *spec, const struct vad__spec_facts *f,
-		    char **reason)
+		    char **reason, const char **key)
 {
 	*reason = NULL;
+	*key = NULL;
 	for (int k = 0; spec && k < VAD_KEY_COUNT; k++) {
 		int r;
 
 		if (!keys[k].match || !vad__spec_has(spec, (enum vad__spec_key)k))
 			continue;
 		r = keys[k].match(spec, f, reason);
+		if (r > 0)
+			*key = keys[k].name;
 		if (r != 0)
 			return r;
 	}

@@ -97,6 +97,7 @@ struct vad_device {
 	/* Selection. */
 	enum vad_verdict verdict;
 	char *reason;
+	const char *filter_key;	/* the spec key that filtered it out (static), or NULL */
 };
 
 /* A PCI function of a scanned SR-IOV PF that has no DRM node in /dev/dri (scan.c). */
@@ -368,8 +369,10 @@ struct vad__spec_facts {
 
 /* spec.c: 0 when @f's device passes every sysfs fact @spec asks for (a NULL @spec: it
  * does); 1 and the first that rules it out, keys in canonical order, as a reason in
- * *@reason ("filtered out: vendor 0x1002 != 0x8086"); -ENOMEM. */
-int vad__spec_match(const struct vad_spec *spec, const struct vad__spec_facts *f, char **reason);
+ * *@reason ("filtered out: vendor 0x1002 != 0x8086") and its key's name in *@key
+ * ("vendor"; NULL when it passes); -ENOMEM. */
+int vad__spec_match(const struct vad_spec *spec, const struct vad__spec_facts *f, char **reason,
+		    const char **key);
 
 /* spec.c: the @i th name a key is known by (every key, each followed by its alias if it has
  * one, in canonical order), NULL past the last: what "unknown key '...' (known: ...)"

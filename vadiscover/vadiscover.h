@@ -926,6 +926,19 @@ enum vad_verdict vad_device_get_verdict(const struct vad_device *dev);
  */
 const char *vad_device_get_reason(const struct vad_device *dev);
 
+/**
+ * vad_device_get_filter_key - which key of the spec ruled @dev out in the last
+ * vad_select(), for a caller that must tell its own keys from others' without reading the
+ * reason's words.
+ * @dev: a device of the context (see Arguments above).
+ * Returns the key's name as the grammar spells it (its first name: "vendor", not
+ * "vendor_id"; static storage) when the verdict is VAD_VERDICT_FILTERED: one of "vendor",
+ * "kernel_driver", "pci", "role", "vf", "node" (the first in that order that the facts
+ * fail; vf= also when the device is no VF). NULL for any other verdict and before
+ * vad_select(). No errors.
+ */
+const char *vad_device_get_filter_key(const struct vad_device *dev);
+
 /** The library's version, "MAJOR.MINOR.PATCH". Static storage. */
 const char *vad_version(void);
 
