@@ -1262,9 +1262,14 @@ START_TEST(runin_valgrind_own_programs_only)
 	char *cat[] = { "cat", "/proc/self/maps", NULL };
 	ck_assert_int_eq(th_run(&o, cat, &r), 0);
 	ck_assert_int_eq(exit_code(&r), 0);
-	ck_assert_msg(strstr(r.out, "libfakegpu.so"), "%s", r.out);
-	ck_assert_msg(!strstr(r.out, "vgpreload"), "cat ran under valgrind:\n%s", r.out);
+	ck_assert_msg(strstr(r.out, "libfakegpu.so"), "%.2000s", r.out);
+	ck_assert_msg(!strstr(r.out, "vgpreload"), "cat ran under valgrind:\n%.2000s", r.out);
 	th_result_free(&r);
+#ifdef __SANITIZE_ADDRESS__
+	/* This build's programs carry ASan, which cannot run under memcheck (check-asan never
+	 * asks for valgrind): the rest is for the plain build. */
+	return;
+#endif
 
 	/* ... nor when the wrapper, run under memcheck, executes it */
 	static const char *const env_cat[] = { "VAD_TEST_VALGRIND=1", "VADISCOVER_FFMPEG=/bin/cat",
@@ -1272,17 +1277,17 @@ START_TEST(runin_valgrind_own_programs_only)
 	struct th_opts oc = { .topology = "amd", .env = env_cat };
 	char *through[] = { wrapper, "/proc/self/maps", NULL };
 	ck_assert_int_eq(th_run(&oc, through, &r), 0);
-	ck_assert_msg(exit_code(&r) == 0, "%s", r.err);
-	ck_assert_msg(strstr(r.out, "libfakegpu.so"), "%s", r.out);
-	ck_assert_msg(!strstr(r.out, "vgpreload"), "cat ran under valgrind:\n%s", r.out);
+	ck_assert_msg(exit_code(&r) == 0, "%.2000s", r.err);
+	ck_assert_msg(strstr(r.out, "libfakegpu.so"), "%.2000s", r.out);
+	ck_assert_msg(!strstr(r.out, "vgpreload"), "cat ran under valgrind:\n%.2000s", r.out);
 	th_result_free(&r);
 
 	/* a program of ours runs under memcheck (its preload is in the environment valgrind
 	 * gives it) */
 	char *own[] = { printer, NULL };
 	ck_assert_int_eq(th_run(&o, own, &r), 0);
-	ck_assert_msg(exit_code(&r) == 0, "%s", r.err);
-	ck_assert_msg(strstr(r.out, "vgpreload_memcheck"), "not under valgrind:\n%s", r.out);
+	ck_assert_msg(exit_code(&r) == 0, "%.2000s", r.err);
+	ck_assert_msg(strstr(r.out, "vgpreload_memcheck"), "not under valgrind:\n%.2000s", r.out);
 	th_result_free(&r);
 }
 END_TEST
@@ -1305,9 +1310,9 @@ START_TEST(runin_valgrind_probe_helper)
 	char *argv[] = { tool, "pick", "pci=0000:00:02.1", NULL };
 	struct th_result r;
 	ck_assert_int_eq(th_run(&o, argv, &r), 0);
-	ck_assert_msg(exit_code(&r) == 0, "%s", r.err);
+	ck_assert_msg(exit_code(&r) == 0, "%.2000s", r.err);
 	ck_assert_str_eq(r.out, "/dev/dri/renderD129\n");
-	ck_assert_msg(!strstr(r.err, "=="), "memcheck reported:\n%s", r.err);
+	ck_assert_msg(!strstr(r.err, "=="), "memcheck reported:\n%.2000s", r.err);
 	th_result_free(&r);
 }
 END_TEST
