@@ -106,6 +106,14 @@ function puttext(s) {
 	print s > outfile
 }
 
+# Ends a preformatted block (in a bullet, or indented on its own); returns 0 for inpre.
+function end_pre(inlist) {
+	put(".fi")
+	if (!inlist)
+		put(".RE")
+	return 0
+}
+
 # Renders text lines T[1..n] (as in the block, indentation kept): paragraphs, "- "
 # bullets, and preformatted lines (indented 2 or more outside a bullet, 4 or more in one).
 function render(T, n, atstart,    i, line, ind, txt, inlist, innum, inpre, blank, first, base, k) {
@@ -117,24 +125,16 @@ function render(T, n, atstart,    i, line, ind, txt, inlist, innum, inpre, blank
 	for (i = 1; i <= n; i++) {
 		line = T[i]
 		if (line ~ /^[ \t]*$/) {
-			if (inpre) {
-				put(".fi")
-				if (!inlist)
-					put(".RE")
-				inpre = 0
-			}
+			if (inpre)
+				inpre = end_pre(inlist)
 			blank = 1
 			continue
 		}
 		ind = indent_of(line)
 		txt = trim(line)
 		if (ind == 0 && txt ~ /^- /) {
-			if (inpre) {
-				put(".fi")
-				if (!inlist)
-					put(".RE")
-				inpre = 0
-			}
+			if (inpre)
+				inpre = end_pre(inlist)
 			put(".IP \\(bu 2")
 			puttext(fmt(substr(txt, 3)))
 			inlist = 1
@@ -176,10 +176,7 @@ function render(T, n, atstart,    i, line, ind, txt, inlist, innum, inpre, blank
 			continue
 		}
 		if (inpre) {
-			put(".fi")
-			if (!inlist)
-				put(".RE")
-			inpre = 0
+			inpre = end_pre(inlist)
 			blank = 1
 		}
 		if (blank || first) {
@@ -195,11 +192,8 @@ function render(T, n, atstart,    i, line, ind, txt, inlist, innum, inpre, blank
 		blank = 0
 		first = 0
 	}
-	if (inpre) {
-		put(".fi")
-		if (!inlist)
-			put(".RE")
-	}
+	if (inpre)
+		end_pre(inlist)
 }
 
 # --- reading the header ------------------------------------------------------------------
@@ -447,6 +441,22 @@ function see_also(j,    i, k, s, t, seen, list, n, m) {
 	put(t "\\fBlibvadiscover\\fP(3)")
 }
 
+# A page's parameters (or an enum's members) as tagged paragraphs, in font @font (I, B).
+function params(j, font,    k) {
+	for (k = 1; k <= item_np[j]; k++) {
+		put(".TP")
+		put("\\f" font param_name[j, k] "\\fP")
+		puttext(fmt(param_text[j, k]))
+	}
+}
+
+# A block's description paragraphs.
+function description(j, atstart,    T, k) {
+	for (k = 1; k <= item_nd[j]; k++)
+		T[k] = desc[j, k]
+	render(T, item_nd[j], atstart)
+}
+
 function function_page(j,    name, T, k, n, i, line, item, key, text, nerr, errk, errt, nt, pos, atstart) {
 	name = item_name[j]
 	outfile = outdir "/" name ".3"
@@ -462,18 +472,11 @@ function function_page(j,    name, T, k, n, i, line, item, key, text, nerr, errk
 	library_line()
 	if (item_np[j] > 0) {
 		put(".SH ARGUMENTS")
-		for (k = 1; k <= item_np[j]; k++) {
-			put(".TP")
-			put("\\fI" param_name[j, k] "\\fP")
-			puttext(fmt(param_text[j, k]))
-		}
+		params(j, "I")
 	}
 	if (item_nd[j] > 0) {
 		put(".SH DESCRIPTION")
-		n = 0
-		for (k = 1; k <= item_nd[j]; k++)
-			T[++n] = desc[j, k]
-		render(T, n, 1)
+		description(j, 1)
 	}
 	# Return: its paragraphs and "* %VALUE - text" items in order; the items that are
 	# errors (%-E...) go to ERRORS.
@@ -561,17 +564,10 @@ function overview_page(    i, j, k, T, n, g, d, nd, lines, title) {
 			puttext(fmt(lines[k]))
 		put(".fi")
 		put(".RE")
-		for (k = 1; k <= item_np[j]; k++) {
-			put(".TP")
-			put("\\fB" param_name[j, k] "\\fP")
-			puttext(fmt(param_text[j, k]))
-		}
+		params(j, "B")
 		if (item_nd[j] > 0) {
 			put(".PP")
-			delete T
-			for (k = 1; k <= item_nd[j]; k++)
-				T[k] = desc[j, k]
-			render(T, item_nd[j], 0)
+			description(j, 0)
 		}
 	}
 	put(".SH FUNCTIONS")
