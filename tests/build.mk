@@ -93,6 +93,9 @@ $(VAD_TEST_BROKEN_LIBVA): tests/broken-libva.c
 FIXTURES_test-select += $(B)/tests/vad-select-helper $(B)/tests/vad-select-helper-linked \
 	$(VAD_TEST_BROKEN_LIBVA)
 CHECK_PROGS += tests/test-symbols.sh tests/test-install.sh
+# The man pages: one per export, each renders cleanly (tests/test-man.sh).
+CHECK_PROGS += tests/test-man.sh
+FIXTURES_test-man.sh += $(VAD_MAN3)
 # The Kubernetes manifests (deploy/kubernetes), parsed with python3-yaml.
 CHECK_PROGS += tests/test-kubernetes.py
 # test-elf: the ELF reader (vad__ names: the static library), on objects the linker builds
