@@ -99,8 +99,10 @@ static const char help_text[] =
 	"/dev/dri/by-path link at every container start and creates the node of today's\n"
 	"number, under the by-path name, in the container (vadiscover and the wrapper\n"
 	"find it there; programs that look only for renderD* do not). A CDI spec\n"
-	"written at every boot (--to cdi --write) keeps the CDI name right. Otherwise\n"
-	"run 'vadiscover passthrough' again after such a change.\n"
+	"written at every boot keeps the CDI name right: the systemd unit\n"
+	"vadiscover-cdi@.service runs --to cdi --write for the spec it is named by:\n"
+	"  systemctl enable --now \"vadiscover-cdi@$(systemd-escape vf=4).service\"\n"
+	"Otherwise run 'vadiscover passthrough' again after such a change.\n"
 	"\n"
 	"Examples:\n"
 	"  vadiscover passthrough vf=4 --to pve --ct 123\n"
@@ -498,7 +500,8 @@ static void print_advice(const struct pt_options *o, const struct pt_node *nodes
 	if (o->format == FMT_CDI && !o->write)
 		fprintf(stderr, "vadiscover: save it with --write (" CDI_DYNAMIC_DIR
 				"/vadiscover-NAME.json, where runtimes read generated specs), "
-				"again at every boot\n");
+				"again at every boot: vadiscover-cdi@.service does (see "
+				"'vadiscover passthrough --help')\n");
 	if (o->format == FMT_PVE && o->by_path) {
 		if (!nodes[0].by_path[0])
 			fprintf(stderr, "vadiscover: no /dev/dri/by-path link leads to %s: the "
