@@ -4,7 +4,9 @@
 TOOL := $(B)/vadiscover/tool/vadiscover
 TOOL_SRCS := vadiscover/tool/vadiscover.c vadiscover/tool/output.c vadiscover/tool/json.c \
 	vadiscover/tool/guests.c vadiscover/tool/host.c vadiscover/tool/bootconf.c \
-	vadiscover/tool/doctor.c vadiscover/tool/passthrough.c vadiscover/tool/nfd.c
+	vadiscover/tool/account.c vadiscover/tool/doctor.c vadiscover/tool/doctor-host.c \
+	vadiscover/tool/doctor-nodes.c vadiscover/tool/doctor-va.c vadiscover/tool/doctor-media.c \
+	vadiscover/tool/passthrough.c vadiscover/tool/nfd.c
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 TOOL_MAN := vadiscover/tool/vadiscover.1
 
@@ -72,5 +74,5 @@ demo: all
 	@echo "(SIMULATED: run scripts/main-job or '$(TOOL) list -v' on a machine with a GPU.)"
 
 # doctor names the wrapper's installed path in its fix for Jellyfin.
-$(B)/vadiscover/tool/doctor.o: EXTRA_CFLAGS = \
+$(B)/vadiscover/tool/doctor-media.o: EXTRA_CFLAGS = \
 	-DVAD_WRAPPER_PATH='"$(LIBEXECDIR)/vadiscover/ffmpeg"'

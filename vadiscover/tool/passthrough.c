@@ -37,6 +37,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "vadiscover/tool/account.h"
 #include "vadiscover/tool/host.h"
 #include "vadiscover/tool/json.h"
 #include "vadiscover/tool/tool.h"
@@ -623,8 +624,7 @@ static int print_pct(const struct pt_options *o, struct pt_node *nodes, size_t n
 	if (gid < 0) {
 		if (pve_ct_rootfs_dir(o->root, id, &ct, dir, sizeof(dir), why, sizeof(why))) {
 			tool_sfmt(groupfile, sizeof(groupfile), "%s/etc/group", dir);
-			gid = host_group_id(groupfile, "render");
-			if (gid < 0) {
+			if (!account_group(dir, "render", &gid, NULL, 0)) {
 				fprintf(stderr, "vadiscover: container %u has no group render "
 						"(%s): create it in there (pct exec %u -- groupadd "
 						"-r render) or give --gid\n", id, groupfile, id);
