@@ -670,6 +670,11 @@ static void format_names(char *buf, size_t len, unsigned int opt, const char *se
 	}
 }
 
+void passthrough_format_names(char *buf, size_t len, const char *sep, const char *last)
+{
+	format_names(buf, len, 0, sep, last);
+}
+
 static void print_help(void)
 {
 	char names[128];

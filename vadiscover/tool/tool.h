@@ -53,6 +53,8 @@ int tool_context_new(struct vad_context **out, bool debug, bool cache, const cha
  * word has been taken out, so argv holds every option given before and after it. */
 int doctor_main(int argc, char **argv);
 int passthrough_main(int argc, char **argv);
+/* The names of passthrough's --to formats joined by @sep, the last by @last. */
+void passthrough_format_names(char *buf, size_t len, const char *sep, const char *last);
 int nfd_main(int argc, char **argv);
 
 #endif
