@@ -675,6 +675,24 @@ static const struct tool_test doctor_tests[] = {
 		.blocks = {{"kernel.iommu", "skip  kernel.iommu      no IOMMU, which only giving "
 					    "SR-IOV VFs to VMs needs, and no SR-IOV PF\n"}},
 	})},
+	/* The PFs come from the library's scan: in render-node order, as every check about
+	 * several devices (flex170x4-sriov's sysfs lists them the other way round). */
+	{"doctor-host", "doctor_pfs_in_render_node_order", RUNS({
+		.topology = "flex170x4-sriov", .files = opencl_only, DOCTOR_IN_ROOT,
+		.exit = ANY_EXIT,
+		.blocks = {{"sriov.capable",
+			    "ok    sriov.capable     0000:4d:00.0 (xe) offers 31 VFs\n"
+			    "ok    sriov.capable     0000:6d:00.0 (xe) offers 31 VFs\n"
+			    "ok    sriov.capable     0000:9d:00.0 (xe) offers 31 VFs\n"
+			    "ok    sriov.capable     0000:cd:00.0 (xe) offers 31 VFs\n"}},
+	})},
+	/* No Intel GPU among the DRM devices: nothing to say about SR-IOV. */
+	{"doctor-host", "doctor_no_intel_gpu", RUNS({
+		.topology = "amd", .files = opencl_only, DOCTOR_IN_ROOT, .exit = ANY_EXIT,
+		.blocks = {{"sriov.capable",
+			    "skip  sriov.capable     no Intel GPU among the DRM devices (one whose "
+			    "driver did not load has no node: see dri.nodes)\n"}},
+	})},
 
 	/* doctor in a container */
 	{"doctor-container", "doctor_lxc_node_65534", RUNS({

@@ -15,11 +15,12 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* An Intel GPU's physical function in /sys/bus/pci/devices. */
+/* An Intel GPU that is not a VF, as the library's scan found it (so one with a DRM node). */
 struct pf {
-	char slot[32];
-	char sysfs[PATH_MAX]; /* /sys/devices/pci0000:00/0000:00:02.0 */
-	char driver[32];
+	const char *slot;
+	const char *sysfs; /* /sys/devices/pci0000:00/0000:00:02.0 */
+	const char *driver;
+	int device_id;	      /* 0 when not known */
 	int totalvfs, numvfs; /* -1: no SR-IOV capability */
 };
 
@@ -30,61 +31,40 @@ struct pfs {
 	bool sriov; /* a PF with sriov_totalvfs > 0 */
 };
 
-static bool read_int(const char *path, long *out)
+/* The Intel GPUs of the scan that are not VFs, in the scan's order. The library knows a
+ * PF's VF counts; of a device it does not call a PF, sriov_totalvfs tells an SR-IOV
+ * capability that offers 0 VFs from none at all. */
+static void find_pfs(const struct doctor *d, struct pfs *pfs)
 {
-	char buf[64], *end;
-
-	if (host_read_text(path, buf, sizeof(buf)) <= 0)
-		return false;
-	errno = 0;
-	*out = strtol(buf, &end, 0);
-	return errno == 0 && end != buf;
-}
-
-static void find_pfs(struct pfs *pfs)
-{
-	DIR *dir = opendir("/sys/bus/pci/devices");
-	struct dirent *de;
-
 	memset(pfs, 0, sizeof(*pfs));
-	if (!dir)
-		return;
-	while ((de = readdir(dir)) && pfs->n < sizeof(pfs->pf) / sizeof(pfs->pf[0])) {
-		char p[PATH_MAX], link[PATH_MAX];
-		long vendor, class, v;
+	for (size_t i = 0; i < vad_device_count(d->ctx) && pfs->n < 8; i++) {
+		const struct vad_device *dev = vad_device_get(d->ctx, i);
+		enum vad_sriov_role role = vad_device_get_sriov_role(dev);
 		struct pf *pf = &pfs->pf[pfs->n];
+		char p[PATH_MAX];
+		long v;
 
-		if (de->d_name[0] == '.')
+		if (vad_device_get_bus(dev) != VAD_BUS_PCI ||
+		    vad_device_get_vendor_id(dev) != 0x8086 || role == VAD_SRIOV_VF ||
+		    !vad_device_get_sysfs_path(dev) || !vad_device_get_pci_slot(dev))
 			continue;
-		tool_sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s/vendor", de->d_name);
-		if (!read_int(p, &vendor) || vendor != 0x8086)
-			continue;
-		tool_sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s/class", de->d_name);
-		if (!read_int(p, &class) || (class >> 16) != 0x03)
-			continue;
-		tool_sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s/physfn", de->d_name);
-		if (access(p, F_OK) == 0)
-			continue;
-		memset(pf, 0, sizeof(*pf));
-		tool_sfmt(pf->slot, sizeof(pf->slot), "%s", de->d_name);
-		tool_sfmt(p, sizeof(p), "/sys/bus/pci/devices/%s", de->d_name);
-		if (!realpath(p, pf->sysfs))
-			tool_sfmt(pf->sysfs, sizeof(pf->sysfs), "%s", p);
-		tool_sfmt(p, sizeof(p), "%s/driver", pf->sysfs);
-		ssize_t l = readlink(p, link, sizeof(link) - 1);
-		if (l > 0) {
-			link[l] = '\0';
-			tool_sfmt(pf->driver, sizeof(pf->driver), "%s", tool_base(link));
-		}
-		tool_sfmt(p, sizeof(p), "%s/sriov_totalvfs", pf->sysfs);
-		pf->totalvfs = read_int(p, &v) ? (int)v : -1;
-		tool_sfmt(p, sizeof(p), "%s/sriov_numvfs", pf->sysfs);
-		pf->numvfs = read_int(p, &v) ? (int)v : 0;
-		if (pf->totalvfs > 0)
+		pf->slot = vad_device_get_pci_slot(dev);
+		pf->sysfs = vad_device_get_sysfs_path(dev);
+		pf->driver = vad_device_get_kernel_driver(dev) ? vad_device_get_kernel_driver(dev)
+							       : "";
+		pf->device_id = vad_device_get_device_id(dev) > 0 ? vad_device_get_device_id(dev) : 0;
+		if (role == VAD_SRIOV_PF) {
+			pf->totalvfs = vad_device_get_sriov_totalvfs(dev);
+			pf->numvfs = vad_device_get_sriov_numvfs(dev) > 0
+					     ? vad_device_get_sriov_numvfs(dev)
+					     : 0;
 			pfs->sriov = true;
+		} else {
+			tool_sfmt(p, sizeof(p), "%s/sriov_totalvfs", pf->sysfs);
+			pf->totalvfs = host_read_number(p, &v) && v >= 0 ? (int)v : -1;
+		}
 		pfs->n++;
 	}
-	closedir(dir);
 }
 
 static bool skip_in_container(struct doctor *d, const char *id)
@@ -188,7 +168,9 @@ static void check_sriov_capable(struct doctor *d, const struct pfs *pfs)
 	if (skip_in_container(d, "sriov.capable"))
 		return;
 	if (pfs->n == 0) {
-		doctor_add(d, "sriov.capable", ST_SKIP, NULL, NULL, "no Intel GPU on PCI");
+		doctor_add(d, "sriov.capable", ST_SKIP, NULL, NULL,
+			   "no Intel GPU among the DRM devices (one whose driver did not load "
+			   "has no node: see dri.nodes)");
 		return;
 	}
 	for (size_t i = 0; i < pfs->n; i++) {
@@ -210,15 +192,14 @@ static void check_sriov_capable(struct doctor *d, const struct pfs *pfs)
 		}
 		tool_sfmt(p, sizeof(p), "/sys/module/%s/parameters/max_vfs", drv);
 		bool has_param = access(p, F_OK) == 0;
-		bool readable = read_int(p, &maxvfs);
+		bool readable = host_read_number(p, &maxvfs);
 
 		if (strcmp(drv, "i915") == 0 && !has_param) {
 			char release[160];
 			long id = 0;
 
 			dkms_release_text(d, release, sizeof(release));
-			tool_sfmt(p, sizeof(p), "%s/device", pf->sysfs);
-			read_int(p, &id);
+			id = pf->device_id;
 			/* i915-sriov-dkms's README: the lines for its i915 and its xe. */
 			doctor_add(d, "sriov.capable", ST_WARN, NULL,
 			    tool_afmt("install i915-sriov-dkms (https://github.com/strongtz/i915-sriov-dkms"
@@ -272,7 +253,7 @@ static void check_guc(struct doctor *d, const struct pfs *pfs)
 		doctor_add(d, "sriov.guc", ST_SKIP, NULL, NULL, "i915 has no enable_guc parameter");
 		return;
 	}
-	if (access(p, R_OK) != 0 || !read_int(p, &v)) {
+	if (access(p, R_OK) != 0 || !host_read_number(p, &v)) {
 		doctor_add(d, "sriov.guc", ST_SKIP, NULL, NULL,
 		    "i915.enable_guc is readable by root only: run vadiscover doctor as root");
 		return;
@@ -358,26 +339,46 @@ static void check_vfs(struct doctor *d, const struct pfs *pfs)
 		doctor_add(d, "sriov.vfs", ST_SKIP, NULL, NULL, "no SR-IOV PF");
 }
 
-/* The device numbers sysfs gives the function at @vf (its drm/ directory). */
-static void vf_rdevs(const char *vf, dev_t *render, dev_t *card)
+/* VF @index of the PF at @pf_slot, as the scan found it: its slot, its kernel driver
+ * (NULL: none bound) and its nodes' device numbers (0: none). False when the scan has no
+ * such VF. */
+static bool find_vf(const struct doctor *d, const char *pf_slot, int index, const char **slot,
+		    const char **driver, dev_t *render, dev_t *card)
 {
-	char p[PATH_MAX + 8];
-	DIR *dir;
-	struct dirent *de;
-
 	*render = *card = 0;
-	tool_sfmt(p, sizeof(p), "%s/drm", vf);
-	dir = opendir(p);
-	while (dir && (de = readdir(dir))) {
+	for (size_t i = 0; i < vad_device_count(d->ctx); i++) {
+		const struct vad_device *dev = vad_device_get(d->ctx, i);
+		const char *pf = vad_device_get_pf_slot(dev);
+
+		if (!pf || strcmp(pf, pf_slot) != 0 || vad_device_get_vf_index(dev) != index ||
+		    !vad_device_get_pci_slot(dev))
+			continue;
+		*slot = vad_device_get_pci_slot(dev);
+		*driver = vad_device_get_kernel_driver(dev);
+		*render = vad_device_get_render_rdev(dev);
+		*card = vad_device_get_card_rdev(dev);
+		return true;
+	}
+	for (size_t i = 0; i < vad_function_count(d->ctx); i++) {
+		const struct vad_function *fn = vad_function_get(d->ctx, i);
+		const char *nodes = vad_function_get_host_nodes(fn);
 		unsigned int m;
 
-		if (sscanf(de->d_name, "renderD%u", &m) == 1)
-			*render = makedev(226, m);
-		else if (sscanf(de->d_name, "card%u", &m) == 1)
-			*card = makedev(226, m);
+		if (strcmp(vad_function_get_pf_slot(fn), pf_slot) != 0 ||
+		    vad_function_get_vf_index(fn) != index)
+			continue;
+		*slot = vad_function_get_pci_slot(fn);
+		*driver = vad_function_get_kernel_driver(fn);
+		/* "card4 renderD132": the nodes sysfs gives it, absent from /dev/dri here. */
+		for (const char *w = nodes; w && *w; w += strcspn(w, " "), w += strspn(w, " ")) {
+			if (sscanf(w, "renderD%u", &m) == 1)
+				*render = makedev(226, m);
+			else if (sscanf(w, "card%u", &m) == 1)
+				*card = makedev(226, m);
+		}
+		return true;
 	}
-	if (dir)
-		closedir(dir);
+	return false;
 }
 
 static void check_vf_drivers(struct doctor *d, const struct pfs *pfs)
@@ -392,7 +393,7 @@ static void check_vf_drivers(struct doctor *d, const struct pfs *pfs)
 
 	for (size_t i = 0; i < pfs->n; i++) {
 		const struct pf *pf = &pfs->pf[i];
-		char text[2048] = "", p[PATH_MAX], link[PATH_MAX], binds[2048] = "";
+		char text[2048] = "", p[PATH_MAX], binds[2048] = "";
 		int unbound = 0;
 		long autoprobe = 1;
 
@@ -400,24 +401,16 @@ static void check_vf_drivers(struct doctor *d, const struct pfs *pfs)
 			continue;
 		any = true;
 		for (int n = 0; n < pf->numvfs; n++) {
-			char vf[PATH_MAX], what[128];
+			char what[128];
 			size_t l = strlen(text);
+			const char *slot, *drv;
+			dev_t render, card;
 
-			tool_sfmt(p, sizeof(p), "%s/virtfn%d", pf->sysfs, n);
-			if (!realpath(p, vf))
+			if (!find_vf(d, pf->slot, n + 1, &slot, &drv, &render, &card))
 				continue;
-			tool_sfmt(p, sizeof(p), "%s/driver", vf);
-			ssize_t r = readlink(p, link, sizeof(link) - 1);
-			const char *slot = tool_base(vf);
-
-			if (r > 0) {
-				link[r] = '\0';
-				const char *drv = tool_base(link);
-
+			if (drv) {
 				char guests[256] = "";
-				dev_t render, card;
 
-				vf_rdevs(vf, &render, &card);
 				if (have_guests)
 					guests_describe(&g, render, card, slot, guests,
 							sizeof(guests));
@@ -439,7 +432,7 @@ static void check_vf_drivers(struct doctor *d, const struct pfs *pfs)
 			tool_sfmt(text + l, sizeof(text) - l, "%sVF %d %s", l ? ", " : "", n + 1, what);
 		}
 		tool_sfmt(p, sizeof(p), "%s/sriov_drivers_autoprobe", pf->sysfs);
-		read_int(p, &autoprobe);
+		host_read_number(p, &autoprobe);
 		if (unbound == 0) {
 			doctor_add(d, "sriov.vf-drivers", ST_OK, NULL, NULL, "%s: %s", pf->slot, text);
 			continue;
@@ -466,7 +459,7 @@ void doctor_check_host(struct doctor *d)
 {
 	struct pfs pfs;
 
-	find_pfs(&pfs);
+	find_pfs(d, &pfs);
 	check_iommu(d, &pfs);
 	check_sriov_capable(d, &pfs);
 	check_guc(d, &pfs);

@@ -201,13 +201,12 @@ int doctor_main(int argc, char **argv)
 	if ((r = tool_context_new(&d.ctx, d.debug, true, d.ffmpeg)) != EXIT_OK)
 		return r;
 	host_detect(d.root, &d.env);
-	doctor_check_host(&d);
-
 	r = vad_scan(d.ctx);
 	if (r < 0) {
 		fprintf(stderr, "vadiscover: scanning /dev/dri failed: %s\n", strerror(-r));
 		goto out;
 	}
+	doctor_check_host(&d);
 	/* Every device gets a verdict; the node to use is what pick would print. */
 	const char *text = getenv("VADISCOVER_SELECT");
 

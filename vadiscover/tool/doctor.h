@@ -48,9 +48,9 @@ struct doctor {
 void doctor_add(struct doctor *d, const char *id, enum status st, const char *device,
 		char *fix, const char *f, ...) __attribute__((format(printf, 6, 7)));
 
-/* The checks of each concern, in their order. The host's run before the scan of
- * /dev/dri's devices is used; the others after vad_select() gave every device its verdict
- * and @d->target is set. */
+/* The checks of each concern, in their order, all after vad_scan(): the host's take the
+ * PCI facts of the Intel GPUs from it; the others run after vad_select() gave every
+ * device its verdict and @d->target is set. */
 void doctor_check_host(struct doctor *d);
 void doctor_check_nodes(struct doctor *d);
 void doctor_check_va(struct doctor *d);

@@ -30,6 +30,19 @@ int host_read_text(const char *path, char *buf, size_t len)
 	return (int)n;
 }
 
+bool host_read_number(const char *path, long *out)
+{
+	char buf[64], *end;
+
+	if (host_read_text(path, buf, sizeof(buf)) <= 0)
+		return false;
+	errno = 0;
+	*out = strtol(buf, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	return errno == 0 && end != buf && !*end;
+}
+
 int host_read_under(const char *root, const char *rel, char *buf, size_t len)
 {
 	char p[PATH_MAX];

@@ -23,6 +23,10 @@ void host_path(const char *root, const char *rel, char *out, size_t len);
 /* Reads a small file whole (NUL-terminated, at most @len - 1 bytes): its length, or -errno. */
 int host_read_text(const char *path, char *buf, size_t len);
 
+/* A small file that holds one decimal number (a sysfs attribute, a module parameter), as
+ * the kernel writes it: the number, white space after it; false for anything else. */
+bool host_read_number(const char *path, long *out);
+
 /* host_read_text() of @rel (absolute) under @root. */
 int host_read_under(const char *root, const char *rel, char *buf, size_t len);
 
