@@ -80,15 +80,16 @@ static void check_nodes(struct doctor *d)
 		}
 	}
 	if (renamed[0]) {
-		/* libdrm finds a node's type by the name the kernel gives its number in some
-		 * releases (2.4.124: access("/dev/dri/renderD<minor>")), and so does every
-		 * program that looks for renderD*. */
+		/* libdrm from 2.4.116 on finds a node's type by the name the kernel gives its
+		 * number (drmGetMinorType(): access("/dev/dri/renderD<minor>"), under
+		 * drmGetNodeTypeFromFd() and drmGetDevice2()), and so does every program
+		 * that looks for renderD*. */
 		doctor_add(d, "dri.nodes", ST_WARN, NULL,
 		    tool_afmt("give the nodes their host names (%s as /dev/dri/%s): on the host, "
 			"'vadiscover passthrough --help' shows how",
 			renamed, renamed_host),
 		    "%s%s; %s is not named as the kernel names it: libdrm releases that "
-		    "find a node's type by that name (2.4.124 does) and programs that look "
+		    "find a node's type by that name (2.4.116 and later) and programs that look "
 		    "for renderD* do not see it", d->env.container[0] ? "passed in: " : "", text,
 		    renamed);
 		return;

@@ -401,7 +401,7 @@ static bool advice_pve(const struct pt_lines *l)
 		fprintf(stderr, "vadiscover: the container sees the node as %s (resolved at each "
 				"start); point the program at it or use vadiscover's wrapper "
 				"(libdrm releases that find a node's type by its kernel name, "
-				"2.4.124 does, do not)\n", l->nodes[0].by_path);
+				"2.4.116 and later, do not)\n", l->nodes[0].by_path);
 	return false;
 }
 
