@@ -176,6 +176,10 @@ FIXTURES_test-bighost += $(TOOL) $(WRAPPER) $(PROBE_HELPER)
 # test-nfd: `vadiscover nfd`'s feature file, every line checked against NFD's rules.
 $(eval $(call vad_test,test-nfd,tests/test-nfd.c,))
 FIXTURES_test-nfd += $(TOOL) $(PROBE_HELPER) $(VAD_TEST_BROKEN_LIBVA)
+# test-units.sh: the systemd units, installed, checked by systemd-analyze verify, and
+# vadiscover-cdi@.service's command run on the harness.
+CHECK_PROGS += tests/test-units.sh
+FIXTURES_test-units.sh += $(TOOL) $(PROBE_HELPER)
 # --- end vadiscover tool ---
 
 # --- isolated probes ---
