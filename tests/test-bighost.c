@@ -9,7 +9,7 @@
  * wrapper rewrites to it, a renamed node of that range is still identified by its device
  * number. Debian 12's libdrm (2.4.114) cannot type such a node (minor / 64), so libva
  * fails on it; the cases that need VA run with FAKEGPU_LIBDRM=names, the node typing of
- * newer libdrm (tests/harness/shim.c), and one case pins down what Debian 12's does.
+ * libdrm 2.4.116 and later (tests/harness/shim.c), and one case pins down what Debian 12's does.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -272,7 +272,7 @@ START_TEST(renamed_extended_nodes)
 		      r.out);
 	th_result_free(&r);
 
-	/* Even newer libdrm looks for /dev/dri/renderD297 to type the renamed node, which
+	/* Even libdrm 2.4.116 and later looks for /dev/dri/renderD297 to type the renamed node, which
 	 * the container lacks: libva fails there; under its own name the node works. */
 	run(LXC, newer_libdrm, &r, "pick", NULL, NULL);
 	ck_assert_msg(code(&r) == 0, "%.600s", r.err);

@@ -1166,7 +1166,7 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const
 }
 
 /* ---------------------------------------------------------------------------------- */
-/* libdrm's node type, as newer libdrm gives it (FAKEGPU_LIBDRM=names)
+/* libdrm's node type, as libdrm 2.4.116 and later give it (FAKEGPU_LIBDRM=names)
  *
  * libva asks drmGetNodeTypeFromFd() whether its fd is a render node. Debian 12's libdrm
  * (2.4.114) answers from the minor alone (minor / 64: 0 primary, 2 render), so a node of
