@@ -7,7 +7,7 @@
  *
  * One file per answer, named by a hash of its key, in the cache directory:
  *
- *     vadiscover-cache 2
+ *     vadiscover-cache 3
  *     expires 0                  when it stops being an answer (ns since the epoch), 0: never
  *     written 1765...            when it was written (ns since the epoch)
  *     key 412                    the key text (below), which must match to the byte
@@ -15,6 +15,10 @@
  *     paths 45                   the VA driver files libva tried, one per line
  *     /usr/lib/x86_64-linux-gnu/dri/iHD_drv_video.so\n
  *     state 98                   their identity when probed (checked again on use)
+ *     ...
+ *     libva 58                   the libva that probed (the key names it without loading
+ *     /usr/lib/x86_64-linux-gnu/libva.so.2.1700.0\n/etc/ld.so.cache\n     it)
+ *     libva-state 80             their identity when probed (checked again on use)
  *     ...
  *     vadiscover-record 1        the result (record.c), to the end of the file
  *     ...
@@ -49,7 +53,7 @@
 #include "config.h"
 #include "vadiscover/vad-libva.h"
 
-#define VAD_CACHE_MAGIC "vadiscover-cache 2"
+#define VAD_CACHE_MAGIC "vadiscover-cache 3"
 #define VAD_CACHE_FILE_MAX (64 * 1024)
 /* How long a hang (-ETIMEDOUT) is believed: see vadiscover.h. */
 #define VAD_CACHE_HANG_TTL 600
@@ -164,6 +168,53 @@ static int vad_cache_dir(struct vad_context *ctx)
 	return vad_cache_open_dir(ctx, path);
 }
 
+/* The variables that choose the directory, as one string (malloc'ed; NULL on -ENOMEM). */
+static char *vad_cache_env(void)
+{
+	static const char *const names[] = { "VADISCOVER_CACHE", "VADISCOVER_CACHE_DIR",
+					     "XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "HOME" };
+	struct vad_str t = { 0 };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = secure_getenv(names[i]);
+
+		vad__str_addf(&t, "%c%s", v ? '=' : '-', v ? v : "");
+		vad__str_add(&t, "\n");
+	}
+	vad__str_addf(&t, "%u", (unsigned)geteuid());
+	return vad__str_done(&t);
+}
+
+/* The cache directory of @ctx, opened once while the variables that choose it stay the
+ * same (the caller does not close it), or -errno when off or refused. */
+static int vad_cache_dirfd(struct vad_context *ctx)
+{
+	char *env = vad_cache_env();
+
+	if (!env)
+		return -ENOMEM;
+	if (ctx->cache_env && strcmp(ctx->cache_env, env) == 0 && ctx->cache_dirfd >= 0) {
+		free(env);
+		return ctx->cache_dirfd;
+	}
+	vad__cache_free(ctx);
+	ctx->cache_dirfd = vad_cache_dir(ctx);
+	if (ctx->cache_dirfd >= 0)
+		ctx->cache_env = env;
+	else
+		free(env);
+	return ctx->cache_dirfd;
+}
+
+void vad__cache_free(struct vad_context *ctx)
+{
+	if (ctx->cache_dirfd >= 0)
+		close(ctx->cache_dirfd);
+	ctx->cache_dirfd = -1;
+	free(ctx->cache_env);
+	ctx->cache_env = NULL;
+}
+
 /* --- the key ------------------------------------------------------------------------- */
 
 /* "dev:ino:size:mtime" of @path as stat() sees it, or "absent". */
@@ -186,22 +237,23 @@ static void vad_text_env(struct vad_str *t, const char *name)
 	vad__str_addf(t, "env %s%s%s\n", name, v ? "=" : "", v ? v : "");
 }
 
-/* Everything the answer for @dev with driver @force depends on, but the driver files
- * (known only after a probe: checked through "paths"/"state"). NULL on -ENOMEM. */
-static char *vad_cache_key(struct vad_context *ctx, const struct vad_device *dev,
-			   const char *force)
+/* Everything the answer for @dev with driver @force depends on, but the files of libva and
+ * of the driver (checked through "libva"/"paths" and their states), malloc'ed in *@out;
+ * NULL there when the libva to use failed to load (no key). 0 or -ENOMEM. */
+static int vad_cache_key(struct vad_context *ctx, const struct vad_device *dev,
+			 const char *force, char **out)
 {
 	struct vad_str t = { 0 };
-	char boot[64] = "";
 	dev_t rdev = dev->render_node ? dev->render_rdev : dev->card_rdev;
-	const char *libva = vad_get_libva_path(ctx);
 	struct stat st;
 
-	/* A reboot can change anything (kernel, firmware, GPU state). */
-	if (vad__sysfs_read("/proc/sys/kernel/random", "boot_id", boot, sizeof(boot)) < 0)
-		snprintf(boot, sizeof(boot), "-");
+	/* A reboot can change anything (kernel, firmware, GPU state): read once a context. */
+	if (!ctx->boot_id[0] &&
+	    vad__sysfs_read("/proc/sys/kernel/random", "boot_id", ctx->boot_id,
+			    sizeof(ctx->boot_id)) < 0)
+		snprintf(ctx->boot_id, sizeof(ctx->boot_id), "-");
 	vad__str_addf(&t, "vadiscover %s\n", VAD_VERSION);
-	vad__str_addf(&t, "boot %s\n", boot);
+	vad__str_addf(&t, "boot %s\n", ctx->boot_id);
 	/* The device: its number, where it is in sysfs, what it is, who drives it, and the
 	 * inode of its sysfs directory, which a re-created VF (or a re-bound device) gets
 	 * anew. */
@@ -215,15 +267,21 @@ static char *vad_cache_key(struct vad_context *ctx, const struct vad_device *dev
 	vad__str_addf(&t, "\nids %d %d %d %d %d\n", dev->vendor_id, dev->device_id,
 		      dev->subsystem_vendor_id, dev->subsystem_device_id, dev->revision);
 	vad__str_addf(&t, "kernel-driver %s\n", dev->kernel_driver ? dev->kernel_driver : "-");
-	/* The libva that probes, and what steers its choice of driver. */
-	vad__str_addf(&t, "libva %s %d ", libva ? libva : "-", vad_get_libva_version(ctx));
-	if (libva)
-		vad_text_file_id(&t, libva);
+	/* The libva that probes, named without loading it (its file is checked through
+	 * "libva" and "libva-state"), and what steers its choice of driver. */
+	vad__str_addf(&t, "libva ");
+	if (vad__libva_choice(ctx, &t) < 0) {
+		free(vad__str_done(&t));
+		*out = NULL;
+		return t.failed ? -ENOMEM : 0;
+	}
 	vad__str_addf(&t, "\nforce %s\n", force ? force : "-");
+	vad_text_env(&t, "LD_LIBRARY_PATH");
 	vad_text_env(&t, "LIBVA_DRIVER_NAME");
 	vad_text_env(&t, "LIBVA_DRIVER_NAME_JELLYFIN");
 	vad_text_env(&t, "LIBVA_DRIVERS_PATH");
-	return vad__str_done(&t);
+	*out = vad__str_done(&t);
+	return *out ? 0 : -ENOMEM;
 }
 
 /* The identity of each driver file in @paths (one per line), one per line. */
@@ -366,42 +424,57 @@ static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 	return 0;
 }
 
+/* Whether the files @paths (@plen bytes, one per line) are as @state (@slen bytes) says:
+ * 1 (yes), 0 (no) or -ENOMEM. */
+static int vad_cache_same_state(const char *paths, size_t plen, const char *state, size_t slen)
+{
+	char *copy = strndup(paths, plen), *now;
+	int same;
+
+	if (!copy)
+		return -ENOMEM;
+	now = vad_cache_state(copy);
+	free(copy);
+	if (!now)
+		return -ENOMEM;
+	same = strlen(now) == slen && memcmp(now, state, slen) == 0;
+	free(now);
+	return same;
+}
+
 /* 1 and the answer in @va when the file matches @key in every way and answers a question
  * asked at @asked, 0 when not. */
 int vad__cache_parse(const char *buf, size_t len, const char *key, long long asked,
 		     struct vad__va *va)
 {
 	struct vad_in in = { buf, buf + len };
-	const char *k, *paths, *state;
-	size_t klen, plen, slen;
+	const char *k, *paths, *state, *lpaths, *lstate;
+	size_t klen, plen, slen, lplen, lslen;
 	long long expires, written;
-	char *pcopy, *now_state;
+	char *pcopy;
 	int r;
 
 	if (!vad_in_line(&in, VAD_CACHE_MAGIC) || !vad_in_ns(&in, "expires", &expires) ||
 	    !vad_in_ns(&in, "written", &written) ||
 	    !vad_in_blob(&in, "key", 16384, &k, &klen) ||
 	    !vad_in_blob(&in, "paths", VAD_FILES_MAX, &paths, &plen) ||
-	    !vad_in_blob(&in, "state", VAD_FILES_MAX, &state, &slen))
+	    !vad_in_blob(&in, "state", VAD_FILES_MAX, &state, &slen) ||
+	    !vad_in_blob(&in, "libva", VAD_FILES_MAX, &lpaths, &lplen) ||
+	    !vad_in_blob(&in, "libva-state", VAD_FILES_MAX, &lstate, &lslen))
 		return 0;
 	if (klen != strlen(key) || memcmp(k, key, klen) != 0)
 		return 0;
 	if (expires && (asked >= expires || expires < written))
 		return 0;
+	r = vad_cache_same_state(lpaths, lplen, lstate, lslen);
+	if (r <= 0)
+		return r;
+	r = vad_cache_same_state(paths, plen, state, slen);
+	if (r <= 0)
+		return r;
 	pcopy = strndup(paths, plen);
 	if (!pcopy)
 		return -ENOMEM;
-	now_state = vad_cache_state(pcopy);
-	if (!now_state) {
-		free(pcopy);
-		return -ENOMEM;
-	}
-	if (strlen(now_state) != slen || memcmp(now_state, state, slen) != 0) {
-		free(pcopy);
-		free(now_state);
-		return 0;
-	}
-	free(now_state);
 	r = vad__record_read(in.p, (size_t)(in.end - in.p), va, NULL);
 	if (r < 0) {
 		free(pcopy);
@@ -418,17 +491,10 @@ int vad__cache_parse(const char *buf, size_t len, const char *key, long long ask
 int vad__cache_key(struct vad_context *ctx, const struct vad_device *dev, const char *force,
 		   char **key)
 {
-	int r;
-
 	*key = NULL;
 	if (!(ctx->probe_mode & VAD_PROBE_CACHE))
 		return 0;
-	/* The key names the libva: load it (no VA driver is loaded by that). */
-	r = vad_libva_load(ctx);
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;
-	*key = vad_cache_key(ctx, dev, force);
-	return *key ? 0 : -ENOMEM;
+	return vad_cache_key(ctx, dev, force, key);
 }
 
 int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, const char *key,
@@ -440,12 +506,11 @@ int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, con
 
 	if (!key)
 		return 0;
-	dirfd = vad_cache_dir(ctx);
+	dirfd = vad_cache_dirfd(ctx);
 	if (dirfd < 0)
 		return 0;
 	vad_cache_name(key, ".probe", name, sizeof(name));
 	r = vad_cache_slurp(dirfd, name, &buf, &len);
-	close(dirfd);
 	if (r == -ENOMEM)
 		return r;
 	r = r < 0 ? 0 : vad__cache_parse(buf, len, key, asked, va);
@@ -483,17 +548,14 @@ int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const
 
 	if (!key)
 		return -ENOENT;
-	dirfd = vad_cache_dir(ctx);
+	dirfd = vad_cache_dirfd(ctx);
 	if (dirfd < 0)
 		return dirfd;
 	vad_cache_name(key, ".lock", name, sizeof(name));
 	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 		    0600);
 	if (fd < 0)
-		fd = -errno;
-	close(dirfd);
-	if (fd < 0)
-		return fd;
+		return -errno;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
 		close(fd);
 		return -EPERM;
@@ -594,6 +656,7 @@ static void vad_cache_prune(struct vad_context *ctx, int dirfd, long long now)
 		close(fd);
 		return;
 	}
+	rewinddir(d);	/* the copy shares the position of the context's descriptor */
 	while ((e = readdir(d))) {
 		size_t n = strlen(e->d_name);
 		struct stat st;
@@ -615,7 +678,7 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 		      const struct vad__va *va, const char *key)
 {
 	struct vad_str t = { 0 };
-	char name[32], tmp[96], *rec = NULL, *state;
+	char name[32], tmp[96], *rec = NULL, *state, *lstate, *libva = NULL;
 	size_t reclen = 0, off = 0;
 	long long expires, now = vad__now_ns();
 	int dirfd, fd;
@@ -623,7 +686,7 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 
 	if (!key || !vad_cacheable(va, now, &expires))
 		return;
-	dirfd = vad_cache_dir(ctx);
+	dirfd = vad_cache_dirfd(ctx);
 	if (dirfd < 0)
 		return;
 	vad_cache_name(key, ".probe", name, sizeof(name));
@@ -631,23 +694,33 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 	if (va->status == -ETIMEDOUT && vad_cache_has_answer(dirfd, name, key, now)) {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: %s holds an answer: the timeout is "
 			 "not written over it", vad_device_get_node(dev), name);
-		close(dirfd);
+		return;
+	}
+	/* The libva that probed: a lasting answer names it (a probe loaded it, or loads it
+	 * now); one for the waiting processes only may have none (libva failed to load). */
+	if (vad__libva_files(ctx, &libva) == -ENOENT && vad_libva_load(ctx) == 0)
+		vad__libva_files(ctx, &libva);
+	if (!libva && expires != now) {
 		return;
 	}
 	state = vad_cache_state(va->files);
-	if (!state || vad__record_write(va, &rec, &reclen) < 0) {
+	lstate = vad_cache_state(libva);
+	if (!state || !lstate || vad__record_write(va, &rec, &reclen) < 0) {
 		free(state);
-		close(dirfd);
+		free(lstate);
+		free(libva);
 		return;
 	}
 	vad__str_addf(&t, VAD_CACHE_MAGIC "\nexpires %lld\nwritten %lld\nkey %zu\n%s\n"
-		      "paths %zu\n%s\nstate %zu\n%s\n", expires, now, strlen(key), key,
-		      va->files ? strlen(va->files) : 0,
-		      va->files ? va->files : "", strlen(state), state);
+		      "paths %zu\n%s\nstate %zu\n%s\nlibva %zu\n%s\nlibva-state %zu\n%s\n",
+		      expires, now, strlen(key), key, va->files ? strlen(va->files) : 0,
+		      va->files ? va->files : "", strlen(state), state,
+		      libva ? strlen(libva) : 0, libva ? libva : "", strlen(lstate), lstate);
 	free(state);
+	free(lstate);
+	free(libva);
 	if (!vad__str_done(&t)) {
 		free(rec);
-		close(dirfd);
 		return;
 	}
 	/* A name no other writer uses (pid and thread), replaced atomically into place. */
@@ -659,7 +732,6 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 			 VAD_STRERROR(errno));
 		free(t.s);
 		free(rec);
-		close(dirfd);
 		return;
 	}
 	for (int part = 0; part < 2 && ok; part++) {
@@ -690,7 +762,6 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 	vad_cache_prune(ctx, dirfd, now);
 	free(t.s);
 	free(rec);
-	close(dirfd);
 }
 
 bool vad_device_is_cached(const struct vad_device *dev)

@@ -55,8 +55,10 @@ static struct vad__libva *vad_libva_state(struct vad_context *ctx)
 {
 	if (!ctx->libva) {
 		ctx->libva = calloc(1, sizeof(*ctx->libva));
-		if (ctx->libva)
+		if (ctx->libva) {
 			ctx->libva->version = -ENOENT;
+			ctx->libva->in_process = -1;
+		}
 	}
 	return ctx->libva;
 }
@@ -91,6 +93,7 @@ static void vad_libva_unload(struct vad__libva *lv)
 	free(lv->loaded_dir);
 	lv->loaded_dir = NULL;
 	lv->step = 0;
+	lv->in_process = -1;
 	lv->path = lv->error = NULL;
 	lv->version = -ENOENT;
 	memset(&lv->fn, 0, sizeof(lv->fn));
@@ -383,6 +386,61 @@ int vad__libva_helper_dir(struct vad_context *ctx, char **dir)
 	return 0;
 }
 
+int vad__libva_choice(struct vad_context *ctx, struct vad_str *t)
+{
+	struct vad__libva *lv = vad_libva_state(ctx);
+	void *h;
+
+	if (!lv)
+		return -ENOMEM;
+	if (lv->error)
+		return -ELIBACC;
+	if (lv->h_va) {
+		if (lv->step == 2)
+			vad__str_addf(t, "dir %s", lv->loaded_dir);
+		else
+			vad__str_addf(t, "%s", lv->step == 1 ? "in-process" : "system");
+		return 0;
+	}
+	/* The order of vad_libva_load_now(), without loading: RTLD_NOLOAD maps nothing (but
+	 * looks the file up, so once until vad_scan()). */
+	if (lv->in_process < 0) {
+		h = dlopen(VAD_LIBVA_SONAME, RTLD_LAZY | RTLD_NOLOAD);
+		lv->in_process = h != NULL;
+		if (h)
+			dlclose(h);
+		else
+			dlerror();
+	}
+	if (lv->in_process) {
+		vad__str_addf(t, "in-process");
+	} else if (lv->dir) {
+		vad__str_addf(t, "dir %s", lv->dir);
+	} else {
+		vad__str_addf(t, "system");
+	}
+	return 0;
+}
+
+int vad__libva_files(struct vad_context *ctx, char **out)
+{
+	struct vad__libva *lv = ctx->libva;
+	struct vad_str t = { 0 };
+
+	*out = NULL;
+	if (!lv || !lv->h_va || !lv->path)
+		return -ENOENT;
+	vad__str_addf(&t, "%s\n", lv->path);
+	/* What the loader would take: the name opened (a symlink may be pointed elsewhere),
+	 * or for the system's, the loader's cache, which ldconfig rewrites on any change. */
+	if (lv->step == 2)
+		vad__str_addf(&t, "%s/%s\n", lv->loaded_dir, VAD_LIBVA_SONAME);
+	else if (lv->step == 3)
+		vad__str_addf(&t, "/etc/ld.so.cache\n");
+	*out = vad__str_done(&t);
+	return *out ? 0 : -ENOMEM;
+}
+
 void vad__libva_rescan(struct vad_context *ctx)
 {
 	struct vad__libva *lv = ctx->libva;
@@ -392,6 +450,7 @@ void vad__libva_rescan(struct vad_context *ctx)
 	if (lv->error || lv->dir_changed)
 		vad_libva_unload(lv);
 	lv->dir_changed = false;
+	lv->in_process = -1;
 }
 
 void vad__libva_free(struct vad_context *ctx)

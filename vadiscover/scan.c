@@ -265,7 +265,7 @@ int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
 			free(name);
 		}
 		name = NULL;
-		r = vad__sysfs_resolve(sp, "physfn", &pf_path);
+		r = vad__sysfs_link_path(sp, "physfn", &pf_path);
 		if (r == -ENOMEM)
 			return r;
 		if (r == 0 && dev->pci_slot && dev->pf_slot) {
@@ -313,36 +313,39 @@ static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const ch
 			const char *path, const struct stat *st)
 {
 	enum vad_node_type type;
-	char sysdev[64], devnum[32];
-	char *sp = NULL, *kname = NULL;
+	char devnum[32];
+	char *sp = NULL, *node_dir = NULL;
+	const char *kname = NULL;
 	struct vad_device *dev = NULL;
 	int r;
 
 	/* The kernel's name of the device number (/sys/dev/char/226:N -> .../drm/renderDN)
 	 * says what the node is, whatever this /dev/dri calls it; the name here is only
-	 * trusted when sysfs does not know the number. */
+	 * trusted when sysfs does not know the number. Two readlink()s give the node's
+	 * directory and its device's, which hold no symlink in their paths. */
 	snprintf(devnum, sizeof(devnum), "%u:%u", major(st->st_rdev), minor(st->st_rdev));
-	r = vad__sysfs_link_name("/sys/dev/char", devnum, &kname);
+	r = vad__sysfs_link_path("/sys/dev/char", devnum, &node_dir);
 	if (r == -ENOMEM)
 		return r;
-	type = vad_type_of_name(kname ? kname : name);
+	if (node_dir)
+		kname = strrchr(node_dir, '/') + 1;
+	type = vad_type_of_name(kname && *kname ? kname : name);
 	if (type == VAD_NODE_OTHER) {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s is neither a card nor a render node, skipped",
 			 path, kname ? kname : "(no sysfs name)");
-		free(kname);
+		free(node_dir);
 		return 0;
 	}
 	if (kname && strcmp(kname, name) != 0)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: the kernel's %s (%s)", path, kname, devnum);
-	free(kname);
 
-	snprintf(sysdev, sizeof(sysdev), "/sys/dev/char/%s", devnum);
-	r = vad__sysfs_resolve(sysdev, "device", &sp);
+	r = node_dir ? vad__sysfs_link_path(node_dir, "device", &sp) : -ENOENT;
+	free(node_dir);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s/device: %s; listed without sysfs facts", path,
-			 sysdev, VAD_STRERROR(-r));
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: /sys/dev/char/%s/device: %s; listed without "
+			 "sysfs facts", path, devnum, VAD_STRERROR(-r));
 
 	/* One rdev seen twice (two names for one node): keep the first. */
 	for (size_t i = 0; i < list->n; i++) {
@@ -587,7 +590,7 @@ static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *li
 			if (known)
 				continue;
 			snprintf(name, sizeof(name), "virtfn%zu", v);
-			r = vad__sysfs_resolve(pf->sysfs_path, name, &vf_path);
+			r = vad__sysfs_link_path(pf->sysfs_path, name, &vf_path);
 			if (r == -ENOMEM)
 				return r;
 			if (r < 0)
@@ -677,6 +680,7 @@ int vad_scan(struct vad_context *ctx)
 		return -EINVAL;
 	vad__libva_rescan(ctx);
 	vad__devices_free(ctx);
+	ctx->boot_id[0] = '\0';	/* the probe cache's key reads it again */
 	/* Scanned, unless it fails with -ENOMEM: then vad_select() scans again. */
 	ctx->scanned = true;
 

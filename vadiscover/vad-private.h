@@ -141,6 +141,12 @@ struct vad_context {
 	/* The libva loaded at run time (vad-libva.h), created on first use. */
 	struct vad__libva *libva;
 
+	/* The probe cache (cache.c): its directory, open (-1: not yet, or off), while the
+	 * variables that chose it (cache_env) stay as they were; the boot id, read once. */
+	int cache_dirfd;
+	char *cache_env;
+	char boot_id[64];
+
 	/* How probes run (vad_set_probe_mode()) and the helper program (isolate.c). */
 	unsigned int probe_mode;
 	char *probe_helper;	/* vad_set_probe_helper(), or NULL */
@@ -324,6 +330,8 @@ int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const
  * processes that waited for it. */
 void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 		      const struct vad__va *va, const char *key);
+/* vad_unref(): close the cache directory. */
+void vad__cache_free(struct vad_context *ctx);
 /* Parse the cache file @buf (@len bytes, NUL after them) for @key and a question asked at
  * @asked: 1 and the answer in @va (from VAD__VA_NONE) when it matches in every way, 0 when
  * not, -ENOMEM. */
@@ -335,6 +343,13 @@ int vad__cache_parse(const char *buf, size_t len, const char *key, long long ask
  * (malloc'ed in *@dir), or NULL in *@dir for the system's: the directory of the libva
  * loaded, unless it was found by soname. 0, -ELIBACC or -ENOMEM. */
 int vad__libva_helper_dir(struct vad_context *ctx, char **dir);
+/* Which libva a probe of @ctx would use, as text for the probe cache's key, appended to @t
+ * without loading any: "in-process", "dir DIR" or "system". 0, -ELIBACC (the last load
+ * failed) or -ENOMEM. */
+int vad__libva_choice(struct vad_context *ctx, struct vad_str *t);
+/* The files whose identity names the loaded libva (its file, and what led the loader to
+ * it), one per line, malloc'ed in *@out; -ENOENT when none is loaded, -ENOMEM. */
+int vad__libva_files(struct vad_context *ctx, char **out);
 /* vad_scan(): forget a failed load, and unload a libva whose directory was changed since
  * it was loaded (its path and error strings are freed). */
 void vad__libva_rescan(struct vad_context *ctx);
@@ -400,8 +415,11 @@ int vad__sysfs_read_uint(const char *dir, const char *attr);
 /* The last path component of the target of the link @dir/@attr, malloc'ed in *@out.
  * 0 or -errno. */
 int vad__sysfs_link_name(const char *dir, const char *attr, char **out);
-/* realpath() of @dir/@attr, malloc'ed in *@out. 0 or -errno. */
-int vad__sysfs_resolve(const char *dir, const char *attr, char **out);
+/* The path the link @dir/@attr leads to, malloc'ed in *@out, from one readlink(): its
+ * target taken relative to @dir, which must hold no symlink (a device's directory under
+ * /sys/devices, or /sys/dev/char), as the kernel's links are made. 0 or -errno (-EINVAL:
+ * not a link). */
+int vad__sysfs_link_path(const char *dir, const char *attr, char **out);
 /* Whether @text is a PCI slot "DDDD:BB:DD.F" (hex, 4..8 domain digits). */
 bool vad__is_pci_slot(const char *text);
 

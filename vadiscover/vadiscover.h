@@ -52,7 +52,9 @@
  * - The library never prints and never exits: messages go to the log function
  *   (vad_set_log_fn()), none is installed by default.
  * - No global mutable state and no locks: what may run at once is under "Threads".
- * - Every fd the library opens is O_CLOEXEC and closed before the call returns.
+ * - Every fd the library opens is O_CLOEXEC and closed before the call returns, but the
+ *   probe cache's directory, which a context keeps open from its first use of the cache
+ *   until vad_unref() (or until the variables that choose it change).
  * - Paths: the library reads /dev/dri and /sys exactly as libdrm and libva do (they hard-code
  *   them), so that enumeration and probing can never disagree about a node. To run it
  *   against a simulated kernel, the test suite interposes those paths (tests/harness).
@@ -769,7 +771,12 @@ int vad_set_probe_helper_beside_program(struct vad_context *ctx);
  *   - the device: its node's device number, its sysfs path and the inode of its sysfs
  *     directory (a VF destroyed and re-created, or a device re-bound, gets a new one),
  *     PCI vendor, device, subsystem ids and revision, the kernel driver;
- *   - the libva that probes: its file (path, version, and device, inode, size, mtime);
+ *   - the libva that probes, named without loading it (an answer from the cache loads
+ *     no libva): which of the places under "libva at run time" it comes from (the one
+ *     already in the process, the directory set, or the system's, with LD_LIBRARY_PATH);
+ *     its file (device, inode, size, mtime) and what led the loader to it (the file's
+ *     name in the directory set, or the loader's cache /etc/ld.so.cache) are stored with
+ *     the answer and checked again on every use, as the driver files below;
  *   - the driver name forced (driver=, or the one the device requires), and the
  *     environment that steers libva's choice: LIBVA_DRIVER_NAME,
  *     LIBVA_DRIVER_NAME_JELLYFIN, LIBVA_DRIVERS_PATH;
