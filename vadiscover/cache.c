@@ -74,7 +74,7 @@ long long vad__now_ns(void)
 /* mkdir @path 0700 (when missing), then open it without following a symlink and check
  * that it is a directory of this user that nobody else may write. The fd, or -errno with
  * the reason logged. */
-static int vad_cache_open_dir(struct vad_context *ctx, const char *path)
+static int cache_open_dir(struct vad_context *ctx, const char *path)
 {
 	struct stat st;
 	int fd;
@@ -107,7 +107,7 @@ static int vad_cache_open_dir(struct vad_context *ctx, const char *path)
 
 /* Whether @path is a directory of this user that nobody else may write (a home directory
  * that another user cannot make a .cache in first). */
-static bool vad_own_dir(const char *path)
+static bool own_dir(const char *path)
 {
 	struct stat st;
 
@@ -120,7 +120,7 @@ static bool vad_own_dir(const char *path)
  * $HOME/.cache/vadiscover when the home directory is this user's own, and
  * /tmp/vadiscover-UID (vadiscover.h, "Probe cache", says why). -errno when off or
  * refused. */
-static int vad_cache_dir(struct vad_context *ctx)
+static int cache_dir(struct vad_context *ctx)
 {
 	const char *env = secure_getenv("VADISCOVER_CACHE"), *dir;
 	char path[VAD_PATH_MAX];
@@ -130,15 +130,15 @@ static int vad_cache_dir(struct vad_context *ctx)
 		return -ECANCELED;
 	dir = secure_getenv("VADISCOVER_CACHE_DIR");
 	if (dir && dir[0] == '/')
-		return vad_cache_open_dir(ctx, dir);
+		return cache_open_dir(ctx, dir);
 	if ((dir = secure_getenv("XDG_RUNTIME_DIR")) && dir[0] == '/' &&
 	    (size_t)snprintf(path, sizeof(path), "%s/vadiscover", dir) < sizeof(path)) {
-		fd = vad_cache_open_dir(ctx, path);
+		fd = cache_open_dir(ctx, path);
 		if (fd >= 0)
 			return fd;
 	}
 	if (geteuid() == 0) {
-		fd = vad_cache_open_dir(ctx, "/run/vadiscover");
+		fd = cache_open_dir(ctx, "/run/vadiscover");
 		if (fd >= 0)
 			return fd;
 	}
@@ -147,11 +147,11 @@ static int vad_cache_dir(struct vad_context *ctx)
 	if ((dir = secure_getenv("XDG_CACHE_HOME")) && dir[0] == '/' &&
 	    (size_t)snprintf(path, sizeof(path), "%s/vadiscover", dir) < sizeof(path)) {
 		if (mkdir(dir, 0700) == 0 || errno == EEXIST) {
-			fd = vad_cache_open_dir(ctx, path);
+			fd = cache_open_dir(ctx, path);
 			if (fd >= 0)
 				return fd;
 		}
-	} else if ((dir = secure_getenv("HOME")) && dir[0] == '/' && vad_own_dir(dir) &&
+	} else if ((dir = secure_getenv("HOME")) && dir[0] == '/' && own_dir(dir) &&
 		   (size_t)snprintf(path, sizeof(path), "%s/.cache/vadiscover", dir) <
 			   sizeof(path)) {
 		char *slash = strrchr(path, '/');
@@ -159,17 +159,17 @@ static int vad_cache_dir(struct vad_context *ctx)
 		*slash = '\0';
 		if (mkdir(path, 0700) == 0 || errno == EEXIST) {
 			*slash = '/';
-			fd = vad_cache_open_dir(ctx, path);
+			fd = cache_open_dir(ctx, path);
 			if (fd >= 0)
 				return fd;
 		}
 	}
 	snprintf(path, sizeof(path), "/tmp/vadiscover-%u", (unsigned)geteuid());
-	return vad_cache_open_dir(ctx, path);
+	return cache_open_dir(ctx, path);
 }
 
 /* The variables that choose the directory, as one string (malloc'ed; NULL on -ENOMEM). */
-static char *vad_cache_env(void)
+static char *cache_dir_env(void)
 {
 	static const char *const names[] = { "VADISCOVER_CACHE", "VADISCOVER_CACHE_DIR",
 					     "XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "HOME" };
@@ -187,9 +187,9 @@ static char *vad_cache_env(void)
 
 /* The cache directory of @ctx, opened once while the variables that choose it stay the
  * same (the caller does not close it), or -errno when off or refused. */
-static int vad_cache_dirfd(struct vad_context *ctx)
+static int cache_dir_fd(struct vad_context *ctx)
 {
-	char *env = vad_cache_env();
+	char *env = cache_dir_env();
 
 	if (!env)
 		return -ENOMEM;
@@ -198,7 +198,7 @@ static int vad_cache_dirfd(struct vad_context *ctx)
 		return ctx->cache_dirfd;
 	}
 	vad__cache_free(ctx);
-	ctx->cache_dirfd = vad_cache_dir(ctx);
+	ctx->cache_dirfd = cache_dir(ctx);
 	if (ctx->cache_dirfd >= 0)
 		ctx->cache_env = env;
 	else
@@ -218,7 +218,7 @@ void vad__cache_free(struct vad_context *ctx)
 /* --- the key ------------------------------------------------------------------------- */
 
 /* "dev:ino:size:mtime" of @path as stat() sees it, or "absent". */
-static void vad_text_file_id(struct vad_str *t, const char *path)
+static void text_file_id(struct vad_str *t, const char *path)
 {
 	struct stat st;
 
@@ -230,7 +230,7 @@ static void vad_text_file_id(struct vad_str *t, const char *path)
 			      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 }
 
-static void vad_text_env(struct vad_str *t, const char *name)
+static void text_env(struct vad_str *t, const char *name)
 {
 	const char *v = secure_getenv(name);
 
@@ -240,7 +240,7 @@ static void vad_text_env(struct vad_str *t, const char *name)
 /* Everything the answer for @dev with driver @force depends on, but the files of libva and
  * of the driver (checked through "libva"/"paths" and their states), malloc'ed in *@out;
  * NULL there when the libva to use failed to load (no key). 0 or -ENOMEM. */
-static int vad_cache_key(struct vad_context *ctx, const struct vad_device *dev,
+static int cache_key(struct vad_context *ctx, const struct vad_device *dev,
 			 const char *force, char **out)
 {
 	struct vad_str t = { 0 };
@@ -276,16 +276,16 @@ static int vad_cache_key(struct vad_context *ctx, const struct vad_device *dev,
 		return t.failed ? -ENOMEM : 0;
 	}
 	vad__str_addf(&t, "\nforce %s\n", force ? force : "-");
-	vad_text_env(&t, "LD_LIBRARY_PATH");
-	vad_text_env(&t, "LIBVA_DRIVER_NAME");
-	vad_text_env(&t, "LIBVA_DRIVER_NAME_JELLYFIN");
-	vad_text_env(&t, "LIBVA_DRIVERS_PATH");
+	text_env(&t, "LD_LIBRARY_PATH");
+	text_env(&t, "LIBVA_DRIVER_NAME");
+	text_env(&t, "LIBVA_DRIVER_NAME_JELLYFIN");
+	text_env(&t, "LIBVA_DRIVERS_PATH");
 	*out = vad__str_done(&t);
 	return *out ? 0 : -ENOMEM;
 }
 
 /* The identity of each driver file in @paths (one per line), one per line. */
-static char *vad_cache_state(const char *paths)
+static char *cache_state(const char *paths)
 {
 	struct vad_str t = { 0 };
 
@@ -296,7 +296,7 @@ static char *vad_cache_state(const char *paths)
 		if (n > 0 && n < sizeof(path)) {
 			memcpy(path, p, n);
 			path[n] = '\0';
-			vad_text_file_id(&t, path);
+			text_file_id(&t, path);
 			vad__str_addf(&t, "\n");
 		}
 		p += n;
@@ -307,7 +307,7 @@ static char *vad_cache_state(const char *paths)
 }
 
 /* FNV-1a, 64 bits: the file name of a key, with @suffix (".probe", ".lock"). */
-static void vad_cache_name(const char *key, const char *suffix, char *name, size_t len)
+static void cache_name(const char *key, const char *suffix, char *name, size_t len)
 {
 	unsigned long long h = 0xcbf29ce484222325ULL;
 
@@ -325,7 +325,7 @@ struct vad_in {
 };
 
 /* "NAME LEN\nBYTES\n": *@out points into the buffer, *@n its length. */
-static bool vad_in_blob(struct vad_in *in, const char *name, size_t max, const char **out,
+static bool in_blob(struct vad_in *in, const char *name, size_t max, const char **out,
 			size_t *n)
 {
 	size_t nl = strlen(name), v = 0;
@@ -352,7 +352,7 @@ static bool vad_in_blob(struct vad_in *in, const char *name, size_t max, const c
 	return true;
 }
 
-static bool vad_in_line(struct vad_in *in, const char *want)
+static bool in_line(struct vad_in *in, const char *want)
 {
 	size_t n = strlen(want);
 
@@ -363,7 +363,7 @@ static bool vad_in_line(struct vad_in *in, const char *want)
 }
 
 /* "NAME NUMBER\n", a time in ns since the epoch (0..2^62). */
-static bool vad_in_ns(struct vad_in *in, const char *name, long long *out)
+static bool in_ns(struct vad_in *in, const char *name, long long *out)
 {
 	size_t nl = strlen(name);
 	long long v = 0;
@@ -388,7 +388,7 @@ static bool vad_in_ns(struct vad_in *in, const char *name, long long *out)
 
 /* Read the whole file @name in @dirfd (a regular file of this user, at most
  * VAD_CACHE_FILE_MAX bytes) into a malloc'ed buffer. */
-static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
+static int cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
@@ -426,14 +426,14 @@ static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 
 /* Whether the files @paths (@plen bytes, one per line) are as @state (@slen bytes) says:
  * 1 (yes), 0 (no) or -ENOMEM. */
-static int vad_cache_same_state(const char *paths, size_t plen, const char *state, size_t slen)
+static int cache_same_state(const char *paths, size_t plen, const char *state, size_t slen)
 {
 	char *copy = strndup(paths, plen), *now;
 	int same;
 
 	if (!copy)
 		return -ENOMEM;
-	now = vad_cache_state(copy);
+	now = cache_state(copy);
 	free(copy);
 	if (!now)
 		return -ENOMEM;
@@ -454,22 +454,22 @@ int vad__cache_parse(const char *buf, size_t len, const char *key, long long ask
 	char *pcopy;
 	int r;
 
-	if (!vad_in_line(&in, VAD_CACHE_MAGIC) || !vad_in_ns(&in, "expires", &expires) ||
-	    !vad_in_ns(&in, "written", &written) ||
-	    !vad_in_blob(&in, "key", 16384, &k, &klen) ||
-	    !vad_in_blob(&in, "paths", VAD_FILES_MAX, &paths, &plen) ||
-	    !vad_in_blob(&in, "state", VAD_FILES_MAX, &state, &slen) ||
-	    !vad_in_blob(&in, "libva", VAD_FILES_MAX, &lpaths, &lplen) ||
-	    !vad_in_blob(&in, "libva-state", VAD_FILES_MAX, &lstate, &lslen))
+	if (!in_line(&in, VAD_CACHE_MAGIC) || !in_ns(&in, "expires", &expires) ||
+	    !in_ns(&in, "written", &written) ||
+	    !in_blob(&in, "key", 16384, &k, &klen) ||
+	    !in_blob(&in, "paths", VAD_FILES_MAX, &paths, &plen) ||
+	    !in_blob(&in, "state", VAD_FILES_MAX, &state, &slen) ||
+	    !in_blob(&in, "libva", VAD_FILES_MAX, &lpaths, &lplen) ||
+	    !in_blob(&in, "libva-state", VAD_FILES_MAX, &lstate, &lslen))
 		return 0;
 	if (klen != strlen(key) || memcmp(k, key, klen) != 0)
 		return 0;
 	if (expires && (asked >= expires || expires < written))
 		return 0;
-	r = vad_cache_same_state(lpaths, lplen, lstate, lslen);
+	r = cache_same_state(lpaths, lplen, lstate, lslen);
 	if (r <= 0)
 		return r;
-	r = vad_cache_same_state(paths, plen, state, slen);
+	r = cache_same_state(paths, plen, state, slen);
 	if (r <= 0)
 		return r;
 	pcopy = strndup(paths, plen);
@@ -494,7 +494,7 @@ int vad__cache_key(struct vad_context *ctx, const struct vad_device *dev, const 
 	*key = NULL;
 	if (!(ctx->probe_mode & VAD_PROBE_CACHE))
 		return 0;
-	return vad_cache_key(ctx, dev, force, key);
+	return cache_key(ctx, dev, force, key);
 }
 
 int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, const char *key,
@@ -506,11 +506,11 @@ int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, con
 
 	if (!key)
 		return 0;
-	dirfd = vad_cache_dirfd(ctx);
+	dirfd = cache_dir_fd(ctx);
 	if (dirfd < 0)
 		return 0;
-	vad_cache_name(key, ".probe", name, sizeof(name));
-	r = vad_cache_slurp(dirfd, name, &buf, &len);
+	cache_name(key, ".probe", name, sizeof(name));
+	r = cache_slurp(dirfd, name, &buf, &len);
 	if (r == -ENOMEM)
 		return r;
 	r = r < 0 ? 0 : vad__cache_parse(buf, len, key, asked, va);
@@ -548,10 +548,10 @@ int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const
 
 	if (!key)
 		return -ENOENT;
-	dirfd = vad_cache_dirfd(ctx);
+	dirfd = cache_dir_fd(ctx);
 	if (dirfd < 0)
 		return dirfd;
-	vad_cache_name(key, ".lock", name, sizeof(name));
+	cache_name(key, ".lock", name, sizeof(name));
 	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 		    0600);
 	if (fd < 0)
@@ -602,7 +602,7 @@ int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const
 
 /* Whether @dev's result is to be written, and until when it answers (0: while the key
  * holds; @now: only the processes that were waiting for this probe). */
-static bool vad_cacheable(const struct vad__va *va, long long now, long long *expires)
+static bool cacheable(const struct vad__va *va, long long now, long long *expires)
 {
 	*expires = 0;
 	if (va->open_failed)
@@ -627,14 +627,14 @@ static bool vad_cacheable(const struct vad__va *va, long long now, long long *ex
 }
 
 /* Whether @name in @dirfd holds an answer other than a hang for @key, valid now. */
-static bool vad_cache_has_answer(int dirfd, const char *name, const char *key, long long now)
+static bool cache_has_answer(int dirfd, const char *name, const char *key, long long now)
 {
 	struct vad__va old = VAD__VA_NONE;
 	char *buf = NULL;
 	size_t len = 0;
 	bool has;
 
-	if (vad_cache_slurp(dirfd, name, &buf, &len) < 0)
+	if (cache_slurp(dirfd, name, &buf, &len) < 0)
 		return false;
 	has = vad__cache_parse(buf, len, key, now, &old) == 1 && old.status != -ETIMEDOUT;
 	free(buf);
@@ -643,7 +643,7 @@ static bool vad_cache_has_answer(int dirfd, const char *name, const char *key, l
 }
 
 /* Remove the temporary files of writers that died between write and rename. */
-static void vad_cache_prune(struct vad_context *ctx, int dirfd, long long now)
+static void cache_prune(struct vad_context *ctx, int dirfd, long long now)
 {
 	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
 	struct dirent *e;
@@ -684,14 +684,14 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 	int dirfd, fd;
 	bool ok = true;
 
-	if (!key || !vad_cacheable(va, now, &expires))
+	if (!key || !cacheable(va, now, &expires))
 		return;
-	dirfd = vad_cache_dirfd(ctx);
+	dirfd = cache_dir_fd(ctx);
 	if (dirfd < 0)
 		return;
-	vad_cache_name(key, ".probe", name, sizeof(name));
+	cache_name(key, ".probe", name, sizeof(name));
 	/* A timeout never replaces an answer (another process's probe that did finish). */
-	if (va->status == -ETIMEDOUT && vad_cache_has_answer(dirfd, name, key, now)) {
+	if (va->status == -ETIMEDOUT && cache_has_answer(dirfd, name, key, now)) {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: %s holds an answer: the timeout is "
 			 "not written over it", vad_device_get_node(dev), name);
 		return;
@@ -703,8 +703,8 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 	if (!libva && expires != now) {
 		return;
 	}
-	state = vad_cache_state(va->files);
-	lstate = vad_cache_state(libva);
+	state = cache_state(va->files);
+	lstate = cache_state(libva);
 	if (!state || !lstate || vad__record_write(va, &rec, &reclen) < 0) {
 		free(state);
 		free(lstate);
@@ -759,7 +759,7 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: wrote %s", vad_device_get_node(dev),
 			 name);
 	}
-	vad_cache_prune(ctx, dirfd, now);
+	cache_prune(ctx, dirfd, now);
 	free(t.s);
 	free(rec);
 }

@@ -18,7 +18,7 @@
 
 #include "vadiscover/vad-private.h"
 
-static int vad_join(char *out, size_t len, const char *dir, const char *attr)
+static int sysfs_join(char *out, size_t len, const char *dir, const char *attr)
 {
 	int n = snprintf(out, len, "%s/%s", dir, attr);
 
@@ -35,7 +35,7 @@ int vad__sysfs_read(const char *dir, const char *attr, char *buf, size_t len)
 
 	if (len < 2)
 		return -EINVAL;
-	r = vad_join(path, sizeof(path), dir, attr);
+	r = sysfs_join(path, sizeof(path), dir, attr);
 	if (r < 0)
 		return r;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -131,7 +131,7 @@ int vad__sysfs_link_name(const char *dir, const char *attr, char **out)
 	int r;
 
 	*out = NULL;
-	r = vad_join(path, sizeof(path), dir, attr);
+	r = sysfs_join(path, sizeof(path), dir, attr);
 	if (r < 0)
 		return r;
 	n = readlink(path, target, sizeof(target));
@@ -158,7 +158,7 @@ int vad__sysfs_link_path(const char *dir, const char *attr, char **out)
 	int r;
 
 	*out = NULL;
-	r = vad_join(path, sizeof(path), dir, attr);
+	r = sysfs_join(path, sizeof(path), dir, attr);
 	if (r < 0)
 		return r;
 	n = readlink(path, target, sizeof(target));
