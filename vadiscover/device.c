@@ -70,6 +70,7 @@ void vad__devices_free(struct vad_context *ctx)
 	free(ctx->functions);
 	ctx->functions = NULL;
 	ctx->nfunctions = 0;
+	ctx->functions_read = false;
 	for (size_t i = 0; i < ctx->ndevices; i++)
 		vad__device_free(ctx->devices[i]);
 	free(ctx->devices);
@@ -225,14 +226,22 @@ int vad_device_get_access(const struct vad_device *dev)
 	return dev->access;
 }
 
+/* The functions are read on first use: the context is the caller's own, not a constant
+ * (one thread at a time uses it, vadiscover.h "Threads"). */
 size_t vad_function_count(const struct vad_context *ctx)
 {
-	return ctx ? ctx->nfunctions : 0;
+	if (!ctx)
+		return 0;
+	vad__functions_read((struct vad_context *)ctx);
+	return ctx->nfunctions;
 }
 
 const struct vad_function *vad_function_get(const struct vad_context *ctx, size_t index)
 {
-	if (!ctx || index >= ctx->nfunctions)
+	if (!ctx)
+		return NULL;
+	vad__functions_read((struct vad_context *)ctx);
+	if (index >= ctx->nfunctions)
 		return NULL;
 	return ctx->functions[index];
 }

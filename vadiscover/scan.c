@@ -207,7 +207,7 @@ static void fmt_fact(char *buf, size_t len, int id)
 int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
 {
 	const char *sp = dev->sysfs_path;
-	char *name = NULL;
+	char *name = NULL, *pf_path = NULL;
 	int r;
 
 	r = vad__sysfs_link_name(sp, "subsystem", &name);
@@ -250,25 +250,24 @@ int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
 	/* SR-IOV: a VF has a physfn link; a PF has sriov_totalvfs > 0. The link makes the VF;
 	 * its target must be a PCI function to name the PF, and must resolve to find the
 	 * VF's number among the PF's virtfnN links. */
-	r = vad__sysfs_link_name(sp, "physfn", &name);
+	r = vad__sysfs_link_path(sp, "physfn", &pf_path);
 	if (r == -ENOMEM)
 		return r;
-	if (r == 0 || r == -EINVAL) {	/* -EINVAL: a link whose target has no name */
-		char *pf_path = NULL;
+	if (r == 0 || r == -EINVAL) {	/* -EINVAL: a physfn that is no link */
+		const char *pf = pf_path ? strrchr(pf_path, '/') + 1 : "";
 
 		dev->role = VAD_SRIOV_VF;
-		if (name && vad__is_pci_slot(name)) {
-			dev->pf_slot = name;
+		if (vad__is_pci_slot(pf)) {
+			dev->pf_slot = strdup(pf);
+			if (!dev->pf_slot) {
+				free(pf_path);
+				return -ENOMEM;
+			}
 		} else {
 			vad__log(ctx, VAD_LOG_DEBUG, "%s/physfn: target '%s' is not a PCI function", sp,
-				 name ? name : "");
-			free(name);
+				 pf);
 		}
-		name = NULL;
-		r = vad__sysfs_link_path(sp, "physfn", &pf_path);
-		if (r == -ENOMEM)
-			return r;
-		if (r == 0 && dev->pci_slot && dev->pf_slot) {
+		if (pf_path && dev->pci_slot && dev->pf_slot) {
 			dev->vf_index = find_vf_index(ctx, pf_path, dev->pci_slot);
 			if (dev->vf_index == -ENOMEM) {
 				free(pf_path);
@@ -556,13 +555,13 @@ static int functions_add(struct vad_context *ctx, size_t *cap, struct vad_functi
 	return 0;
 }
 
-/* The VFs of every PF in the list that have no device (no DRM node in /dev/dri). */
-static int scan_functions(struct vad_context *ctx, const struct vad_list *list)
+/* The VFs of every PF scanned that have no device (no DRM node in /dev/dri). */
+static int scan_functions(struct vad_context *ctx)
 {
 	size_t cap = 0;
 
-	for (size_t i = 0; i < list->n; i++) {
-		const struct vad_device *pf = list->devs[i];
+	for (size_t i = 0; i < ctx->ndevices; i++) {
+		const struct vad_device *pf = ctx->devices[i];
 		const struct vad__pf_virtfns *links;
 		size_t at;
 		int r;
@@ -580,13 +579,13 @@ static int scan_functions(struct vad_context *ctx, const struct vad_list *list)
 			bool known = false;
 
 			/* A VF with a device here is known by its number: no path to resolve. */
-			for (size_t k = 0; k < list->n && !known; k++)
-				known = list->devs[k]->role == VAD_SRIOV_VF &&
-					list->devs[k]->vf_index == (int)v + 1 &&
-					list->devs[k]->pf_slot &&
-					strcmp(list->devs[k]->pf_slot, pf->pci_slot) == 0 &&
-					list->devs[k]->pci_slot &&
-					strcmp(list->devs[k]->pci_slot, links->slots[v]) == 0;
+			for (size_t k = 0; k < ctx->ndevices && !known; k++)
+				known = ctx->devices[k]->role == VAD_SRIOV_VF &&
+					ctx->devices[k]->vf_index == (int)v + 1 &&
+					ctx->devices[k]->pf_slot &&
+					strcmp(ctx->devices[k]->pf_slot, pf->pci_slot) == 0 &&
+					ctx->devices[k]->pci_slot &&
+					strcmp(ctx->devices[k]->pci_slot, links->slots[v]) == 0;
 			if (known)
 				continue;
 			snprintf(name, sizeof(name), "virtfn%zu", v);
@@ -597,9 +596,9 @@ static int scan_functions(struct vad_context *ctx, const struct vad_list *list)
 				continue;	/* gone since the links were read */
 			slot = strrchr(vf_path, '/');
 			slot = slot ? slot + 1 : vf_path;
-			for (size_t k = 0; k < list->n && !known; k++)
-				known = list->devs[k]->sysfs_path &&
-					strcmp(list->devs[k]->sysfs_path, vf_path) == 0;
+			for (size_t k = 0; k < ctx->ndevices && !known; k++)
+				known = ctx->devices[k]->sysfs_path &&
+					strcmp(ctx->devices[k]->sysfs_path, vf_path) == 0;
 			if (known || !vad__is_pci_slot(slot)) {
 				free(vf_path);
 				continue;
@@ -628,6 +627,25 @@ static int scan_functions(struct vad_context *ctx, const struct vad_list *list)
 		}
 	}
 	return 0;
+}
+
+void vad__functions_read(struct vad_context *ctx)
+{
+	int r;
+
+	if (!ctx->scanned || ctx->functions_read)
+		return;
+	r = scan_functions(ctx);
+	vad__pf_virtfns_free(ctx);
+	if (r < 0) {	/* -ENOMEM: none, and the next call tries again */
+		for (size_t i = 0; i < ctx->nfunctions; i++)
+			vad__function_free(ctx->functions[i]);
+		free(ctx->functions);
+		ctx->functions = NULL;
+		ctx->nfunctions = 0;
+		return;
+	}
+	ctx->functions_read = true;
 }
 
 /* Nodes a container has only under /dev/dri/by-path: Proxmox's "devN:
@@ -763,13 +781,9 @@ int vad_scan(struct vad_context *ctx)
 
 	ctx->devices = list.devs;
 	ctx->ndevices = list.n;
-	r = scan_functions(ctx, &list);
+	/* The functions without a node are read when first asked for (a program that only
+	 * selects never does): vad__functions_read(). */
 	vad__pf_virtfns_free(ctx);
-	if (r < 0) {
-		vad__devices_free(ctx);
-		ctx->scanned = false;
-		return r;
-	}
 	vad__log(ctx, VAD_LOG_DEBUG, "scan: %zu device(s)", list.n);
 	return (int)list.n;
 }

@@ -130,9 +130,11 @@ struct vad_context {
 	struct vad_device **devices;
 	size_t ndevices;
 
-	/* The PCI functions of scanned PFs without a DRM node here (never selected). */
+	/* The PCI functions of scanned PFs without a DRM node here (never selected), read
+	 * when first asked for (functions_read). */
 	struct vad_function **functions;
 	size_t nfunctions;
+	bool functions_read;
 
 	/* The virtfn links of the PFs seen by the scan under way (freed when it ends). */
 	struct vad__pf_virtfns **pf_virtfns;
@@ -397,6 +399,9 @@ const char *vad__spec_key_name(size_t i);
 /* scan.c: read the sysfs facts of @dev, whose sysfs_path is set (ids, driver, SR-IOV).
  * 0 or -ENOMEM: a missing or malformed attribute leaves its fact at -ENOENT / -EINVAL. */
 int vad__read_facts(struct vad_context *ctx, struct vad_device *dev);
+/* Read the functions without a node of the last scan, if not read yet (vad_function_count()
+ * and vad_function_get() ask); on -ENOMEM none, and the next call tries again. */
+void vad__functions_read(struct vad_context *ctx);
 /* Forget the virtfn links read by the last scan. */
 void vad__pf_virtfns_free(struct vad_context *ctx);
 

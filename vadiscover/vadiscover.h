@@ -355,8 +355,10 @@ int vad_device_get_access(const struct vad_device *dev);
  */
 struct vad_function;
 
-/** vad_function_count - the number of functions without DRM nodes found by vad_scan() (0
- * before, 0 for a NULL @ctx). */
+/** vad_function_count - the number of functions without DRM nodes of the last vad_scan()
+ * (0 before, 0 for a NULL @ctx). Their sysfs entries are read on the first call after a
+ * scan (of this or vad_function_get()), not by the scan: a program that only selects
+ * never pays for them. */
 size_t vad_function_count(const struct vad_context *ctx);
 /**
  * vad_function_get - the @index th one, in the order of their PF (vad_device_get() order)
