@@ -122,7 +122,8 @@ static int ensure_scanned(struct vfw_vad *v, const char **why)
 		vad_set_probe_mode(v->ctx, VAD_PROBE_ISOLATED | VAD_PROBE_CACHE);
 		vad_set_probe_helper_beside_program(v->ctx);
 		v->scan_rc = vad_scan(v->ctx);
-		v->libva_rc = use_ffmpeg_libva(v);	/* after the scan, which resets it */
+		/* After the scan, which resets it; without a device nothing is probed. */
+		v->libva_rc = v->scan_rc > 0 ? use_ffmpeg_libva(v) : 0;
 	}
 	if (v->libva_rc < 0) {
 		*why = set_why(v, "%s", strerror(-v->libva_rc));
