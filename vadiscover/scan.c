@@ -307,6 +307,28 @@ static struct vad_device *list_find(struct vad_list *list, const char *sp)
 	return NULL;
 }
 
+/* The device of the DRM node whose sysfs directory is @node_dir, malloc'ed in *@out. The
+ * kernel puts a class device under its parent, in a directory named after the class
+ * (DEVICE/drm/renderD128), and links "device" to that parent: the path says it without a
+ * readlink(). A node without a parent (/sys/devices/virtual/drm/...) has none; a path of
+ * another shape is asked of its link. 0 or -errno. */
+static int node_device(const char *node_dir, char **out)
+{
+	const char *name = strrchr(node_dir, '/');
+	size_t len = (size_t)(name - node_dir);
+
+	*out = NULL;
+	if (len > 4 && strncmp(node_dir + len - 4, "/drm", 4) == 0) {
+		len -= 4;
+		if (len == strlen("/sys/devices/virtual") &&
+		    strncmp(node_dir, "/sys/devices/virtual", len) == 0)
+			return -ENOENT;
+		*out = strndup(node_dir, len);
+		return *out ? 0 : -ENOMEM;
+	}
+	return vad__sysfs_link_path(node_dir, "device", out);
+}
+
 /* Add one node (already stat()ed) to the list, creating its device as needed. */
 static int add_node(struct vad_context *ctx, struct vad_list *list, const char *name,
 			const char *path, const struct stat *st)
@@ -338,7 +360,7 @@ static int add_node(struct vad_context *ctx, struct vad_list *list, const char *
 	if (kname && strcmp(kname, name) != 0)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: the kernel's %s (%s)", path, kname, devnum);
 
-	r = node_dir ? vad__sysfs_link_path(node_dir, "device", &sp) : -ENOENT;
+	r = node_dir ? node_device(node_dir, &sp) : -ENOENT;
 	free(node_dir);
 	if (r == -ENOMEM)
 		return r;
@@ -392,6 +414,7 @@ static int add_node(struct vad_context *ctx, struct vad_list *list, const char *
 		if (!dev->render_node)
 			return -ENOMEM;
 		dev->render_rdev = st->st_rdev;
+		dev->node_gid = st->st_gid;	/* the node to use (check_access()) */
 		dev->render_num = name_number(name, "renderD");
 		if (dev->render_num < 0)
 			dev->render_num = minor(st->st_rdev);
@@ -400,6 +423,8 @@ static int add_node(struct vad_context *ctx, struct vad_list *list, const char *
 		if (!dev->card_node)
 			return -ENOMEM;
 		dev->card_rdev = st->st_rdev;
+		if (!dev->render_node)
+			dev->node_gid = st->st_gid;
 		dev->card_num = name_number(name, "card");
 		if (dev->card_num < 0)
 			dev->card_num = minor(st->st_rdev);
@@ -465,11 +490,8 @@ static void entries_free(struct vad_entries *en)
 static void check_access(struct vad_context *ctx, struct vad_device *dev)
 {
 	const char *node = dev->render_node ? dev->render_node : dev->card_node;
-	struct stat st;
 	int fd;
 
-	if (stat(node, &st) == 0)
-		dev->node_gid = st.st_gid;
 	fd = open(node, O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		dev->access = -errno;
@@ -746,8 +768,11 @@ int vad_scan(struct vad_context *ctx)
 			free(path);
 			continue;
 		}
+		/* readdir()'s type says whether it is a link, when it knows. */
 		r = entries_add(&entries, path, st,
-				    lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode));
+				de->d_type == DT_LNK ||
+				(de->d_type == DT_UNKNOWN && lstat(path, &lst) == 0 &&
+				 S_ISLNK(lst.st_mode)));
 		if (r < 0) {
 			free(path);
 			break;

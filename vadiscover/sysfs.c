@@ -60,6 +60,10 @@ int vad__sysfs_read(const char *dir, const char *attr, char *buf, size_t len)
 			close(fd);
 			return -EINVAL;
 		}
+		/* A sysfs or proc attribute comes whole in one read: a short one is the end
+		 * (asking again would only be told so). */
+		if (used < len)
+			break;
 	}
 	close(fd);
 	if (memchr(buf, '\0', used))
