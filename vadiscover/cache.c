@@ -245,6 +245,7 @@ static int cache_key(struct vad_context *ctx, const struct vad_device *dev,
 {
 	struct vad_str t = { 0 };
 	dev_t rdev = dev->render_node ? dev->render_rdev : dev->card_rdev;
+	const char *want;	/* (vad__cache_lookup() asks for it) */
 	struct stat st;
 
 	/* A reboot can change anything (kernel, firmware, GPU state): read once a context. */
@@ -270,7 +271,7 @@ static int cache_key(struct vad_context *ctx, const struct vad_device *dev,
 	/* The libva that probes, named without loading it (its file is checked through
 	 * "libva" and "libva-state"), and what steers its choice of driver. */
 	vad__str_addf(&t, "libva ");
-	if (vad__libva_choice(ctx, &t) < 0) {
+	if (vad__libva_choice(ctx, &t, &want) < 0) {
 		free(vad__str_done(&t));
 		*out = NULL;
 		return t.failed ? -ENOMEM : 0;
@@ -442,10 +443,44 @@ static int cache_same_state(const char *paths, size_t plen, const char *state, s
 	return same;
 }
 
-/* 1 and the answer in @va when the file matches @key in every way and answers a question
- * asked at @asked, 0 when not. */
+/* Whether the libva files @lpaths (@n bytes) of an answer are what @want asks
+ * (vad__libva_choice()): NULL any, "" the loader's search (its cache among them), else
+ * that file first. */
+static bool libva_as_wanted(const char *lpaths, size_t n, const char *want)
+{
+	static const char ldcache[] = "/etc/ld.so.cache\n";
+	size_t wl;
+
+	if (!want)
+		return true;
+	if (!want[0]) {
+		for (const char *p = lpaths; p < lpaths + n;) {
+			const char *nl = memchr(p, '\n', (size_t)(lpaths + n - p));
+			size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(lpaths + n - p);
+
+			if (l == sizeof(ldcache) - 1 && memcmp(p, ldcache, l) == 0)
+				return true;
+			p += l;
+		}
+		return false;
+	}
+	wl = strlen(want);
+	return n > wl && memcmp(lpaths, want, wl) == 0 && lpaths[wl] == '\n';
+}
+
+static int cache_parse(const char *buf, size_t len, const char *key, long long asked,
+		       const char *want, struct vad__va *va);
+
 int vad__cache_parse(const char *buf, size_t len, const char *key, long long asked,
 		     struct vad__va *va)
+{
+	return cache_parse(buf, len, key, asked, NULL, va);
+}
+
+/* 1 and the answer in @va when the file matches @key in every way, its libva is as @want
+ * asks, and it answers a question asked at @asked; 0 when not. */
+static int cache_parse(const char *buf, size_t len, const char *key, long long asked,
+		       const char *want, struct vad__va *va)
 {
 	struct vad_in in = { buf, buf + len };
 	const char *k, *paths, *state, *lpaths, *lstate;
@@ -465,6 +500,8 @@ int vad__cache_parse(const char *buf, size_t len, const char *key, long long ask
 	if (klen != strlen(key) || memcmp(k, key, klen) != 0)
 		return 0;
 	if (expires && (asked >= expires || expires < written))
+		return 0;
+	if (!libva_as_wanted(lpaths, lplen, want))
 		return 0;
 	r = cache_same_state(lpaths, lplen, lstate, lslen);
 	if (r <= 0)
@@ -513,7 +550,18 @@ int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, con
 	r = cache_slurp(dirfd, name, &buf, &len);
 	if (r == -ENOMEM)
 		return r;
-	r = r < 0 ? 0 : vad__cache_parse(buf, len, key, asked, va);
+	if (r == 0) {
+		struct vad_str choice = { 0 };
+		const char *want = NULL;
+
+		/* Memoized per scan: no new lookup of libva. */
+		if (vad__libva_choice(ctx, &choice, &want) < 0)
+			want = NULL;
+		r = choice.failed ? -ENOMEM : cache_parse(buf, len, key, asked, want, va);
+		free(vad__str_done(&choice));
+	} else {
+		r = 0;
+	}
 	free(buf);
 	if (r < 0)
 		return r;

@@ -153,71 +153,85 @@ const char *vad_device_get_sysfs_path(const struct vad_device *dev)
 
 enum vad_bus vad_device_get_bus(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->bus;
 }
 
 const char *vad_device_get_pci_slot(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->pci_slot;
 }
 
 int vad_device_get_vendor_id(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->vendor_id;
 }
 
 int vad_device_get_device_id(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->device_id;
 }
 
 int vad_device_get_subsystem_vendor_id(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->subsystem_vendor_id;
 }
 
 int vad_device_get_subsystem_device_id(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->subsystem_device_id;
 }
 
 int vad_device_get_revision(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->revision;
 }
 
 const char *vad_device_get_kernel_driver(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->kernel_driver;
 }
 
 int vad_device_get_boot_vga(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->boot_vga;
 }
 
 enum vad_sriov_role vad_device_get_sriov_role(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->role;
 }
 
 int vad_device_get_vf_index(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->role == VAD_SRIOV_VF ? dev->vf_index : -ENOENT;
 }
 
 const char *vad_device_get_pf_slot(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->pf_slot;
 }
 
 int vad_device_get_sriov_numvfs(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->role == VAD_SRIOV_PF ? dev->sriov_numvfs : -ENOENT;
 }
 
 int vad_device_get_sriov_totalvfs(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->role == VAD_SRIOV_PF ? dev->sriov_totalvfs : -ENOENT;
 }
 

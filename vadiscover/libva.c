@@ -94,6 +94,8 @@ static void libva_unload(struct vad__libva *lv)
 	lv->loaded_dir = NULL;
 	lv->step = 0;
 	lv->in_process = -1;
+	free(lv->in_process_path);
+	lv->in_process_path = NULL;
 	lv->path = lv->error = NULL;
 	lv->version = -ENOENT;
 	memset(&lv->fn, 0, sizeof(lv->fn));
@@ -386,20 +388,24 @@ int vad__libva_helper_dir(struct vad_context *ctx, char **dir)
 	return 0;
 }
 
-int vad__libva_choice(struct vad_context *ctx, struct vad_str *t)
+int vad__libva_choice(struct vad_context *ctx, struct vad_str *t, const char **want)
 {
 	struct vad__libva *lv = libva_state(ctx);
 	void *h;
 
+	*want = NULL;
 	if (!lv)
 		return -ENOMEM;
 	if (lv->error)
 		return -ELIBACC;
+	/* A libva already in the process is the one a load by soname gives too: "system",
+	 * and the answer must name that very file. */
 	if (lv->h_va) {
 		if (lv->step == 2)
 			vad__str_addf(t, "dir %s", lv->loaded_dir);
 		else
-			vad__str_addf(t, "%s", lv->step == 1 ? "in-process" : "system");
+			vad__str_addf(t, "system");
+		*want = lv->path;
 		return 0;
 	}
 	/* The order of libva_load_now(), without loading: RTLD_NOLOAD maps nothing (but
@@ -407,17 +413,28 @@ int vad__libva_choice(struct vad_context *ctx, struct vad_str *t)
 	if (lv->in_process < 0) {
 		h = dlopen(VAD_LIBVA_SONAME, RTLD_LAZY | RTLD_NOLOAD);
 		lv->in_process = h != NULL;
-		if (h)
+		if (h) {
+			free(lv->in_process_path);
+			lv->in_process_path = handle_path(h);
 			dlclose(h);
-		else
+			if (!lv->in_process_path) {
+				lv->in_process = -1;
+				return -ENOMEM;
+			}
+		} else {
 			dlerror();
+		}
 	}
 	if (lv->in_process) {
-		vad__str_addf(t, "in-process");
+		vad__str_addf(t, "system");
+		*want = lv->in_process_path;
 	} else if (lv->dir) {
 		vad__str_addf(t, "dir %s", lv->dir);
 	} else {
+		/* The loader's own search: an answer of a process that searched too (not one
+		 * of a process with a libva of its own). */
 		vad__str_addf(t, "system");
+		*want = "";
 	}
 	return 0;
 }
@@ -451,6 +468,8 @@ void vad__libva_rescan(struct vad_context *ctx)
 		libva_unload(lv);
 	lv->dir_changed = false;
 	lv->in_process = -1;
+	free(lv->in_process_path);
+	lv->in_process_path = NULL;
 }
 
 void vad__libva_free(struct vad_context *ctx)
@@ -515,6 +534,7 @@ const char *vad_get_libva_error(const struct vad_context *ctx)
 
 const char *vad_device_get_required_va_driver(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	if (dev->kernel_driver && strcmp(dev->kernel_driver, "xe") == 0 &&
 	    !secure_getenv("LIBVA_DRIVER_NAME") && !secure_getenv("LIBVA_DRIVER_NAME_JELLYFIN"))
 		return "iHD";

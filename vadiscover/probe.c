@@ -481,6 +481,7 @@ int vad__device_probe(struct vad_context *ctx, struct vad_device *dev, const cha
 
 	if (!ctx || !dev || (driver && !vad__va_driver_name_ok(driver)))
 		return -EINVAL;
+	vad__device_facts(dev);	/* the cache's key and the helper need them */
 	if (!fresh && dev->probed &&
 	    ((!driver && !dev->probe_request) ||
 	     (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))

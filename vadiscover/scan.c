@@ -193,6 +193,28 @@ static int find_vf_index(struct vad_context *ctx, const char *pf_path, const cha
 	return -ENOENT;
 }
 
+void vad__device_facts(const struct vad_device *dev)
+{
+	struct vad_device *d = (struct vad_device *)dev;
+
+	if (!dev || dev->facts_read)
+		return;
+	if (dev->sysfs_path && vad__read_facts(d->ctx, d) < 0) {
+		/* -ENOMEM: unknown, as if never read; the next reader tries again. */
+		free(d->pci_slot);
+		free(d->kernel_driver);
+		free(d->pf_slot);
+		d->pci_slot = d->kernel_driver = d->pf_slot = NULL;
+		d->bus = VAD_BUS_UNKNOWN;
+		d->role = VAD_SRIOV_NONE;
+		d->vendor_id = d->device_id = d->subsystem_vendor_id = -ENOENT;
+		d->subsystem_device_id = d->revision = d->boot_vga = d->vf_index = -ENOENT;
+		d->sriov_numvfs = d->sriov_totalvfs = -ENOENT;
+		return;
+	}
+	d->facts_read = true;
+}
+
 /* An id for the debug log: "8086", or the errno name of why it is missing. */
 static void fmt_fact(char *buf, size_t len, int id)
 {
@@ -393,14 +415,8 @@ static int add_node(struct vad_context *ctx, struct vad_list *list, const char *
 			return -ENOMEM;
 		}
 		dev->sysfs_path = sp;
+		dev->ctx = ctx;
 		sp = NULL;
-		if (dev->sysfs_path) {
-			r = vad__read_facts(ctx, dev);
-			if (r < 0) {
-				vad__device_free(dev);
-				return r;
-			}
-		}
 		r = list_add(list, dev);
 		if (r < 0) {
 			vad__device_free(dev);
@@ -582,6 +598,9 @@ static int scan_functions(struct vad_context *ctx)
 {
 	size_t cap = 0;
 
+	for (size_t i = 0; i < ctx->ndevices; i++)
+		vad__device_facts(ctx->devices[i]);
+
 	for (size_t i = 0; i < ctx->ndevices; i++) {
 		const struct vad_device *pf = ctx->devices[i];
 		const struct vad__pf_virtfns *links;
@@ -658,7 +677,6 @@ void vad__functions_read(struct vad_context *ctx)
 	if (!ctx->scanned || ctx->functions_read)
 		return;
 	r = scan_functions(ctx);
-	vad__pf_virtfns_free(ctx);
 	if (r < 0) {	/* -ENOMEM: none, and the next call tries again */
 		for (size_t i = 0; i < ctx->nfunctions; i++)
 			vad__function_free(ctx->functions[i]);
@@ -806,9 +824,9 @@ int vad_scan(struct vad_context *ctx)
 
 	ctx->devices = list.devs;
 	ctx->ndevices = list.n;
-	/* The functions without a node are read when first asked for (a program that only
-	 * selects never does): vad__functions_read(). */
-	vad__pf_virtfns_free(ctx);
+	/* The facts and the functions without a node are read when first asked for (a
+	 * program that only selects reads the facts of the devices it judges, and never the
+	 * functions): vad__device_facts(), vad__functions_read(). */
 	vad__log(ctx, VAD_LOG_DEBUG, "scan: %zu device(s)", list.n);
 	return (int)list.n;
 }

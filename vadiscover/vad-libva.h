@@ -47,6 +47,7 @@ struct vad__libva {
 	char *loaded_dir;	/* step 1: its directory; step 2: the directory set; else NULL */
 	int in_process;		/* while none is loaded: whether the process has one (step 1),
 				 * 1 or 0, or -1 when not looked at yet (vad__libva_choice()) */
+	char *in_process_path;	/* then its file, symlinks resolved */
 	struct vad__va_fns fn;
 };
 

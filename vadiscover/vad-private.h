@@ -72,7 +72,9 @@ struct vad_device {
 	gid_t node_gid;		/* group of the node to use, for the permission hint */
 	int access;		/* 0 or -errno of open(O_RDWR) at scan time */
 
-	/* Sysfs facts. */
+	/* Sysfs facts: read when first needed (vad__device_facts()), not by the scan. */
+	struct vad_context *ctx;	/* the context that scanned it, for the reading */
+	bool facts_read;
 	char *sysfs_path;
 	enum vad_bus bus;
 	char *pci_slot;
@@ -346,9 +348,12 @@ int vad__cache_parse(const char *buf, size_t len, const char *key, long long ask
  * loaded, unless it was found by soname. 0, -ELIBACC or -ENOMEM. */
 int vad__libva_helper_dir(struct vad_context *ctx, char **dir);
 /* Which libva a probe of @ctx would use, as text for the probe cache's key, appended to @t
- * without loading any: "in-process", "dir DIR" or "system". 0, -ELIBACC (the last load
- * failed) or -ENOMEM. */
-int vad__libva_choice(struct vad_context *ctx, struct vad_str *t);
+ * without loading any: "dir DIR" or "system" (the loader's search, or the libva already in
+ * the process, which a load by soname gives). What a cached answer's libva files must
+ * show, in *@want: the path of the libva file (first line) when it is known, "" when it
+ * is the loader's search (/etc/ld.so.cache among them), NULL when any will do. 0,
+ * -ELIBACC (the last load failed) or -ENOMEM. */
+int vad__libva_choice(struct vad_context *ctx, struct vad_str *t, const char **want);
 /* The files whose identity names the loaded libva (its file, and what led the loader to
  * it), one per line, malloc'ed in *@out; -ENOENT when none is loaded, -ENOMEM. */
 int vad__libva_files(struct vad_context *ctx, char **out);
@@ -399,6 +404,11 @@ const char *vad__spec_key_name(size_t i);
 /* scan.c: read the sysfs facts of @dev, whose sysfs_path is set (ids, driver, SR-IOV).
  * 0 or -ENOMEM: a missing or malformed attribute leaves its fact at -ENOENT / -EINVAL. */
 int vad__read_facts(struct vad_context *ctx, struct vad_device *dev);
+/* scan.c: make sure the sysfs facts of @dev are read (once per scan; every reader of a
+ * fact calls it first). The device is its context's, not a constant: one thread at a time
+ * uses them (vadiscover.h, "Threads"). On -ENOMEM the facts stay unknown and the next
+ * call tries again. */
+void vad__device_facts(const struct vad_device *dev);
 /* Read the functions without a node of the last scan, if not read yet (vad_function_count()
  * and vad_function_get() ask); on -ENOMEM none, and the next call tries again. */
 void vad__functions_read(struct vad_context *ctx);

@@ -199,13 +199,16 @@ void vad_set_log_fn(struct vad_context *ctx, vad_log_fn fn, enum vad_log_priorit
 /* Enumeration */
 
 /**
- * vad_scan - (re)enumerate the DRM nodes in /dev/dri and read their sysfs facts.
+ * vad_scan - (re)enumerate the DRM nodes in /dev/dri and find their sysfs entries.
  *
  * Skips by-path/ and by-id/, and every entry that is not a character device of the DRM
  * major; a node (not a link) in by-path/, which a Proxmox container given its device as
  * "devN: /dev/dri/by-path/pci-...-render" has instead of renderD*, is listed under that
  * path. A node whose sysfs entry is missing or malformed is still listed, with what could
- * be read (a vanished node is dropped, with a DEBUG message). The node to use of each
+ * be read (a vanished node is dropped, with a DEBUG message). A device's sysfs facts
+ * (below) are read from its entry when first needed after the scan (a getter, a spec
+ * that filters on them, a probe), once per scan: a selection by node= reads that device's
+ * only. The node to use of each
  * device (vad_device_get_node()) is opened once, O_RDWR|O_CLOEXEC, and closed, to learn
  * whether this process may use it (vad_device_get_access()); a card node that has a render
  * sibling is not opened (its first opener can become DRM master). Does not load any VA
@@ -254,7 +257,7 @@ struct vad_device *vad_device_get(const struct vad_context *ctx, size_t index);
 int vad_device_find(const struct vad_context *ctx, const char *path, struct vad_device **out);
 
 /* ------------------------------------------------------------------------------------ */
-/* Device facts (from vad_scan(); no VA driver loaded) */
+/* Device facts (from sysfs, read on first use after vad_scan(); no VA driver loaded) */
 
 /*
  * These getters cannot fail: each returns the fact or its "none" value, as listed. @dev
