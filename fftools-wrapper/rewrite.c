@@ -26,10 +26,11 @@
 #include "fftools-wrapper/rewrite.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "vadiscover/str.h"
 
 /* ffmpeg's own options, one row per name, one code per release line (gen-ffopts explains
  * the codes). Sorted by name; no name contains ':' or '/'. */
@@ -167,53 +168,6 @@ static struct optinfo option_info(const char *name, enum vfw_release release,
 	if (!ntaking)
 		return flag;
 	return next && (next[0] != '-' || next[1] == '\0') ? taking : flag;
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* A small growable string */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_vprintf(struct sbuf *b, const char *fmt, va_list ap)
-{
-	va_list aq;
-	int n;
-
-	if (b->oom)
-		return;
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0) {
-		b->oom = true;
-		return;
-	}
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t cap = (b->len + (size_t)n + 1) * 2;
-		char *s = realloc(b->s, cap);
-		if (!s) {
-			b->oom = true;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	b->len += (size_t)n;
-}
-
-__attribute__((format(printf, 2, 3)))
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sb_vprintf(b, fmt, ap);
-	va_end(ap);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -859,20 +813,16 @@ static char *own(struct vfw_result *out, char *s)
 /* The new text of the value token of @s. */
 static char *site_new_value(const char *value, const struct site *s)
 {
-	struct sbuf b = { 0 };
+	struct vad_str b = { 0 };
 
 	if (s->node)
-		sb_printf(&b, "%.*s%s%s%s", (int)s->off, value, s->given ? "" : s->prefix,
-			  s->node, value + s->off + s->len);
+		vad__str_addf(&b, "%.*s%s%s%s", (int)s->off, value, s->given ? "" : s->prefix,
+			      s->node, value + s->off + s->len);
 	else
-		sb_printf(&b, "%s", value);
+		vad__str_addf(&b, "%s", value);
 	if (s->append)
-		sb_printf(&b, "%s%s", b.len && b.s[b.len - 1] == ',' ? "" : ",", s->append);
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+		vad__str_addf(&b, "%s%s", b.len && b.s[b.len - 1] == ',' ? "" : ",", s->append);
+	return vad__str_done(&b);
 }
 
 /*
@@ -905,7 +855,7 @@ int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_relea
 		const struct vfw_resolver *resolver, struct vfw_result *out)
 {
 	struct parse ps = { .argc = argc, .argv = argv, .release = release };
-	struct sbuf report = { 0 }, warning = { 0 };
+	struct vad_str report = { 0 }, warning = { 0 };
 	int extra = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -951,12 +901,12 @@ int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_relea
 			va_driver = NULL;
 			rc = resolver->select(resolver->data, &f, &node, &va_driver, &why);
 			if (rc < 0 || !node) {
-				sb_printf(&warning, "%sleft %s %s as given: ",
-					  warning.len ? "; " : "", argv[s->opt], value);
+				vad__str_addf(&warning, "%sleft %s %s as given: ",
+					      warning.len ? "; " : "", argv[s->opt], value);
 				if (given_why)
-					sb_printf(&warning, "%s: %s; ", given, given_why);
-				sb_printf(&warning, "no device to use instead: %s",
-					  why ? why : "none");
+					vad__str_addf(&warning, "%s: %s; ", given, given_why);
+				vad__str_addf(&warning, "no device to use instead: %s",
+					      why ? why : "none");
 				free(given);
 				free(given_why);
 				continue;
@@ -974,23 +924,23 @@ int vfw_rewrite(int argc, char *const argv[], enum vfw_mode mode, enum vfw_relea
 			out->nchanged++;
 			if (s->kind == SITE_HWACCEL) {
 				extra += 2;
-				sb_printf(&report, "%s%s %s -> %s %s %s %s", report.len ? "; " : "",
-					  argv[s->opt], value, argv[s->opt], value, s->hwaccel_opt,
-					  s->node);
+				vad__str_addf(&report, "%s%s %s -> %s %s %s %s", report.len ? "; " : "",
+					      argv[s->opt], value, argv[s->opt], value, s->hwaccel_opt,
+					      s->node);
 			} else {
 				char *nv = site_new_value(value, s);
-				sb_printf(&report, "%s%s %s -> %s", report.len ? "; " : "",
-					  argv[s->opt], value, nv ? nv : "?");
+				vad__str_addf(&report, "%s%s %s -> %s", report.len ? "; " : "",
+					      argv[s->opt], value, nv ? nv : "?");
 				free(nv);
 			}
 			if (!s->node)
-				sb_printf(&report, " (the device needs VA driver %s)", va_driver);
+				vad__str_addf(&report, " (the device needs VA driver %s)", va_driver);
 			else if (given_why)
-				sb_printf(&report, " (%s: %s)", given, given_why);
+				vad__str_addf(&report, " (%s: %s)", given, given_why);
 			else if (given)
-				sb_printf(&report, " (mode force)");
+				vad__str_addf(&report, " (mode force)");
 			else
-				sb_printf(&report, " (no node given)");
+				vad__str_addf(&report, " (no node given)");
 		}
 		free(given);
 		free(given_why);
@@ -1000,7 +950,7 @@ nomem_site:
 		free(given_why);
 		goto nomem;
 	}
-	if (report.oom || warning.oom)
+	if (report.failed || warning.failed)
 		goto nomem;
 
 	out->argv = calloc((size_t)argc + (size_t)extra + 1, sizeof(char *));

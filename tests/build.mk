@@ -93,6 +93,9 @@ $(VAD_TEST_BROKEN_LIBVA): tests/broken-libva.c
 FIXTURES_test-select += $(B)/tests/vad-select-helper $(B)/tests/vad-select-helper-linked \
 	$(VAD_TEST_BROKEN_LIBVA)
 CHECK_PROGS += tests/test-symbols.sh tests/test-install.sh
+# The man pages: one per export, each renders cleanly (tests/test-man.sh).
+CHECK_PROGS += tests/test-man.sh
+FIXTURES_test-man.sh += $(VAD_MAN3)
 # The Kubernetes manifests (deploy/kubernetes), parsed with python3-yaml.
 CHECK_PROGS += tests/test-kubernetes.py
 # test-elf: the ELF reader (vad__ names: the static library), on objects the linker builds
@@ -173,6 +176,10 @@ FIXTURES_test-bighost += $(TOOL) $(WRAPPER) $(PROBE_HELPER)
 # test-nfd: `vadiscover nfd`'s feature file, every line checked against NFD's rules.
 $(eval $(call vad_test,test-nfd,tests/test-nfd.c,))
 FIXTURES_test-nfd += $(TOOL) $(PROBE_HELPER) $(VAD_TEST_BROKEN_LIBVA)
+# test-units.sh: the systemd units, installed, checked by systemd-analyze verify, and
+# vadiscover-cdi@.service's command run on the harness.
+CHECK_PROGS += tests/test-units.sh
+FIXTURES_test-units.sh += $(TOOL) $(PROBE_HELPER)
 # --- end vadiscover tool ---
 
 # --- isolated probes ---

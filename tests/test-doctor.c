@@ -675,6 +675,24 @@ static const struct tool_test doctor_tests[] = {
 		.blocks = {{"kernel.iommu", "skip  kernel.iommu      no IOMMU, which only giving "
 					    "SR-IOV VFs to VMs needs, and no SR-IOV PF\n"}},
 	})},
+	/* The PFs come from the library's scan: in render-node order, as every check about
+	 * several devices (flex170x4-sriov's sysfs lists them the other way round). */
+	{"doctor-host", "doctor_pfs_in_render_node_order", RUNS({
+		.topology = "flex170x4-sriov", .files = opencl_only, DOCTOR_IN_ROOT,
+		.exit = ANY_EXIT,
+		.blocks = {{"sriov.capable",
+			    "ok    sriov.capable     0000:4d:00.0 (xe) offers 31 VFs\n"
+			    "ok    sriov.capable     0000:6d:00.0 (xe) offers 31 VFs\n"
+			    "ok    sriov.capable     0000:9d:00.0 (xe) offers 31 VFs\n"
+			    "ok    sriov.capable     0000:cd:00.0 (xe) offers 31 VFs\n"}},
+	})},
+	/* No Intel GPU among the DRM devices: nothing to say about SR-IOV. */
+	{"doctor-host", "doctor_no_intel_gpu", RUNS({
+		.topology = "amd", .files = opencl_only, DOCTOR_IN_ROOT, .exit = ANY_EXIT,
+		.blocks = {{"sriov.capable",
+			    "skip  sriov.capable     no Intel GPU among the DRM devices (one whose "
+			    "driver did not load has no node: see dri.nodes)\n"}},
+	})},
 
 	/* doctor in a container */
 	{"doctor-container", "doctor_lxc_node_65534", RUNS({
@@ -739,7 +757,7 @@ static const struct tool_test doctor_tests[] = {
 			    "warn  dri.nodes         passed in: renderD128 = host renderD132 "
 			    "(226:132), card0 = host card4 (226:4) (VF 4, 0000:00:02.4); renderD128 "
 			    "is not named as the kernel names it: libdrm releases that find a "
-			    "node's type by that name (2.4.124 does) and programs that look for "
+			    "node's type by that name (2.4.116 and later) and programs that look for "
 			    "renderD* do not see it\n"
 			    "      fix: give the nodes their host names (renderD128 as "
 			    "/dev/dri/renderD132): on the host, 'vadiscover passthrough --help' "
@@ -891,7 +909,8 @@ static const struct tool_test doctor_tests[] = {
 		.err_has = {"vadiscover: the container sees the node as "
 			    "/dev/dri/by-path/pci-0000:00:02.4-render (resolved at each start); "
 			    "point the program at it or use vadiscover's wrapper (libdrm releases "
-			    "that find a node's type by its kernel name, 2.4.124 does, do not)\n"},
+			    "that find a node's type by its kernel name, 2.4.116 and later, do "
+			    "not)\n"},
 	})},
 	/* --ct ID: pct takes the first devN the current config and its pending changes do
 	 * not use (a snapshot's dev1 is not the container's), with the container's own render
@@ -1031,12 +1050,13 @@ static const struct tool_test doctor_tests[] = {
 		.topology = "adl-sriov-lxc-vf4-bypath", .node_gid = "104", .files = lxc_files,
 		DOCTOR_IN_ROOT,
 		.blocks = {
-			/* Found, and flagged: a name libdrm 2.4.124 does not type. */
+			/* Found, and flagged: a name libdrm 2.4.116 and later do not type. */
 			{"dri.nodes",
 			 "warn  dri.nodes         passed in: pci-0000:00:02.4-render = host "
 			 "renderD132 (226:132) (VF 4, 0000:00:02.4); pci-0000:00:02.4-render is not "
 			 "named as the kernel names it: libdrm releases that find a node's type by "
-			 "that name (2.4.124 does) and programs that look for renderD* do not see "
+			 "that name (2.4.116 and later) and programs that look for renderD* do not "
+			 "see "
 			 "it\n"
 			 "      fix: give the nodes their host names (pci-0000:00:02.4-render as "
 			 "/dev/dri/renderD132): on the host, 'vadiscover passthrough --help' shows "

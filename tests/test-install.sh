@@ -38,6 +38,18 @@ done
 	[ "$(readlink "$root$LIBDIR/libvadiscover.so")" = libvadiscover.so.0 ] &&
 	ok "symlinks .so -> .so.0 -> .so.$release" || fail "symlinks are wrong"
 
+# The section-3 pages go with the development files, and man finds them there.
+MANDIR=$(conf MANDIR)
+n=$(ls "$root$MANDIR/man3" 2>/dev/null | grep -c '\.3$')
+want_n=$(( $(grep -c '^[[:space:]]*vad_[a-z0-9_]*;$' vadiscover/libvadiscover.sym) + 1 ))
+[ "$n" -eq "$want_n" ] && ok "$n section-3 pages installed in $MANDIR/man3" ||
+	fail "$n section-3 pages in $MANDIR/man3, not $want_n"
+page=$(LC_ALL=C MANWIDTH=80 man -M "$root$MANDIR" 3 vad_select 2>&1)
+case "$page" in
+*"vad_select - choose the device"*ERRORS*) ok "man 3 vad_select finds the installed page" ;;
+*) fail "man -M $MANDIR 3 vad_select: $page" ;;
+esac
+
 export PKG_CONFIG_PATH="$root$LIBDIR/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 v=$(pkg-config --modversion libvadiscover 2>&1)
 [ "$v" = "$VERSION" ] && ok "pkg-config --modversion is $VERSION" ||

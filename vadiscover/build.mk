@@ -50,21 +50,43 @@ $(VAD_PC): vadiscover/libvadiscover.pc.in config.mk
 
 ALL += $(VAD_SO) $(VAD_SO_LINKS) $(VAD_A) $(VAD_PC)
 
+# Section-3 man pages, made from the kernel-doc blocks of the header by vadiscover/man3.awk:
+# one per exported function (the version script's list) and libvadiscover(3). A function
+# without a doc block has no page, and its page's rule says so.
+AWK ?= awk
+VAD_MAN_DIR := $(B)/vadiscover/man
+VAD_FUNCS := $(shell sed -n 's/^[[:space:]]*\(vad_[a-z0-9_]*\);$$/\1/p' vadiscover/libvadiscover.sym)
+VAD_MAN3 := $(VAD_MAN_DIR)/libvadiscover.3 $(VAD_FUNCS:%=$(VAD_MAN_DIR)/%.3)
+VAD_MAN_STAMP := $(VAD_MAN_DIR)/.made
+$(VAD_MAN_STAMP): vadiscover/vadiscover.h vadiscover/man3.awk config.mk
+	@echo "  GEN     $(VAD_MAN_DIR)"
+	$(Q)rm -rf $(VAD_MAN_DIR) && mkdir -p $(VAD_MAN_DIR)
+	$(Q)$(AWK) -v mode=man -v outdir=$(VAD_MAN_DIR) -v version=$(VERSION) \
+		-f vadiscover/man3.awk vadiscover/vadiscover.h
+	$(Q)touch $@ && touch $(VAD_MAN_DIR)/*.3
+$(VAD_MAN3): $(VAD_MAN_STAMP)
+	$(Q)test -f $@ || { echo "$@: $(basename $(notdir $@)) has no doc block in vadiscover/vadiscover.h" >&2; exit 1; }
+
+ALL += $(VAD_MAN3)
+
 .PHONY: install-libvadiscover uninstall-libvadiscover
-install-libvadiscover: $(VAD_SO) $(VAD_A) $(VAD_PC)
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/vadiscover
+install-libvadiscover: $(VAD_SO) $(VAD_A) $(VAD_PC) $(VAD_MAN3)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/vadiscover \
+		$(DESTDIR)$(MANDIR)/man3
 	install -m 0755 $(VAD_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(VAD_SO)) $(DESTDIR)$(LIBDIR)/$(VAD_SONAME)
 	ln -sf $(VAD_SONAME) $(DESTDIR)$(LIBDIR)/libvadiscover.so
 	install -m 0644 $(VAD_A) $(DESTDIR)$(LIBDIR)/
 	install -m 0644 $(VAD_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 vadiscover/vadiscover.h $(DESTDIR)$(INCLUDEDIR)/vadiscover/
+	install -m 0644 $(VAD_MAN3) $(DESTDIR)$(MANDIR)/man3/
 
 uninstall-libvadiscover:
 	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(VAD_SO)) $(DESTDIR)$(LIBDIR)/$(VAD_SONAME) \
 		$(DESTDIR)$(LIBDIR)/libvadiscover.so $(DESTDIR)$(LIBDIR)/libvadiscover.a \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/libvadiscover.pc \
-		$(DESTDIR)$(INCLUDEDIR)/vadiscover/vadiscover.h
+		$(DESTDIR)$(INCLUDEDIR)/vadiscover/vadiscover.h \
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(VAD_MAN3)))
 	rmdir $(DESTDIR)$(INCLUDEDIR)/vadiscover 2>/dev/null || true
 
 INSTALL_TARGETS += install-libvadiscover

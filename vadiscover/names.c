@@ -15,7 +15,7 @@ struct vad_name {
 	const char *name;
 };
 
-static const struct vad_name vad_codec_names[] = {
+static const struct vad_name codec_names[] = {
 	{ VAD_CODEC_MPEG2, "mpeg2" },
 	{ VAD_CODEC_H264, "h264" },
 	{ VAD_CODEC_HEVC, "hevc" },
@@ -28,11 +28,11 @@ static const struct vad_name vad_codec_names[] = {
 	{ VAD_CODEC_JPEG, "jpeg" },
 	{ VAD_CODEC_VC1, "vc1" },
 };
-_Static_assert(sizeof(vad_codec_names) / sizeof(vad_codec_names[0]) == VAD_CODEC_COUNT,
+_Static_assert(sizeof(codec_names) / sizeof(codec_names[0]) == VAD_CODEC_COUNT,
 	       "one name per codec");
 
 /* The first entry is the value without a name of its own (its name is the fallback). */
-static const struct vad_name vad_bus_names[] = {
+static const struct vad_name bus_names[] = {
 	{ VAD_BUS_UNKNOWN, "unknown" },
 	{ VAD_BUS_PCI, "pci" },
 	{ VAD_BUS_PLATFORM, "platform" },
@@ -41,13 +41,13 @@ static const struct vad_name vad_bus_names[] = {
 };
 
 /* In the order of the spec's "known:" list (pf vf none). */
-static const struct vad_name vad_role_names[] = {
+static const struct vad_name role_names[] = {
 	{ VAD_SRIOV_PF, "pf" },
 	{ VAD_SRIOV_VF, "vf" },
 	{ VAD_SRIOV_NONE, "none" },
 };
 
-static const struct vad_name vad_verdict_names[] = {
+static const struct vad_name verdict_names[] = {
 	{ VAD_VERDICT_NONE, "none" },
 	{ VAD_VERDICT_SELECTED, "selected" },
 	{ VAD_VERDICT_MATCH, "match" },
@@ -59,8 +59,8 @@ static const struct vad_name vad_verdict_names[] = {
 
 #define VAD_NAMES(table) (table), sizeof(table) / sizeof((table)[0])
 
-static const char *vad_name_of(const struct vad_name *table, size_t n, int value,
-			       const char *fallback)
+static const char *name_of(const struct vad_name *table, size_t n, int value,
+			   const char *fallback)
 {
 	for (size_t i = 0; i < n; i++)
 		if (table[i].value == value)
@@ -68,7 +68,7 @@ static const char *vad_name_of(const struct vad_name *table, size_t n, int value
 	return fallback;
 }
 
-static int vad_value_of(const struct vad_name *table, size_t n, const char *name)
+static int value_of(const struct vad_name *table, size_t n, const char *name)
 {
 	for (size_t i = 0; name && i < n; i++)
 		if (strcmp(table[i].name, name) == 0)
@@ -78,45 +78,45 @@ static int vad_value_of(const struct vad_name *table, size_t n, const char *name
 
 const char *vad_codec_name(unsigned int codec)
 {
-	return vad_name_of(VAD_NAMES(vad_codec_names), (int)codec, NULL);
+	return name_of(VAD_NAMES(codec_names), (int)codec, NULL);
 }
 
 unsigned int vad_codec_from_name(const char *name)
 {
-	int v = vad_value_of(VAD_NAMES(vad_codec_names), name);
+	int v = value_of(VAD_NAMES(codec_names), name);
 
 	return v < 0 ? 0 : (unsigned int)v;
 }
 
 const char *vad_bus_name(enum vad_bus bus)
 {
-	return vad_name_of(VAD_NAMES(vad_bus_names), bus, "unknown");
+	return name_of(VAD_NAMES(bus_names), bus, "unknown");
 }
 
 enum vad_bus vad__bus_from_name(const char *name)
 {
-	int v = vad_value_of(VAD_NAMES(vad_bus_names), name);
+	int v = value_of(VAD_NAMES(bus_names), name);
 
 	return v < 0 ? VAD_BUS_UNKNOWN : (enum vad_bus)v;
 }
 
 const char *vad_sriov_role_name(enum vad_sriov_role role)
 {
-	return vad_name_of(VAD_NAMES(vad_role_names), role, "none");
+	return name_of(VAD_NAMES(role_names), role, "none");
 }
 
 int vad__sriov_role_from_name(const char *name)
 {
-	return vad_value_of(VAD_NAMES(vad_role_names), name);
+	return value_of(VAD_NAMES(role_names), name);
 }
 
 const char *vad_verdict_name(enum vad_verdict verdict)
 {
-	return vad_name_of(VAD_NAMES(vad_verdict_names), verdict, "none");
+	return name_of(VAD_NAMES(verdict_names), verdict, "none");
 }
 
 /* The names of @table joined by spaces, in @buf. */
-static const char *vad_join(const struct vad_name *table, size_t n, char *buf, size_t len)
+static const char *join_names(const struct vad_name *table, size_t n, char *buf, size_t len)
 {
 	size_t used = 0;
 
@@ -130,10 +130,10 @@ static const char *vad_join(const struct vad_name *table, size_t n, char *buf, s
 
 const char *vad__known_codecs(char *buf, size_t len)
 {
-	return vad_join(VAD_NAMES(vad_codec_names), buf, len);
+	return join_names(VAD_NAMES(codec_names), buf, len);
 }
 
 const char *vad__known_roles(char *buf, size_t len)
 {
-	return vad_join(VAD_NAMES(vad_role_names), buf, len);
+	return join_names(VAD_NAMES(role_names), buf, len);
 }

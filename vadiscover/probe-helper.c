@@ -1,6 +1,6 @@
 /*
  * vadiscover-probe: probe VA-API on one DRM node, in this process, for libvadiscover
- * (isolate.c spawns it; vadiscover.h, "Isolated probes", says why).
+ * (isolate.c spawns it; vadiscover/DESIGN.md, "Isolated probes: the helper", says why).
  *
  *     vadiscover-probe [--libva-dir DIR] [--driver NAME] [--kernel-driver NAME]
  *                      [--parent PID] [--deadline-ms MS] NODE

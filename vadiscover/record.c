@@ -37,8 +37,8 @@
 #define VAD_RECORD_MAGIC "vadiscover-record 1"
 #define VAD_CODEC_MASK ((1u << VAD_CODEC_COUNT) - 1)
 
-static void vad_record_add_string(struct vad_str *b, const char *name, const char *s, size_t max,
-			       bool is_name)
+static void add_string(struct vad_str *b, const char *name, const char *s, size_t max,
+		       bool is_name)
 {
 	size_t n;
 
@@ -75,10 +75,9 @@ int vad__record_write(const struct vad__va *va, char **out, size_t *len)
 	vad__str_addf(&b, "decode 0x%x\n", va->status == 0 ? va->decode & VAD_CODEC_MASK : 0);
 	vad__str_addf(&b, "encode 0x%x\n", va->status == 0 ? va->encode & VAD_CODEC_MASK : 0);
 	vad__str_addf(&b, "vpp %d\n", va->status == 0 && va->vpp ? 1 : 0);
-	vad_record_add_string(&b, "vendor", va->vendor, VAD_RECORD_VENDOR_MAX, false);
-	vad_record_add_string(&b, "driver", va->driver, VAD_RECORD_DRIVER_MAX, true);
-	vad_record_add_string(&b, "error", va->status == 0 ? NULL : va->error,
-			   VAD_RECORD_ERROR_MAX, false);
+	add_string(&b, "vendor", va->vendor, VAD_RECORD_VENDOR_MAX, false);
+	add_string(&b, "driver", va->driver, VAD_RECORD_DRIVER_MAX, true);
+	add_string(&b, "error", va->status == 0 ? NULL : va->error, VAD_RECORD_ERROR_MAX, false);
 	vad__str_addn(&b, "end\n", 4);
 	*len = b.len;
 	*out = vad__str_done(&b);
@@ -96,7 +95,7 @@ struct vad_in {
 
 /* The next line without its newline into @line (at most @max bytes); false when there is
  * none, it is too long, or it holds a NUL. */
-static bool vad_line(struct vad_in *in, char *line, size_t max)
+static bool next_line(struct vad_in *in, char *line, size_t max)
 {
 	const char *nl = memchr(in->p, '\n', (size_t)(in->end - in->p));
 	size_t n;
@@ -113,7 +112,7 @@ static bool vad_line(struct vad_in *in, char *line, size_t max)
 }
 
 /* A strict decimal integer in [@min, @max]: '-' only for negatives, no leading zeros. */
-static bool vad_parse_int(const char *s, long min, long max, long *out)
+static bool parse_int(const char *s, long min, long max, long *out)
 {
 	bool neg = *s == '-';
 	long v = 0;
@@ -136,7 +135,7 @@ static bool vad_parse_int(const char *s, long min, long max, long *out)
 }
 
 /* "0x" and 1..8 lower-case hex digits, no leading zeros but "0x0". */
-static bool vad_parse_mask(const char *s, unsigned int *out)
+static bool parse_mask(const char *s, unsigned int *out)
 {
 	unsigned int v = 0;
 	size_t n;
@@ -159,33 +158,33 @@ static bool vad_parse_mask(const char *s, unsigned int *out)
 }
 
 /* "NAME VALUE" with an integer value. */
-static bool vad_field_int(struct vad_in *in, const char *name, long min, long max, long *out)
+static bool field_int(struct vad_in *in, const char *name, long min, long max, long *out)
 {
 	char line[64];
 	size_t n = strlen(name);
 
-	return vad_line(in, line, sizeof(line)) && strncmp(line, name, n) == 0 &&
-	       line[n] == ' ' && vad_parse_int(line + n + 1, min, max, out);
+	return next_line(in, line, sizeof(line)) && strncmp(line, name, n) == 0 &&
+	       line[n] == ' ' && parse_int(line + n + 1, min, max, out);
 }
 
-static bool vad_field_mask(struct vad_in *in, const char *name, unsigned int *out)
+static bool field_mask(struct vad_in *in, const char *name, unsigned int *out)
 {
 	char line[64];
 	size_t n = strlen(name);
 
-	return vad_line(in, line, sizeof(line)) && strncmp(line, name, n) == 0 &&
-	       line[n] == ' ' && vad_parse_mask(line + n + 1, out) && !(*out & ~VAD_CODEC_MASK);
+	return next_line(in, line, sizeof(line)) && strncmp(line, name, n) == 0 &&
+	       line[n] == ' ' && parse_mask(line + n + 1, out) && !(*out & ~VAD_CODEC_MASK);
 }
 
 /* "NAME COUNT\nBYTES\n" or "NAME -1\n": *@out malloc'ed or NULL. false when malformed;
  * -ENOMEM through *@nomem. */
-static bool vad_field_string(struct vad_in *in, const char *name, size_t max, bool is_name,
-			     char **out, bool *nomem)
+static bool field_string(struct vad_in *in, const char *name, size_t max, bool is_name,
+			 char **out, bool *nomem)
 {
 	long n;
 
 	*out = NULL;
-	if (!vad_field_int(in, name, -1, (long)max, &n))
+	if (!field_int(in, name, -1, (long)max, &n))
 		return false;
 	if (n < 0)
 		return true;
@@ -220,18 +219,18 @@ int vad__record_read(const char *buf, size_t len, struct vad__va *va, size_t *us
 	bool nomem = false, ok;
 	char line[32];
 
-	ok = vad_line(&in, line, sizeof(line)) && strcmp(line, VAD_RECORD_MAGIC) == 0 &&
-	     vad_field_int(&in, "status", -4095, 0, &status) && status != -EAGAIN &&
+	ok = next_line(&in, line, sizeof(line)) && strcmp(line, VAD_RECORD_MAGIC) == 0 &&
+	     field_int(&in, "status", -4095, 0, &status) && status != -EAGAIN &&
 	     status != -ENOMEM &&
-	     vad_field_int(&in, "open-failed", 0, 1, &open_failed) &&
-	     vad_field_int(&in, "version", -EAGAIN, 9999, &version) &&
+	     field_int(&in, "open-failed", 0, 1, &open_failed) &&
+	     field_int(&in, "version", -EAGAIN, 9999, &version) &&
 	     (version >= 0 || version == -EAGAIN) &&
-	     vad_field_mask(&in, "decode", &decode) && vad_field_mask(&in, "encode", &encode) &&
-	     vad_field_int(&in, "vpp", 0, 1, &vpp) &&
-	     vad_field_string(&in, "vendor", VAD_RECORD_VENDOR_MAX, false, &vendor, &nomem) &&
-	     vad_field_string(&in, "driver", VAD_RECORD_DRIVER_MAX, true, &driver, &nomem) &&
-	     vad_field_string(&in, "error", VAD_RECORD_ERROR_MAX, false, &error, &nomem) &&
-	     vad_line(&in, line, sizeof(line)) && strcmp(line, "end") == 0;
+	     field_mask(&in, "decode", &decode) && field_mask(&in, "encode", &encode) &&
+	     field_int(&in, "vpp", 0, 1, &vpp) &&
+	     field_string(&in, "vendor", VAD_RECORD_VENDOR_MAX, false, &vendor, &nomem) &&
+	     field_string(&in, "driver", VAD_RECORD_DRIVER_MAX, true, &driver, &nomem) &&
+	     field_string(&in, "error", VAD_RECORD_ERROR_MAX, false, &error, &nomem) &&
+	     next_line(&in, line, sizeof(line)) && strcmp(line, "end") == 0;
 	/* The whole must make sense: a capable device was initialised and has no error; a
 	 * failed probe says why and offers nothing; open() failing is a failure. */
 	if (ok && status == 0)

@@ -12,7 +12,7 @@
 
 #include "vadiscover/vad-private.h"
 
-static char *vad_vstrdupf(const char *format, va_list args)
+static char *vstrdupf(const char *format, va_list args)
 {
 	char *s = NULL;
 
@@ -27,7 +27,7 @@ char *vad__strdupf(const char *format, ...)
 	char *s;
 
 	va_start(args, format);
-	s = vad_vstrdupf(format, args);
+	s = vstrdupf(format, args);
 	va_end(args);
 	return s;
 }
@@ -38,7 +38,7 @@ int vad__set_strf(char **slot, const char *format, ...)
 
 	free(*slot);
 	va_start(args, format);
-	*slot = vad_vstrdupf(format, args);
+	*slot = vstrdupf(format, args);
 	va_end(args);
 	return *slot ? 0 : -ENOMEM;
 }
@@ -50,7 +50,7 @@ const char *vad__strerror(int err, char *buf, size_t len)
 }
 
 /* Room for @n more bytes and a NUL; false (and failed) on -ENOMEM. */
-static bool vad_str_reserve(struct vad_str *b, size_t n)
+static bool str_reserve(struct vad_str *b, size_t n)
 {
 	if (b->failed)
 		return false;
@@ -70,7 +70,7 @@ static bool vad_str_reserve(struct vad_str *b, size_t n)
 
 void vad__str_addn(struct vad_str *b, const char *s, size_t n)
 {
-	if (!vad_str_reserve(b, n))
+	if (!str_reserve(b, n))
 		return;
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
@@ -87,12 +87,12 @@ void vad__str_addf(struct vad_str *b, const char *format, ...)
 	va_list args;
 	int n;
 
-	if (!vad_str_reserve(b, 0))
+	if (!str_reserve(b, 0))
 		return;
 	va_start(args, format);
 	n = vsnprintf(b->s + b->len, b->cap - b->len, format, args);
 	va_end(args);
-	if (n >= 0 && b->len + (size_t)n >= b->cap && vad_str_reserve(b, (size_t)n)) {
+	if (n >= 0 && b->len + (size_t)n >= b->cap && str_reserve(b, (size_t)n)) {
 		va_start(args, format);
 		n = vsnprintf(b->s + b->len, b->cap - b->len, format, args);
 		va_end(args);
@@ -107,7 +107,7 @@ void vad__str_addf(struct vad_str *b, const char *format, ...)
 
 char *vad__str_done(struct vad_str *b)
 {
-	if (!vad_str_reserve(b, 0)) {
+	if (!str_reserve(b, 0)) {
 		free(b->s);
 		b->s = NULL;
 		return NULL;

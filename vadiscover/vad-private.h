@@ -248,20 +248,8 @@ static inline void *vad__array_grow(void *items, size_t size, size_t n, size_t *
 	return p;
 }
 
-/* A string built by appending; an append that fails for memory marks it failed, and the
- * later ones do nothing. Start from { 0 }. s is NUL-terminated once anything was added;
- * len does not count the NUL. */
-struct vad_str {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
-void vad__str_addn(struct vad_str *b, const char *s, size_t n);
-void vad__str_add(struct vad_str *b, const char *s);
-void vad__str_addf(struct vad_str *b, const char *format, ...)
-	__attribute__((format(printf, 2, 3)));
-/* The string, malloc'ed ("" when nothing was added), or NULL on -ENOMEM (all freed). */
-char *vad__str_done(struct vad_str *b);
+/* A string built by appending: struct vad_str, vad__str_add*() (vadiscover/str.h). */
+#include "vadiscover/str.h"
 
 /* record.c: a probe result as bytes (the helper's pipe, the cache's files). */
 #define VAD_RECORD_VENDOR_MAX 1024

@@ -17,7 +17,7 @@
  * firmware framebuffers, USB display adapters, and the virtual test drivers. The names
  * are those of the sysfs driver link (bochs-drm before Linux 5.x is "bochs-drm", later
  * "bochs"; simpledrm binds as the platform driver "simple-framebuffer"). */
-static const char *const vad_display_only[] = {
+static const char *const display_only[] = {
 	"ast", "mgag200", "bochs", "bochs-drm", "cirrus", "cirrus-qemu", "simpledrm",
 	"simple-framebuffer", "ofdrm", "udl", "evdi", "gm12u320", "gud", "hyperv_drm",
 	"vboxvideo", "vkms", "vgem", NULL,
@@ -31,7 +31,7 @@ const char *vad__display_only_driver(const struct vad_device *dev)
 	drv = dev->kernel_driver;
 
 	if (drv) {
-		for (const char *const *p = vad_display_only; *p; p++)
+		for (const char *const *p = display_only; *p; p++)
 			if (strcmp(drv, *p) == 0)
 				return drv;
 		return NULL;
@@ -97,7 +97,7 @@ const char *vad_va_driver_package(const char *name)
 /* libva's search path, malloc'ed: LIBVA_DRIVERS_PATH, else the "dri" directory beside the
  * loaded libva (libva 2.17 has no API for its compiled-in VA_DRIVERS_PATH; Debian's and
  * jellyfin-ffmpeg's builds put it there). */
-static int vad_driver_dirs(struct vad_context *ctx, char **out)
+static int driver_dirs(struct vad_context *ctx, char **out)
 {
 	const char *env = secure_getenv("LIBVA_DRIVERS_PATH");
 	const char *lib;
@@ -119,7 +119,7 @@ static int vad_driver_dirs(struct vad_context *ctx, char **out)
 }
 
 /* 0 and the found file in *@found, or -ENOENT; -ENOMEM. */
-static int vad_find_in(const char *dirs, const char *name, char **found)
+static int find_in(const char *dirs, const char *name, char **found)
 {
 	char *copy = strdup(dirs), *save = NULL;
 
@@ -144,7 +144,7 @@ static int vad_find_in(const char *dirs, const char *name, char **found)
 	return -ENOENT;
 }
 
-static const char *vad_driver_name(const struct vad_device *dev, const char *driver)
+static const char *driver_name(const struct vad_device *dev, const char *driver)
 {
 	vad__device_facts(dev);
 	if (driver)
@@ -166,13 +166,13 @@ int vad_device_find_va_driver_file(struct vad_context *ctx, const struct vad_dev
 	if (!ctx || !dev || !buf || !len || (driver && !vad__va_driver_name_ok(driver)))
 		return -EINVAL;
 	buf[0] = '\0';
-	name = vad_driver_name(dev, driver);
+	name = driver_name(dev, driver);
 	if (!name)
 		return -ENODATA;
-	r = vad_driver_dirs(ctx, &dirs);
+	r = driver_dirs(ctx, &dirs);
 	if (r < 0)
 		return r;
-	r = vad_find_in(dirs, name, &found);
+	r = find_in(dirs, name, &found);
 	if (r == 0 || r == -ENOENT) {
 		const char *s = r == 0 ? found : dirs;
 
@@ -190,7 +190,7 @@ int vad__va_driver_missing(struct vad_context *ctx, const struct vad_device *dev
 			   const char *forced, const char *tried, char **reason)
 {
 	vad__device_facts(dev);
-	const char *name = forced ? forced : tried ? tried : vad_driver_name(dev, NULL);
+	const char *name = forced ? forced : tried ? tried : driver_name(dev, NULL);
 	const char *pkg, *hint = "";
 	char *dirs = NULL, *found = NULL;
 	bool i915 = !forced && dev->kernel_driver && strcmp(dev->kernel_driver, "i915") == 0 &&
@@ -200,7 +200,7 @@ int vad__va_driver_missing(struct vad_context *ctx, const struct vad_device *dev
 	*reason = NULL;
 	if (!name)
 		return 0;
-	r = vad_driver_dirs(ctx, &dirs);
+	r = driver_dirs(ctx, &dirs);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
@@ -208,9 +208,9 @@ int vad__va_driver_missing(struct vad_context *ctx, const struct vad_device *dev
 	/* i915 left to libva: iHD, then i965; only both missing is "not installed". */
 	if (i915)
 		name = "iHD";
-	r = vad_find_in(dirs, name, &found);
+	r = find_in(dirs, name, &found);
 	if (r == -ENOENT && i915)
-		r = vad_find_in(dirs, "i965", &found);
+		r = find_in(dirs, "i965", &found);
 	free(found);
 	if (r == -ENOENT) {
 		pkg = vad_va_driver_package(name);

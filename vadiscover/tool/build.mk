@@ -4,7 +4,9 @@
 TOOL := $(B)/vadiscover/tool/vadiscover
 TOOL_SRCS := vadiscover/tool/vadiscover.c vadiscover/tool/output.c vadiscover/tool/json.c \
 	vadiscover/tool/guests.c vadiscover/tool/host.c vadiscover/tool/bootconf.c \
-	vadiscover/tool/doctor.c vadiscover/tool/passthrough.c vadiscover/tool/nfd.c
+	vadiscover/tool/account.c vadiscover/tool/doctor.c vadiscover/tool/doctor-host.c \
+	vadiscover/tool/doctor-nodes.c vadiscover/tool/doctor-va.c vadiscover/tool/doctor-media.c \
+	vadiscover/tool/passthrough.c vadiscover/tool/nfd.c
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 TOOL_MAN := vadiscover/tool/vadiscover.1
 
@@ -24,26 +26,27 @@ $(TOOL_HELPER): $(PROBE_HELPER)
 
 ALL += $(TOOL) $(TOOL_HELPER)
 
-# The systemd service and timer that keep `vadiscover nfd`'s feature file for Kubernetes
-# Node Feature Discovery current (installed, not enabled).
+# The systemd units, installed, never enabled: vadiscover-nfd.service and .timer keep
+# `vadiscover nfd`'s feature file for Kubernetes Node Feature Discovery current;
+# vadiscover-cdi@.service writes a device's CDI spec at boot (the instance is its spec).
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
-NFD_UNITS := $(B)/vadiscover/tool/vadiscover-nfd.service vadiscover/tool/vadiscover-nfd.timer
-$(B)/vadiscover/tool/vadiscover-nfd.service: vadiscover/tool/vadiscover-nfd.service.in config.mk
+TOOL_UNITS_IN := vadiscover-nfd.service vadiscover-cdi@.service
+TOOL_UNITS := $(TOOL_UNITS_IN:%=$(B)/vadiscover/tool/%) vadiscover/tool/vadiscover-nfd.timer
+$(TOOL_UNITS_IN:%=$(B)/vadiscover/tool/%): $(B)/vadiscover/tool/%: vadiscover/tool/%.in config.mk
 	@mkdir -p $(dir $@)
 	$(Q)sed 's|@BINDIR@|$(BINDIR)|g' $< > $@
-ALL += $(B)/vadiscover/tool/vadiscover-nfd.service
+ALL += $(TOOL_UNITS_IN:%=$(B)/vadiscover/tool/%)
 
 .PHONY: install-tool uninstall-tool
-install-tool: $(TOOL) $(NFD_UNITS)
+install-tool: $(TOOL) $(TOOL_UNITS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/vadiscover
 	install -m 0644 $(TOOL_MAN) $(DESTDIR)$(MANDIR)/man1/vadiscover.1
-	install -m 0644 $(NFD_UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 $(TOOL_UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/
 
 uninstall-tool:
 	rm -f $(DESTDIR)$(BINDIR)/vadiscover $(DESTDIR)$(MANDIR)/man1/vadiscover.1 \
-		$(DESTDIR)$(SYSTEMDUNITDIR)/vadiscover-nfd.service \
-		$(DESTDIR)$(SYSTEMDUNITDIR)/vadiscover-nfd.timer
+		$(foreach u,$(notdir $(TOOL_UNITS)),$(DESTDIR)$(SYSTEMDUNITDIR)/$(u))
 
 INSTALL_TARGETS += install-tool
 UNINSTALL_TARGETS += uninstall-tool
@@ -71,5 +74,5 @@ demo: all
 	@echo "(SIMULATED: run scripts/main-job or '$(TOOL) list -v' on a machine with a GPU.)"
 
 # doctor names the wrapper's installed path in its fix for Jellyfin.
-$(B)/vadiscover/tool/doctor.o: EXTRA_CFLAGS = \
+$(B)/vadiscover/tool/doctor-media.o: EXTRA_CFLAGS = \
 	-DVAD_WRAPPER_PATH='"$(LIBEXECDIR)/vadiscover/ffmpeg"'

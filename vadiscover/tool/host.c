@@ -30,7 +30,20 @@ int host_read_text(const char *path, char *buf, size_t len)
 	return (int)n;
 }
 
-static int read_small(const char *root, const char *rel, char *buf, size_t len)
+bool host_read_number(const char *path, long *out)
+{
+	char buf[64], *end;
+
+	if (host_read_text(path, buf, sizeof(buf)) <= 0)
+		return false;
+	errno = 0;
+	*out = strtol(buf, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	return errno == 0 && end != buf && !*end;
+}
+
+int host_read_under(const char *root, const char *rel, char *buf, size_t len)
 {
 	char p[PATH_MAX];
 
@@ -43,7 +56,7 @@ void host_detect(const char *root, struct host_env *env)
 	char buf[4096], p[PATH_MAX];
 
 	memset(env, 0, sizeof(*env));
-	if (read_small(root, "/run/systemd/container", buf, sizeof(buf)) > 0) {
+	if (host_read_under(root, "/run/systemd/container", buf, sizeof(buf)) > 0) {
 		buf[strcspn(buf, "\n")] = '\0';
 		tool_sfmt(env->container, sizeof(env->container), "%s", buf);
 	} else if (host_path(root, "/.dockerenv", p, sizeof(p)), access(p, F_OK) == 0) {
@@ -52,7 +65,7 @@ void host_detect(const char *root, struct host_env *env)
 		tool_sfmt(env->container, sizeof(env->container), "podman");
 	}
 	/* The identity map is "0 0 4294967295" outside any user namespace. */
-	if (read_small(root, "/proc/self/uid_map", buf, sizeof(buf)) > 0) {
+	if (host_read_under(root, "/proc/self/uid_map", buf, sizeof(buf)) > 0) {
 		unsigned long in, out, count;
 
 		if (sscanf(buf, "%lu %lu %lu", &in, &out, &count) == 3)
@@ -77,32 +90,6 @@ bool host_kernel_node_name(dev_t rdev, char *buf, size_t len)
 		return false;
 	tool_sfmt(buf, len, "%s", base);
 	return true;
-}
-
-long host_group_id(const char *etc_group, const char *name)
-{
-	FILE *f = fopen(etc_group, "re");
-	char line[1024];
-	long gid = -1;
-	size_t n = strlen(name);
-
-	if (!f)
-		return -1;
-	while (gid < 0 && fgets(line, sizeof(line), f)) {
-		char *c2, *end;
-
-		if (strncmp(line, name, n) != 0 || line[n] != ':')
-			continue;
-		c2 = strchr(line + n + 1, ':');
-		if (!c2)
-			continue;
-		long g = strtol(c2 + 1, &end, 10);
-
-		if (end != c2 + 1 && *end == ':' && g >= 0)
-			gid = g;
-	}
-	fclose(f);
-	return gid;
 }
 
 /* ---------------------------------------------------------------------------------- */

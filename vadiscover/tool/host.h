@@ -23,6 +23,13 @@ void host_path(const char *root, const char *rel, char *out, size_t len);
 /* Reads a small file whole (NUL-terminated, at most @len - 1 bytes): its length, or -errno. */
 int host_read_text(const char *path, char *buf, size_t len);
 
+/* A small file that holds one decimal number (a sysfs attribute, a module parameter), as
+ * the kernel writes it: the number, white space after it; false for anything else. */
+bool host_read_number(const char *path, long *out);
+
+/* host_read_text() of @rel (absolute) under @root. */
+int host_read_under(const char *root, const char *rel, char *buf, size_t len);
+
 /* Reads the container marks under @root: /run/systemd/container, /.dockerenv,
  * /run/.containerenv, /proc/self/uid_map. */
 void host_detect(const char *root, struct host_env *env);
@@ -31,10 +38,6 @@ void host_detect(const char *root, struct host_env *env);
  * sysfs (/sys/dev/char/MAJ:MIN) gives it: the name the node has on the host, whatever it
  * is called where the tool runs. False when sysfs does not know the number. */
 bool host_kernel_node_name(dev_t rdev, char *buf, size_t len);
-
-/* A group's id by name from @etc_group (a path), -1 when the file or the group is not
- * there. */
-long host_group_id(const char *etc_group, const char *name);
 
 /* What a Proxmox VE container's config (ROOT/etc/pve/lxc/ID.conf) says, as
  * pve-container's parse_pct_config reads it: the current configuration and its pending

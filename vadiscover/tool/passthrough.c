@@ -37,11 +37,10 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "vadiscover/tool/account.h"
 #include "vadiscover/tool/host.h"
 #include "vadiscover/tool/json.h"
 #include "vadiscover/tool/tool.h"
-
-enum format { FMT_NONE, FMT_PVE, FMT_LXC, FMT_DOCKER, FMT_COMPOSE, FMT_CDI };
 
 /* The CDI kind: the vendor part must be a DNS subdomain (SPEC.md, "Kind"). vadiscover
  * owns no domain; ".local" is reserved (RFC 6762), so no vendor's real domain can clash. */
@@ -52,8 +51,9 @@ enum format { FMT_NONE, FMT_PVE, FMT_LXC, FMT_DOCKER, FMT_COMPOSE, FMT_CDI };
 /* devN: first appeared in pve-container 5.0.7 (Proxmox VE 8.1). */
 #define PVE_DEVN_VERSION "5.0.7"
 
-static const char help_text[] =
-	"Usage: vadiscover passthrough [SPEC] --to pve|lxc|docker|compose|cdi [--gid N]\n"
+/* --help: the usage line's formats, each format's lines (the table below) and the rest. */
+static const char help_head[] =
+	"Usage: vadiscover passthrough [SPEC] --to %s [--gid N]\n"
 	"                              [--ct ID] [--card] [--by-path] [--cdi]\n"
 	"                              [--group-add] [--write [DIR]] [--root DIR]\n"
 	"Print the lines that give the device SPEC selects (see 'vadiscover --help';\n"
@@ -61,21 +61,9 @@ static const char help_text[] =
 	"container, with the host's device numbers and the host's names of its nodes\n"
 	"(also when run inside a container). The render node is given; --card adds the\n"
 	"card node (only needed for display output or old programs).\n"
-	"\n"
-	"  --to pve      Proxmox VE (pve-container 5.0.7 / Proxmox VE 8.1 or later).\n"
-	"                With --ct ID: the 'pct set ID --devN PATH,gid=G' command, N the\n"
-	"                first devN the container does not use, G its render group (read\n"
-	"                from its root file system, else asked of the running container).\n"
-	"                Without --ct: 'devN: PATH' lines for /etc/pve/lxc/ID.conf, to put\n"
-	"                above its first [snapshot] line, with free numbers.\n"
-	"  --to lxc      'lxc.cgroup2.devices.allow = c 226:132 rwm' and\n"
-	"                'lxc.mount.entry = ...' pairs, keeping the node's name (LXC's\n"
-	"                config; Proxmox's accepts them as they are)\n"
-	"  --to docker   docker run arguments: --device ... --group-add GID (the node's\n"
-	"                group on the host unless --gid)\n"
-	"  --to compose  a service's devices: and group_add: blocks\n"
-	"  --to cdi      a CDI spec (JSON); devices named by role (pf, vf4) and PCI slot\n"
-	"                (pci-0000-00-02.4): --device " CDI_KIND "=vf4\n"
+	"\n";
+
+static const char help_tail[] =
 	"  --ct ID       pve: the container to give the device to (reads\n"
 	"                /etc/pve/lxc/ID.conf)\n"
 	"  --gid N       the group id the node gets in the container (pve, cdi) or the\n"
@@ -99,8 +87,10 @@ static const char help_text[] =
 	"/dev/dri/by-path link at every container start and creates the node of today's\n"
 	"number, under the by-path name, in the container (vadiscover and the wrapper\n"
 	"find it there; programs that look only for renderD* do not). A CDI spec\n"
-	"written at every boot (--to cdi --write) keeps the CDI name right. Otherwise\n"
-	"run 'vadiscover passthrough' again after such a change.\n"
+	"written at every boot keeps the CDI name right: the systemd unit\n"
+	"vadiscover-cdi@.service runs --to cdi --write for the spec it is named by:\n"
+	"  systemctl enable --now \"vadiscover-cdi@$(systemd-escape vf=4).service\"\n"
+	"Otherwise run 'vadiscover passthrough' again after such a change.\n"
 	"\n"
 	"Examples:\n"
 	"  vadiscover passthrough vf=4 --to pve --ct 123\n"
@@ -111,8 +101,18 @@ static const char help_text[] =
 	"host names cannot be known here; 2 usage error, or a value the lines need is\n"
 	"missing; 3 internal error.\n";
 
+/* The options that apply to some formats only (struct format's options). */
+enum {
+	OPT_BY_PATH = 1u << 0,
+	OPT_CT = 1u << 1,
+	OPT_WRITE = 1u << 2,
+	OPT_CDI = 1u << 3,
+	OPT_GROUP_ADD = 1u << 4,
+};
+
 struct pt_options {
-	enum format format;
+	const struct format *format;
+	unsigned int given; /* the OPT_ given */
 	long gid; /* -1: not given */
 	long ct;  /* -1: not given */
 	bool card, by_path, debug, cdi_names, group_add, write;
@@ -130,6 +130,36 @@ struct pt_node {
 	bool host_gid_known;
 };
 
+/* What a format's functions work on: the options, the device and its nodes. */
+struct pt_lines {
+	const struct pt_options *o;
+	const struct vad_device *dev;
+	struct pt_node *nodes;
+	size_t n;
+	long group;	  /* docker, compose: the group the process joins */
+	char note[1024];  /* said first in the advice, when not "" */
+	bool advice;	  /* the advice follows the lines (true unless the print says not) */
+};
+
+/*
+ * A --to format: one row of the table formats[] below. A new format is a row and its
+ * print function (an advice function if it has something to add).
+ */
+struct format {
+	const char *name;
+	const char *help; /* its --help lines, after "  --to NAME" */
+	/* The lines on stdout (or wherever the format's options send them): an exit code. */
+	int (*print)(struct pt_lines *l);
+	/* What the lines depend on, on stderr, before the node numbers; false when they
+	 * carry no node number. NULL: nothing to add. */
+	bool (*advice)(const struct pt_lines *l);
+	/* What the host must have, checked before anything is scanned: -1 to go on, or the
+	 * exit code after saying why. NULL: nothing. */
+	int (*check)(const struct pt_options *o);
+	unsigned int options; /* the OPT_ it accepts */
+	bool joins_group;     /* the process joins the node's group (--gid, else the host's) */
+};
+
 static bool parse_number(const char *arg, long max, long *out)
 {
 	char *end;
@@ -137,133 +167,6 @@ static bool parse_number(const char *arg, long max, long *out)
 	errno = 0;
 	*out = strtol(arg, &end, 10);
 	return !errno && end != arg && !*end && *out >= 0 && *out <= max;
-}
-
-static int parse(int argc, char **argv, struct pt_options *o)
-{
-	static const struct option longopts[] = {
-		{"help", no_argument, NULL, 'h'},	  {"debug", no_argument, NULL, 'd'},
-		{"to", required_argument, NULL, 't'},	  {"gid", required_argument, NULL, 'g'},
-		{"card", no_argument, NULL, 'c'},	  {"by-path", no_argument, NULL, 'b'},
-		{"ffmpeg", required_argument, NULL, 'F'}, {"ct", required_argument, NULL, 'C'},
-		{"root", required_argument, NULL, 'R'},  {"cdi", no_argument, NULL, 'N'},
-		{"group-add", no_argument, NULL, 'G'},	  {"write", optional_argument, NULL, 'W'},
-		{NULL, 0, NULL, 0},
-	};
-	static const char *const names[] = {
-		[FMT_PVE] = "pve", [FMT_LXC] = "lxc", [FMT_DOCKER] = "docker",
-		[FMT_COMPOSE] = "compose", [FMT_CDI] = "cdi",
-	};
-	const char *args[3] = { NULL };
-	int c, nargs = 0;
-
-	memset(o, 0, sizeof(*o));
-	o->gid = -1;
-	o->ct = -1;
-	o->root = "/";
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hd", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(help_text, stdout);
-			return EXIT_OK;
-		case 'd': o->debug = true; break;
-		case 'c': o->card = true; break;
-		case 'b': o->by_path = true; break;
-		case 'F': o->ffmpeg = optarg; break;
-		case 'N': o->cdi_names = true; break;
-		case 'G': o->group_add = true; break;
-		case 'W':
-			o->write = true;
-			o->write_dir = optarg;
-			break;
-		case 'R':
-			if (optarg[0] != '/') {
-				tool_usage_error("passthrough: --root needs an absolute directory "
-						 "(got '%s')", optarg);
-				return EXIT_USAGE;
-			}
-			o->root = optarg;
-			break;
-		case 't':
-			for (size_t i = FMT_PVE; i <= FMT_CDI; i++)
-				if (strcmp(optarg, names[i]) == 0)
-					o->format = (enum format)i;
-			if (o->format == FMT_NONE) {
-				tool_usage_error("passthrough: unknown --to '%s' (pve, lxc, docker, "
-						 "compose or cdi)", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'g':
-			if (!parse_number(optarg, 4294967294L, &o->gid)) {
-				tool_usage_error("passthrough: --gid takes a group id (a number), "
-						 "got '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'C':
-			if (!parse_number(optarg, 999999999L, &o->ct) || o->ct < 100) {
-				tool_usage_error("passthrough: --ct takes a container's id (100 or "
-						 "more, as Proxmox numbers them), got '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		default:
-			return tool_option_error("passthrough: ", c, argv);
-		}
-	}
-	for (int i = optind; i < argc; i++) {
-		/* --write DIR: a directory is never a spec (key=value). */
-		if (o->write && !o->write_dir && argv[i][0] == '/') {
-			o->write_dir = argv[i];
-			continue;
-		}
-		if (nargs < 2)
-			args[nargs] = argv[i];
-		nargs++;
-	}
-	if (nargs > 1) {
-		tool_usage_error("passthrough: one SPEC at most (got '%s' and '%s'); join keys "
-				 "with ','", args[0], args[1]);
-		return EXIT_USAGE;
-	}
-	if (o->format == FMT_NONE) {
-		tool_usage_error("passthrough: say where the lines go: --to pve, lxc, docker, "
-				 "compose or cdi");
-		return EXIT_USAGE;
-	}
-	if (o->by_path && o->format != FMT_PVE) {
-		tool_usage_error("passthrough: --by-path applies to --to pve only (the other "
-				 "forms take the device number when they are written)");
-		return EXIT_USAGE;
-	}
-	if (o->ct >= 0 && o->format != FMT_PVE) {
-		tool_usage_error("passthrough: --ct applies to --to pve only");
-		return EXIT_USAGE;
-	}
-	if (o->write && o->format != FMT_CDI) {
-		tool_usage_error("passthrough: --write applies to --to cdi only");
-		return EXIT_USAGE;
-	}
-	if (o->write_dir && o->write_dir[0] != '/') {
-		tool_usage_error("passthrough: --write takes an absolute directory (got '%s')",
-				 o->write_dir);
-		return EXIT_USAGE;
-	}
-	if (o->cdi_names && o->format != FMT_DOCKER && o->format != FMT_COMPOSE) {
-		tool_usage_error("passthrough: --cdi applies to --to docker and compose (--to "
-				 "cdi writes the spec it names)");
-		return EXIT_USAGE;
-	}
-	if (o->group_add && (o->format != FMT_CDI || o->gid < 0)) {
-		tool_usage_error("passthrough: --group-add applies to --to cdi with --gid "
-				 "(docker and compose always add the group)");
-		return EXIT_USAGE;
-	}
-	o->spec_text = nargs ? args[0] : getenv("VADISCOVER_SELECT");
-	return -1;
 }
 
 /* Fills @n for the node at @path; false when the host's name of the node cannot be known
@@ -410,50 +313,42 @@ static const char *pve_path(const struct pt_options *o, const struct pt_node *no
 	return o->by_path && node->by_path[0] ? node->by_path : node->host;
 }
 
-static void print_lines(const struct pt_options *o, const struct vad_device *dev,
-			const struct pt_node *nodes, size_t n, long group)
+static int print_lxc(struct pt_lines *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		printf("lxc.cgroup2.devices.allow = c %u:%u rwm\n", major(l->nodes[i].rdev),
+		       minor(l->nodes[i].rdev));
+		printf("lxc.mount.entry = %s %s none bind,optional,create=file\n",
+		       l->nodes[i].host, l->nodes[i].host + 1);
+	}
+	return EXIT_OK;
+}
+
+static int print_docker(struct pt_lines *l)
 {
 	char role[64];
 
-	role_name(role, sizeof(role), dev, &nodes[0]);
-	switch (o->format) {
-	case FMT_PVE:
-		for (size_t i = 0; i < n; i++) {
-			if (o->gid >= 0)
-				printf("dev%zu: %s,gid=%ld\n", i, pve_path(o, &nodes[i]), o->gid);
-			else
-				printf("dev%zu: %s\n", i, pve_path(o, &nodes[i]));
-		}
-		break;
-	case FMT_LXC:
-		for (size_t i = 0; i < n; i++) {
-			printf("lxc.cgroup2.devices.allow = c %u:%u rwm\n", major(nodes[i].rdev),
-			       minor(nodes[i].rdev));
-			printf("lxc.mount.entry = %s %s none bind,optional,create=file\n",
-			       nodes[i].host, nodes[i].host + 1);
-		}
-		break;
-	case FMT_DOCKER:
-		if (o->cdi_names)
-			printf("--device %s=%s", CDI_KIND, role);
-		for (size_t i = 0; !o->cdi_names && i < n; i++)
-			printf("%s--device %s:%s", i ? " " : "", nodes[i].host, nodes[i].host);
-		printf(" --group-add %ld\n", group);
-		break;
-	case FMT_COMPOSE:
-		printf("    devices:\n");
-		if (o->cdi_names)
-			printf("      - %s=%s\n", CDI_KIND, role);
-		for (size_t i = 0; !o->cdi_names && i < n; i++)
-			printf("      - %s:%s\n", nodes[i].host, nodes[i].host);
-		printf("    group_add:\n      - \"%ld\"\n", group);
-		break;
-	case FMT_CDI:
-		print_cdi(stdout, o, dev, nodes, n);
-		break;
-	case FMT_NONE:
-		break;
-	}
+	role_name(role, sizeof(role), l->dev, &l->nodes[0]);
+	if (l->o->cdi_names)
+		printf("--device %s=%s", CDI_KIND, role);
+	for (size_t i = 0; !l->o->cdi_names && i < l->n; i++)
+		printf("%s--device %s:%s", i ? " " : "", l->nodes[i].host, l->nodes[i].host);
+	printf(" --group-add %ld\n", l->group);
+	return EXIT_OK;
+}
+
+static int print_compose(struct pt_lines *l)
+{
+	char role[64];
+
+	role_name(role, sizeof(role), l->dev, &l->nodes[0]);
+	printf("    devices:\n");
+	if (l->o->cdi_names)
+		printf("      - %s=%s\n", CDI_KIND, role);
+	for (size_t i = 0; !l->o->cdi_names && i < l->n; i++)
+		printf("      - %s:%s\n", l->nodes[i].host, l->nodes[i].host);
+	printf("    group_add:\n      - \"%ld\"\n", l->group);
+	return EXIT_OK;
 }
 
 /* "renderD132=226:132, card4=226:4" */
@@ -469,51 +364,69 @@ static void numbers_text(char *buf, size_t len, const struct pt_node *nodes, siz
 }
 
 /* Advice on stderr: what the lines depend on. */
-static void print_advice(const struct pt_options *o, const struct pt_node *nodes, size_t n,
-			 const char *ct_note)
+static void print_advice(const struct pt_lines *l)
 {
 	char numbers[128];
+	const struct format *f = l->o->format;
 
-	numbers_text(numbers, sizeof(numbers), nodes, n);
-	if (ct_note)
-		fprintf(stderr, "vadiscover: %s\n", ct_note);
-	if (o->format == FMT_PVE && o->ct < 0)
+	numbers_text(numbers, sizeof(numbers), l->nodes, l->n);
+	if (l->note[0])
+		fprintf(stderr, "vadiscover: %s\n", l->note);
+	if (f->advice && !f->advice(l))
+		return;
+	fprintf(stderr, "vadiscover: %s are this boot's numbers; after re-creating VFs or a "
+			"reboot check them with 'vadiscover passthrough' again%s\n", numbers,
+		f->options & OPT_BY_PATH ? " (or use --by-path)" : "");
+}
+
+static bool advice_pve(const struct pt_lines *l)
+{
+	const struct pt_options *o = l->o;
+
+	if (o->ct < 0)
 		fprintf(stderr, "vadiscover: in /etc/pve/lxc/ID.conf, renumber the lines to the "
 				"first devN the container does not use yet and put them above its "
 				"first [section] line (a snapshot; lines below it change only the "
 				"snapshot); or let pct do both: --ct ID\n");
-	if (o->format == FMT_PVE && o->gid < 0 && o->ct < 0)
+	if (o->gid < 0 && o->ct < 0)
 		fprintf(stderr, "vadiscover: add ',gid=N' with the container's render group "
 				"(run 'getent group render' in the container; Debian and Ubuntu "
 				"images: 104 or 105), or the node is root-only in there\n");
-	if (o->format == FMT_LXC && nodes[0].host_gid_known)
+	if (!o->by_path)
+		return true;
+	if (!l->nodes[0].by_path[0])
+		fprintf(stderr, "vadiscover: no /dev/dri/by-path link leads to %s: the node's own "
+				"name is used\n", l->nodes[0].host);
+	else
+		fprintf(stderr, "vadiscover: the container sees the node as %s (resolved at each "
+				"start); point the program at it or use vadiscover's wrapper "
+				"(libdrm releases that find a node's type by its kernel name, "
+				"2.4.116 and later, do not)\n", l->nodes[0].by_path);
+	return false;
+}
+
+static bool advice_lxc(const struct pt_lines *l)
+{
+	if (l->nodes[0].host_gid_known)
 		fprintf(stderr, "vadiscover: a bind mount keeps the host's owner: in an "
 				"unprivileged container the node shows as 65534 unless lxc.idmap "
 				"maps the host's group %u (or use --to pve with --gid)\n",
-			(unsigned int)nodes[0].host_gid);
-	else if (o->format == FMT_LXC)
+			(unsigned int)l->nodes[0].host_gid);
+	else
 		fprintf(stderr, "vadiscover: a bind mount keeps the host's owner: in an "
 				"unprivileged container the node shows as 65534 unless lxc.idmap "
 				"maps the host's group of the node (or use --to pve with --gid)\n");
-	if (o->format == FMT_CDI && !o->write)
-		fprintf(stderr, "vadiscover: save it with --write (" CDI_DYNAMIC_DIR
-				"/vadiscover-NAME.json, where runtimes read generated specs), "
-				"again at every boot\n");
-	if (o->format == FMT_PVE && o->by_path) {
-		if (!nodes[0].by_path[0])
-			fprintf(stderr, "vadiscover: no /dev/dri/by-path link leads to %s: the "
-					"node's own name is used\n", nodes[0].host);
-		else
-			fprintf(stderr, "vadiscover: the container sees the node as %s (resolved "
-					"at each start); point the program at it or use "
-					"vadiscover's wrapper (libdrm releases that find a node's "
-					"type by its kernel name, 2.4.124 does, do not)\n",
-				nodes[0].by_path);
-		return;
-	}
-	fprintf(stderr, "vadiscover: %s are this boot's numbers; after re-creating VFs or a "
-			"reboot check them with 'vadiscover passthrough' again%s\n", numbers,
-		o->format == FMT_PVE ? " (or use --by-path)" : "");
+	return true;
+}
+
+static bool advice_cdi(const struct pt_lines *l)
+{
+	(void)l;
+	fprintf(stderr, "vadiscover: save it with --write (" CDI_DYNAMIC_DIR
+			"/vadiscover-NAME.json, where runtimes read generated specs), "
+			"again at every boot: vadiscover-cdi@.service does (see "
+			"'vadiscover passthrough --help')\n");
+	return true;
 }
 
 /* mkdir -p (/var/run/cdi does not exist before a first spec); 0 or -errno. */
@@ -620,8 +533,7 @@ static int print_pct(const struct pt_options *o, struct pt_node *nodes, size_t n
 	if (gid < 0) {
 		if (pve_ct_rootfs_dir(o->root, id, &ct, dir, sizeof(dir), why, sizeof(why))) {
 			tool_sfmt(groupfile, sizeof(groupfile), "%s/etc/group", dir);
-			gid = host_group_id(groupfile, "render");
-			if (gid < 0) {
+			if (!account_group(dir, "render", &gid, NULL, 0)) {
 				fprintf(stderr, "vadiscover: container %u has no group render "
 						"(%s): create it in there (pct exec %u -- groupadd "
 						"-r render) or give --gid\n", id, groupfile, id);
@@ -652,6 +564,253 @@ static int print_pct(const struct pt_options *o, struct pt_node *nodes, size_t n
 	return EXIT_OK;
 }
 
+/* pve: with --ct the pct command, else devN lines. */
+static int print_pve(struct pt_lines *l)
+{
+	if (l->o->ct >= 0) {
+		int ret = print_pct(l->o, l->nodes, l->n, l->note, sizeof(l->note), &l->advice);
+
+		l->advice &= ret == EXIT_OK;
+		return ret;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->o->gid >= 0)
+			printf("dev%zu: %s,gid=%ld\n", i, pve_path(l->o, &l->nodes[i]), l->o->gid);
+		else
+			printf("dev%zu: %s\n", i, pve_path(l->o, &l->nodes[i]));
+	}
+	return EXIT_OK;
+}
+
+/* pve: a host whose pve-container predates devN. */
+static int check_pve(const struct pt_options *o)
+{
+	char version[64];
+
+	if (!pve_container_version(o->root, version, sizeof(version)) ||
+	    host_version_cmp(version, PVE_DEVN_VERSION) >= 0)
+		return -1;
+	fprintf(stderr, "vadiscover: pve-container %s has no devN (added in " PVE_DEVN_VERSION
+			", Proxmox VE 8.1): use --to lxc, and put its lines in "
+			"/etc/pve/lxc/ID.conf above the first [section] line\n", version);
+	return EXIT_USAGE;
+}
+
+/* cdi: the spec on stdout, or written with --write. */
+static int print_cdi_spec(struct pt_lines *l)
+{
+	if (!l->o->write) {
+		print_cdi(stdout, l->o, l->dev, l->nodes, l->n);
+		return EXIT_OK;
+	}
+	l->advice = false;
+	return write_cdi(l->o, l->dev, l->nodes, l->n);
+}
+
+static const struct format formats[] = {
+	{ "pve",
+		"Proxmox VE (pve-container 5.0.7 / Proxmox VE 8.1 or later).\n"
+		"                With --ct ID: the 'pct set ID --devN PATH,gid=G' command, N the\n"
+		"                first devN the container does not use, G its render group (read\n"
+		"                from its root file system, else asked of the running container).\n"
+		"                Without --ct: 'devN: PATH' lines for /etc/pve/lxc/ID.conf, to put\n"
+		"                above its first [snapshot] line, with free numbers.\n",
+	  print_pve, advice_pve, check_pve, OPT_CT | OPT_BY_PATH, false },
+	{ "lxc",
+		"'lxc.cgroup2.devices.allow = c 226:132 rwm' and\n"
+		"                'lxc.mount.entry = ...' pairs, keeping the node's name (LXC's\n"
+		"                config; Proxmox's accepts them as they are)\n",
+	  print_lxc, advice_lxc, NULL, 0, false },
+	{ "docker",
+		"docker run arguments: --device ... --group-add GID (the node's\n"
+		"                group on the host unless --gid)\n",
+	  print_docker, NULL, NULL, OPT_CDI, true },
+	{ "compose",
+		"a service's devices: and group_add: blocks\n",
+	  print_compose, NULL, NULL, OPT_CDI, true },
+	{ "cdi",
+		"a CDI spec (JSON); devices named by role (pf, vf4) and PCI slot\n"
+		"                (pci-0000-00-02.4): --device " CDI_KIND "=vf4\n",
+	  print_cdi_spec, advice_cdi, NULL, OPT_WRITE | OPT_GROUP_ADD, false },
+};
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+/* The options only some formats take, in the order they are checked, and what their
+ * message adds after the formats that take them. */
+static const struct {
+	unsigned int opt;
+	const char *name, *tail;
+} format_options[] = {
+	{ OPT_BY_PATH, "--by-path", " only (the other forms take the device number when they "
+				    "are written)" },
+	{ OPT_CT, "--ct", " only" },
+	{ OPT_WRITE, "--write", " only" },
+	{ OPT_CDI, "--cdi", " (--to cdi writes the spec it names)" },
+	{ OPT_GROUP_ADD, "--group-add", " with --gid (docker and compose always add the group)" },
+};
+
+/* The names of the formats that take @opt (0: every format), "pve, lxc or cdi" with
+ * @last " or ", "pve|lxc|cdi" with @sep and @last "|". */
+static void format_names(char *buf, size_t len, unsigned int opt, const char *sep,
+			 const char *last)
+{
+	size_t k = 0, total = 0;
+
+	for (size_t i = 0; i < NFORMATS; i++)
+		total += !opt || (formats[i].options & opt);
+	buf[0] = '\0';
+	for (size_t i = 0; i < NFORMATS; i++) {
+		size_t l = strlen(buf);
+
+		if (opt && !(formats[i].options & opt))
+			continue;
+		tool_sfmt(buf + l, len - l, "%s%s", k == 0 ? "" : k + 1 == total ? last : sep,
+			  formats[i].name);
+		k++;
+	}
+}
+
+void passthrough_format_names(char *buf, size_t len, const char *sep, const char *last)
+{
+	format_names(buf, len, 0, sep, last);
+}
+
+static void print_help(void)
+{
+	char names[128];
+
+	format_names(names, sizeof(names), 0, "|", "|");
+	printf(help_head, names);
+	for (size_t i = 0; i < NFORMATS; i++)
+		printf("  --to %-9s%s", formats[i].name, formats[i].help);
+	fputs(help_tail, stdout);
+}
+
+static int parse(int argc, char **argv, struct pt_options *o)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},	  {"debug", no_argument, NULL, 'd'},
+		{"to", required_argument, NULL, 't'},	  {"gid", required_argument, NULL, 'g'},
+		{"card", no_argument, NULL, 'c'},	  {"by-path", no_argument, NULL, 'b'},
+		{"ffmpeg", required_argument, NULL, 'F'}, {"ct", required_argument, NULL, 'C'},
+		{"root", required_argument, NULL, 'R'},  {"cdi", no_argument, NULL, 'N'},
+		{"group-add", no_argument, NULL, 'G'},	  {"write", optional_argument, NULL, 'W'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *args[3] = { NULL };
+	char names[128];
+	int c, nargs = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->gid = -1;
+	o->ct = -1;
+	o->root = "/";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hd", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			print_help();
+			return EXIT_OK;
+		case 'd': o->debug = true; break;
+		case 'c': o->card = true; break;
+		case 'b':
+			o->by_path = true;
+			o->given |= OPT_BY_PATH;
+			break;
+		case 'F': o->ffmpeg = optarg; break;
+		case 'N':
+			o->cdi_names = true;
+			o->given |= OPT_CDI;
+			break;
+		case 'G':
+			o->group_add = true;
+			o->given |= OPT_GROUP_ADD;
+			break;
+		case 'W':
+			o->write = true;
+			o->write_dir = optarg;
+			o->given |= OPT_WRITE;
+			break;
+		case 'R':
+			if (optarg[0] != '/') {
+				tool_usage_error("passthrough: --root needs an absolute directory "
+						 "(got '%s')", optarg);
+				return EXIT_USAGE;
+			}
+			o->root = optarg;
+			break;
+		case 't':
+			o->format = NULL;
+			for (size_t i = 0; i < NFORMATS; i++)
+				if (strcmp(optarg, formats[i].name) == 0)
+					o->format = &formats[i];
+			if (!o->format) {
+				format_names(names, sizeof(names), 0, ", ", " or ");
+				tool_usage_error("passthrough: unknown --to '%s' (%s)", optarg, names);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'g':
+			if (!parse_number(optarg, 4294967294L, &o->gid)) {
+				tool_usage_error("passthrough: --gid takes a group id (a number), "
+						 "got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'C':
+			if (!parse_number(optarg, 999999999L, &o->ct) || o->ct < 100) {
+				tool_usage_error("passthrough: --ct takes a container's id (100 or "
+						 "more, as Proxmox numbers them), got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			o->given |= OPT_CT;
+			break;
+		default:
+			return tool_option_error("passthrough: ", c, argv);
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		/* --write DIR: a directory is never a spec (key=value). */
+		if (o->write && !o->write_dir && argv[i][0] == '/') {
+			o->write_dir = argv[i];
+			continue;
+		}
+		if (nargs < 2)
+			args[nargs] = argv[i];
+		nargs++;
+	}
+	if (nargs > 1) {
+		tool_usage_error("passthrough: one SPEC at most (got '%s' and '%s'); join keys "
+				 "with ','", args[0], args[1]);
+		return EXIT_USAGE;
+	}
+	if (!o->format) {
+		format_names(names, sizeof(names), 0, ", ", " or ");
+		tool_usage_error("passthrough: say where the lines go: --to %s", names);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(format_options) / sizeof(format_options[0]); i++) {
+		unsigned int opt = format_options[i].opt;
+
+		/* --group-add without --gid would add no group. */
+		if (!(o->given & opt) ||
+		    ((o->format->options & opt) && (opt != OPT_GROUP_ADD || o->gid >= 0)))
+			continue;
+		format_names(names, sizeof(names), opt, ", ", " and ");
+		tool_usage_error("passthrough: %s applies to --to %s%s", format_options[i].name,
+				 names, format_options[i].tail);
+		return EXIT_USAGE;
+	}
+	if (o->write_dir && o->write_dir[0] != '/') {
+		tool_usage_error("passthrough: --write takes an absolute directory (got '%s')",
+				 o->write_dir);
+		return EXIT_USAGE;
+	}
+	o->spec_text = nargs ? args[0] : getenv("VADISCOVER_SELECT");
+	return -1;
+}
+
 int passthrough_main(int argc, char **argv)
 {
 	struct pt_options o;
@@ -659,7 +818,7 @@ int passthrough_main(int argc, char **argv)
 	struct vad_spec *spec = NULL;
 	struct vad_device *sel = NULL;
 	struct host_env env;
-	char err[512] = "", version[64], note[1024] = "";
+	char err[512] = "";
 	int ret = parse(argc, argv, &o), r;
 
 	if (ret >= 0)
@@ -675,13 +834,9 @@ int passthrough_main(int argc, char **argv)
 		fprintf(stderr, "vadiscover: %s\n", strerror(-r));
 		return EXIT_INTERNAL;
 	}
-	if (o.format == FMT_PVE && pve_container_version(o.root, version, sizeof(version)) &&
-	    host_version_cmp(version, PVE_DEVN_VERSION) < 0) {
-		fprintf(stderr, "vadiscover: pve-container %s has no devN (added in "
-				PVE_DEVN_VERSION ", Proxmox VE 8.1): use --to lxc, and put its lines in "
-				"/etc/pve/lxc/ID.conf above the first [section] line\n", version);
+	if (o.format->check && (r = o.format->check(&o)) >= 0) {
 		vad_spec_free(spec);
-		return EXIT_USAGE;
+		return r;
 	}
 	host_detect(o.root, &env);
 	if ((r = tool_context_new(&ctx, o.debug, true, o.ffmpeg)) != EXIT_OK) {
@@ -754,10 +909,11 @@ int passthrough_main(int argc, char **argv)
 				"them on the host\n", env.container[0] ? "a container" : "a container "
 				"(a node is not named as the host names it)");
 	}
-	/* docker/compose: the process joins the node's group, the host's number unless told. */
-	long group = o.gid;
+	struct pt_lines lines = { .o = &o, .dev = sel, .nodes = nodes, .n = n, .group = o.gid,
+				  .advice = true };
 
-	if (group < 0 && (o.format == FMT_DOCKER || o.format == FMT_COMPOSE)) {
+	/* docker/compose: the process joins the node's group, the host's number unless told. */
+	if (lines.group < 0 && o.format->joins_group) {
 		if (!nodes[0].host_gid_known) {
 			fprintf(stderr, "vadiscover: the host's group of %s cannot be known in "
 					"here: give --gid (on the host: stat -c %%g %s)\n",
@@ -765,23 +921,13 @@ int passthrough_main(int argc, char **argv)
 			ret = EXIT_USAGE;
 			goto out;
 		}
-		group = (long)nodes[0].host_gid;
+		lines.group = (long)nodes[0].host_gid;
 	}
-	if (o.format == FMT_PVE && o.ct >= 0) {
-		bool printed = true;
-
-		ret = print_pct(&o, nodes, n, note, sizeof(note), &printed);
-		if (ret != EXIT_OK || !printed)
-			goto out;
-	} else if (o.write) {
-		ret = write_cdi(&o, sel, nodes, n);
-		goto out;
-	} else {
-		print_lines(&o, sel, nodes, n, group);
+	ret = o.format->print(&lines);
+	if (ret == EXIT_OK && lines.advice) {
+		fflush(stdout); /* the lines first, then what they depend on */
+		print_advice(&lines);
 	}
-	fflush(stdout); /* the lines first, then what they depend on */
-	print_advice(&o, nodes, n, note[0] ? note : NULL);
-	ret = EXIT_OK;
 out:
 	vad_spec_free(spec);
 	vad_unref(ctx);

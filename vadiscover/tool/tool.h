@@ -18,6 +18,14 @@ enum {
 /* snprintf that truncates silently: for messages and paths known to fit @buf. */
 void tool_sfmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The same into a string of its own (free() it), for text of any length; NULL when out of
+ * memory. */
+char *tool_afmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *tool_vafmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* The last component of @path ("renderD129" of "/dev/dri/renderD129"); "?" for NULL. */
+const char *tool_base(const char *path);
+
 /* @s without its leading white space, its trailing white space cut off in place. */
 char *tool_trim(char *s);
 
@@ -45,6 +53,8 @@ int tool_context_new(struct vad_context **out, bool debug, bool cache, const cha
  * word has been taken out, so argv holds every option given before and after it. */
 int doctor_main(int argc, char **argv);
 int passthrough_main(int argc, char **argv);
+/* The names of passthrough's --to formats joined by @sep, the last by @last. */
+void passthrough_format_names(char *buf, size_t len, const char *sep, const char *last);
 int nfd_main(int argc, char **argv);
 
 #endif

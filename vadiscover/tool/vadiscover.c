@@ -44,37 +44,10 @@ static const char usage_text[] =
 	"Usage: vadiscover [OPTION]... COMMAND [SPEC]\n"
 	"Find the DRM node to use for VA-API by what the device is, not by its name.\n"
 	"\n"
-	"Commands:\n"
-	"  list [-v|--no-probe]  one line per DRM device: nodes, PCI slot, ids, kernel\n"
-	"                  driver, SR-IOV role, and a short VA summary from probing\n"
-	"                  VA-API on every device ('VA: iHD 1.17', or 'VA: none (why)').\n"
-	"                  A node renamed in a container shows its device number\n"
-	"                  ('renderD128=226:132': the host's renderD132). 'PF 7/7 VFs':\n"
-	"                  an SR-IOV physical function with 7 of its 7 VFs enabled; its\n"
-	"                  VFs without a DRM node follow ('no DRM node: vfio-pci: passed\n"
-	"                  to a VM'), never probed. On a Proxmox host, 'given to LXC 123\n"
-	"                  (name)' or 'VM 101 (name)' from /etc/pve. -v first names the\n"
-	"                  libva used ('libva: PATH (2.17)'), then gives the VA vendor\n"
-	"                  string and codecs (once; 'VA: same as renderD129' after), or\n"
-	"                  the full reason, and explains the columns; --no-probe reads\n"
-	"                  sysfs only and loads no VA driver.\n"
-	"  pick [SPEC]     print the node to use (render node, else card node) alone on\n"
-	"                  stdout. Devices are tried in render-node order; VA-API is\n"
-	"                  probed only as far as needed.\n"
-	"  explain [SPEC]  the libva used, then every device with its verdict and the\n"
-	"                  reason for it.\n"
-	"  doctor [--user NAME] [--json] [--root DIR]\n"
-	"                  check the set-up, from IOMMU and SR-IOV VFs to node access,\n"
-	"                  VA drivers and Jellyfin's ffmpeg; the fix for each problem\n"
-	"                  (vadiscover doctor --help). Exit 1 when a check failed.\n"
-	"  passthrough [SPEC] --to pve|lxc|docker|compose|cdi [--ct ID] [--gid N]\n"
-	"                  the lines that give the device to a container, with the\n"
-	"                  host's names (Proxmox: the pct set command, --ct ID)\n"
-	"                  (vadiscover passthrough --help)\n"
-	"  nfd [--write[=FILE]] [--expiry DURATION]\n"
-	"                  this node's VA devices, drivers and codecs as a Node Feature\n"
-	"                  Discovery feature file (vadiscover.io/va-encode-av1=true...)\n"
-	"                  for Kubernetes (vadiscover nfd --help)\n"
+	"Commands:\n";
+
+/* After the commands. */
+static const char usage_rest[] =
 	"\n"
 	"libva is loaded at run time: the one named by --ffmpeg, else the system's\n"
 	"(libva.so.2). Without a usable libva every device is 'VA: none (no usable\n"
@@ -130,6 +103,86 @@ static const char usage_tail[] =
 	"2 usage error or invalid SPEC (the message names the key or value);\n"
 	"3 internal error (out of memory, output not written).\n";
 
+/*
+ * The commands, as kmod's tools have them: the name, the function that runs it and its
+ * lines in --help (a printf format: %s is passthrough's --to formats). The function gets
+ * argv without the command word: argv[0] is the program name, then every option given
+ * before and after the command, and the command's arguments.
+ */
+static int list_main(int argc, char **argv);
+static int pick_main(int argc, char **argv);
+static int explain_main(int argc, char **argv);
+
+static const struct tool_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "list", list_main,
+	  "  list [-v|--no-probe]  one line per DRM device: nodes, PCI slot, ids, kernel\n"
+	  "                  driver, SR-IOV role, and a short VA summary from probing\n"
+	  "                  VA-API on every device ('VA: iHD 1.17', or 'VA: none (why)').\n"
+	  "                  A node renamed in a container shows its device number\n"
+	  "                  ('renderD128=226:132': the host's renderD132). 'PF 7/7 VFs':\n"
+	  "                  an SR-IOV physical function with 7 of its 7 VFs enabled; its\n"
+	  "                  VFs without a DRM node follow ('no DRM node: vfio-pci: passed\n"
+	  "                  to a VM'), never probed. On a Proxmox host, 'given to LXC 123\n"
+	  "                  (name)' or 'VM 101 (name)' from /etc/pve. -v first names the\n"
+	  "                  libva used ('libva: PATH (2.17)'), then gives the VA vendor\n"
+	  "                  string and codecs (once; 'VA: same as renderD129' after), or\n"
+	  "                  the full reason, and explains the columns; --no-probe reads\n"
+	  "                  sysfs only and loads no VA driver.\n" },
+	{ "pick", pick_main,
+	  "  pick [SPEC]     print the node to use (render node, else card node) alone on\n"
+	  "                  stdout. Devices are tried in render-node order; VA-API is\n"
+	  "                  probed only as far as needed.\n" },
+	{ "explain", explain_main,
+	  "  explain [SPEC]  the libva used, then every device with its verdict and the\n"
+	  "                  reason for it.\n" },
+	{ "doctor", doctor_main,
+	  "  doctor [--user NAME] [--json] [--root DIR]\n"
+	  "                  check the set-up, from IOMMU and SR-IOV VFs to node access,\n"
+	  "                  VA drivers and Jellyfin's ffmpeg; the fix for each problem\n"
+	  "                  (vadiscover doctor --help). Exit 1 when a check failed.\n" },
+	{ "passthrough", passthrough_main,
+	  "  passthrough [SPEC] --to %s [--ct ID] [--gid N]\n"
+	  "                  the lines that give the device to a container, with the\n"
+	  "                  host's names (Proxmox: the pct set command, --ct ID)\n"
+	  "                  (vadiscover passthrough --help)\n" },
+	{ "nfd", nfd_main,
+	  "  nfd [--write[=FILE]] [--expiry DURATION]\n"
+	  "                  this node's VA devices, drivers and codecs as a Node Feature\n"
+	  "                  Discovery feature file (vadiscover.io/va-encode-av1=true...)\n"
+	  "                  for Kubernetes (vadiscover nfd --help)\n" },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* "list, pick, explain, doctor, passthrough or nfd" */
+static void command_names(char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		size_t l = strlen(buf);
+
+		tool_sfmt(buf + l, len - l, "%s%s",
+			  i == 0 ? "" : i + 1 == NCOMMANDS ? " or " : ", ", commands[i].name);
+	}
+}
+
+static void print_usage(void)
+{
+	char formats[128];
+
+	passthrough_format_names(formats, sizeof(formats), "|", "|");
+	fputs(usage_text, stdout);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf(commands[i].help, formats);
+	fputs(usage_rest, stdout);
+	for (unsigned int i = 0; i < VAD_CODEC_COUNT; i++)
+		printf(" %s", vad_codec_name(1u << i));
+	fputs(usage_tail, stdout);
+}
+
 void tool_sfmt(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -137,6 +190,31 @@ void tool_sfmt(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
+}
+
+char *tool_vafmt(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
+char *tool_afmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = tool_vafmt(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+const char *tool_base(const char *path)
+{
+	const char *s = path ? strrchr(path, '/') : NULL;
+
+	return s ? s + 1 : path ? path : "?";
 }
 
 char *tool_trim(char *s)
@@ -187,8 +265,9 @@ void tool_log_to_stderr(struct vad_context *ctx, enum vad_log_priority priority,
 	fputc('\n', stderr);
 }
 
-/* Returns -1 to go on, or the exit code. */
-static int parse_args(int argc, char **argv, struct options *o)
+/* Parses the options of list, pick and explain (@command), or with CMD_NONE of a command
+ * line without a known command. Returns -1 to go on, or the exit code. */
+static int parse_args(int argc, char **argv, enum command command, struct options *o)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
@@ -202,18 +281,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"no-cache", no_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0},
 	};
+	char names[128];
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->command = command;
 	o->root = "/";
+	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hVdv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			fputs(usage_text, stdout);
-			for (unsigned int i = 0; i < VAD_CODEC_COUNT; i++)
-				printf(" %s", vad_codec_name(1u << i));
-			fputs(usage_tail, stdout);
+			print_usage();
 			return EXIT_OK;
 		case 'V':
 			printf("vadiscover %s (libvadiscover %s)\n", VAD_VERSION, vad_version());
@@ -235,19 +314,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return tool_option_error("", c, argv);
 		}
 	}
-	if (optind >= argc) {
-		tool_usage_error("no command given (list, pick, explain, doctor, passthrough or nfd)");
-		return EXIT_USAGE;
-	}
-	const char *cmd = argv[optind++];
-	if (strcmp(cmd, "list") == 0)
-		o->command = CMD_LIST;
-	else if (strcmp(cmd, "pick") == 0)
-		o->command = CMD_PICK;
-	else if (strcmp(cmd, "explain") == 0)
-		o->command = CMD_EXPLAIN;
-	else {
-		tool_usage_error("unknown command '%s' (list, pick, explain, doctor, passthrough or nfd)", cmd);
+	if (o->command == CMD_NONE) {
+		command_names(names, sizeof(names));
+		if (optind >= argc)
+			tool_usage_error("no command given (%s)", names);
+		else
+			tool_usage_error("unknown command '%s' (%s)", argv[optind], names);
 		return EXIT_USAGE;
 	}
 
@@ -496,8 +568,9 @@ static int find_command(int argc, char **argv)
 	return 0;
 }
 
-/* doctor, passthrough and nfd parse their own options: hand them argv without the command. */
-static int run_own_parser(int argc, char **argv, int (*fn)(int, char **), int cmd)
+/* Runs a command with argv without its command word (at @cmd; -1: none); the result is
+ * only useful if it all arrived. */
+static int run_command(int argc, char **argv, int (*fn)(int, char **), int cmd)
 {
 	char **args = calloc((size_t)argc + 1, sizeof(*args));
 	int n = 0, ret;
@@ -545,23 +618,15 @@ int tool_context_new(struct vad_context **out, bool debug, bool cache, const cha
 	return EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/* list, pick and explain: the options every command knows, the libvadiscover answer. */
+static int select_main(int argc, char **argv, enum command command)
 {
 	struct options o;
 	struct vad_context *ctx = NULL;
-	int cmd = find_command(argc, argv);
-
-	if (cmd > 0 && strcmp(argv[cmd], "doctor") == 0)
-		return run_own_parser(argc, argv, doctor_main, cmd);
-	if (cmd > 0 && strcmp(argv[cmd], "passthrough") == 0)
-		return run_own_parser(argc, argv, passthrough_main, cmd);
-	if (cmd > 0 && strcmp(argv[cmd], "nfd") == 0)
-		return run_own_parser(argc, argv, nfd_main, cmd);
-
-	int ret = parse_args(argc, argv, &o);
+	int ret = parse_args(argc, argv, command, &o);
 
 	if (ret >= 0)
-		goto flush;
+		return ret;
 	ret = tool_context_new(&ctx, o.debug, !o.no_cache, o.ffmpeg);
 	if (ret != EXIT_OK)
 		return ret;
@@ -575,11 +640,36 @@ int main(int argc, char **argv)
 	ret = o.command == CMD_LIST ? cmd_list(ctx, &o, &guests) : cmd_select(ctx, &o, &guests);
 	guests_free(&guests);
 	vad_unref(ctx);
-flush:
-	/* The result is only useful if it all arrived. */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "vadiscover: writing the output failed: %s\n", strerror(errno));
-		return EXIT_INTERNAL;
-	}
 	return ret;
+}
+
+static int list_main(int argc, char **argv)
+{
+	return select_main(argc, argv, CMD_LIST);
+}
+
+static int pick_main(int argc, char **argv)
+{
+	return select_main(argc, argv, CMD_PICK);
+}
+
+static int explain_main(int argc, char **argv)
+{
+	return select_main(argc, argv, CMD_EXPLAIN);
+}
+
+static int no_command_main(int argc, char **argv)
+{
+	return select_main(argc, argv, CMD_NONE);
+}
+
+int main(int argc, char **argv)
+{
+	int cmd = find_command(argc, argv);
+
+	for (size_t i = 0; cmd > 0 && i < NCOMMANDS; i++)
+		if (strcmp(argv[cmd], commands[i].name) == 0)
+			return run_command(argc, argv, commands[i].fn, cmd);
+	/* No command, or an unknown one: --help, --version, or the error. */
+	return run_command(argc, argv, no_command_main, -1);
 }
