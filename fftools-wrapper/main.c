@@ -455,6 +455,7 @@ int main(int argc, char **argv)
 	const char *logpath = env("VADISCOVER_LOG");
 	char **exec_argv = argv;
 	struct vfw_result res = { 0 };
+	struct vfw_vad *vad = NULL;
 	enum origin from;
 	char *real;
 
@@ -480,7 +481,6 @@ int main(int argc, char **argv)
 	/* ffprobe has no device options: it is executed as it is. */
 	if (!probe && argc > 0) {
 		enum vfw_mode mode;
-		struct vfw_vad *vad = NULL;
 		char err[256] = "";
 
 		if (vfw_mode_parse(env("VADISCOVER_MODE"), &mode) < 0) {
@@ -531,8 +531,8 @@ int main(int argc, char **argv)
 					    "unknown release", real, release_unknown_why(lavu));
 			}
 		}
-		/* Closes every fd libvadiscover and libva opened. */
-		vfw_vad_free(vad);
+		/* Kept until ffmpeg runs: the exec drops it (every fd of libvadiscover and
+		 * libva is O_CLOEXEC), so unloading libva first would be work for nothing. */
 	}
 
 	log_close();
@@ -554,6 +554,7 @@ int main(int argc, char **argv)
 	}
 	say(NULL, "cannot execute %s: %s", real, strerror(e));
 	vfw_result_release(&res);
+	vfw_vad_free(vad);
 	free(real);
 	return e == ENOENT ? 127 : 126;
 }

@@ -90,12 +90,22 @@ static const char *set_why(struct vfw_vad *v, const char *fmt, ...)
 
 /*
  * Probes use the libva the real ffmpeg will load (its run path may hold its own). A file
- * that is no ELF program (a script in front of ffmpeg) leaves the system's libva.
+ * that is no ELF program (a script in front of ffmpeg) leaves the system's libva. It is
+ * loaded by the first probe that needs it: answers from the probe cache need none.
  */
 static int use_ffmpeg_libva(struct vfw_vad *v)
 {
 	int rc = v->ffmpeg ? vad_set_libva_program(v->ctx, v->ffmpeg) : 0;
-	return rc == -ENOMEM ? rc : vad_libva_load(v->ctx);
+	return rc == -ENOMEM ? rc : 0;
+}
+
+/* When libva could not be loaded for a probe, that is why nothing was found. */
+static void why_libva(struct vfw_vad *v, const char **why)
+{
+	const char *e = vad_get_libva_error(v->ctx);
+
+	if (e)
+		*why = set_why(v, "cannot load libva: %s", e);
 }
 
 static int ensure_scanned(struct vfw_vad *v, const char **why)
@@ -112,11 +122,11 @@ static int ensure_scanned(struct vfw_vad *v, const char **why)
 		vad_set_probe_mode(v->ctx, VAD_PROBE_ISOLATED | VAD_PROBE_CACHE);
 		vad_set_probe_helper_beside_program(v->ctx);
 		v->scan_rc = vad_scan(v->ctx);
-		v->libva_rc = use_ffmpeg_libva(v);	/* after the scan, which resets it */
+		/* After the scan, which resets it; without a device nothing is probed. */
+		v->libva_rc = v->scan_rc > 0 ? use_ffmpeg_libva(v) : 0;
 	}
 	if (v->libva_rc < 0) {
-		const char *e = vad_get_libva_error(v->ctx);
-		*why = set_why(v, "cannot load libva: %s", e ? e : strerror(-v->libva_rc));
+		*why = set_why(v, "%s", strerror(-v->libva_rc));
 		return v->libva_rc;
 	}
 	if (v->scan_rc < 0) {
@@ -259,6 +269,7 @@ static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 		else
 			*why = set_why(v, "%s", r);
 	}
+	why_libva(v, why);
 out:
 	vad_spec_free(spec);
 	return rc;
@@ -313,6 +324,7 @@ static int vad_pick(void *data, const struct vfw_filters *f, const char **node,
 	}
 	if (rc == 0)
 		rc = -ENODEV;
+	why_libva(v, why);
 out:
 	vad_spec_free(spec);
 	return rc;

@@ -154,8 +154,16 @@ ssize_t readlink(const char *path, char *buf, size_t len)
 	return next(path, buf, len);
 }
 
+/* Reads every device's VF number: the facts are read when first asked for. */
+static void read_vf_numbers(struct tl_machine *m)
+{
+	for (size_t i = 0; i < vad_device_count(m->ctx); i++)
+		vad_device_get_vf_index(vad_device_get(m->ctx, i));
+}
+
 /* Numbering 124 VFs reads each PF's virtfn links once: 31 links and the missing 32nd,
- * 4 x 32 readlinks (re-reading them up to each VF's own took 4 x 496 and more). */
+ * 4 x 32 readlinks (re-reading them up to each VF's own took 4 x 496 and more). The scan
+ * itself reads none: a program that selects by node reads the facts of that node only. */
 START_TEST(vf_links_read_once)
 {
 	struct tl_machine m;
@@ -164,10 +172,25 @@ START_TEST(vf_links_read_once)
 	tl_enter(&m, BIG, &o);
 	virtfn_readlinks = 0;
 	ck_assert_int_eq(vad_scan(m.ctx), 129);
+	ck_assert_int_eq(virtfn_readlinks, 0);
+	/* One VF's number: its own PF's links only. */
+	for (size_t i = 0; i < vad_device_count(m.ctx); i++) {
+		struct vad_device *d = vad_device_get(m.ctx, i);
+
+		if (vad_device_get_sriov_role(d) != VAD_SRIOV_VF)
+			continue;
+		ck_assert_int_gt(vad_device_get_vf_index(d), 0);
+		break;
+	}
+	ck_assert_int_eq(virtfn_readlinks, 32);
+	read_vf_numbers(&m);
+	ck_assert_int_eq(virtfn_readlinks, 4 * 32);
+	read_vf_numbers(&m);
 	ck_assert_int_eq(virtfn_readlinks, 4 * 32);
 	/* A second scan reads them again, once: the links are kept for one scan only. */
 	virtfn_readlinks = 0;
 	ck_assert_int_eq(vad_scan(m.ctx), 129);
+	read_vf_numbers(&m);
 	ck_assert_int_eq(virtfn_readlinks, 4 * 32);
 	virtfn_readlinks = -1;
 	tl_leave(&m);

@@ -163,6 +163,30 @@ START_TEST(second_probe_cached)
 }
 END_TEST
 
+/* An answer from the cache needs no libva: a new context that only reads answers loads
+ * none (the key names libva by what would be loaded, the cache file checks its file). */
+START_TEST(warm_loads_no_libva)
+{
+	unsigned int mode;
+
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	ck_assert_ptr_nonnull(vad_get_libva_path(m.ctx));
+	/* A new context, as in the next process: the old one unloaded its libva. */
+	mode = vad_get_probe_mode(m.ctx);
+	ck_assert_ptr_null(vad_unref(m.ctx));
+	ck_assert_int_eq(vad_new(&m.ctx), 0);
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, mode), 0);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	struct vad_device *d = vad_device_get(m.ctx, 1);
+	ck_assert_int_eq(vad_device_probe(m.ctx, d, NULL), 0);
+	ck_assert(vad_device_is_cached(d));
+	ck_assert_uint_ne(vad_device_get_decode(d), 0);
+	ck_assert_ptr_null(vad_get_libva_path(m.ctx));
+	leave();
+}
+END_TEST
+
 START_TEST(key_boot_id)
 {
 	char path[PATH_MAX + 64];
@@ -658,6 +682,42 @@ START_TEST(wrapper_twice)
 }
 END_TEST
 
+/* The wrapper's second run (the cache warm) loads no libva: the dynamic loader's own
+ * account (LD_DEBUG=files: "generating link map" per object mapped; a dlopen() with
+ * RTLD_NOLOAD maps none) of a run whose target loads none (/bin/true) names none. */
+START_TEST(wrapper_warm_no_libva)
+{
+	char wrapper[PATH_MAX];
+	static const char *const env[] = { "LD_DEBUG=files", "VADISCOVER_FFMPEG=/bin/true", NULL };
+	struct th_result r[2];
+
+	snprintf(wrapper, sizeof(wrapper), "%s/fftools-wrapper/ffmpeg", th_builddir());
+	unsetenv("VADISCOVER_MODE");
+	unsetenv("VADISCOVER_SELECT");
+	unsetenv("VADISCOVER_LOG");
+	char *argv[] = { wrapper, (char *)"-v", (char *)"verbose", (char *)"-hide_banner",
+			 (char *)"-init_hw_device", (char *)"vaapi=va:/dev/dri/renderD128", NULL };
+	keep_new();
+	struct th_opts o = { .topology = "adl-sriov-host", .keep_dir = keep, .env = env };
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(th_run(&o, argv, &r[i]), 0);
+		ck_assert_msg(WIFEXITED(r[i].status) && WEXITSTATUS(r[i].status) == 0,
+			      "run %d: status %d", i, r[i].status);
+	}
+	/* The cold run loads it (the test sees a load when there is one). */
+#define MAPPED(lib) "file=" lib " [0];  generating link map"
+	ck_assert(strstr(r[0].err, MAPPED("libva.so.2")));
+	ck_assert(strstr(r[0].err, MAPPED("libva-drm.so.2")));
+	ck_assert(!strstr(r[1].err, MAPPED("libva.so.2")));
+	ck_assert(!strstr(r[1].err, MAPPED("libva-drm.so.2")));
+	ck_assert(!strstr(r[1].err, MAPPED("libdrm.so.2")));
+#undef MAPPED
+	th_result_free(&r[0]);
+	th_result_free(&r[1]);
+	keep_remove();
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("cache");
@@ -665,6 +725,7 @@ Suite *test_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, second_probe_cached);
+	tcase_add_test(tc, warm_loads_no_libva);
 	tcase_add_test(tc, key_boot_id);
 	tcase_add_test(tc, key_pci_ids);
 	tcase_add_test(tc, key_kernel_driver);
@@ -691,5 +752,6 @@ Suite *test_suite(void)
 	tcase_add_test(tc, tool_pick_twice);
 	tcase_add_test(tc, tool_list_cached);
 	tcase_add_test(tc, wrapper_twice);
+	tcase_add_test(tc, wrapper_warm_no_libva);
 	return s;
 }

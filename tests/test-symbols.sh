@@ -102,11 +102,8 @@ fi
 
 # 2c. Names: vad_name is the API, vad__name a library-internal function shared between files;
 #     a static carries neither (no prefix, or its file's own), so that a reader never takes
-#     a file-local helper for the API. The files named here still have such statics:
-#     rename them and take the file off the list.
-unconverted="cache.c isolate.c libva.c probe.c scan.c sysfs.c"
+#     a file-local helper for the API.
 for f in vadiscover/*.c; do
-	case " $(echo $unconverted) " in *" ${f#vadiscover/} "*) continue ;; esac
 	grep -nE '^static\b[^=(]*[^_a-z0-9]vad_[a-z0-9][a-z0-9_]*[[:space:]]*[][(=;]' "$f" |
 		sed -E "s|^([0-9]+):.*[^_a-z0-9](vad_[a-z0-9_]*)[[:space:]]*[][(=;].*|$f:\1 \2|"
 done > "$tmp/public-statics"

@@ -7,7 +7,7 @@
  *
  * One file per answer, named by a hash of its key, in the cache directory:
  *
- *     vadiscover-cache 2
+ *     vadiscover-cache 3
  *     expires 0                  when it stops being an answer (ns since the epoch), 0: never
  *     written 1765...            when it was written (ns since the epoch)
  *     key 412                    the key text (below), which must match to the byte
@@ -15,6 +15,10 @@
  *     paths 45                   the VA driver files libva tried, one per line
  *     /usr/lib/x86_64-linux-gnu/dri/iHD_drv_video.so\n
  *     state 98                   their identity when probed (checked again on use)
+ *     ...
+ *     libva 58                   the libva that probed (the key names it without loading
+ *     /usr/lib/x86_64-linux-gnu/libva.so.2.1700.0\n/etc/ld.so.cache\n     it)
+ *     libva-state 80             their identity when probed (checked again on use)
  *     ...
  *     vadiscover-record 1        the result (record.c), to the end of the file
  *     ...
@@ -49,7 +53,7 @@
 #include "config.h"
 #include "vadiscover/vad-libva.h"
 
-#define VAD_CACHE_MAGIC "vadiscover-cache 2"
+#define VAD_CACHE_MAGIC "vadiscover-cache 3"
 #define VAD_CACHE_FILE_MAX (64 * 1024)
 /* How long a hang (-ETIMEDOUT) is believed: see vadiscover.h. */
 #define VAD_CACHE_HANG_TTL 600
@@ -70,7 +74,7 @@ long long vad__now_ns(void)
 /* mkdir @path 0700 (when missing), then open it without following a symlink and check
  * that it is a directory of this user that nobody else may write. The fd, or -errno with
  * the reason logged. */
-static int vad_cache_open_dir(struct vad_context *ctx, const char *path)
+static int cache_open_dir(struct vad_context *ctx, const char *path)
 {
 	struct stat st;
 	int fd;
@@ -103,7 +107,7 @@ static int vad_cache_open_dir(struct vad_context *ctx, const char *path)
 
 /* Whether @path is a directory of this user that nobody else may write (a home directory
  * that another user cannot make a .cache in first). */
-static bool vad_own_dir(const char *path)
+static bool own_dir(const char *path)
 {
 	struct stat st;
 
@@ -116,7 +120,7 @@ static bool vad_own_dir(const char *path)
  * $HOME/.cache/vadiscover when the home directory is this user's own, and
  * /tmp/vadiscover-UID (vadiscover.h, "Probe cache", says why). -errno when off or
  * refused. */
-static int vad_cache_dir(struct vad_context *ctx)
+static int cache_dir(struct vad_context *ctx)
 {
 	const char *env = secure_getenv("VADISCOVER_CACHE"), *dir;
 	char path[VAD_PATH_MAX];
@@ -126,15 +130,15 @@ static int vad_cache_dir(struct vad_context *ctx)
 		return -ECANCELED;
 	dir = secure_getenv("VADISCOVER_CACHE_DIR");
 	if (dir && dir[0] == '/')
-		return vad_cache_open_dir(ctx, dir);
+		return cache_open_dir(ctx, dir);
 	if ((dir = secure_getenv("XDG_RUNTIME_DIR")) && dir[0] == '/' &&
 	    (size_t)snprintf(path, sizeof(path), "%s/vadiscover", dir) < sizeof(path)) {
-		fd = vad_cache_open_dir(ctx, path);
+		fd = cache_open_dir(ctx, path);
 		if (fd >= 0)
 			return fd;
 	}
 	if (geteuid() == 0) {
-		fd = vad_cache_open_dir(ctx, "/run/vadiscover");
+		fd = cache_open_dir(ctx, "/run/vadiscover");
 		if (fd >= 0)
 			return fd;
 	}
@@ -143,11 +147,11 @@ static int vad_cache_dir(struct vad_context *ctx)
 	if ((dir = secure_getenv("XDG_CACHE_HOME")) && dir[0] == '/' &&
 	    (size_t)snprintf(path, sizeof(path), "%s/vadiscover", dir) < sizeof(path)) {
 		if (mkdir(dir, 0700) == 0 || errno == EEXIST) {
-			fd = vad_cache_open_dir(ctx, path);
+			fd = cache_open_dir(ctx, path);
 			if (fd >= 0)
 				return fd;
 		}
-	} else if ((dir = secure_getenv("HOME")) && dir[0] == '/' && vad_own_dir(dir) &&
+	} else if ((dir = secure_getenv("HOME")) && dir[0] == '/' && own_dir(dir) &&
 		   (size_t)snprintf(path, sizeof(path), "%s/.cache/vadiscover", dir) <
 			   sizeof(path)) {
 		char *slash = strrchr(path, '/');
@@ -155,19 +159,66 @@ static int vad_cache_dir(struct vad_context *ctx)
 		*slash = '\0';
 		if (mkdir(path, 0700) == 0 || errno == EEXIST) {
 			*slash = '/';
-			fd = vad_cache_open_dir(ctx, path);
+			fd = cache_open_dir(ctx, path);
 			if (fd >= 0)
 				return fd;
 		}
 	}
 	snprintf(path, sizeof(path), "/tmp/vadiscover-%u", (unsigned)geteuid());
-	return vad_cache_open_dir(ctx, path);
+	return cache_open_dir(ctx, path);
+}
+
+/* The variables that choose the directory, as one string (malloc'ed; NULL on -ENOMEM). */
+static char *cache_dir_env(void)
+{
+	static const char *const names[] = { "VADISCOVER_CACHE", "VADISCOVER_CACHE_DIR",
+					     "XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "HOME" };
+	struct vad_str t = { 0 };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = secure_getenv(names[i]);
+
+		vad__str_addf(&t, "%c%s", v ? '=' : '-', v ? v : "");
+		vad__str_add(&t, "\n");
+	}
+	vad__str_addf(&t, "%u", (unsigned)geteuid());
+	return vad__str_done(&t);
+}
+
+/* The cache directory of @ctx, opened once while the variables that choose it stay the
+ * same (the caller does not close it), or -errno when off or refused. */
+static int cache_dir_fd(struct vad_context *ctx)
+{
+	char *env = cache_dir_env();
+
+	if (!env)
+		return -ENOMEM;
+	if (ctx->cache_env && strcmp(ctx->cache_env, env) == 0 && ctx->cache_dirfd >= 0) {
+		free(env);
+		return ctx->cache_dirfd;
+	}
+	vad__cache_free(ctx);
+	ctx->cache_dirfd = cache_dir(ctx);
+	if (ctx->cache_dirfd >= 0)
+		ctx->cache_env = env;
+	else
+		free(env);
+	return ctx->cache_dirfd;
+}
+
+void vad__cache_free(struct vad_context *ctx)
+{
+	if (ctx->cache_dirfd >= 0)
+		close(ctx->cache_dirfd);
+	ctx->cache_dirfd = -1;
+	free(ctx->cache_env);
+	ctx->cache_env = NULL;
 }
 
 /* --- the key ------------------------------------------------------------------------- */
 
 /* "dev:ino:size:mtime" of @path as stat() sees it, or "absent". */
-static void vad_text_file_id(struct vad_str *t, const char *path)
+static void text_file_id(struct vad_str *t, const char *path)
 {
 	struct stat st;
 
@@ -179,29 +230,31 @@ static void vad_text_file_id(struct vad_str *t, const char *path)
 			      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 }
 
-static void vad_text_env(struct vad_str *t, const char *name)
+static void text_env(struct vad_str *t, const char *name)
 {
 	const char *v = secure_getenv(name);
 
 	vad__str_addf(t, "env %s%s%s\n", name, v ? "=" : "", v ? v : "");
 }
 
-/* Everything the answer for @dev with driver @force depends on, but the driver files
- * (known only after a probe: checked through "paths"/"state"). NULL on -ENOMEM. */
-static char *vad_cache_key(struct vad_context *ctx, const struct vad_device *dev,
-			   const char *force)
+/* Everything the answer for @dev with driver @force depends on, but the files of libva and
+ * of the driver (checked through "libva"/"paths" and their states), malloc'ed in *@out;
+ * NULL there when the libva to use failed to load (no key). 0 or -ENOMEM. */
+static int cache_key(struct vad_context *ctx, const struct vad_device *dev,
+			 const char *force, char **out)
 {
 	struct vad_str t = { 0 };
-	char boot[64] = "";
 	dev_t rdev = dev->render_node ? dev->render_rdev : dev->card_rdev;
-	const char *libva = vad_get_libva_path(ctx);
+	const char *want;	/* (vad__cache_lookup() asks for it) */
 	struct stat st;
 
-	/* A reboot can change anything (kernel, firmware, GPU state). */
-	if (vad__sysfs_read("/proc/sys/kernel/random", "boot_id", boot, sizeof(boot)) < 0)
-		snprintf(boot, sizeof(boot), "-");
+	/* A reboot can change anything (kernel, firmware, GPU state): read once a context. */
+	if (!ctx->boot_id[0] &&
+	    vad__sysfs_read("/proc/sys/kernel/random", "boot_id", ctx->boot_id,
+			    sizeof(ctx->boot_id)) < 0)
+		snprintf(ctx->boot_id, sizeof(ctx->boot_id), "-");
 	vad__str_addf(&t, "vadiscover %s\n", VAD_VERSION);
-	vad__str_addf(&t, "boot %s\n", boot);
+	vad__str_addf(&t, "boot %s\n", ctx->boot_id);
 	/* The device: its number, where it is in sysfs, what it is, who drives it, and the
 	 * inode of its sysfs directory, which a re-created VF (or a re-bound device) gets
 	 * anew. */
@@ -215,19 +268,25 @@ static char *vad_cache_key(struct vad_context *ctx, const struct vad_device *dev
 	vad__str_addf(&t, "\nids %d %d %d %d %d\n", dev->vendor_id, dev->device_id,
 		      dev->subsystem_vendor_id, dev->subsystem_device_id, dev->revision);
 	vad__str_addf(&t, "kernel-driver %s\n", dev->kernel_driver ? dev->kernel_driver : "-");
-	/* The libva that probes, and what steers its choice of driver. */
-	vad__str_addf(&t, "libva %s %d ", libva ? libva : "-", vad_get_libva_version(ctx));
-	if (libva)
-		vad_text_file_id(&t, libva);
+	/* The libva that probes, named without loading it (its file is checked through
+	 * "libva" and "libva-state"), and what steers its choice of driver. */
+	vad__str_addf(&t, "libva ");
+	if (vad__libva_choice(ctx, &t, &want) < 0) {
+		free(vad__str_done(&t));
+		*out = NULL;
+		return t.failed ? -ENOMEM : 0;
+	}
 	vad__str_addf(&t, "\nforce %s\n", force ? force : "-");
-	vad_text_env(&t, "LIBVA_DRIVER_NAME");
-	vad_text_env(&t, "LIBVA_DRIVER_NAME_JELLYFIN");
-	vad_text_env(&t, "LIBVA_DRIVERS_PATH");
-	return vad__str_done(&t);
+	text_env(&t, "LD_LIBRARY_PATH");
+	text_env(&t, "LIBVA_DRIVER_NAME");
+	text_env(&t, "LIBVA_DRIVER_NAME_JELLYFIN");
+	text_env(&t, "LIBVA_DRIVERS_PATH");
+	*out = vad__str_done(&t);
+	return *out ? 0 : -ENOMEM;
 }
 
 /* The identity of each driver file in @paths (one per line), one per line. */
-static char *vad_cache_state(const char *paths)
+static char *cache_state(const char *paths)
 {
 	struct vad_str t = { 0 };
 
@@ -238,7 +297,7 @@ static char *vad_cache_state(const char *paths)
 		if (n > 0 && n < sizeof(path)) {
 			memcpy(path, p, n);
 			path[n] = '\0';
-			vad_text_file_id(&t, path);
+			text_file_id(&t, path);
 			vad__str_addf(&t, "\n");
 		}
 		p += n;
@@ -249,7 +308,7 @@ static char *vad_cache_state(const char *paths)
 }
 
 /* FNV-1a, 64 bits: the file name of a key, with @suffix (".probe", ".lock"). */
-static void vad_cache_name(const char *key, const char *suffix, char *name, size_t len)
+static void cache_name(const char *key, const char *suffix, char *name, size_t len)
 {
 	unsigned long long h = 0xcbf29ce484222325ULL;
 
@@ -267,7 +326,7 @@ struct vad_in {
 };
 
 /* "NAME LEN\nBYTES\n": *@out points into the buffer, *@n its length. */
-static bool vad_in_blob(struct vad_in *in, const char *name, size_t max, const char **out,
+static bool in_blob(struct vad_in *in, const char *name, size_t max, const char **out,
 			size_t *n)
 {
 	size_t nl = strlen(name), v = 0;
@@ -294,7 +353,7 @@ static bool vad_in_blob(struct vad_in *in, const char *name, size_t max, const c
 	return true;
 }
 
-static bool vad_in_line(struct vad_in *in, const char *want)
+static bool in_line(struct vad_in *in, const char *want)
 {
 	size_t n = strlen(want);
 
@@ -305,7 +364,7 @@ static bool vad_in_line(struct vad_in *in, const char *want)
 }
 
 /* "NAME NUMBER\n", a time in ns since the epoch (0..2^62). */
-static bool vad_in_ns(struct vad_in *in, const char *name, long long *out)
+static bool in_ns(struct vad_in *in, const char *name, long long *out)
 {
 	size_t nl = strlen(name);
 	long long v = 0;
@@ -330,7 +389,7 @@ static bool vad_in_ns(struct vad_in *in, const char *name, long long *out)
 
 /* Read the whole file @name in @dirfd (a regular file of this user, at most
  * VAD_CACHE_FILE_MAX bytes) into a malloc'ed buffer. */
-static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
+static int cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
@@ -366,42 +425,93 @@ static int vad_cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 	return 0;
 }
 
-/* 1 and the answer in @va when the file matches @key in every way and answers a question
- * asked at @asked, 0 when not. */
+/* Whether the files @paths (@plen bytes, one per line) are as @state (@slen bytes) says:
+ * 1 (yes), 0 (no) or -ENOMEM. */
+static int cache_same_state(const char *paths, size_t plen, const char *state, size_t slen)
+{
+	char *copy = strndup(paths, plen), *now;
+	int same;
+
+	if (!copy)
+		return -ENOMEM;
+	now = cache_state(copy);
+	free(copy);
+	if (!now)
+		return -ENOMEM;
+	same = strlen(now) == slen && memcmp(now, state, slen) == 0;
+	free(now);
+	return same;
+}
+
+/* Whether the libva files @lpaths (@n bytes) of an answer are what @want asks
+ * (vad__libva_choice()): NULL any, "" the loader's search (its cache among them), else
+ * that file first. */
+static bool libva_as_wanted(const char *lpaths, size_t n, const char *want)
+{
+	static const char ldcache[] = "/etc/ld.so.cache\n";
+	size_t wl;
+
+	if (!want)
+		return true;
+	if (!want[0]) {
+		for (const char *p = lpaths; p < lpaths + n;) {
+			const char *nl = memchr(p, '\n', (size_t)(lpaths + n - p));
+			size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(lpaths + n - p);
+
+			if (l == sizeof(ldcache) - 1 && memcmp(p, ldcache, l) == 0)
+				return true;
+			p += l;
+		}
+		return false;
+	}
+	wl = strlen(want);
+	return n > wl && memcmp(lpaths, want, wl) == 0 && lpaths[wl] == '\n';
+}
+
+static int cache_parse(const char *buf, size_t len, const char *key, long long asked,
+		       const char *want, struct vad__va *va);
+
 int vad__cache_parse(const char *buf, size_t len, const char *key, long long asked,
 		     struct vad__va *va)
 {
+	return cache_parse(buf, len, key, asked, NULL, va);
+}
+
+/* 1 and the answer in @va when the file matches @key in every way, its libva is as @want
+ * asks, and it answers a question asked at @asked; 0 when not. */
+static int cache_parse(const char *buf, size_t len, const char *key, long long asked,
+		       const char *want, struct vad__va *va)
+{
 	struct vad_in in = { buf, buf + len };
-	const char *k, *paths, *state;
-	size_t klen, plen, slen;
+	const char *k, *paths, *state, *lpaths, *lstate;
+	size_t klen, plen, slen, lplen, lslen;
 	long long expires, written;
-	char *pcopy, *now_state;
+	char *pcopy;
 	int r;
 
-	if (!vad_in_line(&in, VAD_CACHE_MAGIC) || !vad_in_ns(&in, "expires", &expires) ||
-	    !vad_in_ns(&in, "written", &written) ||
-	    !vad_in_blob(&in, "key", 16384, &k, &klen) ||
-	    !vad_in_blob(&in, "paths", VAD_FILES_MAX, &paths, &plen) ||
-	    !vad_in_blob(&in, "state", VAD_FILES_MAX, &state, &slen))
+	if (!in_line(&in, VAD_CACHE_MAGIC) || !in_ns(&in, "expires", &expires) ||
+	    !in_ns(&in, "written", &written) ||
+	    !in_blob(&in, "key", 16384, &k, &klen) ||
+	    !in_blob(&in, "paths", VAD_FILES_MAX, &paths, &plen) ||
+	    !in_blob(&in, "state", VAD_FILES_MAX, &state, &slen) ||
+	    !in_blob(&in, "libva", VAD_FILES_MAX, &lpaths, &lplen) ||
+	    !in_blob(&in, "libva-state", VAD_FILES_MAX, &lstate, &lslen))
 		return 0;
 	if (klen != strlen(key) || memcmp(k, key, klen) != 0)
 		return 0;
 	if (expires && (asked >= expires || expires < written))
 		return 0;
+	if (!libva_as_wanted(lpaths, lplen, want))
+		return 0;
+	r = cache_same_state(lpaths, lplen, lstate, lslen);
+	if (r <= 0)
+		return r;
+	r = cache_same_state(paths, plen, state, slen);
+	if (r <= 0)
+		return r;
 	pcopy = strndup(paths, plen);
 	if (!pcopy)
 		return -ENOMEM;
-	now_state = vad_cache_state(pcopy);
-	if (!now_state) {
-		free(pcopy);
-		return -ENOMEM;
-	}
-	if (strlen(now_state) != slen || memcmp(now_state, state, slen) != 0) {
-		free(pcopy);
-		free(now_state);
-		return 0;
-	}
-	free(now_state);
 	r = vad__record_read(in.p, (size_t)(in.end - in.p), va, NULL);
 	if (r < 0) {
 		free(pcopy);
@@ -418,17 +528,10 @@ int vad__cache_parse(const char *buf, size_t len, const char *key, long long ask
 int vad__cache_key(struct vad_context *ctx, const struct vad_device *dev, const char *force,
 		   char **key)
 {
-	int r;
-
 	*key = NULL;
 	if (!(ctx->probe_mode & VAD_PROBE_CACHE))
 		return 0;
-	/* The key names the libva: load it (no VA driver is loaded by that). */
-	r = vad_libva_load(ctx);
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;
-	*key = vad_cache_key(ctx, dev, force);
-	return *key ? 0 : -ENOMEM;
+	return cache_key(ctx, dev, force, key);
 }
 
 int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, const char *key,
@@ -440,15 +543,25 @@ int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, con
 
 	if (!key)
 		return 0;
-	dirfd = vad_cache_dir(ctx);
+	dirfd = cache_dir_fd(ctx);
 	if (dirfd < 0)
 		return 0;
-	vad_cache_name(key, ".probe", name, sizeof(name));
-	r = vad_cache_slurp(dirfd, name, &buf, &len);
-	close(dirfd);
+	cache_name(key, ".probe", name, sizeof(name));
+	r = cache_slurp(dirfd, name, &buf, &len);
 	if (r == -ENOMEM)
 		return r;
-	r = r < 0 ? 0 : vad__cache_parse(buf, len, key, asked, va);
+	if (r == 0) {
+		struct vad_str choice = { 0 };
+		const char *want = NULL;
+
+		/* Memoized per scan: no new lookup of libva. */
+		if (vad__libva_choice(ctx, &choice, &want) < 0)
+			want = NULL;
+		r = choice.failed ? -ENOMEM : cache_parse(buf, len, key, asked, want, va);
+		free(vad__str_done(&choice));
+	} else {
+		r = 0;
+	}
 	free(buf);
 	if (r < 0)
 		return r;
@@ -483,17 +596,14 @@ int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const
 
 	if (!key)
 		return -ENOENT;
-	dirfd = vad_cache_dir(ctx);
+	dirfd = cache_dir_fd(ctx);
 	if (dirfd < 0)
 		return dirfd;
-	vad_cache_name(key, ".lock", name, sizeof(name));
+	cache_name(key, ".lock", name, sizeof(name));
 	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 		    0600);
 	if (fd < 0)
-		fd = -errno;
-	close(dirfd);
-	if (fd < 0)
-		return fd;
+		return -errno;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
 		close(fd);
 		return -EPERM;
@@ -540,7 +650,7 @@ int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const
 
 /* Whether @dev's result is to be written, and until when it answers (0: while the key
  * holds; @now: only the processes that were waiting for this probe). */
-static bool vad_cacheable(const struct vad__va *va, long long now, long long *expires)
+static bool cacheable(const struct vad__va *va, long long now, long long *expires)
 {
 	*expires = 0;
 	if (va->open_failed)
@@ -565,14 +675,14 @@ static bool vad_cacheable(const struct vad__va *va, long long now, long long *ex
 }
 
 /* Whether @name in @dirfd holds an answer other than a hang for @key, valid now. */
-static bool vad_cache_has_answer(int dirfd, const char *name, const char *key, long long now)
+static bool cache_has_answer(int dirfd, const char *name, const char *key, long long now)
 {
 	struct vad__va old = VAD__VA_NONE;
 	char *buf = NULL;
 	size_t len = 0;
 	bool has;
 
-	if (vad_cache_slurp(dirfd, name, &buf, &len) < 0)
+	if (cache_slurp(dirfd, name, &buf, &len) < 0)
 		return false;
 	has = vad__cache_parse(buf, len, key, now, &old) == 1 && old.status != -ETIMEDOUT;
 	free(buf);
@@ -581,7 +691,7 @@ static bool vad_cache_has_answer(int dirfd, const char *name, const char *key, l
 }
 
 /* Remove the temporary files of writers that died between write and rename. */
-static void vad_cache_prune(struct vad_context *ctx, int dirfd, long long now)
+static void cache_prune(struct vad_context *ctx, int dirfd, long long now)
 {
 	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
 	struct dirent *e;
@@ -594,6 +704,7 @@ static void vad_cache_prune(struct vad_context *ctx, int dirfd, long long now)
 		close(fd);
 		return;
 	}
+	rewinddir(d);	/* the copy shares the position of the context's descriptor */
 	while ((e = readdir(d))) {
 		size_t n = strlen(e->d_name);
 		struct stat st;
@@ -615,39 +726,49 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 		      const struct vad__va *va, const char *key)
 {
 	struct vad_str t = { 0 };
-	char name[32], tmp[96], *rec = NULL, *state;
+	char name[32], tmp[96], *rec = NULL, *state, *lstate, *libva = NULL;
 	size_t reclen = 0, off = 0;
 	long long expires, now = vad__now_ns();
 	int dirfd, fd;
 	bool ok = true;
 
-	if (!key || !vad_cacheable(va, now, &expires))
+	if (!key || !cacheable(va, now, &expires))
 		return;
-	dirfd = vad_cache_dir(ctx);
+	dirfd = cache_dir_fd(ctx);
 	if (dirfd < 0)
 		return;
-	vad_cache_name(key, ".probe", name, sizeof(name));
+	cache_name(key, ".probe", name, sizeof(name));
 	/* A timeout never replaces an answer (another process's probe that did finish). */
-	if (va->status == -ETIMEDOUT && vad_cache_has_answer(dirfd, name, key, now)) {
+	if (va->status == -ETIMEDOUT && cache_has_answer(dirfd, name, key, now)) {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: %s holds an answer: the timeout is "
 			 "not written over it", vad_device_get_node(dev), name);
-		close(dirfd);
 		return;
 	}
-	state = vad_cache_state(va->files);
-	if (!state || vad__record_write(va, &rec, &reclen) < 0) {
+	/* The libva that probed: a lasting answer names it (a probe loaded it, or loads it
+	 * now); one for the waiting processes only may have none (libva failed to load). */
+	if (vad__libva_files(ctx, &libva) == -ENOENT && vad_libva_load(ctx) == 0)
+		vad__libva_files(ctx, &libva);
+	if (!libva && expires != now) {
+		return;
+	}
+	state = cache_state(va->files);
+	lstate = cache_state(libva);
+	if (!state || !lstate || vad__record_write(va, &rec, &reclen) < 0) {
 		free(state);
-		close(dirfd);
+		free(lstate);
+		free(libva);
 		return;
 	}
 	vad__str_addf(&t, VAD_CACHE_MAGIC "\nexpires %lld\nwritten %lld\nkey %zu\n%s\n"
-		      "paths %zu\n%s\nstate %zu\n%s\n", expires, now, strlen(key), key,
-		      va->files ? strlen(va->files) : 0,
-		      va->files ? va->files : "", strlen(state), state);
+		      "paths %zu\n%s\nstate %zu\n%s\nlibva %zu\n%s\nlibva-state %zu\n%s\n",
+		      expires, now, strlen(key), key, va->files ? strlen(va->files) : 0,
+		      va->files ? va->files : "", strlen(state), state,
+		      libva ? strlen(libva) : 0, libva ? libva : "", strlen(lstate), lstate);
 	free(state);
+	free(lstate);
+	free(libva);
 	if (!vad__str_done(&t)) {
 		free(rec);
-		close(dirfd);
 		return;
 	}
 	/* A name no other writer uses (pid and thread), replaced atomically into place. */
@@ -659,7 +780,6 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 			 VAD_STRERROR(errno));
 		free(t.s);
 		free(rec);
-		close(dirfd);
 		return;
 	}
 	for (int part = 0; part < 2 && ok; part++) {
@@ -687,10 +807,9 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: wrote %s", vad_device_get_node(dev),
 			 name);
 	}
-	vad_cache_prune(ctx, dirfd, now);
+	cache_prune(ctx, dirfd, now);
 	free(t.s);
 	free(rec);
-	close(dirfd);
 }
 
 bool vad_device_is_cached(const struct vad_device *dev)

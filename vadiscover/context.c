@@ -24,6 +24,7 @@ int vad_new(struct vad_context **out)
 	ctx->refcount = 1;
 	ctx->log_priority = VAD_LOG_ERROR;
 	ctx->probe_mode = VAD_PROBE_DEFAULT;
+	ctx->cache_dirfd = -1;
 	*out = ctx;
 	return 0;
 }
@@ -42,6 +43,7 @@ struct vad_context *vad_unref(struct vad_context *ctx)
 	if (--ctx->refcount > 0)
 		return NULL;
 	vad__libva_free(ctx);
+	vad__cache_free(ctx);
 	vad__devices_free(ctx);
 	free(ctx->probe_helper);
 	free(ctx);

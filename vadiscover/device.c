@@ -70,6 +70,7 @@ void vad__devices_free(struct vad_context *ctx)
 	free(ctx->functions);
 	ctx->functions = NULL;
 	ctx->nfunctions = 0;
+	ctx->functions_read = false;
 	for (size_t i = 0; i < ctx->ndevices; i++)
 		vad__device_free(ctx->devices[i]);
 	free(ctx->devices);
@@ -152,71 +153,85 @@ const char *vad_device_get_sysfs_path(const struct vad_device *dev)
 
 enum vad_bus vad_device_get_bus(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->bus;
 }
 
 const char *vad_device_get_pci_slot(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->pci_slot;
 }
 
 int vad_device_get_vendor_id(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->vendor_id;
 }
 
 int vad_device_get_device_id(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->device_id;
 }
 
 int vad_device_get_subsystem_vendor_id(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->subsystem_vendor_id;
 }
 
 int vad_device_get_subsystem_device_id(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->subsystem_device_id;
 }
 
 int vad_device_get_revision(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->revision;
 }
 
 const char *vad_device_get_kernel_driver(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->kernel_driver;
 }
 
 int vad_device_get_boot_vga(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->boot_vga;
 }
 
 enum vad_sriov_role vad_device_get_sriov_role(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->role;
 }
 
 int vad_device_get_vf_index(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->role == VAD_SRIOV_VF ? dev->vf_index : -ENOENT;
 }
 
 const char *vad_device_get_pf_slot(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->pf_slot;
 }
 
 int vad_device_get_sriov_numvfs(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->role == VAD_SRIOV_PF ? dev->sriov_numvfs : -ENOENT;
 }
 
 int vad_device_get_sriov_totalvfs(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	return dev->role == VAD_SRIOV_PF ? dev->sriov_totalvfs : -ENOENT;
 }
 
@@ -225,14 +240,22 @@ int vad_device_get_access(const struct vad_device *dev)
 	return dev->access;
 }
 
+/* The functions are read on first use: the context is the caller's own, not a constant
+ * (one thread at a time uses it, vadiscover.h "Threads"). */
 size_t vad_function_count(const struct vad_context *ctx)
 {
-	return ctx ? ctx->nfunctions : 0;
+	if (!ctx)
+		return 0;
+	vad__functions_read((struct vad_context *)ctx);
+	return ctx->nfunctions;
 }
 
 const struct vad_function *vad_function_get(const struct vad_context *ctx, size_t index)
 {
-	if (!ctx || index >= ctx->nfunctions)
+	if (!ctx)
+		return NULL;
+	vad__functions_read((struct vad_context *)ctx);
+	if (index >= ctx->nfunctions)
 		return NULL;
 	return ctx->functions[index];
 }

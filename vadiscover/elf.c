@@ -819,14 +819,24 @@ static int walk_tree(struct walk *w, const char *program)
 		    getauxval(AT_SECURE);
 	w->llp = secure_getenv("LD_LIBRARY_PATH");
 
-	/* $ORIGIN of the program: unknown (entries using it skipped) if it vanished */
-	char *real = realpath(program, NULL), *origin = NULL;
-	if ((!real && errno == ENOMEM) || (real && !(origin = dir_of(real)))) {
+	/* $ORIGIN of the program: unknown (entries using it skipped) if it vanished. Resolved
+	 * only when a list or name that can use it mentions it (a realpath() walk costs a
+	 * readlink per component). */
+	char *origin = NULL;
+	bool uses_origin = (d.rpath && strstr(d.rpath, "ORIGIN")) ||
+			   (d.runpath && strstr(d.runpath, "ORIGIN")) ||
+			   (w->llp && strstr(w->llp, "ORIGIN"));
+	for (size_t k = 0; k < d.nneeded && !uses_origin; k++)
+		uses_origin = strstr(d.needed[k], "ORIGIN") != NULL;
+	if (uses_origin) {
+		char *real = realpath(program, NULL);
+		if ((!real && errno == ENOMEM) || (real && !(origin = dir_of(real)))) {
+			free(real);
+			dyn_free(&d);
+			return -ENOMEM;
+		}
 		free(real);
-		dyn_free(&d);
-		return -ENOMEM;
 	}
-	free(real);
 	r = add_obj(w, NULL, origin, &d, true, 0);
 	if (r < 0)
 		return r;

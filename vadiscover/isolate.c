@@ -100,7 +100,7 @@ const char *vad__probe_helper(const struct vad_context *ctx)
 }
 
 /* VADISCOVER_PROBE_TIMEOUT: whole seconds, 1..3600; anything else is the default. */
-static int vad_probe_timeout(void)
+static int probe_timeout(void)
 {
 	const char *env = secure_getenv("VADISCOVER_PROBE_TIMEOUT");
 	char *end;
@@ -117,10 +117,10 @@ static int vad_probe_timeout(void)
 
 long long vad__probe_max_ms(void)
 {
-	return (long long)vad_probe_timeout() * 1000 * VAD_STARVED_FACTOR;
+	return (long long)probe_timeout() * 1000 * VAD_STARVED_FACTOR;
 }
 
-static long long vad_now_ms(void)
+static long long now_ms(void)
 {
 	struct timespec ts;
 
@@ -143,7 +143,7 @@ struct vad_run {
 /* How long the helper @pid waited for a CPU since it started, in ms: the largest run queue
  * delay of its threads (/proc/PID/task/TID/schedstat, second field, ns); 0 when the kernel
  * does not tell (no CONFIG_SCHED_INFO). */
-static long long vad_starved_ms(pid_t pid)
+static long long starved_ms(pid_t pid)
 {
 	char path[64];
 	long long most = 0;
@@ -183,19 +183,19 @@ static long long vad_starved_ms(pid_t pid)
  * when the deadline passes first. The deadline is @timeout_ms after @start, plus the time
  * the helper waited for a CPU (a busy machine slows a driver down; it does not hang it),
  * and never more than VAD_STARVED_FACTOR deadlines. */
-static void vad_run_wait(pid_t pid, int fd, long long start, long long timeout_ms,
+static void run_wait(pid_t pid, int fd, long long start, long long timeout_ms,
 			 struct vad_run *run)
 {
 	long long deadline = start + timeout_ms, hard = start + timeout_ms * VAD_STARVED_FACTOR;
 	bool eof = false;
 
 	for (;;) {
-		long long now = vad_now_ms(), left = deadline - now;
+		long long now = now_ms(), left = deadline - now;
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int n;
 
 		if (left <= 0 && !eof) {
-			long long waited = vad_starved_ms(pid), want = start + timeout_ms + waited;
+			long long waited = starved_ms(pid), want = start + timeout_ms + waited;
 
 			run->waited_ms = waited;
 			if (want > now && now < hard) {
@@ -250,7 +250,7 @@ static void vad_run_wait(pid_t pid, int fd, long long start, long long timeout_m
 		}
 		if (w < 0 && errno != EINTR)
 			break;	/* ECHILD: the caller reaps children itself (SIGCHLD ignored) */
-		if (vad_now_ms() >= deadline) {
+		if (now_ms() >= deadline) {
 			run->timed_out = true;
 			break;
 		}
@@ -269,7 +269,7 @@ static void vad_run_wait(pid_t pid, int fd, long long start, long long timeout_m
 /* The lines before the record: "stage NAME" (the last one into @stage, "start" when none)
  * and "file PATH" (appended to @va's driver files). Returns where the record starts;
  * -ENOMEM through *@r. */
-static const char *vad_notes(const struct vad_run *run, struct vad__va *va, char *stage,
+static const char *notes(const struct vad_run *run, struct vad__va *va, char *stage,
 			     size_t len, int *r)
 {
 	const char *p = run->buf, *end = run->buf + run->len;
@@ -313,9 +313,9 @@ static const char *vad_notes(const struct vad_run *run, struct vad__va *va, char
 }
 
 /* Fail @va with @status and a reason; returns the status. */
-static int vad_fail(struct vad__va *va, int status, const char *format, ...)
+static int iso_fail(struct vad__va *va, int status, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
-static int vad_fail(struct vad__va *va, int status, const char *format, ...)
+static int iso_fail(struct vad__va *va, int status, const char *format, ...)
 {
 	va_list args;
 	char *s = NULL;
@@ -339,7 +339,7 @@ static int vad_fail(struct vad__va *va, int status, const char *format, ...)
 
 /* Start the helper for @dev: its pid and the read end of its pipe (O_CLOEXEC). 0 or
  * -errno (no pipe, no descriptor, posix_spawn() failed). */
-static int vad_spawn(struct vad_context *ctx, const struct vad_device *dev, const char *helper,
+static int iso_spawn(struct vad_context *ctx, const struct vad_device *dev, const char *helper,
 		     const char *force, const char *dir, int timeout, pid_t *pid, int *out)
 {
 	const char *node = vad_device_get_node(dev);
@@ -441,7 +441,7 @@ out:
 
 /* What the helper's run tells, as the answer @va: its record, or why there is none.
  * Returns the status. */
-static int vad_classify(struct vad_context *ctx, const struct vad_device *dev,
+static int classify(struct vad_context *ctx, const struct vad_device *dev,
 			const char *helper, int timeout, long long start,
 			const struct vad_run *run, struct vad__va *va)
 {
@@ -449,11 +449,11 @@ static int vad_classify(struct vad_context *ctx, const struct vad_device *dev,
 	char stage[32];
 	int r;
 
-	rec = vad_notes(run, va, stage, sizeof(stage), &r);
+	rec = notes(run, va, stage, sizeof(stage), &r);
 	if (r < 0)
 		return va->status = r;
 	vad__log(ctx, VAD_LOG_DEBUG, "%s: probe helper ended after %lld ms in stage %s", node,
-		 vad_now_ms() - start, stage);
+		 now_ms() - start, stage);
 
 	if (run->timed_out && run->starved) {
 		/* It was making progress as fast as the machine let it: not a hang. */
@@ -461,26 +461,26 @@ static int vad_classify(struct vad_context *ctx, const struct vad_device *dev,
 			 "waiting for a CPU: killed", node, stage, timeout * VAD_STARVED_FACTOR,
 			 run->waited_ms);
 		va->busy = true;
-		r = vad_fail(va, -ETIMEDOUT, "VA driver did not answer within %d s on a busy "
+		r = iso_fail(va, -ETIMEDOUT, "VA driver did not answer within %d s on a busy "
 			     "machine (killed; %lld.%lld s of them waiting for a CPU)",
 			     timeout * VAD_STARVED_FACTOR, run->waited_ms / 1000,
 			     run->waited_ms % 1000 / 100);
 	} else if (run->timed_out) {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: no answer during %s within %d s (%lld ms of "
 			 "them waiting for a CPU): killed", node, stage, timeout, run->waited_ms);
-		r = vad_fail(va, -ETIMEDOUT, "VA driver did not answer within %d s (killed)",
+		r = iso_fail(va, -ETIMEDOUT, "VA driver did not answer within %d s (killed)",
 			     timeout);
 	} else if (run->reaped && WIFSIGNALED(run->status)) {
 		const char *sig = sigabbrev_np(WTERMSIG(run->status));
 
 		if (sig)
-			r = vad_fail(va, -EIO, "VA driver crashed (SIG%s) during %s", sig, stage);
+			r = iso_fail(va, -EIO, "VA driver crashed (SIG%s) during %s", sig, stage);
 		else
-			r = vad_fail(va, -EIO, "VA driver crashed (signal %d) during %s",
+			r = iso_fail(va, -EIO, "VA driver crashed (signal %d) during %s",
 				     WTERMSIG(run->status), stage);
 	} else if (run->overflow) {
 		va->nocache = true;
-		r = vad_fail(va, -EIO, "the probe helper %s wrote more than a result", helper);
+		r = iso_fail(va, -EIO, "the probe helper %s wrote more than a result", helper);
 	} else {
 		r = vad__record_read(rec, (size_t)(run->buf + run->len - rec), va, NULL);
 		if (r == 0) {
@@ -488,10 +488,10 @@ static int vad_classify(struct vad_context *ctx, const struct vad_device *dev,
 		} else if (r != -ENOMEM) {
 			va->nocache = true;
 			if (run->reaped && WIFEXITED(run->status) && WEXITSTATUS(run->status))
-				r = vad_fail(va, -EIO, "the probe helper %s failed (exit status %d) "
+				r = iso_fail(va, -EIO, "the probe helper %s failed (exit status %d) "
 					     "during %s", helper, WEXITSTATUS(run->status), stage);
 			else
-				r = vad_fail(va, -EIO, "the probe helper %s gave no valid result "
+				r = iso_fail(va, -EIO, "the probe helper %s gave no valid result "
 					     "(during %s)", helper, stage);
 		} else {
 			va->status = r;
@@ -505,7 +505,7 @@ static int vad_classify(struct vad_context *ctx, const struct vad_device *dev,
 int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
 			const char *helper, const char *force, struct vad__va *va)
 {
-	int timeout = vad_probe_timeout(), fd = -1, r;
+	int timeout = probe_timeout(), fd = -1, r;
 	struct vad_run *run;
 	long long start;
 	char *dir = NULL;
@@ -525,19 +525,19 @@ int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
 		free(dir);
 		return va->status = -ENOMEM;
 	}
-	start = vad_now_ms();
-	r = vad_spawn(ctx, dev, helper, force, dir, timeout, &pid, &fd);
+	start = now_ms();
+	r = iso_spawn(ctx, dev, helper, force, dir, timeout, &pid, &fd);
 	free(dir);
 	if (r < 0) {
 		/* Not a fact about the device. */
 		free(run);
 		va->nocache = true;
-		return vad_fail(va, r == -ENOMEM ? -ENOMEM : -ENOEXEC,
+		return iso_fail(va, r == -ENOMEM ? -ENOMEM : -ENOEXEC,
 				"cannot start the probe helper %s: %s", helper, VAD_STRERROR(-r));
 	}
-	vad_run_wait(pid, fd, start, (long long)timeout * 1000, run);
+	run_wait(pid, fd, start, (long long)timeout * 1000, run);
 	close(fd);
-	r = vad_classify(ctx, dev, helper, timeout, start, run, va);
+	r = classify(ctx, dev, helper, timeout, start, run, va);
 	free(run);
 	return r;
 }

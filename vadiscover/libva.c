@@ -51,18 +51,20 @@ static const struct vad_va_sym {
 };
 
 /* The context's libva state, created on first use; NULL on -ENOMEM. */
-static struct vad__libva *vad_libva_state(struct vad_context *ctx)
+static struct vad__libva *libva_state(struct vad_context *ctx)
 {
 	if (!ctx->libva) {
 		ctx->libva = calloc(1, sizeof(*ctx->libva));
-		if (ctx->libva)
+		if (ctx->libva) {
 			ctx->libva->version = -ENOENT;
+			ctx->libva->in_process = -1;
+		}
 	}
 	return ctx->libva;
 }
 
 /* dlerror() as a string that is never NULL. */
-static const char *vad_dlerror(void)
+static const char *libva_dlerror(void)
 {
 	const char *e = dlerror();
 
@@ -70,14 +72,14 @@ static const char *vad_dlerror(void)
 }
 
 /* Whether dlopen()'s message @e says the file is not there at all (rather than broken). */
-static bool vad_dlerror_missing(const char *e)
+static bool dlerror_missing(const char *e)
 {
 	return strstr(e, "cannot open shared object file") != NULL;
 }
 
 /* Close every handle and free the strings (only vad_scan() and vad_unref() unload, and
  * the header says those replace every string). */
-static void vad_libva_unload(struct vad__libva *lv)
+static void libva_unload(struct vad__libva *lv)
 {
 	if (lv->h_va_drm)
 		dlclose(lv->h_va_drm);
@@ -91,6 +93,9 @@ static void vad_libva_unload(struct vad__libva *lv)
 	free(lv->loaded_dir);
 	lv->loaded_dir = NULL;
 	lv->step = 0;
+	lv->in_process = -1;
+	free(lv->in_process_path);
+	lv->in_process_path = NULL;
 	lv->path = lv->error = NULL;
 	lv->version = -ENOENT;
 	memset(&lv->fn, 0, sizeof(lv->fn));
@@ -101,7 +106,7 @@ static void vad_libva_unload(struct vad__libva *lv)
  * libva.so.2.MM00+P.0 (2.17.0 -> libva.so.2.1700.0), so 2.17 -> 217. -ENOENT when the name
  * does not follow the scheme (a copy named libva.so.2, a static build).
  */
-static int vad_libva_file_version(const char *path)
+static int libva_file_version(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	unsigned long major, mmnn;
@@ -123,7 +128,7 @@ static int vad_libva_file_version(const char *path)
 }
 
 /* The file behind @handle, symlinks resolved, malloc'ed; NULL on -ENOMEM. */
-static char *vad_handle_path(void *handle)
+static char *handle_path(void *handle)
 {
 	struct link_map *lm = NULL;
 	char *real;
@@ -135,7 +140,7 @@ static char *vad_handle_path(void *handle)
 }
 
 /* dlopen(@dir/@name); -ELIBACC with dlerror's text in @err, or -ENOMEM. */
-static void *vad_open_in(const char *dir, const char *name, int flags, char **err, int *r)
+static void *open_in(const char *dir, const char *name, int flags, char **err, int *r)
 {
 	char *path = vad__strdupf("%s/%s", dir, name);
 	void *h;
@@ -148,7 +153,7 @@ static void *vad_open_in(const char *dir, const char *name, int flags, char **er
 	h = dlopen(path, flags);
 	if (!h) {
 		*r = vad__set_strf(err, "cannot load %s (%s); put a working libva 2.x there (%s), "
-				   "or reinstall the program it belongs to", path, vad_dlerror(),
+				   "or reinstall the program it belongs to", path, libva_dlerror(),
 				   VAD_LIBVA_INSTALL) < 0 ? -ENOMEM : -ELIBACC;
 	}
 	free(path);
@@ -156,7 +161,7 @@ static void *vad_open_in(const char *dir, const char *name, int flags, char **er
 }
 
 /* Step 1: the libva this process has already loaded, if any. */
-static void vad_libva_open_loaded(struct vad__libva *lv)
+static void libva_open_loaded(struct vad__libva *lv)
 {
 	lv->h_va = dlopen(VAD_LIBVA_SONAME, RTLD_NOW | RTLD_NOLOAD);
 	if (!lv->h_va)
@@ -164,7 +169,7 @@ static void vad_libva_open_loaded(struct vad__libva *lv)
 }
 
 /* Step 2: libdrm (when there) and libva from @dir, by full path. */
-static int vad_libva_open_dir(struct vad__libva *lv, const char *dir, char **err)
+static int libva_open_dir(struct vad__libva *lv, const char *dir, char **err)
 {
 	char *drm = vad__strdupf("%s/%s", dir, VAD_LIBDRM_SONAME);
 	int r;
@@ -176,16 +181,16 @@ static int vad_libva_open_dir(struct vad__libva *lv, const char *dir, char **err
 	r = access(drm, F_OK);
 	free(drm);
 	if (r == 0) {
-		lv->h_drm = vad_open_in(dir, VAD_LIBDRM_SONAME, RTLD_NOW, err, &r);
+		lv->h_drm = open_in(dir, VAD_LIBDRM_SONAME, RTLD_NOW, err, &r);
 		if (!lv->h_drm)
 			return r;
 	}
-	lv->h_va = vad_open_in(dir, VAD_LIBVA_SONAME, RTLD_NOW, err, &r);
+	lv->h_va = open_in(dir, VAD_LIBVA_SONAME, RTLD_NOW, err, &r);
 	return lv->h_va ? 0 : r;
 }
 
 /* Step 3: the system's, by soname. */
-static int vad_libva_open_system(struct vad__libva *lv, char **err)
+static int libva_open_system(struct vad__libva *lv, char **err)
 {
 	const char *e;
 	bool missing;
@@ -193,8 +198,8 @@ static int vad_libva_open_system(struct vad__libva *lv, char **err)
 	lv->h_va = dlopen(VAD_LIBVA_SONAME, RTLD_NOW);
 	if (lv->h_va)
 		return 0;
-	e = vad_dlerror();
-	missing = vad_dlerror_missing(e);
+	e = libva_dlerror();
+	missing = dlerror_missing(e);
 	return vad__set_strf(err, "%s: cannot load %s (%s); %s it (%s), or use the ffmpeg's own "
 			     "libva (vadiscover --ffmpeg PATH)",
 			     missing ? "libva is not installed" : "the libva found is broken",
@@ -208,7 +213,7 @@ static int vad_libva_open_system(struct vad__libva *lv, char **err)
  * directory; with step 3, the system's. Whichever it is, its NEEDED libva.so.2 binds to the
  * libva already loaded (same soname).
  */
-static int vad_libva_open_drm(struct vad__libva *lv, int step, char **err)
+static int libva_open_drm(struct vad__libva *lv, int step, char **err)
 {
 	char *dir, *slash;
 	int r = 0;
@@ -220,16 +225,16 @@ static int vad_libva_open_drm(struct vad__libva *lv, int step, char **err)
 		dlerror();
 	}
 	if (step == 2)
-		return (lv->h_va_drm = vad_open_in(lv->dir, VAD_LIBVA_DRM_SONAME, RTLD_NOW, err, &r))
+		return (lv->h_va_drm = open_in(lv->dir, VAD_LIBVA_DRM_SONAME, RTLD_NOW, err, &r))
 			       ? 0 : r;
 	if (step == 1) {
-		dir = vad_handle_path(lv->h_va);
+		dir = handle_path(lv->h_va);
 		if (!dir)
 			return -ENOMEM;
 		slash = strrchr(dir, '/');
 		if (slash && slash != dir) {
 			*slash = '\0';
-			lv->h_va_drm = vad_open_in(dir, VAD_LIBVA_DRM_SONAME, RTLD_NOW, err, &r);
+			lv->h_va_drm = open_in(dir, VAD_LIBVA_DRM_SONAME, RTLD_NOW, err, &r);
 		}
 		free(dir);
 		if (r == -ENOMEM)
@@ -239,8 +244,8 @@ static int vad_libva_open_drm(struct vad__libva *lv, int step, char **err)
 	}
 	lv->h_va_drm = dlopen(VAD_LIBVA_DRM_SONAME, RTLD_NOW);
 	if (!lv->h_va_drm) {
-		const char *e = vad_dlerror();
-		bool missing = vad_dlerror_missing(e);
+		const char *e = libva_dlerror();
+		bool missing = dlerror_missing(e);
 
 		return vad__set_strf(err, "%s: cannot load %s (%s); %s it (Debian/Ubuntu: apt "
 				     "install libva-drm2)",
@@ -252,7 +257,7 @@ static int vad_libva_open_drm(struct vad__libva *lv, int step, char **err)
 }
 
 /* The entry points of libva (@drm false) or of libva-drm (@drm true). */
-static int vad_libva_resolve(struct vad__libva *lv, bool drm, char **err)
+static int libva_resolve(struct vad__libva *lv, bool drm, char **err)
 {
 	void *handle = drm ? lv->h_va_drm : lv->h_va;
 
@@ -266,8 +271,8 @@ static int vad_libva_resolve(struct vad__libva *lv, bool drm, char **err)
 		sym = dlsym(handle, s->name);
 		if (!sym) {
 			/* dlerror()'s text first: dlinfo() below resets it. */
-			char *why = strdup(vad_dlerror());
-			char *file = vad_handle_path(handle);
+			char *why = strdup(libva_dlerror());
+			char *file = handle_path(handle);
 			int r = -ENOMEM;
 
 			if (why && file)
@@ -285,32 +290,32 @@ static int vad_libva_resolve(struct vad__libva *lv, bool drm, char **err)
 	return 0;
 }
 
-static const char *const vad_libva_steps[] = {
+static const char *const libva_steps[] = {
 	NULL, "already loaded in this process", "from the directory set", "the system's",
 };
 
-static int vad_libva_load_now(struct vad_context *ctx, struct vad__libva *lv)
+static int libva_load_now(struct vad_context *ctx, struct vad__libva *lv)
 {
 	char *err = NULL;
 	int step = 1, r = 0;
 
-	vad_libva_open_loaded(lv);
+	libva_open_loaded(lv);
 	if (!lv->h_va) {
 		step = lv->dir ? 2 : 3;
-		r = step == 2 ? vad_libva_open_dir(lv, lv->dir, &err) : vad_libva_open_system(lv, &err);
+		r = step == 2 ? libva_open_dir(lv, lv->dir, &err) : libva_open_system(lv, &err);
 	}
 	/* libva's own entry points before libva-drm is loaded: a file named libva.so.2 that is
 	 * not libva is reported as such, not as libva-drm's unresolved symbols. */
 	if (r == 0)
-		r = vad_libva_resolve(lv, false, &err);
+		r = libva_resolve(lv, false, &err);
 	if (r == 0)
-		r = vad_libva_open_drm(lv, step, &err);
+		r = libva_open_drm(lv, step, &err);
 	if (r == 0)
-		r = vad_libva_resolve(lv, true, &err);
+		r = libva_resolve(lv, true, &err);
 	if (r == 0) {
-		lv->path = vad_handle_path(lv->h_va);
+		lv->path = handle_path(lv->h_va);
 		/* gcc 12's -fanalyzer loses the store just above and reports the string as leaked
-		 * at this test: it is kept in lv->path, freed by vad_libva_unload(). (gcc 10 is the
+		 * at this test: it is kept in lv->path, freed by libva_unload(). (gcc 10 is the
 		 * first with the option; clang rejects options it does not know.) */
 #if __GNUC__ >= 10 && !defined(__clang__)
 #pragma GCC diagnostic push
@@ -323,7 +328,7 @@ static int vad_libva_load_now(struct vad_context *ctx, struct vad__libva *lv)
 #endif
 	}
 	if (r < 0) {
-		vad_libva_unload(lv);
+		libva_unload(lv);
 		if (r == -ENOMEM) {
 			free(err);
 			return r;
@@ -341,18 +346,18 @@ static int vad_libva_load_now(struct vad_context *ctx, struct vad__libva *lv)
 			: slash && slash != lv->path ? strndup(lv->path, (size_t)(slash - lv->path))
 			: NULL;
 		if (!lv->loaded_dir && (step == 2 || (slash && slash != lv->path))) {
-			vad_libva_unload(lv);
+			libva_unload(lv);
 			return -ENOMEM;
 		}
 	}
-	lv->version = vad_libva_file_version(lv->path);
-	vad__log(ctx, VAD_LOG_DEBUG, "libva: %s (%s)", lv->path, vad_libva_steps[step]);
+	lv->version = libva_file_version(lv->path);
+	vad__log(ctx, VAD_LOG_DEBUG, "libva: %s (%s)", lv->path, libva_steps[step]);
 	return 0;
 }
 
 int vad__libva_use(struct vad_context *ctx, const struct vad__va_fns **fn)
 {
-	struct vad__libva *lv = vad_libva_state(ctx);
+	struct vad__libva *lv = libva_state(ctx);
 	int r = 0;
 
 	*fn = NULL;
@@ -361,7 +366,7 @@ int vad__libva_use(struct vad_context *ctx, const struct vad__va_fns **fn)
 	if (lv->error)
 		return -ELIBACC;
 	if (!lv->h_va)
-		r = vad_libva_load_now(ctx, lv);
+		r = libva_load_now(ctx, lv);
 	if (r == 0)
 		*fn = &lv->fn;
 	return r;
@@ -383,6 +388,76 @@ int vad__libva_helper_dir(struct vad_context *ctx, char **dir)
 	return 0;
 }
 
+int vad__libva_choice(struct vad_context *ctx, struct vad_str *t, const char **want)
+{
+	struct vad__libva *lv = libva_state(ctx);
+	void *h;
+
+	*want = NULL;
+	if (!lv)
+		return -ENOMEM;
+	if (lv->error)
+		return -ELIBACC;
+	/* A libva already in the process is the one a load by soname gives too: "system",
+	 * and the answer must name that very file. */
+	if (lv->h_va) {
+		if (lv->step == 2)
+			vad__str_addf(t, "dir %s", lv->loaded_dir);
+		else
+			vad__str_addf(t, "system");
+		*want = lv->path;
+		return 0;
+	}
+	/* The order of libva_load_now(), without loading: RTLD_NOLOAD maps nothing (but
+	 * looks the file up, so once until vad_scan()). */
+	if (lv->in_process < 0) {
+		h = dlopen(VAD_LIBVA_SONAME, RTLD_LAZY | RTLD_NOLOAD);
+		lv->in_process = h != NULL;
+		if (h) {
+			free(lv->in_process_path);
+			lv->in_process_path = handle_path(h);
+			dlclose(h);
+			if (!lv->in_process_path) {
+				lv->in_process = -1;
+				return -ENOMEM;
+			}
+		} else {
+			dlerror();
+		}
+	}
+	if (lv->in_process) {
+		vad__str_addf(t, "system");
+		*want = lv->in_process_path;
+	} else if (lv->dir) {
+		vad__str_addf(t, "dir %s", lv->dir);
+	} else {
+		/* The loader's own search: an answer of a process that searched too (not one
+		 * of a process with a libva of its own). */
+		vad__str_addf(t, "system");
+		*want = "";
+	}
+	return 0;
+}
+
+int vad__libva_files(struct vad_context *ctx, char **out)
+{
+	struct vad__libva *lv = ctx->libva;
+	struct vad_str t = { 0 };
+
+	*out = NULL;
+	if (!lv || !lv->h_va || !lv->path)
+		return -ENOENT;
+	vad__str_addf(&t, "%s\n", lv->path);
+	/* What the loader would take: the name opened (a symlink may be pointed elsewhere),
+	 * or for the system's, the loader's cache, which ldconfig rewrites on any change. */
+	if (lv->step == 2)
+		vad__str_addf(&t, "%s/%s\n", lv->loaded_dir, VAD_LIBVA_SONAME);
+	else if (lv->step == 3)
+		vad__str_addf(&t, "/etc/ld.so.cache\n");
+	*out = vad__str_done(&t);
+	return *out ? 0 : -ENOMEM;
+}
+
 void vad__libva_rescan(struct vad_context *ctx)
 {
 	struct vad__libva *lv = ctx->libva;
@@ -390,8 +465,11 @@ void vad__libva_rescan(struct vad_context *ctx)
 	if (!lv)
 		return;
 	if (lv->error || lv->dir_changed)
-		vad_libva_unload(lv);
+		libva_unload(lv);
 	lv->dir_changed = false;
+	lv->in_process = -1;
+	free(lv->in_process_path);
+	lv->in_process_path = NULL;
 }
 
 void vad__libva_free(struct vad_context *ctx)
@@ -400,7 +478,7 @@ void vad__libva_free(struct vad_context *ctx)
 
 	if (!lv)
 		return;
-	vad_libva_unload(lv);
+	libva_unload(lv);
 	free(lv->dir);
 	free(lv);
 	ctx->libva = NULL;
@@ -413,7 +491,7 @@ int vad_set_libva_dir(struct vad_context *ctx, const char *dir)
 
 	if (!ctx || (dir && dir[0] != '/'))
 		return -EINVAL;
-	lv = vad_libva_state(ctx);
+	lv = libva_state(ctx);
 	if (!lv)
 		return -ENOMEM;
 	if (dir) {
@@ -426,7 +504,7 @@ int vad_set_libva_dir(struct vad_context *ctx, const char *dir)
 	if (lv->h_va)
 		lv->dir_changed = true;		/* the loaded one stays until vad_scan() */
 	else if (lv->error)
-		vad_libva_unload(lv);	/* nothing loaded: the next probe tries @dir */
+		libva_unload(lv);	/* nothing loaded: the next probe tries @dir */
 	return 0;
 }
 
@@ -456,6 +534,7 @@ const char *vad_get_libva_error(const struct vad_context *ctx)
 
 const char *vad_device_get_required_va_driver(const struct vad_device *dev)
 {
+	vad__device_facts(dev);
 	if (dev->kernel_driver && strcmp(dev->kernel_driver, "xe") == 0 &&
 	    !secure_getenv("LIBVA_DRIVER_NAME") && !secure_getenv("LIBVA_DRIVER_NAME_JELLYFIN"))
 		return "iHD";

@@ -31,7 +31,7 @@
  * Profiles outside this table (4:2:2/4:4:4/12-bit variants, SCC, MPEG-4, H.263,
  * Protected) set no bit.
  */
-static unsigned int vad_profile_codecs(VAProfile profile)
+static unsigned int profile_codecs(VAProfile profile)
 {
 	switch (profile) {
 	case VAProfileMPEG2Simple:
@@ -77,7 +77,7 @@ struct vad_capture {
 	void *note_userdata;
 };
 
-static void vad_capture_append(char *buf, size_t len, const char *msg)
+static void capture_append(char *buf, size_t len, const char *msg)
 {
 	size_t used = strlen(buf), n = strlen(msg);
 
@@ -97,22 +97,22 @@ static void vad_capture_append(char *buf, size_t len, const char *msg)
 	buf[used + n] = '\0';
 }
 
-static void vad_va_error_cb(void *user, const char *message)
+static void va_error_cb(void *user, const char *message)
 {
 	struct vad_capture *cap = user;
 
-	vad_capture_append(cap->errors, sizeof(cap->errors), message);
+	capture_append(cap->errors, sizeof(cap->errors), message);
 	vad__log(cap->ctx, VAD_LOG_DEBUG, "libva error: %.*s", (int)strcspn(message, "\n"), message);
 }
 
-static void vad_va_info_cb(void *user, const char *message)
+static void va_info_cb(void *user, const char *message)
 {
 	struct vad_capture *cap = user;
 	const char *p = strstr(message, "Trying to open ");
 
 	vad__log(cap->ctx, VAD_LOG_DEBUG, "libva: %.*s", (int)strcspn(message, "\n"), message);
 	if (strncmp(message, "VA-API version", 14) != 0)
-		vad_capture_append(cap->info, sizeof(cap->info), message);
+		capture_append(cap->info, sizeof(cap->info), message);
 	if (p) {
 		const char *path = p + strlen("Trying to open ");
 		const char *base = strrchr(path, '/');
@@ -160,7 +160,7 @@ void vad__probe_reset(struct vad_device *dev)
 }
 
 /* Whether the entrypoint's RT formats rule 10-bit 4:2:0 out. */
-static bool vad_lacks_10bit(const struct vad__va_fns *va, VADisplay dpy, VAProfile profile,
+static bool lacks_10bit(const struct vad__va_fns *va, VADisplay dpy, VAProfile profile,
 			    VAEntrypoint ep)
 {
 	VAConfigAttrib attr = { .type = VAConfigAttribRTFormat };
@@ -172,7 +172,7 @@ static bool vad_lacks_10bit(const struct vad__va_fns *va, VADisplay dpy, VAProfi
 	return !(attr.value & VA_RT_FORMAT_YUV420_10);
 }
 
-static int vad_query_codecs(const struct vad__va_fns *va, struct vad__va *out, VADisplay dpy)
+static int query_codecs(const struct vad__va_fns *va, struct vad__va *out, VADisplay dpy)
 {
 	int nprof = va->vaMaxNumProfiles(dpy), nent = va->vaMaxNumEntrypoints(dpy);
 	VAProfile *profiles;
@@ -193,7 +193,7 @@ static int vad_query_codecs(const struct vad__va_fns *va, struct vad__va *out, V
 	if (count > nprof)
 		count = nprof;
 	for (int i = 0; i < count; i++) {
-		unsigned int codecs = vad_profile_codecs(profiles[i]);
+		unsigned int codecs = profile_codecs(profiles[i]);
 		int n = 0;
 
 		if (!codecs && profiles[i] != VAProfileNone)
@@ -210,7 +210,7 @@ static int vad_query_codecs(const struct vad__va_fns *va, struct vad__va *out, V
 					out->vpp = true;
 				continue;
 			}
-			if ((c & VAD_CODEC_AV1_10) && vad_lacks_10bit(va, dpy, profiles[i], eps[j]))
+			if ((c & VAD_CODEC_AV1_10) && lacks_10bit(va, dpy, profiles[i], eps[j]))
 				c &= ~(unsigned int)VAD_CODEC_AV1_10;
 			switch (eps[j]) {
 			case VAEntrypointVLD:
@@ -275,8 +275,8 @@ int vad__probe_here(struct vad_context *ctx, const struct vad_device *dev, const
 			out->status = -ENOMEM;
 		return out->status;
 	}
-	va->vaSetErrorCallback(dpy, vad_va_error_cb, &cap);
-	va->vaSetInfoCallback(dpy, vad_va_info_cb, &cap);
+	va->vaSetErrorCallback(dpy, va_error_cb, &cap);
+	va->vaSetInfoCallback(dpy, va_info_cb, &cap);
 
 	if (force) {
 		/* vaSetDriverName takes a char * (and copies the name). */
@@ -343,7 +343,7 @@ int vad__probe_here(struct vad_context *ctx, const struct vad_device *dev, const
 			goto out;
 		}
 	}
-	r = vad_query_codecs(va, out, dpy);
+	r = query_codecs(va, out, dpy);
 	out->status = r;
 	if (r == 0)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: VA %d.%d, %s, decode 0x%x encode 0x%x vpp %d", node,
@@ -368,7 +368,7 @@ out:
 }
 
 /* Whether the node to use opens now (O_RDWR, as vad_scan() and the probe open it). */
-static bool vad_node_opens(const struct vad_device *dev)
+static bool node_opens(const struct vad_device *dev)
 {
 	int fd = open(vad_device_get_node(dev), O_RDWR | O_CLOEXEC | O_NOCTTY);
 
@@ -380,12 +380,12 @@ static bool vad_node_opens(const struct vad_device *dev)
 
 /* The answer in the cache: 1 (in @va), 0 (none), or -ENOMEM. Node access is never taken
  * from it: the node must open now. */
-static int vad_probe_cached(struct vad_context *ctx, const struct vad_device *dev,
+static int probe_cached(struct vad_context *ctx, const struct vad_device *dev,
 			    const char *key, long long asked, bool fresh, struct vad__va *va)
 {
 	int r = vad__cache_lookup(ctx, dev, key, asked, fresh, va);
 
-	if (r == 1 && vad_node_opens(dev)) {
+	if (r == 1 && node_opens(dev)) {
 		va->cached = true;
 		return 1;
 	}
@@ -397,7 +397,7 @@ static int vad_probe_cached(struct vad_context *ctx, const struct vad_device *de
  * is in none of libva's directories (libva tries only that name, in each of them): 1 and
  * -ENOPKG in @va, without starting the helper; 0 when the file is there (or where it
  * would be is not known); -ENOMEM. */
-static int vad_probe_missing(struct vad_context *ctx, const struct vad_device *dev,
+static int probe_missing(struct vad_context *ctx, const struct vad_device *dev,
 			     const char *force, struct vad__va *va)
 {
 	struct vad_str files = { 0 };
@@ -434,7 +434,7 @@ static int vad_probe_missing(struct vad_context *ctx, const struct vad_device *d
 
 /* The answer of a new probe of @dev with @force: in this process, in the helper, or why
  * neither can run. Returns its status. */
-static int vad_probe_now(struct vad_context *ctx, const struct vad_device *dev,
+static int probe_now(struct vad_context *ctx, const struct vad_device *dev,
 			 const char *force, struct vad__va *va)
 {
 	const char *helper = NULL;
@@ -444,8 +444,8 @@ static int vad_probe_now(struct vad_context *ctx, const struct vad_device *dev,
 		helper = vad__probe_helper(ctx);
 	/* A helper started only to find the driver file missing is a process for nothing. The
 	 * node must open, as in the helper (which would tell why not). */
-	if (helper && force && vad_node_opens(dev)) {
-		r = vad_probe_missing(ctx, dev, force, va);
+	if (helper && force && node_opens(dev)) {
+		r = probe_missing(ctx, dev, force, va);
 		if (r != 0)
 			return r < 0 ? r : va->status;
 	}
@@ -481,6 +481,7 @@ int vad__device_probe(struct vad_context *ctx, struct vad_device *dev, const cha
 
 	if (!ctx || !dev || (driver && !vad__va_driver_name_ok(driver)))
 		return -EINVAL;
+	vad__device_facts(dev);	/* the cache's key and the helper need them */
 	if (!fresh && dev->probed &&
 	    ((!driver && !dev->probe_request) ||
 	     (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
@@ -497,14 +498,14 @@ int vad__device_probe(struct vad_context *ctx, struct vad_device *dev, const cha
 	if (r == 0)
 		r = vad__cache_key(ctx, dev, force, &key);
 	if (r == 0)
-		r = vad_probe_cached(ctx, dev, key, asked, fresh, &va);
+		r = probe_cached(ctx, dev, key, asked, fresh, &va);
 	if (r == 0 && key) {
 		lock = vad__cache_lock(ctx, dev, key, vad__probe_max_ms() + 1000);
 		if (lock >= 0)
-			r = vad_probe_cached(ctx, dev, key, asked, fresh, &va);
+			r = probe_cached(ctx, dev, key, asked, fresh, &va);
 	}
 	if (r == 0) {
-		r = vad_probe_now(ctx, dev, force, &va);
+		r = probe_now(ctx, dev, force, &va);
 		/* -ENOMEM is not a fact about the device: not kept, the next call probes
 		 * again. The helper missing, not starting or misbehaving is the install's
 		 * fault, not the device's: an error worth telling. */

@@ -29,24 +29,24 @@
  * 192 up, first come first served, card and render nodes alike. */
 enum vad_node_type { VAD_NODE_OTHER, VAD_NODE_PRIMARY, VAD_NODE_RENDER };
 
-static long vad_name_number(const char *name, const char *prefix);
+static long name_number(const char *name, const char *prefix);
 
 /* The type a name gives: the kernel's "cardN" and "renderDN", or udev's by-path names
  * ("pci-0000:00:02.4-render", which a Proxmox container may have as a node). */
-static enum vad_node_type vad_type_of_name(const char *name)
+static enum vad_node_type type_of_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (vad_name_number(name, "renderD") >= 0 ||
+	if (name_number(name, "renderD") >= 0 ||
 	    (n > 7 && strcmp(name + n - 7, "-render") == 0))
 		return VAD_NODE_RENDER;
-	if (vad_name_number(name, "card") >= 0 || (n > 5 && strcmp(name + n - 5, "-card") == 0))
+	if (name_number(name, "card") >= 0 || (n > 5 && strcmp(name + n - 5, "-card") == 0))
 		return VAD_NODE_PRIMARY;
 	return VAD_NODE_OTHER;
 }
 
 /* The number in a node's name: "renderD129" -> 129, "card1" -> 1; -1 if none. */
-static long vad_name_number(const char *name, const char *prefix)
+static long name_number(const char *name, const char *prefix)
 {
 	size_t n = strlen(prefix);
 	const char *p;
@@ -71,7 +71,7 @@ struct vad_list {
 	size_t n, cap;
 };
 
-static int vad_list_add(struct vad_list *list, struct vad_device *dev)
+static int list_add(struct vad_list *list, struct vad_device *dev)
 {
 	struct vad_device **d = vad__array_grow(list->devs, sizeof(*d), list->n, &list->cap);
 
@@ -82,7 +82,7 @@ static int vad_list_add(struct vad_list *list, struct vad_device *dev)
 	return 0;
 }
 
-static void vad_list_free(struct vad_list *list)
+static void list_free(struct vad_list *list)
 {
 	for (size_t i = 0; i < list->n; i++)
 		vad__device_free(list->devs[i]);
@@ -91,12 +91,12 @@ static void vad_list_free(struct vad_list *list)
 	list->n = list->cap = 0;
 }
 
-static void vad_slots_free(char **slots, size_t n);
+static void slots_free(char **slots, size_t n);
 
 void vad__pf_virtfns_free(struct vad_context *ctx)
 {
 	for (size_t i = 0; i < ctx->npf_virtfns; i++) {
-		vad_slots_free(ctx->pf_virtfns[i]->slots, ctx->pf_virtfns[i]->n);
+		slots_free(ctx->pf_virtfns[i]->slots, ctx->pf_virtfns[i]->n);
 		free(ctx->pf_virtfns[i]->pf_path);
 		free(ctx->pf_virtfns[i]);
 	}
@@ -106,7 +106,7 @@ void vad__pf_virtfns_free(struct vad_context *ctx)
 }
 
 /* Free @n slot names and their array. */
-static void vad_slots_free(char **slots, size_t n)
+static void slots_free(char **slots, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
 		free(slots[k]);
@@ -115,7 +115,7 @@ static void vad_slots_free(char **slots, size_t n)
 
 /* The virtfnN links of the PF at @pf_path, read once per scan: a PF with 31 VFs costs 32
  * readlinks, not one pass per VF. 0 or -ENOMEM. */
-static int vad_pf_virtfns(struct vad_context *ctx, const char *pf_path, size_t *index)
+static int scan_pf_virtfns(struct vad_context *ctx, const char *pf_path, size_t *index)
 {
 	struct vad__pf_virtfns *p, **grown_list;
 	char **slots = NULL;
@@ -134,7 +134,7 @@ static int vad_pf_virtfns(struct vad_context *ctx, const char *pf_path, size_t *
 		snprintf(name, sizeof(name), "virtfn%d", i);
 		r = vad__sysfs_link_name(pf_path, name, &target);
 		if (r == -ENOMEM) {
-			vad_slots_free(slots, n);
+			slots_free(slots, n);
 			return r;
 		}
 		if (r < 0)
@@ -142,7 +142,7 @@ static int vad_pf_virtfns(struct vad_context *ctx, const char *pf_path, size_t *
 		grown = vad__array_grow(slots, sizeof(*slots), n, &cap);
 		if (!grown) {
 			free(target);
-			vad_slots_free(slots, n);
+			slots_free(slots, n);
 			return -ENOMEM;
 		}
 		slots = grown;
@@ -158,7 +158,7 @@ static int vad_pf_virtfns(struct vad_context *ctx, const char *pf_path, size_t *
 		if (p)
 			free(p->pf_path);
 		free(p);
-		vad_slots_free(slots, n);
+		slots_free(slots, n);
 		return -ENOMEM;
 	}
 	p->slots = slots;
@@ -170,10 +170,10 @@ static int vad_pf_virtfns(struct vad_context *ctx, const char *pf_path, size_t *
 }
 
 /* The id of a VF: the N+1 of the PF's virtfnN link that points back at @slot. */
-static int vad_find_vf_index(struct vad_context *ctx, const char *pf_path, const char *slot)
+static int find_vf_index(struct vad_context *ctx, const char *pf_path, const char *slot)
 {
 	size_t k;
-	int r = vad_pf_virtfns(ctx, pf_path, &k);
+	int r = scan_pf_virtfns(ctx, pf_path, &k);
 
 	/* gcc 12's -fanalyzer loses the store of the new entry into ctx->pf_virtfns and
 	 * reports it as leaked at this test: it is kept there, freed by
@@ -193,8 +193,30 @@ static int vad_find_vf_index(struct vad_context *ctx, const char *pf_path, const
 	return -ENOENT;
 }
 
+void vad__device_facts(const struct vad_device *dev)
+{
+	struct vad_device *d = (struct vad_device *)dev;
+
+	if (!dev || dev->facts_read)
+		return;
+	if (dev->sysfs_path && vad__read_facts(d->ctx, d) < 0) {
+		/* -ENOMEM: unknown, as if never read; the next reader tries again. */
+		free(d->pci_slot);
+		free(d->kernel_driver);
+		free(d->pf_slot);
+		d->pci_slot = d->kernel_driver = d->pf_slot = NULL;
+		d->bus = VAD_BUS_UNKNOWN;
+		d->role = VAD_SRIOV_NONE;
+		d->vendor_id = d->device_id = d->subsystem_vendor_id = -ENOENT;
+		d->subsystem_device_id = d->revision = d->boot_vga = d->vf_index = -ENOENT;
+		d->sriov_numvfs = d->sriov_totalvfs = -ENOENT;
+		return;
+	}
+	d->facts_read = true;
+}
+
 /* An id for the debug log: "8086", or the errno name of why it is missing. */
-static void vad_fmt_fact(char *buf, size_t len, int id)
+static void fmt_fact(char *buf, size_t len, int id)
 {
 	if (id >= 0)
 		snprintf(buf, len, "%04x", (unsigned int)id);
@@ -207,7 +229,7 @@ static void vad_fmt_fact(char *buf, size_t len, int id)
 int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
 {
 	const char *sp = dev->sysfs_path;
-	char *name = NULL;
+	char *name = NULL, *pf_path = NULL;
 	int r;
 
 	r = vad__sysfs_link_name(sp, "subsystem", &name);
@@ -250,26 +272,25 @@ int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
 	/* SR-IOV: a VF has a physfn link; a PF has sriov_totalvfs > 0. The link makes the VF;
 	 * its target must be a PCI function to name the PF, and must resolve to find the
 	 * VF's number among the PF's virtfnN links. */
-	r = vad__sysfs_link_name(sp, "physfn", &name);
+	r = vad__sysfs_link_path(sp, "physfn", &pf_path);
 	if (r == -ENOMEM)
 		return r;
-	if (r == 0 || r == -EINVAL) {	/* -EINVAL: a link whose target has no name */
-		char *pf_path = NULL;
+	if (r == 0 || r == -EINVAL) {	/* -EINVAL: a physfn that is no link */
+		const char *pf = pf_path ? strrchr(pf_path, '/') + 1 : "";
 
 		dev->role = VAD_SRIOV_VF;
-		if (name && vad__is_pci_slot(name)) {
-			dev->pf_slot = name;
+		if (vad__is_pci_slot(pf)) {
+			dev->pf_slot = strdup(pf);
+			if (!dev->pf_slot) {
+				free(pf_path);
+				return -ENOMEM;
+			}
 		} else {
 			vad__log(ctx, VAD_LOG_DEBUG, "%s/physfn: target '%s' is not a PCI function", sp,
-				 name ? name : "");
-			free(name);
+				 pf);
 		}
-		name = NULL;
-		r = vad__sysfs_resolve(sp, "physfn", &pf_path);
-		if (r == -ENOMEM)
-			return r;
-		if (r == 0 && dev->pci_slot && dev->pf_slot) {
-			dev->vf_index = vad_find_vf_index(ctx, pf_path, dev->pci_slot);
+		if (pf_path && dev->pci_slot && dev->pf_slot) {
+			dev->vf_index = find_vf_index(ctx, pf_path, dev->pci_slot);
 			if (dev->vf_index == -ENOMEM) {
 				free(pf_path);
 				return -ENOMEM;
@@ -288,8 +309,8 @@ int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
 	if (ctx->log_fn) {
 		char v[32], d[32];
 
-		vad_fmt_fact(v, sizeof(v), dev->vendor_id);
-		vad_fmt_fact(d, sizeof(d), dev->device_id);
+		fmt_fact(v, sizeof(v), dev->vendor_id);
+		fmt_fact(d, sizeof(d), dev->device_id);
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: bus %s, id %s:%s, driver %s, boot_vga %d, role %s, "
 			 "vf %d of %s, vfs %d/%d", sp, vad_bus_name(dev->bus), v, d,
 			 dev->kernel_driver ? dev->kernel_driver : "(none)", dev->boot_vga,
@@ -300,7 +321,7 @@ int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
 }
 
 /* Find the device of sysfs path @sp in @list, or NULL. */
-static struct vad_device *vad_list_find(struct vad_list *list, const char *sp)
+static struct vad_device *list_find(struct vad_list *list, const char *sp)
 {
 	for (size_t i = 0; i < list->n; i++)
 		if (list->devs[i]->sysfs_path && strcmp(list->devs[i]->sysfs_path, sp) == 0)
@@ -308,41 +329,66 @@ static struct vad_device *vad_list_find(struct vad_list *list, const char *sp)
 	return NULL;
 }
 
+/* The device of the DRM node whose sysfs directory is @node_dir, malloc'ed in *@out. The
+ * kernel puts a class device under its parent, in a directory named after the class
+ * (DEVICE/drm/renderD128), and links "device" to that parent: the path says it without a
+ * readlink(). A node without a parent (/sys/devices/virtual/drm/...) has none; a path of
+ * another shape is asked of its link. 0 or -errno. */
+static int node_device(const char *node_dir, char **out)
+{
+	const char *name = strrchr(node_dir, '/');
+	size_t len = (size_t)(name - node_dir);
+
+	*out = NULL;
+	if (len > 4 && strncmp(node_dir + len - 4, "/drm", 4) == 0) {
+		len -= 4;
+		if (len == strlen("/sys/devices/virtual") &&
+		    strncmp(node_dir, "/sys/devices/virtual", len) == 0)
+			return -ENOENT;
+		*out = strndup(node_dir, len);
+		return *out ? 0 : -ENOMEM;
+	}
+	return vad__sysfs_link_path(node_dir, "device", out);
+}
+
 /* Add one node (already stat()ed) to the list, creating its device as needed. */
-static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const char *name,
+static int add_node(struct vad_context *ctx, struct vad_list *list, const char *name,
 			const char *path, const struct stat *st)
 {
 	enum vad_node_type type;
-	char sysdev[64], devnum[32];
-	char *sp = NULL, *kname = NULL;
+	char devnum[32];
+	char *sp = NULL, *node_dir = NULL;
+	const char *kname = NULL;
 	struct vad_device *dev = NULL;
 	int r;
 
 	/* The kernel's name of the device number (/sys/dev/char/226:N -> .../drm/renderDN)
 	 * says what the node is, whatever this /dev/dri calls it; the name here is only
-	 * trusted when sysfs does not know the number. */
+	 * trusted when sysfs does not know the number. Two readlink()s give the node's
+	 * directory and its device's, which hold no symlink in their paths. */
 	snprintf(devnum, sizeof(devnum), "%u:%u", major(st->st_rdev), minor(st->st_rdev));
-	r = vad__sysfs_link_name("/sys/dev/char", devnum, &kname);
+	r = vad__sysfs_link_path("/sys/dev/char", devnum, &node_dir);
 	if (r == -ENOMEM)
 		return r;
-	type = vad_type_of_name(kname ? kname : name);
+	if (node_dir)
+		kname = strrchr(node_dir, '/') + 1;
+	type = type_of_name(kname && *kname ? kname : name);
 	if (type == VAD_NODE_OTHER) {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s is neither a card nor a render node, skipped",
 			 path, kname ? kname : "(no sysfs name)");
-		free(kname);
+		free(node_dir);
 		return 0;
 	}
 	if (kname && strcmp(kname, name) != 0)
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: the kernel's %s (%s)", path, kname, devnum);
-	free(kname);
 
-	snprintf(sysdev, sizeof(sysdev), "/sys/dev/char/%s", devnum);
-	r = vad__sysfs_resolve(sysdev, "device", &sp);
+	r = node_dir ? node_device(node_dir, &sp) : -ENOENT;
+	free(node_dir);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s/device: %s; listed without sysfs facts", path,
-			 sysdev, VAD_STRERROR(-r));
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: /sys/dev/char/%s/device: %s; listed without "
+			 "sysfs facts", path, devnum, VAD_STRERROR(-r));
 
 	/* One rdev seen twice (two names for one node): keep the first. */
 	for (size_t i = 0; i < list->n; i++) {
@@ -358,7 +404,7 @@ static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const ch
 	}
 
 	if (sp)
-		dev = vad_list_find(list, sp);
+		dev = list_find(list, sp);
 	if (dev && ((type == VAD_NODE_RENDER && dev->render_node) ||
 		    (type == VAD_NODE_PRIMARY && dev->card_node)))
 		dev = NULL;	/* should not happen: one sysfs device, one node per type */
@@ -369,15 +415,9 @@ static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const ch
 			return -ENOMEM;
 		}
 		dev->sysfs_path = sp;
+		dev->ctx = ctx;
 		sp = NULL;
-		if (dev->sysfs_path) {
-			r = vad__read_facts(ctx, dev);
-			if (r < 0) {
-				vad__device_free(dev);
-				return r;
-			}
-		}
-		r = vad_list_add(list, dev);
+		r = list_add(list, dev);
 		if (r < 0) {
 			vad__device_free(dev);
 			return r;
@@ -390,7 +430,8 @@ static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const ch
 		if (!dev->render_node)
 			return -ENOMEM;
 		dev->render_rdev = st->st_rdev;
-		dev->render_num = vad_name_number(name, "renderD");
+		dev->node_gid = st->st_gid;	/* the node to use (check_access()) */
+		dev->render_num = name_number(name, "renderD");
 		if (dev->render_num < 0)
 			dev->render_num = minor(st->st_rdev);
 	} else {
@@ -398,7 +439,9 @@ static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const ch
 		if (!dev->card_node)
 			return -ENOMEM;
 		dev->card_rdev = st->st_rdev;
-		dev->card_num = vad_name_number(name, "card");
+		if (!dev->render_node)
+			dev->node_gid = st->st_gid;
+		dev->card_num = name_number(name, "card");
 		if (dev->card_num < 0)
 			dev->card_num = minor(st->st_rdev);
 	}
@@ -407,7 +450,7 @@ static int vad_add_node(struct vad_context *ctx, struct vad_list *list, const ch
 	return 0;
 }
 
-static int vad_device_cmp(const void *a, const void *b)
+static int device_cmp(const void *a, const void *b)
 {
 	const struct vad_device *x = *(const struct vad_device *const *)a;
 	const struct vad_device *y = *(const struct vad_device *const *)b;
@@ -436,7 +479,7 @@ struct vad_entries {
 };
 
 /* Takes @path on success. */
-static int vad_entries_add(struct vad_entries *en, char *path, struct stat st, bool is_link)
+static int entries_add(struct vad_entries *en, char *path, struct stat st, bool is_link)
 {
 	void *p = vad__array_grow(en->e, sizeof(*en->e), en->n, &en->cap);
 
@@ -450,7 +493,7 @@ static int vad_entries_add(struct vad_entries *en, char *path, struct stat st, b
 	return 0;
 }
 
-static void vad_entries_free(struct vad_entries *en)
+static void entries_free(struct vad_entries *en)
 {
 	for (size_t i = 0; i < en->n; i++)
 		free(en->e[i].path);
@@ -460,14 +503,11 @@ static void vad_entries_free(struct vad_entries *en)
 /* Open the node to use once, O_RDWR, to learn whether this process may use it. The card
  * node is only tried for a device without a render node: opening a primary node can make
  * the opener DRM master on a real kernel, which a scan must not do. */
-static void vad_check_access(struct vad_context *ctx, struct vad_device *dev)
+static void check_access(struct vad_context *ctx, struct vad_device *dev)
 {
 	const char *node = dev->render_node ? dev->render_node : dev->card_node;
-	struct stat st;
 	int fd;
 
-	if (stat(node, &st) == 0)
-		dev->node_gid = st.st_gid;
 	fd = open(node, O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		dev->access = -errno;
@@ -480,7 +520,7 @@ static void vad_check_access(struct vad_context *ctx, struct vad_device *dev)
 
 /* The DRM node names sysfs gives the function at @sp ("card3 renderD131"), malloc'ed, or
  * NULL when it has none; -ENOMEM. */
-static int vad_sysfs_drm_nodes(const char *sp, char **out)
+static int sysfs_drm_nodes(const char *sp, char **out)
 {
 	char *dir = vad__strdupf("%s/drm", sp);
 	char buf[256] = "";
@@ -501,7 +541,7 @@ static int vad_sysfs_drm_nodes(const char *sp, char **out)
 		rewinddir(d);
 		while ((de = readdir(d)) != NULL) {
 			if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 ||
-			    vad_name_number(de->d_name, prefix) < 0)
+			    name_number(de->d_name, prefix) < 0)
 				continue;
 			size_t len = strlen(buf), n = strlen(de->d_name);
 
@@ -521,7 +561,7 @@ static int vad_sysfs_drm_nodes(const char *sp, char **out)
 }
 
 /* Why function @fn has no node here; @pf is its PF. */
-static int vad_function_reason(struct vad_function *fn, const struct vad_device *pf)
+static int function_reason(struct vad_function *fn, const struct vad_device *pf)
 {
 	const char *pf_path = pf->sysfs_path;
 	const char *drv = fn->kernel_driver;
@@ -542,7 +582,7 @@ static int vad_function_reason(struct vad_function *fn, const struct vad_device 
 	return vad__set_strf(&fn->reason, "bound to %s, which makes no DRM node", drv);
 }
 
-static int vad_functions_add(struct vad_context *ctx, size_t *cap, struct vad_function *fn)
+static int functions_add(struct vad_context *ctx, size_t *cap, struct vad_function *fn)
 {
 	struct vad_function **f = vad__array_grow(ctx->functions, sizeof(*f), ctx->nfunctions, cap);
 
@@ -553,20 +593,23 @@ static int vad_functions_add(struct vad_context *ctx, size_t *cap, struct vad_fu
 	return 0;
 }
 
-/* The VFs of every PF in the list that have no device (no DRM node in /dev/dri). */
-static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *list)
+/* The VFs of every PF scanned that have no device (no DRM node in /dev/dri). */
+static int scan_functions(struct vad_context *ctx)
 {
 	size_t cap = 0;
 
-	for (size_t i = 0; i < list->n; i++) {
-		const struct vad_device *pf = list->devs[i];
+	for (size_t i = 0; i < ctx->ndevices; i++)
+		vad__device_facts(ctx->devices[i]);
+
+	for (size_t i = 0; i < ctx->ndevices; i++) {
+		const struct vad_device *pf = ctx->devices[i];
 		const struct vad__pf_virtfns *links;
 		size_t at;
 		int r;
 
 		if (pf->role != VAD_SRIOV_PF || !pf->sysfs_path || !pf->pci_slot)
 			continue;
-		r = vad_pf_virtfns(ctx, pf->sysfs_path, &at);
+		r = scan_pf_virtfns(ctx, pf->sysfs_path, &at);
 		if (r < 0)
 			return r;
 		links = ctx->pf_virtfns[at];
@@ -577,26 +620,26 @@ static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *li
 			bool known = false;
 
 			/* A VF with a device here is known by its number: no path to resolve. */
-			for (size_t k = 0; k < list->n && !known; k++)
-				known = list->devs[k]->role == VAD_SRIOV_VF &&
-					list->devs[k]->vf_index == (int)v + 1 &&
-					list->devs[k]->pf_slot &&
-					strcmp(list->devs[k]->pf_slot, pf->pci_slot) == 0 &&
-					list->devs[k]->pci_slot &&
-					strcmp(list->devs[k]->pci_slot, links->slots[v]) == 0;
+			for (size_t k = 0; k < ctx->ndevices && !known; k++)
+				known = ctx->devices[k]->role == VAD_SRIOV_VF &&
+					ctx->devices[k]->vf_index == (int)v + 1 &&
+					ctx->devices[k]->pf_slot &&
+					strcmp(ctx->devices[k]->pf_slot, pf->pci_slot) == 0 &&
+					ctx->devices[k]->pci_slot &&
+					strcmp(ctx->devices[k]->pci_slot, links->slots[v]) == 0;
 			if (known)
 				continue;
 			snprintf(name, sizeof(name), "virtfn%zu", v);
-			r = vad__sysfs_resolve(pf->sysfs_path, name, &vf_path);
+			r = vad__sysfs_link_path(pf->sysfs_path, name, &vf_path);
 			if (r == -ENOMEM)
 				return r;
 			if (r < 0)
 				continue;	/* gone since the links were read */
 			slot = strrchr(vf_path, '/');
 			slot = slot ? slot + 1 : vf_path;
-			for (size_t k = 0; k < list->n && !known; k++)
-				known = list->devs[k]->sysfs_path &&
-					strcmp(list->devs[k]->sysfs_path, vf_path) == 0;
+			for (size_t k = 0; k < ctx->ndevices && !known; k++)
+				known = ctx->devices[k]->sysfs_path &&
+					strcmp(ctx->devices[k]->sysfs_path, vf_path) == 0;
 			if (known || !vad__is_pci_slot(slot)) {
 				free(vf_path);
 				continue;
@@ -614,9 +657,9 @@ static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *li
 			fn->device_id = vad__sysfs_read_id(vf_path, "device", 4);
 			r = vad__sysfs_link_name(vf_path, "driver", &fn->kernel_driver);
 			if (r == -ENOMEM || !fn->pci_slot || !fn->pf_slot ||
-			    vad_sysfs_drm_nodes(vf_path, &fn->host_nodes) < 0 ||
-			    vad_function_reason(fn, pf) < 0 ||
-			    vad_functions_add(ctx, &cap, fn) < 0) {
+			    sysfs_drm_nodes(vf_path, &fn->host_nodes) < 0 ||
+			    function_reason(fn, pf) < 0 ||
+			    functions_add(ctx, &cap, fn) < 0) {
 				vad__function_free(fn);
 				return -ENOMEM;
 			}
@@ -627,12 +670,30 @@ static int vad_scan_functions(struct vad_context *ctx, const struct vad_list *li
 	return 0;
 }
 
+void vad__functions_read(struct vad_context *ctx)
+{
+	int r;
+
+	if (!ctx->scanned || ctx->functions_read)
+		return;
+	r = scan_functions(ctx);
+	if (r < 0) {	/* -ENOMEM: none, and the next call tries again */
+		for (size_t i = 0; i < ctx->nfunctions; i++)
+			vad__function_free(ctx->functions[i]);
+		free(ctx->functions);
+		ctx->functions = NULL;
+		ctx->nfunctions = 0;
+		return;
+	}
+	ctx->functions_read = true;
+}
+
 /* Nodes a container has only under /dev/dri/by-path: Proxmox's "devN:
  * /dev/dri/by-path/pci-...-render" makes, at each container start, a node of the link's
  * current target under that very path (not a link). On a host by-path/ holds udev's links
  * to the nodes listed already, which are skipped. Listed after the real names of
  * /dev/dri, so a node seen both ways keeps its own name. */
-static int vad_collect_by_path(struct vad_context *ctx, struct vad_entries *entries)
+static int collect_by_path(struct vad_context *ctx, struct vad_entries *entries)
 {
 	DIR *dir = opendir(VAD_DEV_DRI "/by-path");
 	struct dirent *de;
@@ -657,7 +718,7 @@ static int vad_collect_by_path(struct vad_context *ctx, struct vad_entries *entr
 			continue;
 		}
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: a node, not a link: listed", path);
-		r = vad_entries_add(entries, path, st, true);
+		r = entries_add(entries, path, st, true);
 		if (r < 0)
 			free(path);
 	}
@@ -677,6 +738,7 @@ int vad_scan(struct vad_context *ctx)
 		return -EINVAL;
 	vad__libva_rescan(ctx);
 	vad__devices_free(ctx);
+	ctx->boot_id[0] = '\0';	/* the probe cache's key reads it again */
 	/* Scanned, unless it fails with -ENOMEM: then vad_select() scans again. */
 	ctx->scanned = true;
 
@@ -724,15 +786,18 @@ int vad_scan(struct vad_context *ctx)
 			free(path);
 			continue;
 		}
-		r = vad_entries_add(&entries, path, st,
-				    lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode));
+		/* readdir()'s type says whether it is a link, when it knows. */
+		r = entries_add(&entries, path, st,
+				de->d_type == DT_LNK ||
+				(de->d_type == DT_UNKNOWN && lstat(path, &lst) == 0 &&
+				 S_ISLNK(lst.st_mode)));
 		if (r < 0) {
 			free(path);
 			break;
 		}
 	}
 	if (r == 0)
-		r = vad_collect_by_path(ctx, &entries);
+		r = collect_by_path(ctx, &entries);
 	for (int links = 0; r == 0 && links < 2; links++) {
 		for (size_t i = 0; r == 0 && i < entries.n; i++) {
 			const char *name;
@@ -740,32 +805,28 @@ int vad_scan(struct vad_context *ctx)
 			if (entries.e[i].is_link != (links == 1))
 				continue;
 			name = strrchr(entries.e[i].path, '/') + 1;
-			r = vad_add_node(ctx, &list, name, entries.e[i].path, &entries.e[i].st);
+			r = add_node(ctx, &list, name, entries.e[i].path, &entries.e[i].st);
 		}
 	}
-	vad_entries_free(&entries);
+	entries_free(&entries);
 	closedir(dir);
 	if (r < 0) {
-		vad_list_free(&list);
+		list_free(&list);
 		vad__pf_virtfns_free(ctx);
 		ctx->scanned = false;
 		return r;
 	}
 
 	for (size_t i = 0; i < list.n; i++)
-		vad_check_access(ctx, list.devs[i]);
+		check_access(ctx, list.devs[i]);
 	if (list.n > 1)
-		qsort(list.devs, list.n, sizeof(*list.devs), vad_device_cmp);
+		qsort(list.devs, list.n, sizeof(*list.devs), device_cmp);
 
 	ctx->devices = list.devs;
 	ctx->ndevices = list.n;
-	r = vad_scan_functions(ctx, &list);
-	vad__pf_virtfns_free(ctx);
-	if (r < 0) {
-		vad__devices_free(ctx);
-		ctx->scanned = false;
-		return r;
-	}
+	/* The facts and the functions without a node are read when first asked for (a
+	 * program that only selects reads the facts of the devices it judges, and never the
+	 * functions): vad__device_facts(), vad__functions_read(). */
 	vad__log(ctx, VAD_LOG_DEBUG, "scan: %zu device(s)", list.n);
 	return (int)list.n;
 }

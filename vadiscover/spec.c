@@ -625,6 +625,8 @@ int vad__spec_match(const struct vad_spec *spec, const struct vad__spec_facts *f
 
 		if (!keys[k].match || !vad__spec_has(spec, (enum vad__spec_key)k))
 			continue;
+		if (k != VAD_KEY_NODE)
+			vad__device_facts(f->dev);	/* read when first needed */
 		r = keys[k].match(spec, f, reason);
 		if (r > 0)
 			*key = keys[k].name;

@@ -18,7 +18,7 @@
 
 #include "vadiscover/vad-private.h"
 
-static int vad_join(char *out, size_t len, const char *dir, const char *attr)
+static int sysfs_join(char *out, size_t len, const char *dir, const char *attr)
 {
 	int n = snprintf(out, len, "%s/%s", dir, attr);
 
@@ -35,7 +35,7 @@ int vad__sysfs_read(const char *dir, const char *attr, char *buf, size_t len)
 
 	if (len < 2)
 		return -EINVAL;
-	r = vad_join(path, sizeof(path), dir, attr);
+	r = sysfs_join(path, sizeof(path), dir, attr);
 	if (r < 0)
 		return r;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -60,6 +60,10 @@ int vad__sysfs_read(const char *dir, const char *attr, char *buf, size_t len)
 			close(fd);
 			return -EINVAL;
 		}
+		/* A sysfs or proc attribute comes whole in one read: a short one is the end
+		 * (asking again would only be told so). */
+		if (used < len)
+			break;
 	}
 	close(fd);
 	if (memchr(buf, '\0', used))
@@ -131,7 +135,7 @@ int vad__sysfs_link_name(const char *dir, const char *attr, char **out)
 	int r;
 
 	*out = NULL;
-	r = vad_join(path, sizeof(path), dir, attr);
+	r = sysfs_join(path, sizeof(path), dir, attr);
 	if (r < 0)
 		return r;
 	n = readlink(path, target, sizeof(target));
@@ -150,18 +154,54 @@ int vad__sysfs_link_name(const char *dir, const char *attr, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
-int vad__sysfs_resolve(const char *dir, const char *attr, char **out)
+int vad__sysfs_link_path(const char *dir, const char *attr, char **out)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], target[PATH_MAX], *res, *p;
+	size_t len = 0;
+	ssize_t n;
 	int r;
 
 	*out = NULL;
-	r = vad_join(path, sizeof(path), dir, attr);
+	r = sysfs_join(path, sizeof(path), dir, attr);
 	if (r < 0)
 		return r;
-	*out = realpath(path, NULL);
-	if (!*out)
-		return errno == ENOMEM ? -ENOMEM : -errno;
+	n = readlink(path, target, sizeof(target));
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= sizeof(target))
+		return -ENAMETOOLONG;
+	target[n] = '\0';
+	/* @dir, then the target's components, ".." taking one back: the kernel's links are
+	 * relative to a directory that has no symlink in its path (the caller's promise). */
+	res = malloc(strlen(dir) + (size_t)n + 3);
+	if (!res)
+		return -ENOMEM;
+	res[0] = '\0';
+	for (int part = target[0] == '/' ? 1 : 0; part < 2; part++) {
+		char *save = NULL;
+
+		snprintf(path, sizeof(path), "%s", part ? target : dir);
+		for (p = strtok_r(path, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
+			if (strcmp(p, ".") == 0)
+				continue;
+			if (strcmp(p, "..") == 0) {
+				while (len > 0 && res[len - 1] != '/')
+					len--;
+				if (len > 0)
+					len--;	/* the slash */
+				res[len] = '\0';
+				continue;
+			}
+			res[len++] = '/';
+			memcpy(res + len, p, strlen(p) + 1);
+			len += strlen(p);
+		}
+	}
+	if (len == 0) {
+		res[0] = '/';
+		res[1] = '\0';
+	}
+	*out = res;
 	return 0;
 }
 

@@ -45,6 +45,9 @@ struct vad__libva {
 	char *error;		/* why the last load failed (kept until vad_scan()), or NULL */
 	int step;		/* how the loaded one was found: 1 in the process, 2 dir, 3 soname */
 	char *loaded_dir;	/* step 1: its directory; step 2: the directory set; else NULL */
+	int in_process;		/* while none is loaded: whether the process has one (step 1),
+				 * 1 or 0, or -1 when not looked at yet (vad__libva_choice()) */
+	char *in_process_path;	/* then its file, symlinks resolved */
 	struct vad__va_fns fn;
 };
 

@@ -72,7 +72,9 @@ struct vad_device {
 	gid_t node_gid;		/* group of the node to use, for the permission hint */
 	int access;		/* 0 or -errno of open(O_RDWR) at scan time */
 
-	/* Sysfs facts. */
+	/* Sysfs facts: read when first needed (vad__device_facts()), not by the scan. */
+	struct vad_context *ctx;	/* the context that scanned it, for the reading */
+	bool facts_read;
 	char *sysfs_path;
 	enum vad_bus bus;
 	char *pci_slot;
@@ -130,9 +132,11 @@ struct vad_context {
 	struct vad_device **devices;
 	size_t ndevices;
 
-	/* The PCI functions of scanned PFs without a DRM node here (never selected). */
+	/* The PCI functions of scanned PFs without a DRM node here (never selected), read
+	 * when first asked for (functions_read). */
 	struct vad_function **functions;
 	size_t nfunctions;
+	bool functions_read;
 
 	/* The virtfn links of the PFs seen by the scan under way (freed when it ends). */
 	struct vad__pf_virtfns **pf_virtfns;
@@ -140,6 +144,12 @@ struct vad_context {
 
 	/* The libva loaded at run time (vad-libva.h), created on first use. */
 	struct vad__libva *libva;
+
+	/* The probe cache (cache.c): its directory, open (-1: not yet, or off), while the
+	 * variables that chose it (cache_env) stay as they were; the boot id, read once. */
+	int cache_dirfd;
+	char *cache_env;
+	char boot_id[64];
 
 	/* How probes run (vad_set_probe_mode()) and the helper program (isolate.c). */
 	unsigned int probe_mode;
@@ -312,6 +322,8 @@ int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const
  * processes that waited for it. */
 void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 		      const struct vad__va *va, const char *key);
+/* vad_unref(): close the cache directory. */
+void vad__cache_free(struct vad_context *ctx);
 /* Parse the cache file @buf (@len bytes, NUL after them) for @key and a question asked at
  * @asked: 1 and the answer in @va (from VAD__VA_NONE) when it matches in every way, 0 when
  * not, -ENOMEM. */
@@ -323,6 +335,16 @@ int vad__cache_parse(const char *buf, size_t len, const char *key, long long ask
  * (malloc'ed in *@dir), or NULL in *@dir for the system's: the directory of the libva
  * loaded, unless it was found by soname. 0, -ELIBACC or -ENOMEM. */
 int vad__libva_helper_dir(struct vad_context *ctx, char **dir);
+/* Which libva a probe of @ctx would use, as text for the probe cache's key, appended to @t
+ * without loading any: "dir DIR" or "system" (the loader's search, or the libva already in
+ * the process, which a load by soname gives). What a cached answer's libva files must
+ * show, in *@want: the path of the libva file (first line) when it is known, "" when it
+ * is the loader's search (/etc/ld.so.cache among them), NULL when any will do. 0,
+ * -ELIBACC (the last load failed) or -ENOMEM. */
+int vad__libva_choice(struct vad_context *ctx, struct vad_str *t, const char **want);
+/* The files whose identity names the loaded libva (its file, and what led the loader to
+ * it), one per line, malloc'ed in *@out; -ENOENT when none is loaded, -ENOMEM. */
+int vad__libva_files(struct vad_context *ctx, char **out);
 /* vad_scan(): forget a failed load, and unload a libva whose directory was changed since
  * it was loaded (its path and error strings are freed). */
 void vad__libva_rescan(struct vad_context *ctx);
@@ -370,6 +392,14 @@ const char *vad__spec_key_name(size_t i);
 /* scan.c: read the sysfs facts of @dev, whose sysfs_path is set (ids, driver, SR-IOV).
  * 0 or -ENOMEM: a missing or malformed attribute leaves its fact at -ENOENT / -EINVAL. */
 int vad__read_facts(struct vad_context *ctx, struct vad_device *dev);
+/* scan.c: make sure the sysfs facts of @dev are read (once per scan; every reader of a
+ * fact calls it first). The device is its context's, not a constant: one thread at a time
+ * uses them (vadiscover.h, "Threads"). On -ENOMEM the facts stay unknown and the next
+ * call tries again. */
+void vad__device_facts(const struct vad_device *dev);
+/* Read the functions without a node of the last scan, if not read yet (vad_function_count()
+ * and vad_function_get() ask); on -ENOMEM none, and the next call tries again. */
+void vad__functions_read(struct vad_context *ctx);
 /* Forget the virtfn links read by the last scan. */
 void vad__pf_virtfns_free(struct vad_context *ctx);
 
@@ -388,8 +418,11 @@ int vad__sysfs_read_uint(const char *dir, const char *attr);
 /* The last path component of the target of the link @dir/@attr, malloc'ed in *@out.
  * 0 or -errno. */
 int vad__sysfs_link_name(const char *dir, const char *attr, char **out);
-/* realpath() of @dir/@attr, malloc'ed in *@out. 0 or -errno. */
-int vad__sysfs_resolve(const char *dir, const char *attr, char **out);
+/* The path the link @dir/@attr leads to, malloc'ed in *@out, from one readlink(): its
+ * target taken relative to @dir, which must hold no symlink (a device's directory under
+ * /sys/devices, or /sys/dev/char), as the kernel's links are made. 0 or -errno (-EINVAL:
+ * not a link). */
+int vad__sysfs_link_path(const char *dir, const char *attr, char **out);
 /* Whether @text is a PCI slot "DDDD:BB:DD.F" (hex, 4..8 domain digits). */
 bool vad__is_pci_slot(const char *text);
 

@@ -65,7 +65,9 @@
  * - The library never prints and never exits: messages go to the log function
  *   (vad_set_log_fn()), none is installed by default.
  * - No global mutable state and no locks: what may run at once is under "Threads".
- * - Every fd the library opens is O_CLOEXEC and closed before the call returns.
+ * - Every fd the library opens is O_CLOEXEC and closed before the call returns, but the
+ *   probe cache's directory, which a context keeps open from its first use of the cache
+ *   until vad_unref() (or until the variables that choose it change).
  * - Paths: the library reads /dev/dri and /sys exactly as libdrm and libva do (they hard-code
  *   them), so that enumeration and probing can never disagree about a node. To run it
  *   against a simulated kernel, the test suite interposes those paths (tests/harness).
@@ -152,7 +154,8 @@
  *
  * An answer is used only while everything it could depend on is unchanged: the boot; the
  * device (device number, sysfs path and directory inode, PCI ids and revision, kernel
- * driver); the libva file that probes; the driver forced and LIBVA_DRIVER_NAME,
+ * driver); the libva that probes (named without loading it: an answer from the cache
+ * loads no libva; its file is checked on use); the driver forced and LIBVA_DRIVER_NAME,
  * LIBVA_DRIVER_NAME_JELLYFIN and LIBVA_DRIVERS_PATH; the VA driver files libva tried; the
  * library's version. Node access is never cached: vad_scan() opens every node anyway, and
  * a cached answer is used only when the node opens now. A failure (a driver that fails to
@@ -317,18 +320,20 @@ void vad_set_log_fn(struct vad_context *ctx, vad_log_fn fn, enum vad_log_priorit
 /* Enumeration */
 
 /**
- * vad_scan() - (re)enumerate the DRM nodes in /dev/dri and read their sysfs facts
+ * vad_scan() - (re)enumerate the DRM nodes in /dev/dri and find their sysfs entries
  * @ctx: the context
  *
  * Skips by-path/ and by-id/, and every entry that is not a character device of the DRM
  * major; a node (not a link) in by-path/, which a Proxmox container given its device as
  * "devN: /dev/dri/by-path/pci-...-render" has instead of renderD*, is listed under that
  * path. A node whose sysfs entry is missing or malformed is still listed, with what could
- * be read (a vanished node is dropped, with a DEBUG message). The node to use of each
- * device (vad_device_get_node()) is opened once, O_RDWR|O_CLOEXEC, and closed, to learn
- * whether this process may use it (vad_device_get_access()); a card node that has a render
- * sibling is not opened (its first opener can become DRM master). Does not load any VA
- * driver.
+ * be read (a vanished node is dropped, with a DEBUG message). A device's sysfs facts
+ * (below) are read from its entry when first needed after the scan (a getter, a spec
+ * that filters on them, a probe), once per scan: a selection by node= reads that device's
+ * only. The node to use of each device (vad_device_get_node()) is opened once,
+ * O_RDWR|O_CLOEXEC, and closed, to learn whether this process may use it
+ * (vad_device_get_access()); a card node that has a render sibling is not opened (its
+ * first opener can become DRM master). Does not load any VA driver.
  *
  * Invalidates every device pointer and string obtained from @ctx before.
  *
@@ -393,8 +398,9 @@ struct vad_device *vad_device_get(const struct vad_context *ctx, size_t index);
 int vad_device_find(const struct vad_context *ctx, const char *path, struct vad_device **out);
 
 /* ------------------------------------------------------------------------------------ */
-/* Device facts (from vad_scan(); no VA driver loaded). These getters cannot fail: each
- * returns the fact or its "none" value. @dev must be a device of the last scan. */
+/* Device facts (from sysfs, read on first use after vad_scan(); no VA driver loaded).
+ * These getters cannot fail: each returns the fact or its "none" value. @dev must be a
+ * device of the last scan. */
 
 /**
  * vad_device_get_render_node() - the device's render node
@@ -646,8 +652,10 @@ struct vad_function;
  * vad_function_count() - the number of functions without DRM nodes
  * @ctx: the context
  *
- * Return: the count found by the last vad_scan(); 0 before, and for a NULL @ctx. No
- * errors.
+ * Their sysfs entries are read on the first call after a scan (of this or
+ * vad_function_get()), not by the scan: a program that only selects never pays for them.
+ *
+ * Return: the count of the last vad_scan(); 0 before, and for a NULL @ctx. No errors.
  */
 size_t vad_function_count(const struct vad_context *ctx);
 /**

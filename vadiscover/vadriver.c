@@ -25,7 +25,10 @@ static const char *const display_only[] = {
 
 const char *vad__display_only_driver(const struct vad_device *dev)
 {
-	const char *drv = dev->kernel_driver;
+	const char *drv;
+
+	vad__device_facts(dev);
+	drv = dev->kernel_driver;
 
 	if (drv) {
 		for (const char *const *p = display_only; *p; p++)
@@ -143,6 +146,7 @@ static int find_in(const char *dirs, const char *name, char **found)
 
 static const char *driver_name(const struct vad_device *dev, const char *driver)
 {
+	vad__device_facts(dev);
 	if (driver)
 		return driver;
 	if (vad_device_get_required_va_driver(dev))
@@ -185,6 +189,7 @@ int vad_device_find_va_driver_file(struct vad_context *ctx, const struct vad_dev
 int vad__va_driver_missing(struct vad_context *ctx, const struct vad_device *dev,
 			   const char *forced, const char *tried, char **reason)
 {
+	vad__device_facts(dev);
 	const char *name = forced ? forced : tried ? tried : driver_name(dev, NULL);
 	const char *pkg, *hint = "";
 	char *dirs = NULL, *found = NULL;

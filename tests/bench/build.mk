@@ -77,3 +77,33 @@ bench-wrapper-jellyfin: $(WRAPPER) $(BENCH_WRAPPER) $(HARNESS_TARGETS) jellyfin-
 		adl-sriov-lxc-vf4 -- $(BENCH_WRAPPER) $(abspath $(WRAPPER)) \
 		$(abspath $(JELLYFIN_LAYOUT))/ffmpeg $(BENCH_RUNS)
 BENCH_TARGETS += bench-wrapper-jellyfin
+
+# make bench-floor: the wrapper's CPU time against an exec-only wrapper and the target alone,
+# without the fake-GPU shim where it can (root), per phase; cold `list` on many-nodes
+# (tests/bench/bench-floor).
+BENCH_FLOOR := $(B)/tests/bench/bench-floor
+BENCH_FLOOR_PROGS := $(BENCH_FLOOR) $(B)/tests/bench/exec-only $(B)/tests/bench/tiny-target \
+	$(B)/tests/bench/libbenchopen.so
+$(B)/tests/bench/bench-floor.o: EXTRA_CFLAGS =
+$(BENCH_FLOOR): $(B)/tests/bench/bench-floor.o $(BENCH_COMMON_O)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^
+$(B)/tests/bench/exec-only: tests/bench/exec-only.c
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) -std=c11 $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+# Static, no sanitizer: it only has to start and end.
+$(B)/tests/bench/tiny-target: tests/bench/tiny-target.c
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) -std=c11 $(WARN) $(CFLAGS) -static -o $@ $<
+$(B)/tests/bench/libbenchopen.so: tests/bench/open-nodes.c
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(HARNESS_SO_CFLAGS) $(LDFLAGS) -o $@ $< -ldl
+
+.PHONY: bench-floor
+bench-floor: all $(BENCH_FLOOR_PROGS) $(TOOL) $(WRAPPER) $(PROBE_HELPER) $(HARNESS_TARGETS)
+	$(Q)sh tests/bench/bench-floor $(B) $(BENCH_FLOOR_RUNS)
+BENCH_FLOOR_RUNS ?= 21
+BENCH_TARGETS += bench-floor

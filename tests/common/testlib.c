@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tests/common/testlib.h"
 
@@ -29,12 +30,21 @@ void tl_leave(struct tl_machine *m)
 
 int tl_count_fds(void)
 {
+	const char *cache = getenv("VADISCOVER_CACHE_DIR");
+	struct stat cst, st;
+	bool has_cache = cache && stat(cache, &cst) == 0;
 	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
 	int n = 0;
 
 	ck_assert_ptr_nonnull(d);
-	while (readdir(d))
+	while ((e = readdir(d))) {
+		/* A context keeps its probe cache directory open (vadiscover.h). */
+		if (has_cache && fstatat(dirfd(d), e->d_name, &st, 0) == 0 &&
+		    st.st_dev == cst.st_dev && st.st_ino == cst.st_ino)
+			continue;
 		n++;
+	}
 	closedir(d);
 	return n;
 }

@@ -28,7 +28,8 @@ void tl_enter(struct tl_machine *m, const char *topology, struct th_opts *o);
 void tl_leave(struct tl_machine *m);
 
 /* How many entries /proc/self/fd lists: this process's open descriptors (plus the one
- * reading the directory). */
+ * reading the directory), but the probe cache directory ($VADISCOVER_CACHE_DIR), which a
+ * context keeps open. */
 int tl_count_fds(void);
 
 /* The real paths (symlinks resolved) of the libva.so.2 and libva-drm.so.2 the dynamic
