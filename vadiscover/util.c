@@ -12,7 +12,7 @@
 
 #include "vadiscover/vad-private.h"
 
-static char *vstrdupf(const char *format, va_list args)
+char *vad__vstrdupf(const char *format, va_list args)
 {
 	char *s = NULL;
 
@@ -27,7 +27,7 @@ char *vad__strdupf(const char *format, ...)
 	char *s;
 
 	va_start(args, format);
-	s = vstrdupf(format, args);
+	s = vad__vstrdupf(format, args);
 	va_end(args);
 	return s;
 }
@@ -38,7 +38,7 @@ int vad__set_strf(char **slot, const char *format, ...)
 
 	free(*slot);
 	va_start(args, format);
-	*slot = vstrdupf(format, args);
+	*slot = vad__vstrdupf(format, args);
 	va_end(args);
 	return *slot ? 0 : -ENOMEM;
 }

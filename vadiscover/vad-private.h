@@ -219,8 +219,6 @@ const char *vad__known_roles(char *buf, size_t len);
 #define VAD_KNOWN_NAMES_MAX 128
 
 /* util.c */
-/* malloc'ed printf; NULL on -ENOMEM. */
-char *vad__strdupf(const char *format, ...) __attribute__((format(printf, 1, 2))) VAD_MALLOC;
 /* Replace *@slot with a malloc'ed printf result; -ENOMEM on failure (slot left NULL). */
 int vad__set_strf(char **slot, const char *format, ...) __attribute__((format(printf, 2, 3)));
 

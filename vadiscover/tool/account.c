@@ -9,6 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Cuts a passwd or group line into its first four ':'-separated fields (the line's
+ * newline dropped); false when it has fewer. */
+static bool split_fields(char *line, char *fields[4])
+{
+	char *s = line;
+
+	line[strcspn(line, "\n")] = '\0';
+	for (int i = 0; i < 4; i++) {
+		if (!s)
+			return false;
+		fields[i] = s;
+		s = strchr(s, ':');
+		if (s)
+			*s++ = '\0';
+	}
+	return true;
+}
+
 /* Fills @a from /etc/passwd (by name, or by uid when @name is NULL) and /etc/group. */
 bool account_lookup(const char *root, const char *name, unsigned int uid, struct account *a)
 {
@@ -21,15 +39,9 @@ bool account_lookup(const char *root, const char *name, unsigned int uid, struct
 	f = fopen(p, "re");
 	if (f) {
 		while (!found && fgets(line, sizeof(line), f)) {
-			char *fields[4] = { 0 }, *s = line;
+			char *fields[4];
 
-			for (int i = 0; i < 4 && s; i++) {
-				fields[i] = s;
-				s = strchr(s, ':');
-				if (s)
-					*s++ = '\0';
-			}
-			if (!fields[3])
+			if (!split_fields(line, fields))
 				continue;
 			unsigned int u = (unsigned int)strtoul(fields[2], NULL, 10);
 
@@ -50,16 +62,9 @@ bool account_lookup(const char *root, const char *name, unsigned int uid, struct
 	if (!f)
 		return true;
 	while (fgets(line, sizeof(line), f) && a->ngroups < ACCOUNT_MAX_GROUPS) {
-		char *fields[4] = { 0 }, *s = line;
+		char *fields[4];
 
-		line[strcspn(line, "\n")] = '\0';
-		for (int i = 0; i < 4 && s; i++) {
-			fields[i] = s;
-			s = strchr(s, ':');
-			if (s)
-				*s++ = '\0';
-		}
-		if (!fields[3])
+		if (!split_fields(line, fields))
 			continue;
 		for (char *m = strtok(fields[3], ","); m; m = strtok(NULL, ","))
 			if (strcmp(m, a->name) == 0)

@@ -104,7 +104,7 @@ static void check_iommu(struct doctor *d, const struct pfs *pfs)
 		return;
 	}
 	doctor_add(d, "kernel.iommu", ST_WARN, NULL,
-	    tool_afmt("add intel_iommu=on iommu=pt to the kernel command line and reboot:\n"
+	    vad__strdupf("add intel_iommu=on iommu=pt to the kernel command line and reboot:\n"
 		"  GRUB: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then update-grub\n"
 		"  Proxmox with systemd-boot: /etc/kernel/cmdline, then proxmox-boot-tool refresh"),
 	    "no IOMMU (/sys/class/iommu is empty): VFs can serve containers, not VMs");
@@ -202,7 +202,7 @@ static void check_sriov_capable(struct doctor *d, const struct pfs *pfs)
 			id = pf->device_id;
 			/* i915-sriov-dkms's README: the lines for its i915 and its xe. */
 			doctor_add(d, "sriov.capable", ST_WARN, NULL,
-			    tool_afmt("install i915-sriov-dkms (https://github.com/strongtz/i915-sriov-dkms"
+			    vad__strdupf("install i915-sriov-dkms (https://github.com/strongtz/i915-sriov-dkms"
 				"%s),\n"
 				"then put on the kernel command line, and reboot:\n"
 				"  intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe\n"
@@ -216,8 +216,8 @@ static void check_sriov_capable(struct doctor *d, const struct pfs *pfs)
 
 			param_not_applied(d, drv, "max_vfs", "0", set, sizeof(set));
 			doctor_add(d, "sriov.capable", ST_WARN, NULL,
-			    set[0] ? tool_afmt("%s", set)
-				   : tool_afmt("add %s.max_vfs=7 to the kernel command line (or 'options %s "
+			    set[0] ? vad__strdupf("%s", set)
+				   : vad__strdupf("add %s.max_vfs=7 to the kernel command line (or 'options %s "
 					 "max_vfs=7' in /etc/modprobe.d/%s.conf, then update-initramfs "
 					 "-u) and reboot", drv, drv, drv),
 			    "%s (%s) offers 0 VFs: %s.max_vfs is %s", pf->slot, drv, drv,
@@ -268,8 +268,8 @@ static void check_guc(struct doctor *d, const struct pfs *pfs)
 	tool_sfmt(running, sizeof(running), "%ld", v);
 	param_not_applied(d, "i915", "enable_guc", running, set, sizeof(set));
 	doctor_add(d, "sriov.guc", ST_FAIL, NULL,
-	    set[0] ? tool_afmt("%s", set)
-		   : tool_afmt("set i915.enable_guc=3 on the kernel command line (or 'options i915 "
+	    set[0] ? vad__strdupf("%s", set)
+		   : vad__strdupf("set i915.enable_guc=3 on the kernel command line (or 'options i915 "
 			 "enable_guc=3' in /etc/modprobe.d/i915.conf, then update-initramfs -u) "
 			 "and reboot"),
 	    "i915.enable_guc=%ld: SR-IOV needs GuC submission and HuC (3)", v);
@@ -300,7 +300,7 @@ static void check_vfs(struct doctor *d, const struct pfs *pfs)
 		if (boot.found && (end == boot.value || *end))
 			at_boot = -1; /* not a number: the kernel refuses it */
 		/* Persist what is enabled now, or all the PF offers when none is. */
-		char *persist = tool_afmt("echo '%s = %d' >> /etc/sysfs.conf   (apt install sysfsutils)",
+		char *persist = vad__strdupf("echo '%s = %d' >> /etc/sysfs.conf   (apt install sysfsutils)",
 				    attr, pf->numvfs > 0 ? pf->numvfs : pf->totalvfs);
 
 		if (pf->numvfs > 0 && at_boot == pf->numvfs) {
@@ -310,7 +310,7 @@ static void check_vfs(struct doctor *d, const struct pfs *pfs)
 		} else if (pf->numvfs > 0 && boot.found) {
 			free(persist);
 			doctor_add(d, "sriov.vfs", ST_WARN, NULL,
-			    tool_afmt("in %s, set %d (the VFs enabled now), or re-create the VFs with "
+			    vad__strdupf("in %s, set %d (the VFs enabled now), or re-create the VFs with "
 				"the number wanted", boot.where, pf->numvfs),
 			    "%s: %d of %d VFs enabled, but %s sets %s at boot", pf->slot,
 			    pf->numvfs, pf->totalvfs, boot.where, boot.value);
@@ -321,15 +321,15 @@ static void check_vfs(struct doctor *d, const struct pfs *pfs)
 		} else if (at_boot > 0) {
 			/* Persisted but not applied (sysfsutils not installed, or not run yet). */
 			doctor_add(d, "sriov.vfs", ST_FAIL, NULL,
-			    tool_afmt("echo %ld > %s/sriov_numvfs", at_boot, pf->sysfs),
+			    vad__strdupf("echo %ld > %s/sriov_numvfs", at_boot, pf->sysfs),
 			    "%s: 0 of %d VFs enabled", pf->slot, pf->totalvfs);
 			free(persist);
 		} else {
 			doctor_add(d, "sriov.vfs", ST_FAIL, NULL,
-			    boot.found ? tool_afmt("echo %d > %s/sriov_numvfs\n"
+			    boot.found ? vad__strdupf("echo %d > %s/sriov_numvfs\n"
 					     "and in %s, set %d instead of %s", pf->totalvfs,
 					     pf->sysfs, boot.where, pf->totalvfs, boot.value)
-				       : tool_afmt("echo %d > %s/sriov_numvfs\n%s", pf->totalvfs,
+				       : vad__strdupf("echo %d > %s/sriov_numvfs\n%s", pf->totalvfs,
 					     pf->sysfs, persist),
 			    "%s: 0 of %d VFs enabled", pf->slot, pf->totalvfs);
 			free(persist);
@@ -439,7 +439,7 @@ static void check_vf_drivers(struct doctor *d, const struct pfs *pfs)
 		}
 		if (autoprobe == 0)
 			doctor_add(d, "sriov.vf-drivers", unbound == pf->numvfs ? ST_FAIL : ST_WARN, NULL,
-			    tool_afmt("echo 1 > %s/sriov_drivers_autoprobe\n"
+			    vad__strdupf("echo 1 > %s/sriov_drivers_autoprobe\n"
 				"echo 0 > %s/sriov_numvfs\n"
 				"echo %d > %s/sriov_numvfs\n"
 				"or bind the VFs one by one:\n%s",
@@ -447,7 +447,7 @@ static void check_vf_drivers(struct doctor *d, const struct pfs *pfs)
 			    "%s: %s (sriov_drivers_autoprobe is 0)", pf->slot, text);
 		else
 			doctor_add(d, "sriov.vf-drivers", unbound == pf->numvfs ? ST_FAIL : ST_WARN, NULL,
-			    tool_afmt("bind them:\n%s", binds),
+			    vad__strdupf("bind them:\n%s", binds),
 			    "%s: %s", pf->slot, text);
 	}
 	if (!any)

@@ -36,7 +36,7 @@ static void check_opencl(struct doctor *d)
 		return;
 	}
 	doctor_add(d, "opencl", ST_WARN, NULL,
-	    tool_afmt("apt install intel-opencl-icd (Intel; jellyfin-ffmpeg's Docker image has it)"),
+	    vad__strdupf("apt install intel-opencl-icd (Intel; jellyfin-ffmpeg's Docker image has it)"),
 	    "no OpenCL ICD in /etc/OpenCL/vendors: Jellyfin's tone mapping "
 	    "(-init_hw_device opencl=ocl@va) will fail");
 }
@@ -160,7 +160,7 @@ static void check_jellyfin(struct doctor *d)
 
 	if (w < 0) {
 		doctor_add(d, "jellyfin.ffmpeg", ST_FAIL, NULL,
-		    tool_afmt("install jellyfin-ffmpeg (apt install jellyfin-ffmpeg7), or correct %s",
+		    vad__strdupf("install jellyfin-ffmpeg (apt install jellyfin-ffmpeg7), or correct %s",
 			source),
 		    "Jellyfin is told to run %s (%s), which cannot be read: %s", path, source,
 		    strerror(-w));
@@ -173,11 +173,11 @@ static void check_jellyfin(struct doctor *d)
 	}
 	doctor_add(d, "jellyfin.ffmpeg", ST_WARN, NULL,
 	    strstr(source, "/etc/default/jellyfin")
-		    ? tool_afmt("in /etc/default/jellyfin:\n"
+		    ? vad__strdupf("in /etc/default/jellyfin:\n"
 			  "  JELLYFIN_FFMPEG_OPT=\"--ffmpeg=%s\"\n"
 			  "then systemctl restart jellyfin (the wrapper runs %s)",
 			  VAD_WRAPPER_PATH, path)
-		    : tool_afmt("point %s at %s (the wrapper runs jellyfin-ffmpeg), then restart "
+		    : vad__strdupf("point %s at %s (the wrapper runs jellyfin-ffmpeg), then restart "
 			  "Jellyfin", source, VAD_WRAPPER_PATH),
 	    "Jellyfin runs %s (%s), not vadiscover's wrapper: its device is the one named in "
 	    "its settings", path, source);

@@ -30,9 +30,9 @@ static void check_nodes(struct doctor *d)
 	if (n == 0) {
 		doctor_add(d, "dri.nodes", ST_FAIL, NULL,
 		    d->env.container[0]
-			    ? tool_afmt("give the container a device from the host: there, 'vadiscover "
+			    ? vad__strdupf("give the container a device from the host: there, 'vadiscover "
 				  "list' shows them and 'vadiscover passthrough --help' how")
-			    : tool_afmt("no GPU driver made a node: check 'lspci -k' (Kernel driver in use) "
+			    : vad__strdupf("no GPU driver made a node: check 'lspci -k' (Kernel driver in use) "
 				  "and 'dmesg | grep -i -e i915 -e xe -e amdgpu'"),
 		    "no DRM nodes: /dev/dri is missing or empty");
 		return;
@@ -85,7 +85,7 @@ static void check_nodes(struct doctor *d)
 		 * drmGetNodeTypeFromFd() and drmGetDevice2()), and so does every program
 		 * that looks for renderD*. */
 		doctor_add(d, "dri.nodes", ST_WARN, NULL,
-		    tool_afmt("give the nodes their host names (%s as /dev/dri/%s): on the host, "
+		    vad__strdupf("give the nodes their host names (%s as /dev/dri/%s): on the host, "
 			"'vadiscover passthrough --help' shows how",
 			renamed, renamed_host),
 		    "%s%s; %s is not named as the kernel names it: libdrm releases that "
@@ -153,7 +153,7 @@ static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 		     "it), and --gid %ld, this container's render group", render_gid);
 	if (err == -EPERM) {
 		*summary_out = "the container's device rules do not allow it";
-		return tool_afmt("%s\n"
+		return vad__strdupf("%s\n"
 			   "or the raw LXC form (Proxmox or LXC's config):\n"
 			   "  lxc.cgroup2.devices.allow = c %u:%u rwm\n"
 			   "  lxc.mount.entry = %s %s none bind,optional,create=file\n"
@@ -168,8 +168,8 @@ static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 		*summary_out = "its group shows as 65534 (nogroup): the host's group is not "
 			       "mapped into this container, no group in here can help";
 		if (!have_render)
-			return tool_afmt("%s", step);
-		return tool_afmt("%s\n"
+			return vad__strdupf("%s", step);
+		return vad__strdupf("%s\n"
 			   "then remove the container's lxc.mount.entry and "
 			   "lxc.cgroup2.devices.allow lines for %s (the bind mount)\n"
 			   "or map the host's render group into this container (lxc.idmap in its "
@@ -180,7 +180,7 @@ static char *access_fix(struct doctor *d, const struct vad_device *dev, int err,
 	if (!account_group(d->root, NULL, &g, gname, sizeof(gname)))
 		tool_sfmt(gname, sizeof(gname), "%u", node_gid);
 	*summary_out = "not in the node's group";
-	return tool_afmt("usermod -aG %s %s\n"
+	return vad__strdupf("usermod -aG %s %s\n"
 		   "then restart the service (systemctl restart jellyfin) or log in again",
 		   gname, who);
 }

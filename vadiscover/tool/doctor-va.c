@@ -28,7 +28,7 @@ static void check_libva(struct doctor *d)
 	const char *e = vad_get_libva_error(d->ctx);
 
 	doctor_add(d, "va.libva", ST_FAIL, NULL,
-	    tool_afmt("apt install libva2 libva-drm2 (Debian/Ubuntu), or run doctor with "
+	    vad__strdupf("apt install libva2 libva-drm2 (Debian/Ubuntu), or run doctor with "
 		"--ffmpeg PATH for an ffmpeg that brings its own libva (jellyfin-ffmpeg)"),
 	    "no usable libva: %s", e ? e : strerror(-r));
 }
@@ -79,10 +79,10 @@ static void check_va_driver(struct doctor *d)
 
 		doctor_add(d, "va.driver", ST_FAIL, node,
 		    strstr(where, "jellyfin-ffmpeg")
-			    ? tool_afmt("reinstall jellyfin-ffmpeg: it brings its own %s_drv_video.so in %s",
+			    ? vad__strdupf("reinstall jellyfin-ffmpeg: it brings its own %s_drv_video.so in %s",
 				  name, where)
-		    : pkg ? tool_afmt("apt install %s", pkg)
-			  : tool_afmt("install the VA driver %s_drv_video.so for kernel driver %s", name,
+		    : pkg ? vad__strdupf("apt install %s", pkg)
+			  : vad__strdupf("install the VA driver %s_drv_video.so for kernel driver %s", name,
 				vad_device_get_kernel_driver(dev)),
 		    "%s: %s_drv_video.so is not installed (searched %s)", tool_base(node), name,
 		    where);
@@ -124,8 +124,8 @@ static void check_va_init(struct doctor *d)
 
 		doctor_add(d, "va.init", capable ? ST_WARN : ST_FAIL, node,
 		    st == -EACCES || st == -EPERM
-			    ? tool_afmt("see dri.access")
-			    : tool_afmt("see va.driver; then LIBVA_MESSAGING_LEVEL=2 vainfo --display drm "
+			    ? vad__strdupf("see dri.access")
+			    : vad__strdupf("see va.driver; then LIBVA_MESSAGING_LEVEL=2 vainfo --display drm "
 				  "--device %s shows libva's own words", node),
 		    "%s: %s", tool_base(node), reason ? reason : summary);
 	}

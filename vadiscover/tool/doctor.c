@@ -64,7 +64,7 @@ void doctor_add(struct doctor *d, const char *id, enum status st, const char *de
 	char *summary;
 
 	va_start(ap, f);
-	summary = tool_vafmt(f, ap);
+	summary = vad__vstrdupf(f, ap);
 	va_end(ap);
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;

@@ -44,7 +44,7 @@ struct doctor {
 	bool libva_ok;
 };
 
-/* Adds a check; takes @fix (tool_afmt()'s, or NULL). */
+/* Adds a check; takes @fix (vad__strdupf()'s, or NULL). */
 void doctor_add(struct doctor *d, const char *id, enum status st, const char *device,
 		char *fix, const char *f, ...) __attribute__((format(printf, 6, 7)));
 

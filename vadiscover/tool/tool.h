@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "vadiscover/str.h"
 #include "vadiscover/vadiscover.h"
 
 enum {
@@ -18,10 +19,7 @@ enum {
 /* snprintf that truncates silently: for messages and paths known to fit @buf. */
 void tool_sfmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* The same into a string of its own (free() it), for text of any length; NULL when out of
- * memory. */
-char *tool_afmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *tool_vafmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* For text of any length, the library's vad__strdupf() and vad__vstrdupf() (str.h). */
 
 /* The last component of @path ("renderD129" of "/dev/dri/renderD129"); "?" for NULL. */
 const char *tool_base(const char *path);

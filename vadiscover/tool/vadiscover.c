@@ -192,24 +192,6 @@ void tool_sfmt(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-char *tool_vafmt(const char *fmt, va_list ap)
-{
-	char *s = NULL;
-
-	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
-}
-
-char *tool_afmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = tool_vafmt(fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 const char *tool_base(const char *path)
 {
 	const char *s = path ? strrchr(path, '/') : NULL;
