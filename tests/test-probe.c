@@ -22,8 +22,10 @@
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -566,6 +568,142 @@ START_TEST(library_missing_driver_no_helper)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------------------ */
+/* Side by side */
+
+/* The initialisations recorded in FAKEVA_SPAN's @file: how many, and the most that ran at
+ * once (begun, not yet ended). */
+static int span_most(const char *file, int *begun)
+{
+	FILE *f = fopen(file, "r");
+	char line[256], what[16], node[128];
+	int now = 0, most = 0, pid;
+
+	*begun = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%15s %127s %d", what, node, &pid) != 3)
+			continue;
+		if (strcmp(what, "begin") == 0) {
+			(*begun)++;
+			if (++now > most)
+				most = now;
+		} else if (strcmp(what, "end") == 0) {
+			now--;
+		}
+	}
+	fclose(f);
+	return most;
+}
+
+/* The number of different nodes in the count file, and its lines. */
+static int count_nodes(const char *file, int *lines)
+{
+	char seen[16][128], line[512], slot[64], node[128];
+	FILE *f = fopen(file, "r");
+	int n = 0;
+
+	*lines = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		bool known = false;
+
+		if (sscanf(line, "init %63s %127s", slot, node) != 2)
+			continue;
+		(*lines)++;
+		for (int i = 0; i < n; i++)
+			known = known || strcmp(seen[i], node) == 0;
+		if (!known && n < 16)
+			snprintf(seen[n++], sizeof(seen[0]), "%s", node);
+	}
+	fclose(f);
+	return n;
+}
+
+static int cpus(void)
+{
+	cpu_set_t set;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(set), &set), 0);
+	return CPU_COUNT(&set);
+}
+
+/* Every device probed (VAD_SELECT_ALL, as `vadiscover list`): the helpers run side by side,
+ * as many at once as there are CPUs, each device exactly once. The driver sleeps 2 s in
+ * each initialisation: a helper started at once overlaps the one before. */
+START_TEST(library_side_by_side)
+{
+	char span[PATH_MAX + 32];
+	int begun, lines, width = cpus() < 8 ? cpus() : 8;
+	struct vad_device *chosen = NULL;
+
+	enter_rule("adl-sriov-host", "* ok sleep=2000 decode=h264 vpp=1");
+	setenv("VADISCOVER_PROBE_TIMEOUT", "60", 1);
+	snprintf(span, sizeof(span), "%s/span", m.topo_dir);
+	setenv("FAKEVA_SPAN", span, 1);
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, &chosen), 0);
+	ck_assert_ptr_eq(chosen, vad_device_get(m.ctx, 0));
+	for (size_t i = 0; i < 8; i++) {
+		struct vad_device *d = vad_device_get(m.ctx, i);
+
+		ck_assert_int_eq(vad_device_get_va_status(d), 0);
+		ck_assert_uint_eq(vad_device_get_decode(d), VAD_CODEC_H264);
+		ck_assert_int_eq(vad_device_get_verdict(d),
+				 i == 0 ? VAD_VERDICT_SELECTED : VAD_VERDICT_MATCH);
+	}
+	ck_assert_int_eq(count_nodes(m.count_file, &lines), 8);
+	ck_assert_int_eq(lines, 8);
+	ck_assert_int_eq(span_most(span, &begun), width);
+	ck_assert_int_eq(begun, 8);
+	assert_no_children();
+	unsetenv("FAKEVA_SPAN");
+	leave();
+}
+END_TEST
+
+/* Side by side, the choice is the one of probes in render-node order: the first device slow
+ * but answering stays the choice over a fast second one (_i 0); the first one hanging
+ * (killed at its deadline) leaves the second, whose answer waited in its pipe meanwhile
+ * (_i 1). Each device is probed once. */
+START_TEST(library_side_by_side_order)
+{
+	static const char *const first[] = {
+		"0000:00:02.0 ok sleep=1500 decode=h264 vpp=1",
+		"0000:00:02.0 hang",
+	};
+	const char *va[] = { first[_i], "0000:03:00.0 ok decode=h264,av1 vpp=1", NULL };
+	struct th_opts o = { .va_lines = va };
+	struct vad_device *chosen = NULL, *d0, *d1;
+	int lines;
+
+	tl_enter(&m, "intel-arc", &o);
+	setenv("VADISCOVER_PROBE_TIMEOUT", "2", 1);
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, &chosen), 0);
+	d0 = vad_device_get(m.ctx, 0);
+	d1 = vad_device_get(m.ctx, 1);
+	ck_assert_str_eq(vad_device_get_node(d0), "/dev/dri/renderD128");
+	ck_assert_int_eq(vad_device_get_va_status(d1), 0);
+	ck_assert_uint_eq(vad_device_get_decode(d1), VAD_CODEC_H264 | VAD_CODEC_AV1);
+	if (_i == 0) {
+		ck_assert_ptr_eq(chosen, d0);
+		ck_assert_int_eq(vad_device_get_va_status(d0), 0);
+		ck_assert_int_eq(vad_device_get_verdict(d1), VAD_VERDICT_MATCH);
+	} else {
+		ck_assert_ptr_eq(chosen, d1);
+		ck_assert_int_eq(vad_device_get_va_status(d0), -ETIMEDOUT);
+		ck_assert_int_eq(vad_device_get_verdict(d0), VAD_VERDICT_NO_VA);
+	}
+	ck_assert_int_eq(count_nodes(m.count_file, &lines), 2);
+	ck_assert_int_eq(lines, 2);
+	assert_no_children();
+	leave();
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("probe");
@@ -576,6 +714,8 @@ Suite *test_suite(void)
 
 	tc = test_case(s, "library");
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, library_side_by_side);
+	tcase_add_loop_test(tc, library_side_by_side_order, 0, 2);
 	tcase_add_test(tc, library_hang_intel_nvidia);
 	tcase_add_test(tc, library_crash_intel_nvidia);
 	tcase_add_test(tc, library_hang_sriov);

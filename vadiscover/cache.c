@@ -626,6 +626,10 @@ int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const
 			close(fd);
 			return -err;
 		}
+		if (wait_ms <= 0) {
+			close(fd);
+			return -EWOULDBLOCK;
+		}
 		if (!waited)
 			vad__log(ctx, VAD_LOG_DEBUG, "%s: another process is probing it: waiting "
 				 "for its answer", vad_device_get_node(dev));

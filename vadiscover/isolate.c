@@ -194,7 +194,11 @@ static void run_wait(pid_t pid, int fd, long long start, long long timeout_ms,
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int n;
 
-		if (left <= 0 && !eof) {
+		/* A helper waited for after others may have answered long before: what is in
+		 * the pipe counts, whatever the time. */
+		if (left <= 0 && !eof && poll(&p, 1, 0) > 0)
+			left = 0;
+		else if (left <= 0 && !eof) {
 			long long waited = starved_ms(pid), want = start + timeout_ms + waited;
 
 			run->waited_ms = waited;
@@ -240,7 +244,10 @@ static void run_wait(pid_t pid, int fd, long long start, long long timeout_ms,
 	}
 	run->buf[run->len] = '\0';
 
-	/* The pipe closed: the helper is ending. Wait for it, still within the deadline. */
+	/* The pipe closed: the helper is ending. Wait for it, still within the deadline (a
+	 * helper waited for after others gets a moment past it to end). */
+	if (!run->timed_out && deadline < now_ms() + 1000)
+		deadline = now_ms() + 1000;
 	while (!run->timed_out) {
 		pid_t w = waitpid(pid, &run->status, WNOHANG);
 
@@ -502,15 +509,25 @@ static int classify(struct vad_context *ctx, const struct vad_device *dev,
 	return r;
 }
 
-int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
-			const char *helper, const char *force, struct vad__va *va)
-{
-	int timeout = probe_timeout(), fd = -1, r;
-	struct vad_run *run;
+/* A helper started for one device, until vad__probe_reap(). */
+struct vad__spawned {
+	const struct vad_device *dev;
+	const char *helper;
+	int timeout;
 	long long start;
-	char *dir = NULL;
 	pid_t pid;
+	int fd;
+	struct vad_run run;
+};
 
+int vad__probe_spawn(struct vad_context *ctx, const struct vad_device *dev, const char *helper,
+		     const char *force, struct vad__va *va, struct vad__spawned **out)
+{
+	struct vad__spawned *s;
+	char *dir = NULL;
+	int r;
+
+	*out = NULL;
 	/* The helper loads the libva this context would: the caller's own, or the one in the
 	 * directory set, or the system's. Loading libva loads no VA driver. */
 	r = vad__libva_helper_dir(ctx, &dir);
@@ -520,24 +537,44 @@ int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
 	}
 	if (r < 0)
 		return va->status = r;
-	run = calloc(1, sizeof(*run));
-	if (!run) {
+	s = calloc(1, sizeof(*s));
+	if (!s) {
 		free(dir);
 		return va->status = -ENOMEM;
 	}
-	start = now_ms();
-	r = iso_spawn(ctx, dev, helper, force, dir, timeout, &pid, &fd);
+	s->dev = dev;
+	s->helper = helper;
+	s->timeout = probe_timeout();
+	s->start = now_ms();
+	r = iso_spawn(ctx, dev, helper, force, dir, s->timeout, &s->pid, &s->fd);
 	free(dir);
 	if (r < 0) {
 		/* Not a fact about the device. */
-		free(run);
+		free(s);
 		va->nocache = true;
 		return iso_fail(va, r == -ENOMEM ? -ENOMEM : -ENOEXEC,
 				"cannot start the probe helper %s: %s", helper, VAD_STRERROR(-r));
 	}
-	run_wait(pid, fd, start, (long long)timeout * 1000, run);
-	close(fd);
-	r = classify(ctx, dev, helper, timeout, start, run, va);
-	free(run);
+	*out = s;
+	return 1;
+}
+
+int vad__probe_reap(struct vad_context *ctx, struct vad__spawned *s, struct vad__va *va)
+{
+	int r;
+
+	run_wait(s->pid, s->fd, s->start, (long long)s->timeout * 1000, &s->run);
+	close(s->fd);
+	r = classify(ctx, s->dev, s->helper, s->timeout, s->start, &s->run, va);
+	free(s);
 	return r;
+}
+
+int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
+			const char *helper, const char *force, struct vad__va *va)
+{
+	struct vad__spawned *s;
+	int r = vad__probe_spawn(ctx, dev, helper, force, va, &s);
+
+	return r == 1 ? vad__probe_reap(ctx, s, va) : r;
 }

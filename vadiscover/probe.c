@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,66 +468,190 @@ int vad_device_probe(struct vad_context *ctx, struct vad_device *dev, const char
 	return vad__device_probe(ctx, dev, driver, false);
 }
 
+/* One device's probe, from asking the cache to keeping the answer. */
+struct probe_job {
+	struct vad_device *dev;
+	struct vad__va va;
+	long long asked;
+	char *key, *request;
+	const char *force;
+	int lock;
+	struct vad__spawned *run;	/* its helper, while it runs */
+};
+
+/* Ask the cache for @dev's answer; when it has none, become the one process that probes
+ * (after waiting for the one probing now; with @nowait, -EWOULDBLOCK instead). 2: the
+ * device keeps this answer already; 1: the cache's answer is in @job; 0: probe (the lock
+ * held); -ENOMEM. */
+static int job_begin(struct vad_context *ctx, struct probe_job *job, struct vad_device *dev,
+		     const char *driver, bool fresh, bool nowait)
+{
+	int r;
+
+	*job = (struct probe_job){ .dev = dev, .va = VAD__VA_NONE, .asked = vad__now_ns(),
+				   .lock = -1 };
+	vad__device_facts(dev);	/* the cache's key and the helper need them */
+	if (!fresh && dev->probed &&
+	    ((!driver && !dev->probe_request) ||
+	     (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
+		return 2;
+
+	job->force = driver ? driver : vad_device_get_required_va_driver(dev);
+	if (!driver && job->force)
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: kernel driver %s: using VA driver %s",
+			 vad_device_get_node(dev), dev->kernel_driver, job->force);
+
+	/* The cache first. When it has no answer, one process probes and the others wait
+	 * for its answer: N programs started at once load the VA driver once. */
+	r = driver && !(job->request = strdup(driver)) ? -ENOMEM : 0;
+	if (r == 0)
+		r = vad__cache_key(ctx, dev, job->force, &job->key);
+	if (r == 0)
+		r = probe_cached(ctx, dev, job->key, job->asked, fresh, &job->va);
+	if (r == 0 && job->key) {
+		job->lock = vad__cache_lock(ctx, dev, job->key,
+					    nowait ? 0 : vad__probe_max_ms() + 1000);
+		if (job->lock == -EWOULDBLOCK && nowait) {
+			free(job->key);
+			free(job->request);
+			return -EWOULDBLOCK;
+		}
+		if (job->lock >= 0)
+			r = probe_cached(ctx, dev, job->key, job->asked, fresh, &job->va);
+	}
+	return r;
+}
+
+/* Keep @job's answer (@r its status) in the device, and in the cache when it is a new one
+ * (@probed). Returns the device's status, or -ENOMEM. */
+static int job_end(struct vad_context *ctx, struct probe_job *job, int r, bool probed)
+{
+	struct vad_device *dev = job->dev;
+
+	/* -ENOMEM is not a fact about the device: not kept, the next call probes again. The
+	 * helper missing, not starting or misbehaving is the install's fault, not the
+	 * device's: an error worth telling. */
+	if (probed && r != -ENOMEM && job->va.nocache && job->va.error)
+		vad__log(ctx, VAD_LOG_ERROR, "%s: %s", vad_device_get_node(dev), job->va.error);
+	if (probed && r != -ENOMEM)
+		vad__cache_store(ctx, dev, &job->va, job->key);
+	if (job->lock >= 0)
+		close(job->lock);
+	free(job->key);
+	vad__probe_reset(dev);
+	if (r == -ENOMEM) {
+		vad__va_clear(&job->va);
+		free(job->request);
+		return r;
+	}
+	dev->va = job->va;
+	dev->probe_request = job->request;
+	dev->probed = true;
+	return dev->va.status;
+}
+
 /* Every way of probing returns an answer as a value; this is the one place that asks the
  * cache, makes the other processes wait (one probe per device at a time), keeps the answer
  * in the cache and in the device. */
 int vad__device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver,
 		      bool fresh)
 {
-	struct vad__va va = VAD__VA_NONE;
-	long long asked = vad__now_ns();
-	char *key = NULL, *request = NULL;
-	const char *force;
-	int r, lock = -1;
+	struct probe_job job;
+	int r;
 
 	if (!ctx || !dev || (driver && !vad__va_driver_name_ok(driver)))
 		return -EINVAL;
-	vad__device_facts(dev);	/* the cache's key and the helper need them */
-	if (!fresh && dev->probed &&
-	    ((!driver && !dev->probe_request) ||
-	     (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))
+	r = job_begin(ctx, &job, dev, driver, fresh, false);
+	if (r == 2)
 		return dev->va.status;
-
-	force = driver ? driver : vad_device_get_required_va_driver(dev);
-	if (!driver && force)
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: kernel driver %s: using VA driver %s",
-			 vad_device_get_node(dev), dev->kernel_driver, force);
-
-	/* The cache first. When it has no answer, one process probes and the others wait
-	 * for its answer: N programs started at once load the VA driver once. */
-	r = driver && !(request = strdup(driver)) ? -ENOMEM : 0;
 	if (r == 0)
-		r = vad__cache_key(ctx, dev, force, &key);
-	if (r == 0)
-		r = probe_cached(ctx, dev, key, asked, fresh, &va);
-	if (r == 0 && key) {
-		lock = vad__cache_lock(ctx, dev, key, vad__probe_max_ms() + 1000);
-		if (lock >= 0)
-			r = probe_cached(ctx, dev, key, asked, fresh, &va);
+		return job_end(ctx, &job, probe_now(ctx, dev, job.force, &job.va), true);
+	return job_end(ctx, &job, r, false);
+}
+
+/* How many helpers may run at once: one per CPU this process may run on. */
+static size_t probe_width(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return (size_t)CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (size_t)n : 1;
+}
+
+/* Probes of different devices run side by side, each in its helper, each under its own
+ * lock, with the answers kept as vad__device_probe() keeps them. A lock another process
+ * holds is never waited for here (that could deadlock with a process holding the other
+ * locks): that device is left to vad__device_probe(), which waits holding none. */
+int vad__probe_many(struct vad_context *ctx, struct vad_device **devs, const bool *fresh,
+		    size_t n, const char *driver)
+{
+	struct probe_job *jobs;
+	const char *helper = NULL;
+	size_t width = probe_width(), running = 0, oldest = 0;
+	int err = 0;
+
+	if (!ctx || (driver && !vad__va_driver_name_ok(driver)))
+		return -EINVAL;
+	if (ctx->probe_mode & VAD_PROBE_ISOLATED)
+		helper = vad__probe_helper(ctx);
+	if (!helper || n < 2 || width < 2)
+		return 0;	/* one at a time, as vad__device_probe() does */
+	jobs = calloc(n, sizeof(*jobs));
+	if (!jobs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && err == 0; i++) {
+		struct probe_job *job = &jobs[i];
+		int r = job_begin(ctx, job, devs[i], driver, fresh[i], true);
+
+		if (r == 2 || r == -EWOULDBLOCK) {
+			job->dev = NULL;
+			continue;
+		}
+		if (r != 0) {
+			err = job_end(ctx, job, r, false) == -ENOMEM ? -ENOMEM : 0;
+			continue;
+		}
+		/* A missing driver file needs no helper (probe_now()). */
+		if (job->force && node_opens(job->dev)) {
+			r = probe_missing(ctx, job->dev, job->force, &job->va);
+			if (r != 0) {
+				r = job_end(ctx, job, r < 0 ? r : job->va.status, true);
+				err = r == -ENOMEM ? r : 0;
+				continue;
+			}
+		}
+		/* One helper per CPU: wait for the oldest before starting another. */
+		for (; running >= width; oldest++) {
+			struct probe_job *o = &jobs[oldest];
+
+			if (!o->run)
+				continue;
+			r = job_end(ctx, o, vad__probe_reap(ctx, o->run, &o->va), true);
+			o->run = NULL;
+			running--;
+			if (r == -ENOMEM)
+				err = r;
+		}
+		r = vad__probe_spawn(ctx, job->dev, helper, job->force, &job->va, &job->run);
+		if (r == 1) {
+			running++;
+			continue;
+		}
+		if (job_end(ctx, job, r, true) == -ENOMEM)
+			err = -ENOMEM;
 	}
-	if (r == 0) {
-		r = probe_now(ctx, dev, force, &va);
-		/* -ENOMEM is not a fact about the device: not kept, the next call probes
-		 * again. The helper missing, not starting or misbehaving is the install's
-		 * fault, not the device's: an error worth telling. */
-		if (r != -ENOMEM && va.nocache && va.error)
-			vad__log(ctx, VAD_LOG_ERROR, "%s: %s", vad_device_get_node(dev), va.error);
-		if (r != -ENOMEM)
-			vad__cache_store(ctx, dev, &va, key);
+	for (size_t i = oldest; i < n; i++) {
+		struct probe_job *o = &jobs[i];
+
+		if (o->run && job_end(ctx, o, vad__probe_reap(ctx, o->run, &o->va), true) ==
+			      -ENOMEM)
+			err = -ENOMEM;
 	}
-	if (lock >= 0)
-		close(lock);
-	free(key);
-	vad__probe_reset(dev);
-	if (r == -ENOMEM) {
-		vad__va_clear(&va);
-		free(request);
-		return r;
-	}
-	dev->va = va;
-	dev->probe_request = request;
-	dev->probed = true;
-	return dev->va.status;
+	free(jobs);
+	return err;
 }
 
 bool vad_device_is_probed(const struct vad_device *dev)

@@ -162,6 +162,48 @@ static int judge_va(struct vad_context *ctx, struct vad_device *dev, const struc
 	return 0;
 }
 
+/* Whether the facts leave @dev to its probe (as the loop of select_devices() judges). */
+static int is_candidate(struct vad_device *dev, const struct vad_spec *spec,
+			const struct stat *node_st, struct vad_device *node_dev, int node_err)
+{
+	struct vad__spec_facts facts = { dev, node_st, node_dev, node_err };
+	const char *key = NULL;
+	char *reason = NULL;
+	int r = vad__spec_match(spec, &facts, &reason, &key);
+
+	free(reason);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	return !vad__display_only_driver(dev) && dev->access >= 0;
+}
+
+/* Every device that is to be probed, probed before the verdicts are given in order: side
+ * by side when probes run in the helper (vad__probe_many()). */
+static int probe_candidates(struct vad_context *ctx, const struct vad_spec *spec, bool again,
+			    const struct stat *node_st, struct vad_device *node_dev, int node_err)
+{
+	struct vad_device **devs = calloc(ctx->ndevices, sizeof(*devs));
+	bool *fresh = calloc(ctx->ndevices, sizeof(*fresh));
+	size_t n = 0;
+	int r = devs && fresh ? 0 : -ENOMEM;
+
+	for (size_t i = 0; r == 0 && i < ctx->ndevices; i++) {
+		struct vad_device *dev = ctx->devices[i];
+
+		r = is_candidate(dev, spec, node_st, node_dev, node_err);
+		if (r > 0) {
+			fresh[n] = again && dev->va.old_hang;
+			devs[n++] = dev;
+			r = 0;
+		}
+	}
+	if (r == 0)
+		r = vad__probe_many(ctx, devs, fresh, n, vad_spec_get_driver(spec));
+	free(devs);
+	free(fresh);
+	return r;
+}
+
 /* @again: probe the devices ruled out by a remembered hang again. */
 static int select_devices(struct vad_context *ctx, const struct vad_spec *spec,
 			  unsigned int flags, bool again, struct vad_device **out)
@@ -203,6 +245,11 @@ static int select_devices(struct vad_context *ctx, const struct vad_spec *spec,
 	if (vad__spec_has(spec, VAD_KEY_INDEX))
 		index = spec->index;
 
+	if (flags & VAD_SELECT_ALL) {
+		r = probe_candidates(ctx, spec, again, &node_st, node_dev, node_err);
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < ctx->ndevices; i++) {
 		struct vad_device *dev = ctx->devices[i];
 		const char *node = vad_device_get_node(dev);

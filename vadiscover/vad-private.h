@@ -287,6 +287,13 @@ const char *vad__probe_helper_path(const struct vad_context *ctx);
  * VADISCOVER_PROBE_TIMEOUT. The answer into @va (from VAD__VA_NONE); returns its status. */
 int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
 			const char *helper, const char *force, struct vad__va *va);
+/* The same in two steps, for probes that run side by side: start the helper (1, and
+ * *@out), or fail as vad__probe_isolated() would (its status; the answer in @va); then wait
+ * for it and read its answer (frees *@out; returns the status). */
+struct vad__spawned;
+int vad__probe_spawn(struct vad_context *ctx, const struct vad_device *dev, const char *helper,
+		     const char *force, struct vad__va *va, struct vad__spawned **out);
+int vad__probe_reap(struct vad_context *ctx, struct vad__spawned *s, struct vad__va *va);
 /* The longest a probe may take, in ms: the deadline plus the time a helper starved of CPU
  * is granted (isolate.c). */
 long long vad__probe_max_ms(void);
@@ -295,6 +302,11 @@ long long vad__probe_max_ms(void);
  * the device is probed again (vad_select() when every candidate is ruled out by one). */
 int vad__device_probe(struct vad_context *ctx, struct vad_device *dev, const char *driver,
 		      bool fresh);
+/* The same for the @n devices @devs (@fresh[i] for each), up to one helper per CPU at a
+ * time when probes run in the helper (else, and for a device whose answer another process
+ * is finding, nothing: vad__device_probe() then probes it). 0 or -ENOMEM. */
+int vad__probe_many(struct vad_context *ctx, struct vad_device **devs, const bool *fresh,
+		    size_t n, const char *driver);
 
 /* cache.c: the probe cache. */
 /* The time now in ns since the epoch (CLOCK_REALTIME: shared by the processes that share a
@@ -313,7 +325,7 @@ int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, con
 /* Become the one process that probes for @key: an flock()ed file descriptor (close it to
  * let the next one in), after waiting at most @wait_ms for the process that probes now;
  * -errno when there is no lock to take (cache off: probe anyway) or the wait ran out
- * (-ETIMEDOUT). */
+ * (-ETIMEDOUT; -EWOULDBLOCK at once when @wait_ms is 0). */
 int vad__cache_lock(struct vad_context *ctx, const struct vad_device *dev, const char *key,
 		    long long wait_ms);
 /* Keep the answer @va for @dev under @key; one that proves nothing lasting only for the

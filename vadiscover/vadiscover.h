@@ -1160,6 +1160,11 @@ const char *vad_device_get_va_error(const struct vad_device *dev);
  * started when the driver is forced (driver=, or the one the device requires) and its
  * file is in none of libva's directories: the answer (-ENOPKG) is known.
  *
+ * vad_select() with VAD_SELECT_ALL probes different devices side by side in their
+ * helpers, as many at once as this process may use CPUs (sched_getaffinity()), each with
+ * its own deadline; vad_device_probe(), vad_select() without VAD_SELECT_ALL and probes in
+ * this process run one at a time.
+ *
  * Which helper: the file named by VADISCOVER_PROBE_HELPER (an absolute path), else the
  * one given to vad_set_probe_helper() (the tool and the wrapper give the one beside their
  * own executable when there is one, vad_set_probe_helper_beside_program()), else the
@@ -1356,7 +1361,9 @@ enum vad_select_flags {
  * never called). Devices are considered in vad_device_get() order. Sysfs facts filter
  * first; a device the facts rule out is never probed. The remaining ones are probed in
  * order (with the spec's driver=), and selection stops at the index-th match unless
- * VAD_SELECT_ALL is given. A probe that fails is the device's verdict (no-access, no-va),
+ * VAD_SELECT_ALL is given. With VAD_SELECT_ALL, isolated probes of the remaining devices
+ * run side by side (see "Isolated probes"); the verdicts and the choice are those of
+ * probes in order. A probe that fails is the device's verdict (no-access, no-va),
  * never the call's error (but for -ENOMEM). Afterwards every device has a verdict
  * (vad_device_get_verdict()) and a reason (vad_device_get_reason()).
  *
