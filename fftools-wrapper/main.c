@@ -299,9 +299,20 @@ static bool script_comes_back(const char *path, int depth)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return false;
+	/* "#!" first: a program (the real ffmpeg) costs two bytes, not SCRIPT_MAX. */
+	char magic[2];
+	ssize_t n;
+	do
+		n = read(fd, magic, sizeof(magic));
+	while (n < 0 && errno == EINTR);
+	if (n != 2 || magic[0] != '#' || magic[1] != '!') {
+		close(fd);
+		return false;
+	}
 	char *s = malloc(SCRIPT_MAX + 1);
-	size_t len = 0;
-	ssize_t n = 1;
+	size_t len = 2;
+	if (s)
+		memcpy(s, magic, 2);
 	while (s && len < SCRIPT_MAX && n > 0) {
 		n = read(fd, s + len, SCRIPT_MAX - len);
 		if (n > 0)
@@ -310,10 +321,8 @@ static bool script_comes_back(const char *path, int depth)
 			n = 1;
 	}
 	close(fd);
-	if (!s || len < 2 || s[0] != '#' || s[1] != '!') {
-		free(s);
+	if (!s)
 		return false;
-	}
 	s[len] = '\0';
 
 	bool back = false;
