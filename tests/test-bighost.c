@@ -301,6 +301,20 @@ START_TEST(renamed_extended_nodes)
 	ck_assert_msg(code(&r) == 0, "%.600s", r.err);
 	ck_assert_str_eq(r.out, "/dev/dri/renderD319\n");
 	th_result_free(&r);
+
+	/* ... and the renamed node's reason says why and what to do (probed now, not a
+	 * remembered answer). */
+	static const char *const newer_libdrm_probe[] = { "FAKEGPU_LIBDRM=names",
+							  "VADISCOVER_CACHE=0", NULL };
+	run(LXC, newer_libdrm_probe, &r, "list", "-v", NULL);
+	ck_assert_msg(strstr(r.out, "renderD128=226:297  card0=226:298  0000:cd:02.4")
+			      && strstr(r.out, "libva has no display for /dev/dri/renderD128 (not a "
+					       "DRM node to its libdrm: the node is the kernel's "
+					       "renderD297 under another name, and libdrm 2.4.116 and "
+					       "later find a node's type by its kernel name; give it "
+					       "that name, /dev/dri/renderD297)"),
+		      "%.900s", r.out);
+	th_result_free(&r);
 }
 END_TEST
 

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "vadiscover/vad-libva.h"
@@ -173,6 +175,23 @@ static bool lacks_10bit(const struct vad__va_fns *va, VADisplay dpy, VAProfile p
 	return !(attr.value & VA_RT_FORMAT_YUV420_10);
 }
 
+
+/* The kernel's name of @fd's node (renderD132) in @kname when @node is named otherwise (a
+ * container's renderD128 for the host's renderD132), else "". libdrm 2.4.116 and later
+ * type a node by its kernel name, so to them a renamed node is no DRM node. */
+static void renamed_from(int fd, const char *node, char *kname, size_t len)
+{
+	const char *base = strrchr(node, '/') ? strrchr(node, '/') + 1 : node;
+	struct stat st;
+
+	kname[0] = '\0';
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode))
+		return;
+	snprintf(kname, len, "%s%u", strncmp(base, "card", 4) == 0 ? "card" : "renderD",
+		 minor(st.st_rdev));
+	if (strcmp(kname, base) == 0)
+		kname[0] = '\0';
+}
 static int query_codecs(const struct vad__va_fns *va, struct vad__va *out, VADisplay dpy)
 {
 	int nprof = va->vaMaxNumProfiles(dpy), nent = va->vaMaxNumEntrypoints(dpy);
@@ -269,10 +288,18 @@ int vad__probe_here(struct vad_context *ctx, const struct vad_device *dev, const
 
 	dpy = va->vaGetDisplayDRM(fd);
 	if (!dpy) {
+		char kname[32];
+
+		renamed_from(fd, node, kname, sizeof(kname));
 		close(fd);
 		out->status = -ENODEV;
-		if (vad__set_strf(&out->error, "libva has no display for %s (not a DRM node)",
-				  node) < 0)
+		if ((kname[0] ? vad__set_strf(&out->error, "libva has no display for %s (not a DRM "
+					      "node to its libdrm: the node is the kernel's %s under "
+					      "another name, and libdrm 2.4.116 and later find a "
+					      "node's type by its kernel name; give it that name, "
+					      "/dev/dri/%s)", node, kname, kname)
+			      : vad__set_strf(&out->error, "libva has no display for %s (not a DRM "
+					      "node)", node)) < 0)
 			out->status = -ENOMEM;
 		return out->status;
 	}
