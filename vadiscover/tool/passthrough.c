@@ -823,6 +823,10 @@ int passthrough_main(int argc, char **argv)
 
 	if (ret >= 0)
 		return ret;
+	/* parse() goes on (-1) only with a format; said again for gcc 12's -fanalyzer, which
+	 * loses that across its option loop. */
+	if (!o.format)
+		return EXIT_INTERNAL;
 	ret = EXIT_INTERNAL;
 	r = vad_spec_new(&spec, o.spec_text, err, sizeof(err));
 	if (r == -EINVAL) {
