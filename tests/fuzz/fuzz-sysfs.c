@@ -19,7 +19,7 @@
  *
  * Each attribute is read with vad__sysfs_read() (into buffers of several sizes),
  * vad__sysfs_read_id() and vad__sysfs_read_uint(), each link with vad__sysfs_link_name() and
- * vad__sysfs_resolve(), each part is given to vad__parse_hex_id() and vad__is_pci_slot(),
+ * vad__sysfs_link_path(), each part is given to vad__parse_hex_id() and vad__is_pci_slot(),
  * and then vad__read_facts() reads the whole directory. What must hold: the documented
  * results, and facts within their bounds (ids of 4 or 2 hex digits, boot_vga 0 or 1, a PCI
  * slot only where vad__is_pci_slot() says so, a VF number from 1).
@@ -208,10 +208,11 @@ static void check_link(const char *name)
 		CHECK(out[0] && !strchr(out, '/'));
 		free(out);
 	}
-	r = vad__sysfs_resolve(devdir, name, &out);
+	r = vad__sysfs_link_path(devdir, name, &out);
 	CHECK((r == 0) == (out != NULL));
 	if (out) {
-		CHECK(out[0] == '/');
+		CHECK(out[0] == '/' && !strstr(out, "//") && !strstr(out, "/./") &&
+		      !strstr(out, "/../"));
 		free(out);
 	}
 }
