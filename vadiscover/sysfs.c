@@ -127,23 +127,34 @@ int vad__sysfs_read_uint(const char *dir, const char *attr)
 	return (int)v;
 }
 
-int vad__sysfs_link_name(const char *dir, const char *attr, char **out)
+/* The target of the link @dir/@attr into @target (NUL-terminated): its length, or -errno. */
+static ssize_t read_link(const char *dir, const char *attr, char *target, size_t size)
 {
-	char path[PATH_MAX], target[PATH_MAX];
-	const char *base;
+	char path[PATH_MAX];
 	ssize_t n;
-	int r;
+	int r = sysfs_join(path, sizeof(path), dir, attr);
 
-	*out = NULL;
-	r = sysfs_join(path, sizeof(path), dir, attr);
 	if (r < 0)
 		return r;
-	n = readlink(path, target, sizeof(target));
+	n = readlink(path, target, size);
 	if (n < 0)
 		return -errno;
-	if ((size_t)n >= sizeof(target))
+	if ((size_t)n >= size)
 		return -ENAMETOOLONG;
 	target[n] = '\0';
+	return n;
+}
+
+int vad__sysfs_link_name(const char *dir, const char *attr, char **out)
+{
+	char target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	*out = NULL;
+	n = read_link(dir, attr, target, sizeof(target));
+	if (n < 0)
+		return (int)n;
 	while (n > 1 && target[n - 1] == '/')
 		target[--n] = '\0';
 	base = strrchr(target, '/');
@@ -159,18 +170,11 @@ int vad__sysfs_link_path(const char *dir, const char *attr, char **out)
 	char path[PATH_MAX], target[PATH_MAX], *res, *p;
 	size_t len = 0;
 	ssize_t n;
-	int r;
 
 	*out = NULL;
-	r = sysfs_join(path, sizeof(path), dir, attr);
-	if (r < 0)
-		return r;
-	n = readlink(path, target, sizeof(target));
+	n = read_link(dir, attr, target, sizeof(target));
 	if (n < 0)
-		return -errno;
-	if ((size_t)n >= sizeof(target))
-		return -ENAMETOOLONG;
-	target[n] = '\0';
+		return (int)n;
 	/* @dir, then the target's components, ".." taking one back: the kernel's links are
 	 * relative to a directory that has no symlink in its path (the caller's promise). */
 	res = malloc(strlen(dir) + (size_t)n + 3);
