@@ -237,6 +237,19 @@ static void configure(struct fakeva *fv)
 	fclose(f);
 }
 
+/* Appends @line to @file, for the tests that read it (which notice a line missing). */
+static void append_line(const char *file, const char *line, size_t len)
+{
+	int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return;
+	if (write(fd, line, len) < 0) {
+		/* nothing to do: the tests will notice */
+	}
+	close(fd);
+}
+
 /* @caller: an address in the code that called the init function (libva's va_openDriver). */
 static void count_init(const struct fakeva *fv, const void *caller)
 {
@@ -252,13 +265,7 @@ static void count_init(const struct fakeva *fv, const void *caller)
 			 (long)getpid(), behaviour_names[fv->behaviour], libva);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
-	int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	if (write(fd, line, (size_t)n) < 0) {
-		/* nothing to do: the count is for tests, which will notice */
-	}
-	close(fd);
+	append_line(file, line, (size_t)n);
 }
 
 /* With FAKEVA_SPAN=FILE, "begin NODE PID" when an initialisation starts and "end NODE PID"
@@ -272,13 +279,7 @@ static void span_note(const struct fakeva *fv, const char *what)
 	int n = snprintf(line, sizeof(line), "%s %s %ld\n", what, fv->node, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
-	int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	if (write(fd, line, (size_t)n) < 0) {
-		/* nothing to do: the test will notice */
-	}
-	close(fd);
+	append_line(file, line, (size_t)n);
 }
 
 /* ------------------------------------------------------------------------------------ */
