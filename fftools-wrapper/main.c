@@ -20,8 +20,10 @@
  *
  * Only when the command line has a device argument, the real ffmpeg's ELF file is read
  * (never run): its libavutil major tells the FFmpeg release whose option table parses the
- * command line, and the libva.so.2 it would load (its run path may hold its own) is the
- * one devices are probed with. A libva that cannot be loaded, or a file that cannot be
+ * command line (only asked when an option of the command line is read differently by two
+ * release lines: vfw_release_matters()), and the libva.so.2 it would load (its run path
+ * may hold its own) is the one devices are probed with (only asked by a probe, or by the
+ * probe cache's key). A libva that cannot be loaded, or a file that cannot be
  * read, never keeps ffmpeg from starting: the arguments are then passed as given, with
  * one line saying why when ffmpeg's log level shows warnings.
  *
@@ -513,8 +515,10 @@ int main(int argc, char **argv)
 			struct vfw_resolver r;
 			enum vfw_release release = VFW_RELEASE_UNKNOWN;
 			int lavu = 0;
+			bool read_release = may_have_device(argc, argv) &&
+					    vfw_release_matters(argc, argv);
 
-			if (may_have_device(argc, argv)) {
+			if (read_release) {
 				lavu = vad__elf_libavutil_major(real);
 				release = vfw_release_from_lavu(lavu);
 			}
@@ -533,7 +537,8 @@ int main(int argc, char **argv)
 					say(logpath, "%s", res.report);
 				if (res.report && res.loglevel >= VFW_LOG_VERBOSE)
 					say(NULL, "%s", res.report);
-				if (res.nsites > 0 && release == VFW_RELEASE_UNKNOWN &&
+				if (res.nsites > 0 && read_release &&
+				    release == VFW_RELEASE_UNKNOWN &&
 				    res.loglevel >= VFW_LOG_VERBOSE)
 					say(NULL, "the FFmpeg release of %s is unknown (%s): its "
 					    "command line was parsed as the rewriter does for an "

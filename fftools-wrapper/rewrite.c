@@ -170,6 +170,27 @@ static struct optinfo option_info(const char *name, enum vfw_release release,
 	return next && (next[0] != '-' || next[1] == '\0') ? taking : flag;
 }
 
+static bool optinfo_same(struct optinfo a, struct optinfo b)
+{
+	return a.use == b.use && a.opt == b.opt && a.file == b.file && a.reject == b.reject;
+}
+
+/* Public (rewrite.h): an argument that names an option the lines read differently. */
+bool vfw_release_matters(int argc, char *const argv[])
+{
+	for (int i = 1; i < argc && argv[i]; i++) {
+		const char *name = argv[i] + 1;
+
+		if (argv[i][0] != '-' || !*name)
+			continue;
+		struct optinfo first = option_in(name, 0);
+		for (int r = 1; r < NRELEASES; r++)
+			if (!optinfo_same(first, option_in(name, r)))
+				return true;
+	}
+	return false;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Parsing */
 

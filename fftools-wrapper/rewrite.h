@@ -69,6 +69,14 @@ enum vfw_release {
 enum vfw_release vfw_release_from_lavu(int major);
 const char *vfw_release_name(enum vfw_release release);
 
+/*
+ * Whether the release line can change how @argv is read: some argument looks like an
+ * option ("-NAME", values included) that two lines read differently. When none does, every
+ * line, and VFW_RELEASE_UNKNOWN, reads @argv alike, and the caller need not find out which
+ * ffmpeg it runs (the wrapper then leaves the program's file unread).
+ */
+bool vfw_release_matters(int argc, char *const argv[]);
+
 /* The selection filters given on the same device (FFmpeg's vaapi options vendor_id,
  * kernel_driver, driver; implied for QSV). Each is NULL when absent. */
 struct vfw_filters {

@@ -685,6 +685,80 @@ START_TEST(table_row)
 }
 END_TEST
 
+/* A command line vfw_release_matters() calls release-free reads alike in every line: the
+ * row's rewrite is the same for each release line and for an unknown one. */
+START_TEST(release_free_row)
+{
+	const struct row *row = &rows[_i];
+	struct tres t = { .topo = ttopo_find(row->topo), .select = row->select };
+	struct vfw_resolver r = { t_check, t_select, &t, NULL };
+	struct cmdline in;
+	char *first = NULL;
+
+	if (row->flags & R_HARNESS)
+		return;
+	split(&in, row->in);
+	if (vfw_release_matters(in.argc, in.argv)) {
+		cmdline_free(&in);
+		return;
+	}
+	ck_assert_msg(row_releases(row) == ALL_RELEASES,
+		      "row %zu holds for some lines only, yet reads alike in all: %s", (size_t)_i,
+		      row->in);
+	for (int rel = VFW_RELEASE_UNKNOWN; rel <= VFW_RELEASE_9; rel++) {
+		struct vfw_result res;
+
+		ck_assert_int_eq(vfw_rewrite(in.argc, in.argv, VFW_MODE_FORCE,
+					     (enum vfw_release)rel, &r, &res), 0);
+		char *got = join(res.argv, res.argc);
+		if (!first)
+			first = got;
+		else
+			ck_assert_msg(!strcmp(first, got), "row %zu: %s as %s, %s as unknown",
+				      (size_t)_i, got, vfw_release_name((enum vfw_release)rel),
+				      first);
+		if (got != first)
+			free(got);
+		vfw_result_release(&res);
+	}
+	free(first);
+	cmdline_free(&in);
+}
+END_TEST
+
+/* Which arguments make the release matter: an option two lines read differently, as an
+ * option or wherever it stands (a value is not told from an option without the release). */
+START_TEST(release_matters)
+{
+	static const struct {
+		const char *in;
+		bool matters;
+	} cases[] = {
+		{ "-version", false },
+		{ "-v verbose -hide_banner -init_hw_device vaapi=va:/dev/dri/renderD128", false },
+		{ "-hwaccel vaapi -hwaccel_output_format vaapi -i in.mkv -c:v h264_vaapi out.mp4",
+		  false },
+		{ "-autorotate -hwaccel vaapi -i in.mkv out.mp4", true },	/* 7.0: a flag */
+		{ "-autoscale 0 -i in.mkv out.mp4", true },
+		{ "-noautorotate -i in.mkv out.mp4", false },	/* a flag in every line */
+		{ "-/filter_complex graph.txt -i in.mkv out.mp4", true },	/* 7.0 */
+		{ "-dec 0:0 -i in.mkv out.mp4", true },		/* 7.1 */
+		{ "-license", true },				/* exits from 8.0 */
+		{ "-i in.mkv -metadata title=-autoscale out.mp4", false },
+		{ "-i in.mkv -metadata title -autoscale out.mp4", true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cmdline c;
+
+		split(&c, cases[i].in);
+		ck_assert_msg(vfw_release_matters(c.argc, c.argv) == cases[i].matters, "%s: %d",
+			      cases[i].in, !cases[i].matters);
+		cmdline_free(&c);
+	}
+}
+END_TEST
+
 /* The same rows with the wrapper's own resolver (libvadiscover, real libva, the fake VA
  * driver), in this process, inside the harness topology of the row. */
 
@@ -974,6 +1048,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, report_text);
 	tcase_add_test(tc, report_driver);
 	tcase_add_test(tc, release_lines);
+	tcase_add_loop_test(tc, release_free_row, 0, (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_test(tc, release_matters);
 	tcase_add_test(tc, option_table);
 
 	tc = test_case(s, "harness");

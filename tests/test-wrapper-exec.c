@@ -1376,7 +1376,8 @@ START_TEST(libva_unloadable)
 END_TEST
 
 /* A real ffmpeg that is a script (no ELF file to read): the release is unknown, which
- * the wrapper says at -v verbose, and the devices are probed with the system's libva. */
+ * the wrapper says at -v verbose when an option of the command line is read differently
+ * by two release lines (-autoscale), and the devices are probed with the system's libva. */
 START_TEST(ffmpeg_script)
 {
 	char script[PATH_MAX + 64];
@@ -1389,14 +1390,21 @@ START_TEST(ffmpeg_script)
 	ck_assert_int_eq(write(fd, text, (size_t)n), n);
 	close(fd);
 	setenv("VADISCOVER_FFMPEG", script, 1);
-	struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", "verbose",
+	struct th_result w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", "verbose", "-autoscale", "1",
 				 "-init_hw_device", "vaapi=va:" D128);
 	ck_assert_int_eq(exit_status(&w), 0);
-	ck_assert_ptr_nonnull(strstr(w.out, "\n--\n-v\nverbose\n-init_hw_device\nvaapi=va:" D132
-				     "\n"));
+	ck_assert_ptr_nonnull(strstr(w.out, "\n--\n-v\nverbose\n-autoscale\n1\n-init_hw_device\n"
+				     "vaapi=va:" D132 "\n"));
 	ck_assert_msg(count(w.err, "[vadiscover]") == 2, "%s", w.err);
 	ck_assert_ptr_nonnull(strstr(w.err, "[vadiscover] the FFmpeg release of "));
 	ck_assert_ptr_nonnull(strstr(w.err, " is unknown (not an ELF program)"));
+	th_result_free(&w);
+	/* Every line reads this one alike: the release is not asked, nor said */
+	w = RUN("adl-sriov-lxc-vf4", wrapper, "-v", "verbose", "-init_hw_device", "vaapi=va:" D128);
+	ck_assert_int_eq(exit_status(&w), 0);
+	ck_assert_ptr_nonnull(strstr(w.out, "\n--\n-v\nverbose\n-init_hw_device\nvaapi=va:" D132
+				     "\n"));
+	ck_assert_msg(count(w.err, "[vadiscover]") == 1, "%s", w.err);
 	th_result_free(&w);
 	/* Debian's ffmpeg (libavutil 57) has a known release: one line, the rewrite */
 	setenv("VADISCOVER_FFMPEG", VAD_REAL_FFMPEG, 1);
