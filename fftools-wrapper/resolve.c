@@ -4,7 +4,8 @@
  * check(node, filters):  vad_select() with VADISCOVER_SELECT (without its index=), node=NODE
  *                        and the filters: the node must exist, open, initialise VA (with
  *                        driver= if given) and match them all, so VADISCOVER_SELECT also
- *                        filters a node the command line gives.
+ *                        filters a node the command line gives. Only that node is
+ *                        scanned (vad_scan_node()) until a select needs them all.
  * select(filters):       vad_select() with VADISCOVER_SELECT plus the filters (the
  *                        filters win over the same keys in VADISCOVER_SELECT: ffmpeg will
  *                        open the device with them).
@@ -32,6 +33,7 @@ struct vfw_vad {
 	int libva_rc;		/* use_ffmpeg_libva() */
 	struct vad_context *ctx;	/* created and scanned on the first question */
 	int scan_rc;
+	char *scanned_node;	/* the one node scanned (vad_scan_node()), or NULL: all */
 	char *why;		/* the last answer's text */
 	char *node;
 };
@@ -66,6 +68,7 @@ void vfw_vad_free(struct vfw_vad *v)
 	if (!v)
 		return;
 	vad_unref(v->ctx);
+	free(v->scanned_node);
 	free(v->select);
 	free(v->ffmpeg);
 	free(v->why);
@@ -108,7 +111,12 @@ static void why_libva(struct vfw_vad *v, const char **why)
 		*why = set_why(v, "cannot load libva: %s", e);
 }
 
-static int ensure_scanned(struct vfw_vad *v, const char **why)
+/*
+ * The context, scanned: @node alone when given (a check), else every node; a context that
+ * holds another node alone is scanned again (a node judged before is then answered by the
+ * probe cache).
+ */
+static int ensure_scanned(struct vfw_vad *v, const char *node, const char **why)
 {
 	if (!v->ctx) {
 		int rc = vad_new(&v->ctx);
@@ -121,10 +129,26 @@ static int ensure_scanned(struct vfw_vad *v, const char **why)
 		 * there is one (a portable folder), else the installed one. */
 		vad_set_probe_mode(v->ctx, VAD_PROBE_ISOLATED | VAD_PROBE_CACHE);
 		vad_set_probe_helper_beside_program(v->ctx);
-		v->scan_rc = vad_scan(v->ctx);
-		/* After the scan, which resets it; without a device nothing is probed. */
-		v->libva_rc = v->scan_rc > 0 ? use_ffmpeg_libva(v) : 0;
+	} else if (!v->scanned_node || (node && !strcmp(node, v->scanned_node))) {
+		goto scanned;
 	}
+	free(v->scanned_node);
+	v->scanned_node = NULL;
+	if (node) {
+		v->scanned_node = strdup(node);
+		if (!v->scanned_node) {
+			*why = "out of memory";
+			return -ENOMEM;
+		}
+		v->scan_rc = vad_scan_node(v->ctx, node);
+		if (v->scan_rc < 0 && v->scan_rc != -ENOMEM)
+			v->scan_rc = 0;	/* not a usable node: the check says why */
+	} else {
+		v->scan_rc = vad_scan(v->ctx);
+	}
+	/* After the scan, which resets it; without a device nothing is probed. */
+	v->libva_rc = v->scan_rc > 0 ? use_ffmpeg_libva(v) : 0;
+scanned:
 	if (v->libva_rc < 0) {
 		*why = set_why(v, "%s", strerror(-v->libva_rc));
 		return v->libva_rc;
@@ -234,7 +258,7 @@ static int vad_check(void *data, const char *node, const struct vfw_filters *f,
 		*why = set_why(v, "%s", strerror(errno));
 		return -errno;
 	}
-	rc = ensure_scanned(v, why);
+	rc = ensure_scanned(v, node, why);
 	if (rc < 0)
 		return rc;
 	rc = select_as_filter(v, &spec, why);
@@ -286,7 +310,7 @@ static int vad_pick(void *data, const struct vfw_filters *f, const char **node,
 
 	*node = NULL;
 	*va_driver = NULL;
-	rc = ensure_scanned(v, why);
+	rc = ensure_scanned(v, NULL, why);
 	if (rc < 0)
 		return rc;
 	rc = vad_spec_new(&spec, v->select, err, sizeof(err));

@@ -753,6 +753,67 @@ static int collect_by_path(struct vad_context *ctx, struct vad_entries *entries)
 	return r;
 }
 
+/* What every scan does first: the devices, functions and the libva state of the last one
+ * are dropped. */
+static void scan_begin(struct vad_context *ctx)
+{
+	vad__libva_rescan(ctx);
+	vad__devices_free(ctx);
+	ctx->boot_id[0] = '\0';	/* the probe cache's key reads it again */
+	/* Scanned, unless it fails with -ENOMEM: then vad_select() scans again. */
+	ctx->scanned = true;
+}
+
+/* What every scan does last: @list becomes the context's devices. Returns their count. */
+static int scan_end(struct vad_context *ctx, struct vad_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		check_access(ctx, list->devs[i]);
+	if (list->n > 1)
+		qsort(list->devs, list->n, sizeof(*list->devs), device_cmp);
+
+	ctx->devices = list->devs;
+	ctx->ndevices = list->n;
+	/* The facts and the functions without a node are read when first asked for (a
+	 * program that only selects reads the facts of the devices it judges, and never the
+	 * functions): vad__device_facts(), vad__functions_read(). */
+	vad__log(ctx, VAD_LOG_DEBUG, "scan: %zu device(s)", list->n);
+	return (int)list->n;
+}
+
+/* Public (vadiscover.h). */
+int vad_scan_node(struct vad_context *ctx, const char *node)
+{
+	struct vad_list list = { 0 };
+	struct stat st;
+	const char *name;
+	int r;
+
+	if (!ctx || !node)
+		return -EINVAL;
+	scan_begin(ctx);
+	/* The PF's other functions are in a /dev/dri this scan does not read: none listed. */
+	ctx->functions_read = true;
+	if (stat(node, &st) < 0) {
+		r = -errno;
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: %s", node, VAD_STRERROR(-r));
+		return r;
+	}
+	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != VAD_DRM_MAJOR) {
+		vad__log(ctx, VAD_LOG_DEBUG, "%s: not a DRM character device", node);
+		return -ENODEV;
+	}
+	name = strrchr(node, '/') ? strrchr(node, '/') + 1 : node;
+	r = add_node(ctx, &list, name, node, &st);
+	if (r < 0) {
+		list_free(&list);
+		vad__pf_virtfns_free(ctx);
+		ctx->scanned = false;
+		return r;
+	}
+	return scan_end(ctx, &list);
+}
+
 int vad_scan(struct vad_context *ctx)
 {
 	struct vad_list list = { 0 };
@@ -763,11 +824,7 @@ int vad_scan(struct vad_context *ctx)
 
 	if (!ctx)
 		return -EINVAL;
-	vad__libva_rescan(ctx);
-	vad__devices_free(ctx);
-	ctx->boot_id[0] = '\0';	/* the probe cache's key reads it again */
-	/* Scanned, unless it fails with -ENOMEM: then vad_select() scans again. */
-	ctx->scanned = true;
+	scan_begin(ctx);
 
 	dir = opendir(VAD_DEV_DRI);
 	if (!dir) {
@@ -844,16 +901,5 @@ int vad_scan(struct vad_context *ctx)
 		return r;
 	}
 
-	for (size_t i = 0; i < list.n; i++)
-		check_access(ctx, list.devs[i]);
-	if (list.n > 1)
-		qsort(list.devs, list.n, sizeof(*list.devs), device_cmp);
-
-	ctx->devices = list.devs;
-	ctx->ndevices = list.n;
-	/* The facts and the functions without a node are read when first asked for (a
-	 * program that only selects reads the facts of the devices it judges, and never the
-	 * functions): vad__device_facts(), vad__functions_read(). */
-	vad__log(ctx, VAD_LOG_DEBUG, "scan: %zu device(s)", list.n);
-	return (int)list.n;
+	return scan_end(ctx, &list);
 }

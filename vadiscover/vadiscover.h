@@ -47,7 +47,8 @@
  *   until the next call that replaces them (as in libevdev and kmod), or until the context
  *   is freed; copy one to keep it longer. Precisely:
  *
- *     vad_scan()                replaces every device and every string of the context
+ *     vad_scan(),
+ *     vad_scan_node()           replace every device and every string of the context
  *                               (device pointers too), and the libva path and error;
  *     vad_select()              replaces the reason of every device (and, through the
  *                               probes it runs, the VA strings of the devices it probes);
@@ -347,6 +348,33 @@ void vad_set_log_fn(struct vad_context *ctx, vad_log_fn fn, enum vad_log_priorit
  * On error the context has no devices, as before any scan.
  */
 int vad_scan(struct vad_context *ctx);
+
+/**
+ * vad_scan_node() - enumerate one node only: the device of a node a program was given
+ * @ctx: the context
+ * @node: a path to a DRM node (a render or card node, a by-path link, any name)
+ *
+ * As vad_scan(), for @node alone: /dev/dri is not listed, and the context then holds at
+ * most one device, @node's, with @node as its only node (its render or card node as the
+ * kernel names it; the sibling node is not looked for), identified and opened as
+ * vad_scan() does. vad_select() then chooses among that device only, and there are no
+ * functions without a node (vad_function_count() is 0: which VFs have a node here is
+ * only known from a whole scan). For a program that was handed a node and only needs to
+ * know whether it can be used (the ffmpeg wrapper's check of a device argument): a scan
+ * of every node opens and identifies every node; this, one. vad_scan() replaces it.
+ *
+ * Invalidates every device pointer and string obtained from @ctx before.
+ *
+ * Return: 1, or 0 when @node is a DRM node but neither a render nor a card node (a
+ * control node), or a negative errno; on error the context has no devices:
+ * * %-EINVAL - @ctx or @node is NULL
+ * * %-ENOMEM - out of memory
+ * * %-ENOENT, %-ENOTDIR, %-EACCES, %-ELOOP, %-ENAMETOOLONG, %-EOVERFLOW - stat(@node)
+ *   failed so
+ * * %-ENODEV - @node is not a DRM node: not a character device, or one of another major
+ *   than DRM's (226)
+ */
+int vad_scan_node(struct vad_context *ctx, const char *node);
 
 /**
  * vad_device_count() - the number of devices found by the last vad_scan()
