@@ -5,8 +5,8 @@
  *   runs:   the tool's pick and list -v, and the wrapper (Jellyfin's probe with Debian's
  *           ffmpeg behind it), twice on the same simulated machine (run-in --keep
  *           --reuse: same files, same inodes), counting VA driver initialisations;
- *   key:    boot id, PCI ids, kernel driver, the sysfs directory re-created (a VF
- *           destroyed and made again), the libva, the driver directory and the driver
+ *   key:    boot id, kernel driver, the sysfs directory re-created (a VF destroyed and
+ *           made again, a device of other ids in the same slot), the libva, the driver directory and the driver
  *           file, the forced driver, LIBVA_DRIVER_NAME, a hang's expiry (the node's
  *           device number is in the key too, but the harness cannot renumber a node);
  *   files:  truncated, garbage, another key's file, a symlink; the directory a symlink,
@@ -203,20 +203,39 @@ START_TEST(key_boot_id)
 }
 END_TEST
 
+/* A device of other PCI ids (or revision) in the same slot: the kernel only gets one by
+ * removing the device and adding another (a hot swap, a rescan after a firmware update),
+ * whose sysfs directory is new. The ids themselves are not in the key. */
 START_TEST(key_pci_ids)
 {
 	static const char *const attrs[] = { "revision", "device", "subsystem_device" };
-	static const char *const values[] = { "0x0d\n", "0x4693\n", "0x2212\n" };
-	char path[PATH_MAX + 64];
+	static const char *const values[] = { "0x0d", "0x4693", "0x2212" };
 
 	enter_va("adl-sriov-host", NULL);
 	CHANGED(1, NULL, 0);
 	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/0000:00:02.1/%s", m.topo_dir,
-			 attrs[i]);
-		write_file(path, values[i]);
+		sh("cd %s/sys/devices/pci0000:00 && cp -a 0000:00:02.1 new && "
+		   "echo %s > new/%s && rm -rf 0000:00:02.1 && mv new 0000:00:02.1",
+		   m.topo_dir, values[i], attrs[i]);
 		CHANGED(1, NULL, 0);
 	}
+	ck_assert_int_eq(vad_device_get_subsystem_device_id(vad_device_get(m.ctx, 1)), 0x2212);
+	leave();
+}
+END_TEST
+
+/* Node access is never taken from the cache: a node this process may not open (at the
+ * scan) gets no cached answer, and is probed (and fails) instead. */
+START_TEST(access_not_cached)
+{
+	enter_va("adl-sriov-host", NULL);
+	CHANGED(1, NULL, 0);
+	setenv("FAKEGPU_DENY", "renderD129", 1);
+	ck_assert(probed_anew(1, NULL, ANY_STATUS));
+	ck_assert_int_eq(vad_device_get_access(vad_device_get(m.ctx, 1)), -EACCES);
+	ck_assert_int_lt(vad_device_get_va_status(vad_device_get(m.ctx, 1)), 0);
+	unsetenv("FAKEGPU_DENY");
+	ck_assert(!probed_anew(1, NULL, 0));	/* the answer was kept */
 	leave();
 }
 END_TEST
@@ -290,6 +309,31 @@ START_TEST(key_driver_file)
 	CHANGED(1, NULL, -ENOPKG);
 	sh("mv %s.away %s", file, file);
 	CHANGED(1, NULL, 0);
+	leave();
+}
+END_TEST
+
+/* The files an answer depends on are checked once a scan: two VFs of one driver stat it
+ * once; a driver upgraded since is seen by the next scan. */
+START_TEST(files_checked_once_a_scan)
+{
+	char dri[PATH_MAX + 32], file[PATH_MAX + 64];
+
+	enter_va("adl-sriov-host", NULL);
+	snprintf(dri, sizeof(dri), "%s/dri", m.topo_dir);
+	sh("cp -a \"$LIBVA_DRIVERS_PATH\" %s", dri);
+	setenv("LIBVA_DRIVERS_PATH", dri, 1);
+	CHANGED(1, NULL, 0);
+	CHANGED(2, NULL, 0);
+	ck_assert_int_gt(vad_scan(m.ctx), 2);
+	ck_assert_int_eq(vad_device_probe(m.ctx, vad_device_get(m.ctx, 1), NULL), 0);
+	ck_assert(vad_device_is_cached(vad_device_get(m.ctx, 1)));
+	snprintf(file, sizeof(file), "%s/iHD_drv_video.so", dri);
+	struct timespec ts[2] = { { .tv_sec = 1000000000 }, { .tv_sec = 1000000000 } };
+	ck_assert_int_eq(utimensat(AT_FDCWD, file, ts, 0), 0);
+	ck_assert_int_eq(vad_device_probe(m.ctx, vad_device_get(m.ctx, 2), NULL), 0);
+	ck_assert(vad_device_is_cached(vad_device_get(m.ctx, 2)));	/* this scan's check */
+	CHANGED(2, NULL, 0);						/* the next scan's */
 	leave();
 }
 END_TEST
@@ -386,7 +430,7 @@ START_TEST(bad_file)
 		"head -c 3000 /dev/urandom > $f",			/* garbage */
 		"sed -i s/^status\\ 0/status\\ -5/ $f",			/* failure without error */
 		"sed -i s/^decode\\ 0x/decode\\ 0x1/ $f",		/* a codec out of range */
-		"sed -i s/^ids\\ /ids\\ 1/ $f",				/* the key differs */
+		"sed -i s/^kernel-driver\\ /kernel-driver\\ x/ $f",	/* the key differs */
 		"printf \"\\n\" >> $f",					/* a byte after the end */
 		"mv $f x && ln -s x $f",				/* a symlink */
 		"chmod 0 $f && mv $f x && mkdir $f && mv x $f/",	/* a directory */
@@ -728,6 +772,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, warm_loads_no_libva);
 	tcase_add_test(tc, key_boot_id);
 	tcase_add_test(tc, key_pci_ids);
+	tcase_add_test(tc, access_not_cached);
+	tcase_add_test(tc, files_checked_once_a_scan);
 	tcase_add_test(tc, key_kernel_driver);
 	tcase_add_test(tc, key_sysfs_recreated);
 	tcase_add_test(tc, key_libva);

@@ -71,22 +71,24 @@ long long vad__now_ns(void)
 
 /* --- the directory ------------------------------------------------------------------ */
 
-/* mkdir @path 0700 (when missing), then open it without following a symlink and check
+/* Open @path without following a symlink (mkdir 0700 first when it is missing), and check
  * that it is a directory of this user that nobody else may write. The fd, or -errno with
  * the reason logged. */
 static int cache_open_dir(struct vad_context *ctx, const char *path)
 {
 	struct stat st;
-	int fd;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-		int err = errno;	/* before the log function, which may change errno */
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			int err = errno;	/* before the log function, which may change it */
 
-		vad__log(ctx, VAD_LOG_DEBUG, "probe cache: cannot create %s: %s", path,
-			 VAD_STRERROR(err));
-		return -err;
+			vad__log(ctx, VAD_LOG_DEBUG, "probe cache: cannot create %s: %s", path,
+				 VAD_STRERROR(err));
+			return -err;
+		}
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		int err = errno;
 
@@ -255,9 +257,12 @@ static int cache_key(struct vad_context *ctx, const struct vad_device *dev,
 		snprintf(ctx->boot_id, sizeof(ctx->boot_id), "-");
 	vad__str_addf(&t, "vadiscover %s\n", VAD_VERSION);
 	vad__str_addf(&t, "boot %s\n", ctx->boot_id);
-	/* The device: its number, where it is in sysfs, what it is, who drives it, and the
-	 * inode of its sysfs directory, which a re-created VF (or a re-bound device) gets
-	 * anew. */
+	/* The device: its number, where it is in sysfs, the inode of its sysfs directory, and
+	 * who drives it. A device that goes and comes back (a re-created VF, a hot-plugged
+	 * card in the same slot) has a directory of a new inode (kernfs numbers them anew,
+	 * with a generation in the upper bits on 64-bit kernels), so what the device is (its
+	 * PCI ids and revision, fixed while the directory lives) needs no file read of its
+	 * own; a driver bound again keeps the directory, so the driver is named. */
 	vad__str_addf(&t, "rdev %u:%u\n", major(rdev), minor(rdev));
 	vad__str_addf(&t, "sysfs %s\n", dev->sysfs_path ? dev->sysfs_path : "-");
 	if (!dev->sysfs_path || stat(dev->sysfs_path, &st) < 0)
@@ -265,9 +270,7 @@ static int cache_key(struct vad_context *ctx, const struct vad_device *dev,
 	else
 		vad__str_addf(&t, "sysfs-inode %llu:%llu", (unsigned long long)st.st_dev,
 			      (unsigned long long)st.st_ino);
-	vad__str_addf(&t, "\nids %d %d %d %d %d\n", dev->vendor_id, dev->device_id,
-		      dev->subsystem_vendor_id, dev->subsystem_device_id, dev->revision);
-	vad__str_addf(&t, "kernel-driver %s\n", dev->kernel_driver ? dev->kernel_driver : "-");
+	vad__str_addf(&t, "\nkernel-driver %s\n", dev->kernel_driver ? dev->kernel_driver : "-");
 	/* The libva that probes, named without loading it (its file is checked through
 	 * "libva" and "libva-state"), and what steers its choice of driver. */
 	vad__str_addf(&t, "libva ");
@@ -426,20 +429,47 @@ static int cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 }
 
 /* Whether the files @paths (@plen bytes, one per line) are as @state (@slen bytes) says:
- * 1 (yes), 0 (no) or -ENOMEM. */
-static int cache_same_state(const char *paths, size_t plen, const char *state, size_t slen)
+ * 1 (yes), 0 (no) or -ENOMEM. With @ctx, a yes is kept until its next scan, so answers
+ * that share a libva and a driver (ten GPUs of one kind) stat those files once a scan. */
+static int cache_same_state(struct vad_context *ctx, const char *paths, size_t plen,
+			    const char *state, size_t slen)
 {
-	char *copy = strndup(paths, plen), *now;
+	struct vad_str seen = { 0 };
+	char *copy, *now, *entry;
 	int same;
 
-	if (!copy)
+	/* (Names with the separators in them are not kept: checked each time.) */
+	if (memchr(paths, '\x01', plen) || memchr(paths, '\x02', plen) ||
+	    memchr(state, '\x01', slen) || memchr(state, '\x02', slen))
+		ctx = NULL;
+	vad__str_addf(&seen, "\x02%.*s\x01%.*s\x02", (int)plen, paths, (int)slen, state);
+	entry = vad__str_done(&seen);
+	if (!entry)
 		return -ENOMEM;
-	now = cache_state(copy);
+	if (ctx && ctx->files_ok && strstr(ctx->files_ok, entry)) {
+		free(entry);
+		return 1;
+	}
+	copy = strndup(paths, plen);
+	now = copy ? cache_state(copy) : NULL;
 	free(copy);
-	if (!now)
+	if (!now) {
+		free(entry);
 		return -ENOMEM;
+	}
 	same = strlen(now) == slen && memcmp(now, state, slen) == 0;
 	free(now);
+	if (same && ctx) {
+		size_t n = strlen(entry);
+		char *all = realloc(ctx->files_ok, ctx->files_ok_len + n + 1);
+
+		if (all) {	/* (without room, checked again next time) */
+			memcpy(all + ctx->files_ok_len, entry, n + 1);
+			ctx->files_ok = all;
+			ctx->files_ok_len += n;
+		}
+	}
+	free(entry);
 	return same;
 }
 
@@ -468,19 +498,19 @@ static bool libva_as_wanted(const char *lpaths, size_t n, const char *want)
 	return n > wl && memcmp(lpaths, want, wl) == 0 && lpaths[wl] == '\n';
 }
 
-static int cache_parse(const char *buf, size_t len, const char *key, long long asked,
-		       const char *want, struct vad__va *va);
+static int cache_parse(struct vad_context *ctx, const char *buf, size_t len, const char *key,
+		       long long asked, const char *want, struct vad__va *va);
 
 int vad__cache_parse(const char *buf, size_t len, const char *key, long long asked,
 		     struct vad__va *va)
 {
-	return cache_parse(buf, len, key, asked, NULL, va);
+	return cache_parse(NULL, buf, len, key, asked, NULL, va);
 }
 
 /* 1 and the answer in @va when the file matches @key in every way, its libva is as @want
  * asks, and it answers a question asked at @asked; 0 when not. */
-static int cache_parse(const char *buf, size_t len, const char *key, long long asked,
-		       const char *want, struct vad__va *va)
+static int cache_parse(struct vad_context *ctx, const char *buf, size_t len, const char *key,
+		       long long asked, const char *want, struct vad__va *va)
 {
 	struct vad_in in = { buf, buf + len };
 	const char *k, *paths, *state, *lpaths, *lstate;
@@ -503,10 +533,10 @@ static int cache_parse(const char *buf, size_t len, const char *key, long long a
 		return 0;
 	if (!libva_as_wanted(lpaths, lplen, want))
 		return 0;
-	r = cache_same_state(lpaths, lplen, lstate, lslen);
+	r = cache_same_state(ctx, lpaths, lplen, lstate, lslen);
 	if (r <= 0)
 		return r;
-	r = cache_same_state(paths, plen, state, slen);
+	r = cache_same_state(ctx, paths, plen, state, slen);
 	if (r <= 0)
 		return r;
 	pcopy = strndup(paths, plen);
@@ -557,7 +587,7 @@ int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, con
 		/* Memoized per scan: no new lookup of libva. */
 		if (vad__libva_choice(ctx, &choice, &want) < 0)
 			want = NULL;
-		r = choice.failed ? -ENOMEM : cache_parse(buf, len, key, asked, want, va);
+		r = choice.failed ? -ENOMEM : cache_parse(ctx, buf, len, key, asked, want, va);
 		free(vad__str_done(&choice));
 	} else {
 		r = 0;

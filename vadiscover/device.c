@@ -65,6 +65,9 @@ void vad__function_free(struct vad_function *fn)
 void vad__devices_free(struct vad_context *ctx)
 {
 	vad__pf_virtfns_free(ctx);
+	free(ctx->files_ok);
+	ctx->files_ok = NULL;
+	ctx->files_ok_len = 0;
 	for (size_t i = 0; i < ctx->nfunctions; i++)
 		vad__function_free(ctx->functions[i]);
 	free(ctx->functions);
@@ -153,7 +156,7 @@ const char *vad_device_get_sysfs_path(const struct vad_device *dev)
 
 enum vad_bus vad_device_get_bus(const struct vad_device *dev)
 {
-	vad__device_facts(dev);
+	vad__device_driver(dev);
 	return dev->bus;
 }
 
@@ -195,7 +198,7 @@ int vad_device_get_revision(const struct vad_device *dev)
 
 const char *vad_device_get_kernel_driver(const struct vad_device *dev)
 {
-	vad__device_facts(dev);
+	vad__device_driver(dev);
 	return dev->kernel_driver;
 }
 

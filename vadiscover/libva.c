@@ -534,7 +534,7 @@ const char *vad_get_libva_error(const struct vad_context *ctx)
 
 const char *vad_device_get_required_va_driver(const struct vad_device *dev)
 {
-	vad__device_facts(dev);
+	vad__device_driver(dev);
 	if (dev->kernel_driver && strcmp(dev->kernel_driver, "xe") == 0 &&
 	    !secure_getenv("LIBVA_DRIVER_NAME") && !secure_getenv("LIBVA_DRIVER_NAME_JELLYFIN"))
 		return "iHD";

@@ -407,13 +407,13 @@ static bool node_opens(const struct vad_device *dev)
 }
 
 /* The answer in the cache: 1 (in @va), 0 (none), or -ENOMEM. Node access is never taken
- * from it: the node must open now. */
+ * from it: the node must have opened at the scan (vad_device_get_access()). */
 static int probe_cached(struct vad_context *ctx, const struct vad_device *dev,
 			    const char *key, long long asked, bool fresh, struct vad__va *va)
 {
-	int r = vad__cache_lookup(ctx, dev, key, asked, fresh, va);
+	int r = dev->access == 0 ? vad__cache_lookup(ctx, dev, key, asked, fresh, va) : 0;
 
-	if (r == 1 && node_opens(dev)) {
+	if (r == 1) {
 		va->cached = true;
 		return 1;
 	}
@@ -517,7 +517,7 @@ static int job_begin(struct vad_context *ctx, struct probe_job *job, struct vad_
 
 	*job = (struct probe_job){ .dev = dev, .va = VAD__VA_NONE, .asked = vad__now_ns(),
 				   .lock = -1 };
-	vad__device_facts(dev);	/* the cache's key and the helper need them */
+	vad__device_driver(dev);	/* the cache's key and the helper need it */
 	if (!fresh && dev->probed &&
 	    ((!driver && !dev->probe_request) ||
 	     (driver && dev->probe_request && strcmp(driver, dev->probe_request) == 0)))

@@ -154,18 +154,20 @@
  * loads no VA driver at all. The tool, the wrapper and the FFmpeg patch share it.
  *
  * An answer is used only while everything it could depend on is unchanged: the boot; the
- * device (device number, sysfs path and directory inode, PCI ids and revision, kernel
- * driver); the libva that probes (named without loading it: an answer from the cache
- * loads no libva; its file is checked on use); the driver forced and LIBVA_DRIVER_NAME,
- * LIBVA_DRIVER_NAME_JELLYFIN and LIBVA_DRIVERS_PATH; the VA driver files libva tried; the
- * library's version. Node access is never cached: vad_scan() opens every node anyway, and
- * a cached answer is used only when the node opens now. A failure (a driver that fails to
- * initialise, crashes, or is missing) is cached as an answer; a hang is remembered for 10
- * minutes, and never costs the answer itself: when it would leave vad_select() without a
- * device, those devices are probed again. Never cached: -ENOMEM, a node that would not
- * open, no usable libva (-ELIBACC), a missing or misbehaving probe helper. One probe of a
- * device runs at a time: N programs started at once on a cold cache load the VA driver
- * once, not N times.
+ * device (device number, sysfs path, kernel driver, and the inode of its sysfs directory,
+ * which a device that goes and comes back gets anew: its PCI ids are not read for this);
+ * the libva that probes (named without loading it: an answer from the cache loads no
+ * libva); the driver forced and LIBVA_DRIVER_NAME, LIBVA_DRIVER_NAME_JELLYFIN and
+ * LIBVA_DRIVERS_PATH; the VA driver files libva tried; the library's version. The files
+ * (libva's, the drivers') are checked by stat() on their first use after each scan. Node
+ * access is never cached: vad_scan() opens every node anyway, and a cached answer is used
+ * only when the node opened then (vad_device_get_access() is 0). A failure (a driver that
+ * fails to initialise, crashes, or is missing) is cached as an answer; a hang is
+ * remembered for 10 minutes, and never costs the answer itself: when it would leave
+ * vad_select() without a device, those devices are probed again. Never cached: -ENOMEM, a
+ * node that would not open, no usable libva (-ELIBACC), a missing or misbehaving probe
+ * helper. One probe of a device runs at a time: N programs started at once on a cold cache
+ * load the VA driver once, not N times.
  *
  * Where: VADISCOVER_CACHE_DIR, alone, when set; else the first of these that can be used:
  * $XDG_RUNTIME_DIR/vadiscover (a login session's own tmpfs); /run/vadiscover for root;

@@ -27,7 +27,7 @@ const char *vad__display_only_driver(const struct vad_device *dev)
 {
 	const char *drv;
 
-	vad__device_facts(dev);
+	vad__device_driver(dev);
 	drv = dev->kernel_driver;
 
 	if (drv) {
