@@ -1357,9 +1357,10 @@ START_TEST(libva_unloadable)
 		bool kept = strstr(args, "\nvaapi=va:" D128 "\n");
 		bool rewritten = strstr(args, "\nvaapi=va:" D132 "\n");
 		ck_assert_msg(kept != rewritten, "%s", args);
-		/* (the stand-in has no libavutil: its release is unknown, said at verbose) */
-		ck_assert_int_eq(count(w.err, "[vadiscover] the FFmpeg release"), i < 1 ? 1 : 0);
-		int lines = count(w.err, "[vadiscover]") - (i < 1 ? 1 : 0);
+		/* (the stand-in has no libavutil, but every release reads this command line
+		 * alike: its release is not asked, nor said) */
+		ck_assert_int_eq(count(w.err, "[vadiscover] the FFmpeg release"), 0);
+		int lines = count(w.err, "[vadiscover]");
 		if (kept) {
 			/* libva's loader says what it tried */
 			if (i < 2)
