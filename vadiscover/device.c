@@ -156,7 +156,7 @@ const char *vad_device_get_sysfs_path(const struct vad_device *dev)
 
 enum vad_bus vad_device_get_bus(const struct vad_device *dev)
 {
-	vad__device_driver(dev);
+	vad__device_facts(dev);
 	return dev->bus;
 }
 

@@ -235,11 +235,24 @@ static void fmt_fact(char *buf, size_t len, int id)
 		snprintf(buf, len, "(%s)", id == -EINVAL ? "malformed" : "none");
 }
 
-/* The bus and the kernel driver of @dev, whose sysfs_path is set: two links. 0 or -ENOMEM. */
-static int read_driver(struct vad_context *ctx, struct vad_device *dev)
+void vad__device_driver(const struct vad_device *dev)
+{
+	struct vad_device *d = (struct vad_device *)dev;
+
+	if (!dev || dev->driver_read)
+		return;
+	if (dev->sysfs_path &&
+	    vad__sysfs_link_name(dev->sysfs_path, "driver", &d->kernel_driver) == -ENOMEM)
+		return;	/* unknown, as if never read */
+	d->driver_read = true;
+}
+
+/* Read the sysfs facts of @dev, whose sysfs_path is set. Only -ENOMEM is an error: a
+ * missing or malformed attribute leaves its fact at -ENOENT / -EINVAL / NULL. */
+int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
 {
 	const char *sp = dev->sysfs_path;
-	char *name = NULL;
+	char *name = NULL, *pf_path = NULL;
 	int r;
 
 	r = vad__sysfs_link_name(sp, "subsystem", &name);
@@ -251,33 +264,6 @@ static int read_driver(struct vad_context *ctx, struct vad_device *dev)
 	} else {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s/subsystem: %s", sp, VAD_STRERROR(-r));
 	}
-	r = vad__sysfs_link_name(sp, "driver", &dev->kernel_driver);
-	return r == -ENOMEM ? r : 0;
-}
-
-void vad__device_driver(const struct vad_device *dev)
-{
-	struct vad_device *d = (struct vad_device *)dev;
-
-	if (!dev || dev->driver_read)
-		return;
-	if (dev->sysfs_path && read_driver(d->ctx, d) < 0) {
-		free(d->kernel_driver);	/* -ENOMEM: unknown, as if never read */
-		d->kernel_driver = NULL;
-		d->bus = VAD_BUS_UNKNOWN;
-		return;
-	}
-	d->driver_read = true;
-}
-
-/* Read the sysfs facts of @dev, whose sysfs_path is set. Only -ENOMEM is an error: a
- * missing or malformed attribute leaves its fact at -ENOENT / -EINVAL / NULL. */
-int vad__read_facts(struct vad_context *ctx, struct vad_device *dev)
-{
-	const char *sp = dev->sysfs_path;
-	char *pf_path = NULL;
-	int r;
-
 	vad__device_driver(dev);
 	if (!dev->driver_read)
 		return -ENOMEM;

@@ -72,8 +72,8 @@ struct vad_device {
 	gid_t node_gid;		/* group of the node to use, for the permission hint */
 	int access;		/* 0 or -errno of open(O_RDWR) at scan time */
 
-	/* Sysfs facts: read when first needed (vad__device_facts()), not by the scan; the bus
-	 * and the kernel driver may be read alone before (vad__device_driver()). */
+	/* Sysfs facts: read when first needed (vad__device_facts()), not by the scan; the
+	 * kernel driver may be read alone before (vad__device_driver()). */
 	struct vad_context *ctx;	/* the context that scanned it, for the reading */
 	bool facts_read;
 	bool driver_read;
@@ -413,8 +413,8 @@ int vad__read_facts(struct vad_context *ctx, struct vad_device *dev);
  * uses them (vadiscover.h, "Threads"). On -ENOMEM the facts stay unknown and the next
  * call tries again. */
 void vad__device_facts(const struct vad_device *dev);
-/* scan.c: the same for the bus and the kernel driver alone (two links), which is all the
- * probe cache's key, the VA driver a device needs and the display-only rule ask. */
+/* scan.c: the same for the kernel driver alone (one link), which is all the probe cache's
+ * key and the VA driver a device needs ask. */
 void vad__device_driver(const struct vad_device *dev);
 /* Read the functions without a node of the last scan, if not read yet (vad_function_count()
  * and vad_function_get() ask); on -ENOMEM none, and the next call tries again. */

@@ -37,6 +37,7 @@ const char *vad__display_only_driver(const struct vad_device *dev)
 		return NULL;
 	}
 	/* vgem and vkms register platform devices of their own name and bind no driver. */
+	vad__device_facts(dev);
 	if (dev->bus == VAD_BUS_PLATFORM && dev->sysfs_path) {
 		const char *base = strrchr(dev->sysfs_path, '/');
 
