@@ -130,6 +130,7 @@ START_TEST(null_context)
 	ck_assert_ptr_null(vad_unref(NULL));
 	vad_set_log_fn(NULL, NULL, VAD_LOG_DEBUG, NULL);
 	ck_assert_int_eq(vad_scan(NULL), -EINVAL);
+	ck_assert_int_eq(vad_scan_node(NULL, "/dev/dri/renderD128"), -EINVAL);
 	ck_assert_uint_eq(vad_device_count(NULL), 0);
 	ck_assert_ptr_null(vad_device_get(NULL, 0));
 	ck_assert_uint_eq(vad_function_count(NULL), 0);

@@ -762,6 +762,40 @@ START_TEST(wrapper_warm_no_libva)
 }
 END_TEST
 
+/* The wrapper given a node that works judges that node alone, cold and warm: no other
+ * node of the host is opened (a whole scan opens every render node to learn its access). */
+START_TEST(wrapper_given_node_alone)
+{
+	char wrapper[PATH_MAX], trace[PATH_MAX + 32];
+	static const char *const env[] = { "VADISCOVER_FFMPEG=/bin/true", NULL };
+	struct th_result r;
+
+	snprintf(wrapper, sizeof(wrapper), "%s/fftools-wrapper/ffmpeg", th_builddir());
+	unsetenv("VADISCOVER_MODE");
+	unsetenv("VADISCOVER_SELECT");
+	unsetenv("VADISCOVER_LOG");
+	char *argv[] = { wrapper, (char *)"-v", (char *)"verbose", (char *)"-hide_banner",
+			 (char *)"-init_hw_device", (char *)"vaapi=va:/dev/dri/renderD128", NULL };
+	keep_new();
+	snprintf(trace, sizeof(trace), "%s.trace", keep);
+	struct th_opts o = { .topology = "adl-sriov-host", .keep_dir = keep, .env = env,
+			     .trace_file = trace };
+	for (int i = 0; i < 2; i++) {
+		unlink(trace);
+		ck_assert_int_eq(th_run(&o, argv, &r), 0);
+		ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "run %d: %s", i,
+			      r.err);
+		ck_assert_msg(!strstr(r.err, "->"), "run %d rewrote: %s", i, r.err);
+		ck_assert_int_gt(th_count_lines(trace, "open /dev/dri/renderD128 "), 0);
+		ck_assert_int_eq(th_count_lines(trace, "open /dev/dri/"),
+				 th_count_lines(trace, "open /dev/dri/renderD128 "));
+		th_result_free(&r);
+	}
+	unlink(trace);
+	keep_remove();
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("cache");
@@ -799,5 +833,6 @@ Suite *test_suite(void)
 	tcase_add_test(tc, tool_list_cached);
 	tcase_add_test(tc, wrapper_twice);
 	tcase_add_test(tc, wrapper_warm_no_libva);
+	tcase_add_test(tc, wrapper_given_node_alone);
 	return s;
 }

@@ -730,6 +730,72 @@ START_TEST(readdir_error)
 END_TEST
 
 /* vad_device_find(): a node by its device number, whatever its name. */
+/* One node alone: its device, identified by device number, with that node only, and
+ * nothing of the others; the errors of vad_scan_node(). */
+START_TEST(scan_node)
+{
+	struct vad_device *d;
+	char p[PATH_MAX + 64];
+
+	enter("adl-sriov-host");
+	ck_assert_int_eq(vad_scan_node(m.ctx, "/dev/dri/renderD129"), 1);
+	ck_assert_uint_eq(vad_device_count(m.ctx), 1);
+	d = vad_device_get(m.ctx, 0);
+	ck_assert_str_eq(vad_device_get_node(d), "/dev/dri/renderD129");
+	ck_assert_ptr_null(vad_device_get_card_node(d));	/* the sibling is not looked for */
+	ck_assert_int_eq(vad_device_get_access(d), 0);
+	ck_assert_str_eq(vad_device_get_pci_slot(d), "0000:00:02.1");
+	ck_assert_int_eq(vad_device_get_sriov_role(d), VAD_SRIOV_VF);
+	ck_assert_int_eq(vad_device_get_vf_index(d), 1);
+	ck_assert_uint_eq(vad_function_count(m.ctx), 0);
+	/* A card node alone is a device too; a second name finds the node it names. */
+	ck_assert_int_eq(vad_scan_node(m.ctx, "/dev/dri/card0"), 1);
+	ck_assert_str_eq(vad_device_get_pci_slot(vad_device_get(m.ctx, 0)), "0000:00:02.0");
+	snprintf(p, sizeof(p), "%s/dev/dri/gpu", m.topo_dir);
+	ck_assert_int_eq(symlink("renderD131", p), 0);
+	ck_assert_int_eq(vad_scan_node(m.ctx, "/dev/dri/gpu"), 1);
+	ck_assert_str_eq(vad_device_get_pci_slot(vad_device_get(m.ctx, 0)), "0000:00:02.3");
+	/* vad_scan() replaces it. */
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	/* Errors: no devices after them. */
+	ck_assert_int_eq(vad_scan_node(m.ctx, "/dev/dri/renderD200"), -ENOENT);
+	ck_assert_uint_eq(vad_device_count(m.ctx), 0);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	ck_assert_int_eq(vad_scan_node(m.ctx, "/dev/null"), -ENODEV);
+	ck_assert_uint_eq(vad_device_count(m.ctx), 0);
+	ck_assert_int_eq(vad_scan_node(m.ctx, "/dev/dri"), -ENODEV);
+	ck_assert_int_eq(vad_scan_node(m.ctx, NULL), -EINVAL);
+	leave();
+}
+END_TEST
+
+/* A VF given to a VM has no node: a whole scan lists it as a function, one node alone
+ * cannot tell. */
+START_TEST(scan_node_functions)
+{
+	enter("adl-sriov-vfio");
+	ck_assert_int_eq(vad_scan_node(m.ctx, "/dev/dri/renderD128"), 1);
+	ck_assert_uint_eq(vad_function_count(m.ctx), 0);
+	ck_assert_int_gt(vad_scan(m.ctx), 1);
+	ck_assert_uint_eq(vad_function_count(m.ctx), 1);
+	leave();
+}
+END_TEST
+
+/* In a container whose renderD128 is the host's renderD132: the kernel's device. */
+START_TEST(scan_node_renamed)
+{
+	enter("adl-sriov-lxc-vf4-remapped");
+	ck_assert_int_eq(vad_scan_node(m.ctx, "/dev/dri/renderD128"), 1);
+	struct vad_device *d = vad_device_get(m.ctx, 0);
+	ck_assert_str_eq(vad_device_get_render_node(d), "/dev/dri/renderD128");
+	ck_assert_uint_eq(vad_device_get_render_rdev(d), makedev(226, 132));
+	ck_assert_str_eq(vad_device_get_pci_slot(d), "0000:00:02.4");
+	ck_assert_int_eq(vad_device_get_vf_index(d), 4);
+	leave();
+}
+END_TEST
+
 START_TEST(device_find)
 {
 	struct vad_device *d = (struct vad_device *)&m, *found = NULL;
@@ -833,5 +899,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, log_function);
 	tcase_add_test(tc, readdir_error);
 	tcase_add_test(tc, device_find);
+	tcase_add_test(tc, scan_node);
+	tcase_add_test(tc, scan_node_renamed);
+	tcase_add_test(tc, scan_node_functions);
 	return s;
 }
