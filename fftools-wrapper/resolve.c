@@ -34,6 +34,7 @@ struct vfw_vad {
 	struct vad_context *ctx;	/* created and scanned on the first question */
 	int scan_rc;
 	char *scanned_node;	/* the one node scanned (vad_scan_node()), or NULL: all */
+	bool helper_set;	/* vad_set_probe_helper_beside_program() was called */
 	char *why;		/* the last answer's text */
 	char *node;
 };
@@ -125,10 +126,8 @@ static int ensure_scanned(struct vfw_vad *v, const char *node, const char **why)
 			return rc;
 		}
 		/* Probes run in the helper program, always (a crashing or hanging VA driver
-		 * must not take this process with it); the one beside this executable when
-		 * there is one (a portable folder), else the installed one. */
+		 * must not take this process with it). */
 		vad_set_probe_mode(v->ctx, VAD_PROBE_ISOLATED | VAD_PROBE_CACHE);
-		vad_set_probe_helper_beside_program(v->ctx);
 	} else if (!v->scanned_node || (node && !strcmp(node, v->scanned_node))) {
 		goto scanned;
 	}
@@ -146,8 +145,14 @@ static int ensure_scanned(struct vfw_vad *v, const char *node, const char **why)
 	} else {
 		v->scan_rc = vad_scan(v->ctx);
 	}
-	/* After the scan, which resets it; without a device nothing is probed. */
+	/* After the scan, which resets it; without a device nothing is probed. The helper:
+	 * the one beside this executable when there is one (a portable folder), else the
+	 * installed one. */
 	v->libva_rc = v->scan_rc > 0 ? use_ffmpeg_libva(v) : 0;
+	if (v->scan_rc > 0 && !v->helper_set) {
+		vad_set_probe_helper_beside_program(v->ctx);
+		v->helper_set = true;
+	}
 scanned:
 	if (v->libva_rc < 0) {
 		*why = set_why(v, "%s", strerror(-v->libva_rc));

@@ -201,10 +201,12 @@ static int cache_dir_fd(struct vad_context *ctx)
 	}
 	vad__cache_free(ctx);
 	ctx->cache_dirfd = cache_dir(ctx);
-	if (ctx->cache_dirfd >= 0)
+	if (ctx->cache_dirfd >= 0) {
 		ctx->cache_env = env;
-	else
+		ctx->cache_uid = geteuid();	/* (in the env: the same while the fd is used) */
+	} else {
 		free(env);
+	}
 	return ctx->cache_dirfd;
 }
 
@@ -392,7 +394,8 @@ static bool in_ns(struct vad_in *in, const char *name, long long *out)
 
 /* Read the whole file @name in @dirfd (a regular file of this user, at most
  * VAD_CACHE_FILE_MAX bytes) into a malloc'ed buffer. */
-static int cache_slurp(int dirfd, const char *name, char **out, size_t *len)
+static int cache_slurp(const struct vad_context *ctx, int dirfd, const char *name, char **out,
+		       size_t *len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
@@ -402,7 +405,7 @@ static int cache_slurp(int dirfd, const char *name, char **out, size_t *len)
 	*out = NULL;
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != ctx->cache_uid ||
 	    st.st_size > VAD_CACHE_FILE_MAX) {
 		close(fd);
 		return -EINVAL;
@@ -577,7 +580,7 @@ int vad__cache_lookup(struct vad_context *ctx, const struct vad_device *dev, con
 	if (dirfd < 0)
 		return 0;
 	cache_name(key, ".probe", name, sizeof(name));
-	r = cache_slurp(dirfd, name, &buf, &len);
+	r = cache_slurp(ctx, dirfd, name, &buf, &len);
 	if (r == -ENOMEM)
 		return r;
 	if (r == 0) {
@@ -709,14 +712,15 @@ static bool cacheable(const struct vad__va *va, long long now, long long *expire
 }
 
 /* Whether @name in @dirfd holds an answer other than a hang for @key, valid now. */
-static bool cache_has_answer(int dirfd, const char *name, const char *key, long long now)
+static bool cache_has_answer(const struct vad_context *ctx, int dirfd, const char *name,
+			     const char *key, long long now)
 {
 	struct vad__va old = VAD__VA_NONE;
 	char *buf = NULL;
 	size_t len = 0;
 	bool has;
 
-	if (cache_slurp(dirfd, name, &buf, &len) < 0)
+	if (cache_slurp(ctx, dirfd, name, &buf, &len) < 0)
 		return false;
 	has = vad__cache_parse(buf, len, key, now, &old) == 1 && old.status != -ETIMEDOUT;
 	free(buf);
@@ -773,7 +777,7 @@ void vad__cache_store(struct vad_context *ctx, const struct vad_device *dev,
 		return;
 	cache_name(key, ".probe", name, sizeof(name));
 	/* A timeout never replaces an answer (another process's probe that did finish). */
-	if (va->status == -ETIMEDOUT && cache_has_answer(dirfd, name, key, now)) {
+	if (va->status == -ETIMEDOUT && cache_has_answer(ctx, dirfd, name, key, now)) {
 		vad__log(ctx, VAD_LOG_DEBUG, "%s: probe cache: %s holds an answer: the timeout is "
 			 "not written over it", vad_device_get_node(dev), name);
 		return;

@@ -151,6 +151,7 @@ struct vad_context {
 	 * variables that chose it (cache_env) stay as they were; the boot id, read once. */
 	int cache_dirfd;
 	char *cache_env;
+	uid_t cache_uid;	/* the owner its files must have */
 	char boot_id[64];
 	/* The files (libva, VA drivers) of answers found as they were since the last scan,
 	 * not checked again until the next one: "\x02PATHS\x01STATE\x02" each. */
