@@ -727,8 +727,8 @@ START_TEST(wrapper_twice)
 END_TEST
 
 /* The wrapper's second run (the cache warm) loads no libva: the dynamic loader's own
- * account (LD_DEBUG=files: "generating link map" per object mapped; a dlopen() with
- * RTLD_NOLOAD maps none) of a run whose target loads none (/bin/true) names none. */
+ * account (LD_DEBUG=files: "generating link map" per object mapped) of a run whose target
+ * loads none (/bin/true) names none. */
 START_TEST(wrapper_warm_no_libva)
 {
 	char wrapper[PATH_MAX];

@@ -388,10 +388,24 @@ int vad__libva_helper_dir(struct vad_context *ctx, char **dir)
 	return 0;
 }
 
+/* dl_iterate_phdr(): the path of a libva.so.2 in the process (by its file name, as the
+ * loader matches a soname it loaded: "libva.so.2", or a versioned "libva.so.2.N.0"). */
+static int find_libva(struct dl_phdr_info *info, size_t size, void *data)
+{
+	const char *base = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
+	size_t n = strlen(VAD_LIBVA_SONAME);
+
+	(void)size;
+	base = base ? base + 1 : info->dlpi_name;
+	if (!base || strncmp(base, VAD_LIBVA_SONAME, n) != 0 || (base[n] && base[n] != '.'))
+		return 0;
+	*(const char **)data = info->dlpi_name;
+	return 1;
+}
+
 int vad__libva_choice(struct vad_context *ctx, struct vad_str *t, const char **want)
 {
 	struct vad__libva *lv = libva_state(ctx);
-	void *h;
 
 	*want = NULL;
 	if (!lv)
@@ -408,21 +422,23 @@ int vad__libva_choice(struct vad_context *ctx, struct vad_str *t, const char **w
 		*want = lv->path;
 		return 0;
 	}
-	/* The order of libva_load_now(), without loading: RTLD_NOLOAD maps nothing (but
-	 * looks the file up, so once until vad_scan()). */
+	/* The order of libva_load_now(), without loading: the objects in the process are
+	 * read from memory (dlopen() with RTLD_NOLOAD would search the loader's cache and
+	 * open the file it finds), once until vad_scan(). */
 	if (lv->in_process < 0) {
-		h = dlopen(VAD_LIBVA_SONAME, RTLD_LAZY | RTLD_NOLOAD);
-		lv->in_process = h != NULL;
-		if (h) {
+		const char *name = NULL;
+
+		dl_iterate_phdr(find_libva, &name);
+		lv->in_process = name != NULL;
+		if (name) {
+			char *real = realpath(name, NULL);
+
 			free(lv->in_process_path);
-			lv->in_process_path = handle_path(h);
-			dlclose(h);
+			lv->in_process_path = real ? real : strdup(name);
 			if (!lv->in_process_path) {
 				lv->in_process = -1;
 				return -ENOMEM;
 			}
-		} else {
-			dlerror();
 		}
 	}
 	if (lv->in_process) {
