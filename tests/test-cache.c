@@ -16,6 +16,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -282,6 +283,41 @@ START_TEST(key_libva)
 	CHANGED(1, NULL, 0);
 	ck_assert_int_eq(vad_get_libva_version(m.ctx), 222);
 	leave();
+}
+END_TEST
+
+/* A libva already in the process (a program that loaded its own before the library ran)
+ * is the one that probes: an answer of the loader's search, kept by another process, does
+ * not answer for it. */
+START_TEST(key_libva_in_process)
+{
+	char dir[PATH_MAX + 32], file[PATH_MAX + 48];
+	int status;
+
+	enter_va("adl-sriov-host", NULL);
+	snprintf(dir, sizeof(dir), "%s/ownlib", m.topo_dir);
+	tl_libva_dir(dir, "libva.so.2.2200.0");
+	/* Another process, with the loader's search, keeps its answer. */
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct vad_context *c = NULL;
+
+		_exit(vad_new(&c) == 0 && vad_scan(c) == 8 &&
+		      vad_device_probe(c, vad_device_get(c, 1), NULL) == 0 &&
+		      vad_get_libva_version(c) != 222 ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(status, 0);
+	ck_assert(!probed_anew(1, NULL, 0));	/* (that answer, here without a libva) */
+	/* This one: its own libva, loaded before the library loads any. */
+	snprintf(file, sizeof(file), "%s/libva.so.2", dir);
+	void *h = dlopen(file, RTLD_NOW | RTLD_GLOBAL);
+	ck_assert_msg(h != NULL, "%s", dlerror());
+	CHANGED(1, NULL, 0);
+	ck_assert_int_eq(vad_get_libva_version(m.ctx), 222);
+	leave();
+	dlclose(h);
 }
 END_TEST
 
@@ -811,6 +847,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, key_kernel_driver);
 	tcase_add_test(tc, key_sysfs_recreated);
 	tcase_add_test(tc, key_libva);
+	tcase_add_test(tc, key_libva_in_process);
 	tcase_add_test(tc, key_driver_file);
 	tcase_add_test(tc, key_forced_driver);
 	tcase_add_test(tc, hang_expires);

@@ -388,8 +388,9 @@ int vad__libva_helper_dir(struct vad_context *ctx, char **dir)
 	return 0;
 }
 
-/* dl_iterate_phdr(): the path of a libva.so.2 in the process (by its file name, as the
- * loader matches a soname it loaded: "libva.so.2", or a versioned "libva.so.2.N.0"). */
+/* dl_iterate_phdr(): a copy of the path of a libva.so.2 in the process (by its file name,
+ * as the loader matches a soname it loaded: "libva.so.2", or a versioned "libva.so.2.N.0").
+ * Returns 1 when found (*@data NULL then: out of memory). */
 static int find_libva(struct dl_phdr_info *info, size_t size, void *data)
 {
 	const char *base = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
@@ -399,7 +400,7 @@ static int find_libva(struct dl_phdr_info *info, size_t size, void *data)
 	base = base ? base + 1 : info->dlpi_name;
 	if (!base || strncmp(base, VAD_LIBVA_SONAME, n) != 0 || (base[n] && base[n] != '.'))
 		return 0;
-	*(const char **)data = info->dlpi_name;
+	*(char **)data = strdup(info->dlpi_name);
 	return 1;
 }
 
@@ -426,19 +427,19 @@ int vad__libva_choice(struct vad_context *ctx, struct vad_str *t, const char **w
 	 * read from memory (dlopen() with RTLD_NOLOAD would search the loader's cache and
 	 * open the file it finds), once until vad_scan(). */
 	if (lv->in_process < 0) {
-		const char *name = NULL;
+		char *name = NULL;
+		int found = dl_iterate_phdr(find_libva, &name);
 
-		dl_iterate_phdr(find_libva, &name);
-		lv->in_process = name != NULL;
-		if (name) {
+		if (found && !name)
+			return -ENOMEM;
+		lv->in_process = found;
+		if (found) {
 			char *real = realpath(name, NULL);
 
 			free(lv->in_process_path);
-			lv->in_process_path = real ? real : strdup(name);
-			if (!lv->in_process_path) {
-				lv->in_process = -1;
-				return -ENOMEM;
-			}
+			lv->in_process_path = real ? real : name;
+			if (real)
+				free(name);
 		}
 	}
 	if (lv->in_process) {
