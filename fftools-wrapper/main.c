@@ -196,20 +196,19 @@ static void say(const char *path, const char *fmt, ...)
 	free(line);
 }
 
-/* This program's file (device and inode), by two ways that do not depend on each other:
- * /proc/self/exe, and the path it was executed by (AT_EXECFN, in the auxiliary vector the
- * kernel gives every program: no /proc needed, as in a chroot or a sandbox). */
-static struct stat self_ids[2];
+/* This program's file (device and inode): /proc/self/exe, or without /proc (a chroot, a
+ * sandbox) the path it was executed by (AT_EXECFN, in the auxiliary vector the kernel gives
+ * every program). (Both name the same file, but when this one was replaced since it
+ * started: the new file at that path is then a wrapper too, which would know itself.) */
+static struct stat self_ids[1];
 static int nself;
 
 static void find_self(void)
 {
 	const char *fn = (const char *)getauxval(AT_EXECFN);
 
-	if (stat("/proc/self/exe", &self_ids[nself]) == 0)
-		nself++;
-	if (fn && stat(fn, &self_ids[nself]) == 0)
-		nself++;
+	if (stat("/proc/self/exe", &self_ids[0]) == 0 || (fn && stat(fn, &self_ids[0]) == 0))
+		nself = 1;
 }
 
 /* Whether @path is this very program (by device and inode, whatever its name). */
