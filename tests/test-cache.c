@@ -762,6 +762,21 @@ START_TEST(wrapper_twice)
 }
 END_TEST
 
+/* Jellyfin's VAAPI probe through the wrapper (in @wrapper, PATH_MAX bytes), as argv. */
+static char **jellyfin_probe(char *wrapper)
+{
+	static char *argv[] = { NULL, (char *)"-v", (char *)"verbose", (char *)"-hide_banner",
+				(char *)"-init_hw_device", (char *)"vaapi=va:/dev/dri/renderD128",
+				NULL };
+
+	snprintf(wrapper, PATH_MAX, "%s/fftools-wrapper/ffmpeg", th_builddir());
+	unsetenv("VADISCOVER_MODE");
+	unsetenv("VADISCOVER_SELECT");
+	unsetenv("VADISCOVER_LOG");
+	argv[0] = wrapper;
+	return argv;
+}
+
 /* The wrapper's second run (the cache warm) loads no libva: the dynamic loader's own
  * account (LD_DEBUG=files: "generating link map" per object mapped) of a run whose target
  * loads none (/bin/true) names none. */
@@ -770,13 +785,8 @@ START_TEST(wrapper_warm_no_libva)
 	char wrapper[PATH_MAX];
 	static const char *const env[] = { "LD_DEBUG=files", "VADISCOVER_FFMPEG=/bin/true", NULL };
 	struct th_result r[2];
+	char **argv = jellyfin_probe(wrapper);
 
-	snprintf(wrapper, sizeof(wrapper), "%s/fftools-wrapper/ffmpeg", th_builddir());
-	unsetenv("VADISCOVER_MODE");
-	unsetenv("VADISCOVER_SELECT");
-	unsetenv("VADISCOVER_LOG");
-	char *argv[] = { wrapper, (char *)"-v", (char *)"verbose", (char *)"-hide_banner",
-			 (char *)"-init_hw_device", (char *)"vaapi=va:/dev/dri/renderD128", NULL };
 	keep_new();
 	struct th_opts o = { .topology = "adl-sriov-host", .keep_dir = keep, .env = env };
 	for (int i = 0; i < 2; i++) {
@@ -805,13 +815,8 @@ START_TEST(wrapper_given_node_alone)
 	char wrapper[PATH_MAX], trace[PATH_MAX + 32];
 	static const char *const env[] = { "VADISCOVER_FFMPEG=/bin/true", NULL };
 	struct th_result r;
+	char **argv = jellyfin_probe(wrapper);
 
-	snprintf(wrapper, sizeof(wrapper), "%s/fftools-wrapper/ffmpeg", th_builddir());
-	unsetenv("VADISCOVER_MODE");
-	unsetenv("VADISCOVER_SELECT");
-	unsetenv("VADISCOVER_LOG");
-	char *argv[] = { wrapper, (char *)"-v", (char *)"verbose", (char *)"-hide_banner",
-			 (char *)"-init_hw_device", (char *)"vaapi=va:/dev/dri/renderD128", NULL };
 	keep_new();
 	snprintf(trace, sizeof(trace), "%s.trace", keep);
 	struct th_opts o = { .topology = "adl-sriov-host", .keep_dir = keep, .env = env,

@@ -775,9 +775,16 @@ static void scan_begin(struct vad_context *ctx)
 	ctx->scanned = true;
 }
 
-/* What every scan does last: @list becomes the context's devices. Returns their count. */
-static int scan_end(struct vad_context *ctx, struct vad_list *list)
+/* What every scan does last: @list becomes the context's devices, and their count is
+ * returned; or, when the scan failed (@r < 0), the context has none and @r is returned. */
+static int scan_end(struct vad_context *ctx, struct vad_list *list, int r)
 {
+	if (r < 0) {
+		list_free(list);
+		vad__pf_virtfns_free(ctx);
+		ctx->scanned = false;
+		return r;
+	}
 	for (size_t i = 0; i < list->n; i++)
 		check_access(ctx, list->devs[i]);
 	if (list->n > 1)
@@ -815,14 +822,7 @@ int vad_scan_node(struct vad_context *ctx, const char *node)
 		return -ENODEV;
 	}
 	name = strrchr(node, '/') ? strrchr(node, '/') + 1 : node;
-	r = add_node(ctx, &list, name, node, &st);
-	if (r < 0) {
-		list_free(&list);
-		vad__pf_virtfns_free(ctx);
-		ctx->scanned = false;
-		return r;
-	}
-	return scan_end(ctx, &list);
+	return scan_end(ctx, &list, add_node(ctx, &list, name, node, &st));
 }
 
 int vad_scan(struct vad_context *ctx)
@@ -905,12 +905,5 @@ int vad_scan(struct vad_context *ctx)
 	}
 	entries_free(&entries);
 	closedir(dir);
-	if (r < 0) {
-		list_free(&list);
-		vad__pf_virtfns_free(ctx);
-		ctx->scanned = false;
-		return r;
-	}
-
-	return scan_end(ctx, &list);
+	return scan_end(ctx, &list, r);
 }
