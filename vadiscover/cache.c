@@ -437,21 +437,19 @@ static int cache_slurp(const struct vad_context *ctx, int dirfd, const char *nam
 static int cache_same_state(struct vad_context *ctx, const char *paths, size_t plen,
 			    const char *state, size_t slen)
 {
-	struct vad_str seen = { 0 };
-	char *copy, *now, *entry;
+	char *copy, *now, *entry = NULL;
 	int same;
 
 	/* (Names with the separators in them are not kept: checked each time.) */
-	if (memchr(paths, '\x01', plen) || memchr(paths, '\x02', plen) ||
-	    memchr(state, '\x01', slen) || memchr(state, '\x02', slen))
-		ctx = NULL;
-	vad__str_addf(&seen, "\x02%.*s\x01%.*s\x02", (int)plen, paths, (int)slen, state);
-	entry = vad__str_done(&seen);
-	if (!entry)
-		return -ENOMEM;
-	if (ctx && ctx->files_ok && strstr(ctx->files_ok, entry)) {
-		free(entry);
-		return 1;
+	if (ctx && !memchr(paths, '\x01', plen) && !memchr(paths, '\x02', plen) &&
+	    !memchr(state, '\x01', slen) && !memchr(state, '\x02', slen)) {
+		entry = vad__strdupf("\x02%.*s\x01%.*s\x02", (int)plen, paths, (int)slen, state);
+		if (!entry)
+			return -ENOMEM;
+		if (ctx->files_ok.s && strstr(ctx->files_ok.s, entry)) {
+			free(entry);
+			return 1;
+		}
 	}
 	copy = strndup(paths, plen);
 	now = copy ? cache_state(copy) : NULL;
@@ -462,16 +460,8 @@ static int cache_same_state(struct vad_context *ctx, const char *paths, size_t p
 	}
 	same = strlen(now) == slen && memcmp(now, state, slen) == 0;
 	free(now);
-	if (same && ctx) {
-		size_t n = strlen(entry);
-		char *all = realloc(ctx->files_ok, ctx->files_ok_len + n + 1);
-
-		if (all) {	/* (without room, checked again next time) */
-			memcpy(all + ctx->files_ok_len, entry, n + 1);
-			ctx->files_ok = all;
-			ctx->files_ok_len += n;
-		}
-	}
+	if (same && entry)
+		vad__str_add(&ctx->files_ok, entry);	/* (no room: checked again next time) */
 	free(entry);
 	return same;
 }

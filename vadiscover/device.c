@@ -65,9 +65,8 @@ void vad__function_free(struct vad_function *fn)
 void vad__devices_free(struct vad_context *ctx)
 {
 	vad__pf_virtfns_free(ctx);
-	free(ctx->files_ok);
-	ctx->files_ok = NULL;
-	ctx->files_ok_len = 0;
+	free(ctx->files_ok.s);
+	ctx->files_ok = (struct vad_str){ 0 };
 	for (size_t i = 0; i < ctx->nfunctions; i++)
 		vad__function_free(ctx->functions[i]);
 	free(ctx->functions);

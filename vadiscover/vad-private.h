@@ -25,6 +25,9 @@
 #include "vadiscover/vadiscover.h"
 #pragma GCC visibility pop
 
+/* A string built by appending: struct vad_str, vad__str_add*() (vadiscover/str.h). */
+#include "vadiscover/str.h"
+
 #define VAD_DRM_MAJOR 226
 
 /* On a function whose result the caller frees: gcc's analyser (make analyze) then follows
@@ -155,8 +158,7 @@ struct vad_context {
 	char boot_id[64];
 	/* The files (libva, VA drivers) of answers found as they were since the last scan,
 	 * not checked again until the next one: "\x02PATHS\x01STATE\x02" each. */
-	char *files_ok;
-	size_t files_ok_len;
+	struct vad_str files_ok;
 
 	/* How probes run (vad_set_probe_mode()) and the helper program (isolate.c). */
 	unsigned int probe_mode;
@@ -252,9 +254,6 @@ static inline void *vad__array_grow(void *items, size_t size, size_t n, size_t *
 		*cap = c;
 	return p;
 }
-
-/* A string built by appending: struct vad_str, vad__str_add*() (vadiscover/str.h). */
-#include "vadiscover/str.h"
 
 /* record.c: a probe result as bytes (the helper's pipe, the cache's files). */
 #define VAD_RECORD_VENDOR_MAX 1024
