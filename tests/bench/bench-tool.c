@@ -41,21 +41,12 @@ static long count_inits(void)
  * status or -1. */
 static int run_tool(const char *tool, const char *cmd, const char *opt)
 {
-	pid_t pid = fork();
+	char *argv[] = { (char *)tool, (char *)cmd, (char *)opt, NULL };
+	pid_t pid = spawn_quiet(argv);
 	int status;
 
 	if (pid < 0)
 		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-		if (null >= 0) {
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execl(tool, tool, cmd, opt, (char *)NULL);
-		_exit(127);
-	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;

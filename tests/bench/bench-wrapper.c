@@ -30,20 +30,10 @@
 static double run(char *const argv[], int *status)
 {
 	double t0 = now_ms();
-	pid_t pid = fork();
+	pid_t pid = spawn_quiet(argv);
 
 	if (pid < 0)
 		return -1;
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDWR);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
 	if (waitpid(pid, status, 0) < 0)
 		return -1;
 	return now_ms() - t0;
