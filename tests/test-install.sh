@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 . tests/common/testlib.sh
 MAKE=${MAKE:-make}
 
-conf() { sed -n "s/^$1 = //p" config.mk; }
 LIBDIR=$(conf LIBDIR)
 INCLUDEDIR=$(conf INCLUDEDIR)
 VERSION=$(conf VERSION)

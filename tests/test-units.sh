@@ -9,7 +9,6 @@ cd "$(dirname "$0")/.."
 . tests/common/testlib.sh
 MAKE=${MAKE:-make}
 
-conf() { sed -n "s/^$1 = //p" config.mk; }
 BINDIR=$(conf BINDIR)
 MANDIR=$(conf MANDIR)
 PREFIX=$(conf PREFIX)
