@@ -704,6 +704,157 @@ START_TEST(library_side_by_side_order)
 }
 END_TEST
 
+/* The different pids in the count file ("init SLOT NODE PID ..."): the processes that
+ * initialised a VA driver. */
+static int count_inits_pids(const char *file)
+{
+	pid_t pids[64], seen[64];
+	int n = count_pids(file, pids, 64), k = 0;
+
+	for (int i = 0; i < n; i++) {
+		bool known = false;
+
+		for (int j = 0; j < k; j++)
+			known = known || seen[j] == pids[i];
+		if (!known)
+			seen[k++] = pids[i];
+	}
+	return k;
+}
+
+/* A helper probes several devices in turn: on adl-sriov-host (8 devices) every device
+ * answers once, from as many processes as helpers run at once (one per CPU, _i 0; one
+ * CPU, _i 1: one helper for all 8), not one process per device. */
+START_TEST(library_helper_many_devices)
+{
+	struct vad_device *chosen = NULL;
+	int width, lines;
+
+	if (_i == 1) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(sched_getcpu(), &one);
+		ck_assert_int_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	}
+	width = cpus() < 8 ? cpus() : 8;
+	enter_rule("adl-sriov-host", "* ok decode=h264,hevc vpp=1");
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, &chosen), 0);
+	ck_assert_ptr_eq(chosen, vad_device_get(m.ctx, 0));
+	for (size_t i = 0; i < 8; i++) {
+		struct vad_device *d = vad_device_get(m.ctx, i);
+
+		ck_assert_int_eq(vad_device_get_va_status(d), 0);
+		ck_assert_uint_eq(vad_device_get_decode(d), VAD_CODEC_H264 | VAD_CODEC_HEVC);
+	}
+	ck_assert_int_eq(count_nodes(m.count_file, &lines), 8);
+	ck_assert_int_eq(lines, 8);
+	ck_assert_int_eq(count_inits_pids(m.count_file), width);
+	assert_no_children();
+	leave();
+}
+END_TEST
+
+/* How many helpers probe @n devices with @width CPUs when the devices @broken (indices,
+ * @nbroken) crash or hang: one per CPU, each given a run of consecutive devices (device i
+ * of n to helper g when n*g/width <= i < n*(g+1)/width), and one more for the devices
+ * after a broken one in its run. */
+static int helpers_expected(int n, int width, const int *broken, int nbroken)
+{
+	int count = width < n ? width : n, k = count;
+
+	for (int j = 0; j < nbroken; j++)
+		for (int g = 0; g < count; g++)
+			if (broken[j] >= n * g / count && broken[j] + 1 < n * (g + 1) / count)
+				k++;
+	return k;
+}
+
+/* A device that crashes or hangs in a helper probing several costs that device only: a
+ * new helper probes the devices after it in its run. On adl-sriov-host, renderD129
+ * crashes and renderD131 hangs (_i 0) or is wedged, ignoring its parent's death (_i 1);
+ * with one CPU (_i 2, 3) all 8 devices start in one helper. Each device is initialised
+ * exactly once, each answer is its own, no more helpers run than that rule makes, and
+ * nothing is left behind. */
+START_TEST(library_helper_many_devices_broken)
+{
+	const char *va[] = { "renderD129 crash", _i % 2 ? "renderD131 wedge" : "renderD131 hang",
+			     "* ok decode=h264 vpp=1", NULL };
+	struct th_opts o = { .va_lines = va };
+	struct vad_device *chosen = NULL;
+	int lines, fds;
+
+	if (_i >= 2) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(sched_getcpu(), &one);
+		ck_assert_int_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	}
+	tl_enter(&m, "adl-sriov-host", &o);
+	setenv("VADISCOVER_PROBE_TIMEOUT", "2", 1);
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	ck_assert_int_eq(vad_scan(m.ctx), 8);
+	fds = tl_count_fds();
+	double t0 = now();
+	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, &chosen), 0);
+	ck_assert_msg(now() - t0 < LONGEST, "%.1f s", now() - t0);
+	ck_assert_ptr_eq(chosen, vad_device_get(m.ctx, 0));
+	for (size_t i = 0; i < 8; i++) {
+		struct vad_device *d = vad_device_get(m.ctx, i);
+		const char *node = vad_device_get_node(d);
+
+		if (strcmp(node, "/dev/dri/renderD129") == 0) {
+			ck_assert_int_eq(vad_device_get_va_status(d), -EIO);
+			ck_assert_str_eq(vad_device_get_va_error(d), CRASH_REASON);
+		} else if (strcmp(node, "/dev/dri/renderD131") == 0) {
+			ck_assert_int_eq(vad_device_get_va_status(d), -ETIMEDOUT);
+			ck_assert_str_eq(vad_device_get_va_error(d), HANG_REASON);
+		} else {
+			ck_assert_msg(vad_device_get_va_status(d) == 0, "%s: %s", node,
+				      vad_device_get_va_error(d));
+			ck_assert_uint_eq(vad_device_get_decode(d), VAD_CODEC_H264);
+		}
+	}
+	ck_assert_int_eq(count_nodes(m.count_file, &lines), 8);
+	ck_assert_int_eq(lines, 8);
+	ck_assert_int_eq(count_inits_pids(m.count_file),
+			 helpers_expected(8, cpus(), (const int[]){ 1, 3 }, 2));
+	assert_no_children();
+	assert_pids_gone(m.count_file);
+	ck_assert_int_eq(tl_count_fds(), fds);
+	leave();
+}
+END_TEST
+
+/* The helper's command line: --driver and --kernel-driver belong to the node after them
+ * only. On intel-nvidia, renderD129 (i915) forced to the nvidia driver, then the same node
+ * as libva chooses: the second record names libva's own choice, iHD. */
+START_TEST(helper_options_per_node)
+{
+	char cmd[PATH_MAX * 2], out[4096];
+	size_t len;
+	FILE *p;
+
+	enter_rule("intel-nvidia", "* ok decode=h264 vpp=1");
+	snprintf(cmd, sizeof(cmd), "'%s' --driver nvidia --kernel-driver i915 "
+		 "/dev/dri/renderD129 /dev/dri/renderD129 3>&1 >/dev/null",
+		 getenv("VADISCOVER_PROBE_HELPER"));
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	len = fread(out, 1, sizeof(out) - 1, p);
+	out[len] = '\0';
+	ck_assert_int_eq(pclose(p), 0);
+	const char *first = strstr(out, "driver 6\nnvidia\n");
+	ck_assert_msg(first, "%s", out);
+	const char *second = strstr(first, "vadiscover-record 1\n");
+	ck_assert_msg(second, "%s", out);
+	ck_assert_msg(strstr(second, "driver 3\niHD\n"), "%s", out);
+	leave();
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("probe");
@@ -716,6 +867,9 @@ Suite *test_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, library_side_by_side);
 	tcase_add_loop_test(tc, library_side_by_side_order, 0, 2);
+	tcase_add_loop_test(tc, library_helper_many_devices, 0, 2);
+	tcase_add_test(tc, helper_options_per_node);
+	tcase_add_loop_test(tc, library_helper_many_devices_broken, 0, 4);
 	tcase_add_test(tc, library_hang_intel_nvidia);
 	tcase_add_test(tc, library_crash_intel_nvidia);
 	tcase_add_test(tc, library_hang_sriov);

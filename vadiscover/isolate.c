@@ -128,15 +128,13 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* What a helper run left: its output, how it ended. */
+/* How the helper's output for one device ended. */
 struct vad_run {
-	char buf[VAD_PIPE_MAX + 1];
-	size_t len;
-	bool overflow;
+	bool overflow;		/* more than a result, and still no record */
 	bool timed_out;
 	bool starved;		/* timed out at the hard limit, still owed time it lost waiting */
 	long long waited_ms;	/* how long it waited for a CPU (run queue), as far as known */
-	bool reaped;
+	bool reaped;		/* the helper ended while probing it */
 	int status;		/* waitpid() status when reaped */
 };
 
@@ -179,107 +177,13 @@ static long long starved_ms(pid_t pid)
 	return most;
 }
 
-/* Read the pipe until EOF or the deadline; then reap the helper, killing its process group
- * when the deadline passes first. The deadline is @timeout_ms after @start, plus the time
- * the helper waited for a CPU (a busy machine slows a driver down; it does not hang it),
- * and never more than VAD_STARVED_FACTOR deadlines. */
-static void run_wait(pid_t pid, int fd, long long start, long long timeout_ms,
-			 struct vad_run *run)
+/* The lines of @buf before the record: "stage NAME" (the last one into @stage, "start"
+ * when none) and "file PATH" (appended to @va's driver files, when @va). Returns where the
+ * record starts; -ENOMEM through *@r. */
+static const char *notes(const char *buf, size_t size, struct vad__va *va, char *stage,
+			 size_t len, int *r)
 {
-	long long deadline = start + timeout_ms, hard = start + timeout_ms * VAD_STARVED_FACTOR;
-	bool eof = false;
-
-	for (;;) {
-		long long now = now_ms(), left = deadline - now;
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int n;
-
-		/* A helper waited for after others may have answered long before: what is in
-		 * the pipe counts, whatever the time. */
-		if (left <= 0 && !eof && poll(&p, 1, 0) > 0)
-			left = 0;
-		else if (left <= 0 && !eof) {
-			long long waited = starved_ms(pid), want = start + timeout_ms + waited;
-
-			run->waited_ms = waited;
-			if (want > now && now < hard) {
-				deadline = want < hard ? want : hard;
-				continue;
-			}
-			run->timed_out = true;
-			run->starved = want > now;
-			break;
-		}
-		if (eof)
-			break;
-		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			run->timed_out = true;	/* cannot wait: end it */
-			break;
-		}
-		if (n == 0)
-			continue;
-		if (run->len < VAD_PIPE_MAX) {
-			ssize_t got = read(fd, run->buf + run->len, VAD_PIPE_MAX - run->len);
-
-			if (got < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (got <= 0)
-				eof = true;
-			else
-				run->len += (size_t)got;
-		} else {
-			char sink[256];
-			ssize_t got = read(fd, sink, sizeof(sink));
-
-			if (got < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (got <= 0)
-				eof = true;
-			else
-				run->overflow = true;
-		}
-	}
-	run->buf[run->len] = '\0';
-
-	/* The pipe closed: the helper is ending. Wait for it, still within the deadline (a
-	 * helper waited for after others gets a moment past it to end). */
-	if (!run->timed_out && deadline < now_ms() + 1000)
-		deadline = now_ms() + 1000;
-	while (!run->timed_out) {
-		pid_t w = waitpid(pid, &run->status, WNOHANG);
-
-		if (w == pid) {
-			run->reaped = true;
-			break;
-		}
-		if (w < 0 && errno != EINTR)
-			break;	/* ECHILD: the caller reaps children itself (SIGCHLD ignored) */
-		if (now_ms() >= deadline) {
-			run->timed_out = true;
-			break;
-		}
-		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
-	}
-	if (run->timed_out) {
-		/* The helper and anything it started: its own process group. */
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-		while (waitpid(pid, &run->status, 0) < 0 && errno == EINTR)
-			;
-		run->reaped = false;
-	}
-}
-
-/* The lines before the record: "stage NAME" (the last one into @stage, "start" when none)
- * and "file PATH" (appended to @va's driver files). Returns where the record starts;
- * -ENOMEM through *@r. */
-static const char *notes(const struct vad_run *run, struct vad__va *va, char *stage,
-			     size_t len, int *r)
-{
-	const char *p = run->buf, *end = run->buf + run->len;
+	const char *p = buf, *end = buf + size;
 
 	*r = 0;
 	snprintf(stage, len, "start");
@@ -297,10 +201,10 @@ static const char *notes(const struct vad_run *run, struct vad__va *va, char *st
 			}
 		} else if (strncmp(p, "file /", 6) == 0 && n - 5 < VAD_PATH_MAX &&
 			   !memchr(p, '\0', n)) {
-			size_t old = va->files ? strlen(va->files) : 0;
+			size_t old = va && va->files ? strlen(va->files) : 0;
 			char *f;
 
-			if (old + n - 5 + 2 <= VAD_FILES_MAX) {
+			if (va && old + n - 5 + 2 <= VAD_FILES_MAX) {
 				f = realloc(va->files, old + n - 5 + 2);
 				if (!f) {
 					*r = -ENOMEM;
@@ -344,20 +248,26 @@ static int iso_fail(struct vad__va *va, int status, const char *format, ...)
 	return va->status = status;
 }
 
-/* Start the helper for @dev: its pid and the read end of its pipe (O_CLOEXEC). 0 or
- * -errno (no pipe, no descriptor, posix_spawn() failed). */
-static int iso_spawn(struct vad_context *ctx, const struct vad_device *dev, const char *helper,
-		     const char *force, const char *dir, int timeout, pid_t *pid, int *out)
+/* Start the helper for @items (@n of them, probed in this order): its pid and the read end
+ * of its pipe (O_CLOEXEC). 0 or -errno (no pipe, no descriptor, no memory, posix_spawn()
+ * failed). */
+static int iso_spawn(struct vad_context *ctx, const struct vad__probe_item *items, size_t n,
+		     const char *helper, const char *dir, int timeout, pid_t *pid, int *out)
 {
-	const char *node = vad_device_get_node(dev);
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
-	char *argv[16], parent[24], limit[24];
+	char **argv, parent[24], limit[24];
 	int fds[2], argc = 0, r, wfd;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
+	argv = calloc(8 + 5 * n, sizeof(*argv));
+	if (!argv)
+		return -ENOMEM;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		r = -errno;
+		free(argv);
+		return r;
+	}
 	/* The write end becomes the helper's fd 3: it must not be 0..2 (a caller that closed
 	 * stdin gets those from pipe2(), and the child opens /dev/null onto them first), nor
 	 * 3 itself (dup2() onto itself would keep O_CLOEXEC). */
@@ -368,6 +278,7 @@ static int iso_spawn(struct vad_context *ctx, const struct vad_device *dev, cons
 		if (wfd < 0) {
 			r = -errno;
 			close(fds[0]);
+			free(argv);
 			return r;
 		}
 	}
@@ -377,25 +288,29 @@ static int iso_spawn(struct vad_context *ctx, const struct vad_device *dev, cons
 		argv[argc++] = (char *)"--libva-dir";
 		argv[argc++] = (char *)dir;
 	}
-	if (force) {
-		argv[argc++] = (char *)"--driver";
-		argv[argc++] = (char *)force;
-	}
-	/* The kernel driver: libva's choice of VA driver, and the reason for a missing one
-	 * (vadriver.c), depend on it. */
-	if (dev->kernel_driver) {
-		argv[argc++] = (char *)"--kernel-driver";
-		argv[argc++] = dev->kernel_driver;
-	}
 	/* The helper ends itself when this process dies (a wrapper killed mid-probe), and
-	 * when it outlives the longest a probe may take, whatever the driver does. */
+	 * when one probe outlives the longest a probe may take, whatever the driver does. */
 	snprintf(parent, sizeof(parent), "%d", (int)getpid());
 	snprintf(limit, sizeof(limit), "%lld", vad__probe_max_ms() + 1000);
 	argv[argc++] = (char *)"--parent";
 	argv[argc++] = parent;
 	argv[argc++] = (char *)"--deadline-ms";
 	argv[argc++] = limit;
-	argv[argc++] = (char *)node;
+	for (size_t i = 0; i < n; i++) {
+		const struct vad_device *dev = items[i].dev;
+
+		if (items[i].force) {
+			argv[argc++] = (char *)"--driver";
+			argv[argc++] = (char *)items[i].force;
+		}
+		/* The kernel driver: libva's choice of VA driver, and the reason for a missing
+		 * one (vadriver.c), depend on it. */
+		if (dev->kernel_driver) {
+			argv[argc++] = (char *)"--kernel-driver";
+			argv[argc++] = dev->kernel_driver;
+		}
+		argv[argc++] = (char *)vad_device_get_node(dev);
+	}
 	argv[argc] = NULL;
 
 	/* posix_spawn, never fork(): the caller may be multi-threaded (FFmpeg). The helper gets
@@ -429,15 +344,20 @@ static int iso_spawn(struct vad_context *ctx, const struct vad_device *dev, cons
 	if (!r)
 		r = -posix_spawnattr_setsigdefault(&attr, &all);
 	if (!r) {
-		vad__log(ctx, VAD_LOG_DEBUG, "%s: probing in %s%s%s%s%s (deadline %d s)", node, helper,
-			 dir ? " --libva-dir " : "", dir ? dir : "", force ? " --driver " : "",
-			 force ? force : "", timeout);
+		for (size_t i = 0; i < n; i++)
+			vad__log(ctx, VAD_LOG_DEBUG, "%s: probing in %s%s%s%s%s (deadline %d s%s)",
+				 vad_device_get_node(items[i].dev), helper,
+				 dir ? " --libva-dir " : "", dir ? dir : "",
+				 items[i].force ? " --driver " : "",
+				 items[i].force ? items[i].force : "", timeout,
+				 i ? ", after the one before" : "");
 		r = -posix_spawn(pid, helper, &fa, &attr, argv, environ);
 	}
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 out:
 	close(wfd);
+	free(argv);
 	if (r < 0) {
 		close(fds[0]);
 		return r;
@@ -446,17 +366,17 @@ out:
 	return 0;
 }
 
-/* What the helper's run tells, as the answer @va: its record, or why there is none.
- * Returns the status. */
+/* What the helper's output for @dev (@buf, @len bytes) and its end @run tell, as the
+ * answer @va: its record, or why there is none. Returns the status. */
 static int classify(struct vad_context *ctx, const struct vad_device *dev,
 			const char *helper, int timeout, long long start,
-			const struct vad_run *run, struct vad__va *va)
+			const struct vad_run *run, const char *buf, size_t len, struct vad__va *va)
 {
 	const char *node = vad_device_get_node(dev), *rec;
 	char stage[32];
 	int r;
 
-	rec = notes(run, va, stage, sizeof(stage), &r);
+	rec = notes(buf, len, va, stage, sizeof(stage), &r);
 	if (r < 0)
 		return va->status = r;
 	vad__log(ctx, VAD_LOG_DEBUG, "%s: probe helper ended after %lld ms in stage %s", node,
@@ -489,7 +409,7 @@ static int classify(struct vad_context *ctx, const struct vad_device *dev,
 		va->nocache = true;
 		r = iso_fail(va, -EIO, "the probe helper %s wrote more than a result", helper);
 	} else {
-		r = vad__record_read(rec, (size_t)(run->buf + run->len - rec), va, NULL);
+		r = vad__record_read(rec, (size_t)(buf + len - rec), va, NULL);
 		if (r == 0) {
 			r = va->status;
 		} else if (r != -ENOMEM) {
@@ -509,72 +429,279 @@ static int classify(struct vad_context *ctx, const struct vad_device *dev,
 	return r;
 }
 
-/* A helper started for one device, until vad__probe_reap(). */
-struct vad__spawned {
-	const struct vad_device *dev;
-	const char *helper;
-	int timeout;
-	long long start;
-	pid_t pid;
+
+/* A helper and the devices it answers, in order. */
+struct helper {
+	size_t next;		/* the device it is probing now */
+	size_t end;		/* one past its last device */
+	pid_t pid;		/* 0: not running */
 	int fd;
-	struct vad_run run;
+	long long start;	/* when the device now probed began: the spawn, or the answer
+				 * before */
+	long long deadline, hard;
+	size_t len;		/* output of the device now probed, in buf */
+	char buf[VAD_PIPE_MAX];
 };
 
-int vad__probe_spawn(struct vad_context *ctx, const struct vad_device *dev, const char *helper,
-		     const char *force, struct vad__va *va, struct vad__spawned **out)
-{
-	struct vad__spawned *s;
-	char *dir = NULL;
-	int r;
+/* One run of vad__probe_isolated_many(). */
+struct batch {
+	struct vad_context *ctx;
+	struct vad__probe_item *items;
+	const char *helper;
+	char *dir;
+	int timeout;
+	void (*done)(void *userdata, size_t i, int status);
+	void *userdata;
+	int broken;		/* errno of a poll() that failed: no helper is started */
+};
 
-	*out = NULL;
-	/* The helper loads the libva this context would: the caller's own, or the one in the
-	 * directory set, or the system's. Loading libva loads no VA driver. */
-	r = vad__libva_helper_dir(ctx, &dir);
-	if (r == -ELIBACC) {
-		va->status = r;
-		return vad__set_strf(&va->error, "%s", vad_get_libva_error(ctx)) < 0 ? -ENOMEM : r;
-	}
-	if (r < 0)
-		return va->status = r;
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		free(dir);
-		return va->status = -ENOMEM;
-	}
-	s->dev = dev;
-	s->helper = helper;
-	s->timeout = probe_timeout();
-	s->start = now_ms();
-	r = iso_spawn(ctx, dev, helper, force, dir, s->timeout, &s->pid, &s->fd);
-	free(dir);
-	if (r < 0) {
-		/* Not a fact about the device. */
-		free(s);
-		va->nocache = true;
-		return iso_fail(va, r == -ENOMEM ? -ENOMEM : -ENOEXEC,
-				"cannot start the probe helper %s: %s", helper, VAD_STRERROR(-r));
-	}
-	*out = s;
-	return 1;
+/* The answer of @h's device now probed is known: tell it, and go to the next. */
+static void answered(struct batch *b, struct helper *h, const struct vad_run *run, size_t len)
+{
+	size_t i = h->next++;
+	int r = classify(b->ctx, b->items[i].dev, b->helper, b->timeout, h->start, run, h->buf,
+			 len, b->items[i].va);
+
+	b->done(b->userdata, i, r);
+	memmove(h->buf, h->buf + len, h->len - len);
+	h->len -= len;
+	h->start = now_ms();
+	h->deadline = h->start + (long long)b->timeout * 1000;
+	h->hard = h->start + (long long)b->timeout * 1000 * VAD_STARVED_FACTOR;
 }
 
-int vad__probe_reap(struct vad_context *ctx, struct vad__spawned *s, struct vad__va *va)
+/* Start a helper for @h's devices not answered yet; when it cannot start, they are
+ * answered with why. */
+static void start(struct batch *b, struct helper *h)
 {
 	int r;
 
-	run_wait(s->pid, s->fd, s->start, (long long)s->timeout * 1000, &s->run);
-	close(s->fd);
-	r = classify(ctx, s->dev, s->helper, s->timeout, s->start, &s->run, va);
-	free(s);
-	return r;
+	h->pid = 0;
+	h->len = 0;
+	if (h->next >= h->end)
+		return;
+	r = b->broken ? -b->broken
+		      : iso_spawn(b->ctx, b->items + h->next, h->end - h->next, b->helper,
+				  b->dir, b->timeout, &h->pid, &h->fd);
+	h->start = now_ms();
+	h->deadline = h->start + (long long)b->timeout * 1000;
+	h->hard = h->start + (long long)b->timeout * 1000 * VAD_STARVED_FACTOR;
+	if (r == 0)
+		return;
+	h->pid = 0;
+	for (; h->next < h->end; h->next++) {
+		struct vad__va *va = b->items[h->next].va;
+
+		/* Not a fact about the device. */
+		va->nocache = true;
+		b->done(b->userdata, h->next,
+			iso_fail(va, r == -ENOMEM ? -ENOMEM : -ENOEXEC,
+				 "cannot start the probe helper %s: %s", b->helper,
+				 VAD_STRERROR(-r)));
+	}
+}
+
+/* The helper is over for the device it is probing (@run says how): answer it, and start
+ * another helper for the devices after it. */
+static void ended(struct batch *b, struct helper *h, struct vad_run *run)
+{
+	if (!run->reaped) {
+		/* The helper and anything it started: its own process group. */
+		kill(-h->pid, SIGKILL);
+		kill(h->pid, SIGKILL);
+		while (waitpid(h->pid, &run->status, 0) < 0 && errno == EINTR)
+			;
+	}
+	close(h->fd);
+	if (h->next < h->end)
+		answered(b, h, run, h->len);
+	start(b, h);
+}
+
+/* The pipe closed: the helper is ending. Wait for it a moment (at least a second, or to
+ * the deadline), then end it. */
+static void reap(struct batch *b, struct helper *h)
+{
+	struct vad_run run = { 0 };
+	long long until = now_ms() + 1000;
+
+	if (until < h->deadline)
+		until = h->deadline;
+	for (;;) {
+		pid_t w = waitpid(h->pid, &run.status, WNOHANG);
+
+		if (w == h->pid) {
+			run.reaped = true;
+			break;
+		}
+		if (w < 0 && errno != EINTR)
+			break;	/* ECHILD: the caller reaps children itself (SIGCHLD ignored) */
+		if (now_ms() >= until) {
+			run.timed_out = true;
+			break;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	}
+	if (!run.reaped && !run.timed_out) {
+		/* Reaped by someone else: nothing to kill, nothing to wait for. */
+		close(h->fd);
+		if (h->next < h->end)
+			answered(b, h, &run, h->len);
+		start(b, h);
+		return;
+	}
+	ended(b, h, &run);
+}
+
+/* Read what @h wrote, and answer each device whose record is whole. */
+static void take(struct batch *b, struct helper *h)
+{
+	ssize_t got = read(h->fd, h->buf + h->len, sizeof(h->buf) - h->len);
+
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (got <= 0) {
+		reap(b, h);
+		return;
+	}
+	h->len += (size_t)got;
+	while (h->next < h->end) {
+		struct vad__va probe = VAD__VA_NONE;
+		const char *rec;
+		char stage[8];
+		size_t used;
+		int r;
+
+		rec = notes(h->buf, h->len, NULL, stage, sizeof(stage), &r);
+		if (vad__record_read(rec, (size_t)(h->buf + h->len - rec), &probe, &used) < 0)
+			break;
+		vad__va_clear(&probe);
+		answered(b, h, &(struct vad_run){ 0 }, (size_t)(rec - h->buf) + used);
+	}
+	if (h->len == sizeof(h->buf)) {
+		/* More than a result, and still no whole record. */
+		struct vad_run run = { .overflow = true };
+
+		if (h->next >= h->end)
+			h->len = 0;	/* after its last answer: not read */
+		else
+			ended(b, h, &run);
+	}
+}
+
+/* @h's deadline passed: more time when it waited for a CPU meanwhile (a busy machine
+ * slows a driver down; it does not hang it), never more than VAD_STARVED_FACTOR
+ * deadlines; else it is killed. */
+static void overdue(struct batch *b, struct helper *h)
+{
+	long long now = now_ms(), waited = starved_ms(h->pid);
+	long long want = h->start + (long long)b->timeout * 1000 + waited;
+	struct vad_run run = { .timed_out = true, .waited_ms = waited };
+
+	if (want > now && now < h->hard) {
+		h->deadline = want < h->hard ? want : h->hard;
+		return;
+	}
+	run.starved = want > now;
+	ended(b, h, &run);
+}
+
+int vad__probe_isolated_many(struct vad_context *ctx, const char *helper,
+			     struct vad__probe_item *items, size_t n, size_t width,
+			     void (*done)(void *userdata, size_t i, int status), void *userdata)
+{
+	struct batch b = { .ctx = ctx, .items = items, .helper = helper, .timeout = probe_timeout(),
+			   .done = done, .userdata = userdata };
+	size_t count = n < width ? n : width;
+	struct helper *hs;
+	struct pollfd *fds;
+	int r;
+
+	if (count == 0)
+		count = 1;
+	/* The helper loads the libva this context would: the caller's own, or the one in the
+	 * directory set, or the system's. Loading libva loads no VA driver. */
+	r = vad__libva_helper_dir(ctx, &b.dir);
+	hs = r == 0 ? calloc(count, sizeof(*hs)) : NULL;
+	fds = hs ? calloc(count, sizeof(*fds)) : NULL;
+	if (!fds) {
+		r = r < 0 ? r : -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			struct vad__va *va = items[i].va;
+
+			va->status = r;
+			if (r == -ELIBACC &&
+			    vad__set_strf(&va->error, "%s", vad_get_libva_error(ctx)) < 0)
+				va->status = -ENOMEM;
+			done(userdata, i, va->status);
+		}
+		free(hs);
+		free(b.dir);
+		return r == -ENOMEM ? r : 0;
+	}
+
+	/* Consecutive devices to each helper, in render-node order. */
+	for (size_t g = 0; g < count; g++) {
+		hs[g].next = n * g / count;
+		hs[g].end = n * (g + 1) / count;
+		start(&b, &hs[g]);
+	}
+	for (;;) {
+		long long now = now_ms(), wait = -1;
+		nfds_t nfds = 0;
+
+		for (size_t g = 0; g < count; g++) {
+			if (!hs[g].pid)
+				continue;
+			fds[nfds++] = (struct pollfd){ .fd = hs[g].fd, .events = POLLIN };
+			if (wait < 0 || hs[g].deadline - now < wait)
+				wait = hs[g].deadline > now ? hs[g].deadline - now : 0;
+		}
+		if (!nfds)
+			break;
+		if (poll(fds, nfds, wait > INT_MAX ? INT_MAX : (int)wait) < 0 && errno != EINTR) {
+			/* Cannot wait: end them, and start no other. */
+			b.broken = errno;
+			for (size_t g = 0; g < count; g++) {
+				struct vad_run run = { .timed_out = true };
+
+				if (hs[g].pid)
+					ended(&b, &hs[g], &run);
+			}
+			break;
+		}
+		/* Output first: what is in a pipe counts, whatever the time. */
+		nfds = 0;
+		now = now_ms();
+		for (size_t g = 0; g < count; g++) {
+			struct helper *h = &hs[g];
+
+			if (!h->pid)
+				continue;
+			if (fds[nfds++].revents)
+				take(&b, h);
+			else if (now >= h->deadline)
+				overdue(&b, h);
+		}
+	}
+	free(fds);
+	free(hs);
+	free(b.dir);
+	return 0;
+}
+
+static void keep_status(void *userdata, size_t i, int status)
+{
+	(void)i;
+	*(int *)userdata = status;
 }
 
 int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
 			const char *helper, const char *force, struct vad__va *va)
 {
-	struct vad__spawned *s;
-	int r = vad__probe_spawn(ctx, dev, helper, force, va, &s);
+	struct vad__probe_item item = { .dev = dev, .force = force, .va = va };
+	int status = -ENOMEM;
+	int r = vad__probe_isolated_many(ctx, helper, &item, 1, 1, keep_status, &status);
 
-	return r == 1 ? vad__probe_reap(ctx, s, va) : r;
+	return r < 0 ? r : status;
 }

@@ -503,7 +503,6 @@ struct probe_job {
 	char *key, *request;
 	const char *force;
 	int lock;
-	struct vad__spawned *run;	/* its helper, while it runs */
 };
 
 /* Ask the cache for @dev's answer; when it has none, become the one process that probes
@@ -608,37 +607,59 @@ static size_t probe_width(void)
 	return n > 0 ? (size_t)n : 1;
 }
 
-/* Probes of different devices run side by side, each in its helper, each under its own
- * lock, with the answers kept as vad__device_probe() keeps them. A lock another process
- * holds is never waited for here (that could deadlock with a process holding the other
- * locks): that device is left to vad__device_probe(), which waits holding none. */
+/* vad__probe_many(): the jobs given to helpers, and the first -ENOMEM. */
+struct many {
+	struct vad_context *ctx;
+	struct probe_job *jobs;
+	size_t *which;		/* item i is jobs[which[i]] */
+	int err;
+};
+
+static void many_done(void *userdata, size_t i, int status)
+{
+	struct many *m = userdata;
+
+	if (job_end(m->ctx, &m->jobs[m->which[i]], status, true) == -ENOMEM)
+		m->err = -ENOMEM;
+}
+
+/* Probes of different devices run side by side, in as many helpers as there are CPUs,
+ * each helper probing its devices one after the other, each device under its own lock,
+ * with the answers kept as vad__device_probe() keeps them. A lock another process holds is
+ * never waited for here (that could deadlock with a process holding the other locks):
+ * that device is left to vad__device_probe(), which waits holding none. */
 int vad__probe_many(struct vad_context *ctx, struct vad_device **devs, const bool *fresh,
 		    size_t n, const char *driver)
 {
-	struct probe_job *jobs;
+	struct many m = { .ctx = ctx };
+	struct vad__probe_item *items;
 	const char *helper = NULL;
-	size_t width = probe_width(), running = 0, oldest = 0;
-	int err = 0;
+	size_t count = 0;
+	int r;
 
 	if (!ctx || (driver && !vad__va_driver_name_ok(driver)))
 		return -EINVAL;
 	if (ctx->probe_mode & VAD_PROBE_ISOLATED)
 		helper = vad__probe_helper(ctx);
-	if (!helper || n < 2 || width < 2)
+	if (!helper || n < 2)
 		return 0;	/* one at a time, as vad__device_probe() does */
-	jobs = calloc(n, sizeof(*jobs));
-	if (!jobs)
+	m.jobs = calloc(n, sizeof(*m.jobs));
+	m.which = calloc(n, sizeof(*m.which));
+	items = calloc(n, sizeof(*items));
+	if (!m.jobs || !m.which || !items) {
+		free(m.jobs);
+		free(m.which);
+		free(items);
 		return -ENOMEM;
-	for (size_t i = 0; i < n && err == 0; i++) {
-		struct probe_job *job = &jobs[i];
-		int r = job_begin(ctx, job, devs[i], driver, fresh[i], true);
+	}
+	for (size_t i = 0; i < n && m.err == 0; i++) {
+		struct probe_job *job = &m.jobs[i];
 
-		if (r == 2 || r == -EWOULDBLOCK) {
-			job->dev = NULL;
+		r = job_begin(ctx, job, devs[i], driver, fresh[i], true);
+		if (r == 2 || r == -EWOULDBLOCK)
 			continue;
-		}
 		if (r != 0) {
-			err = job_end(ctx, job, r, false) == -ENOMEM ? -ENOMEM : 0;
+			m.err = job_end(ctx, job, r, false) == -ENOMEM ? -ENOMEM : 0;
 			continue;
 		}
 		/* A missing driver file needs no helper (probe_now()). */
@@ -646,39 +667,28 @@ int vad__probe_many(struct vad_context *ctx, struct vad_device **devs, const boo
 			r = probe_missing(ctx, job->dev, job->force, &job->va);
 			if (r != 0) {
 				r = job_end(ctx, job, r < 0 ? r : job->va.status, true);
-				err = r == -ENOMEM ? r : 0;
+				m.err = r == -ENOMEM ? r : 0;
 				continue;
 			}
 		}
-		/* One helper per CPU: wait for the oldest before starting another. */
-		for (; running >= width; oldest++) {
-			struct probe_job *o = &jobs[oldest];
-
-			if (!o->run)
-				continue;
-			r = job_end(ctx, o, vad__probe_reap(ctx, o->run, &o->va), true);
-			o->run = NULL;
-			running--;
-			if (r == -ENOMEM)
-				err = r;
-		}
-		r = vad__probe_spawn(ctx, job->dev, helper, job->force, &job->va, &job->run);
-		if (r == 1) {
-			running++;
-			continue;
-		}
-		if (job_end(ctx, job, r, true) == -ENOMEM)
-			err = -ENOMEM;
+		items[count] = (struct vad__probe_item){ .dev = job->dev, .force = job->force,
+							  .va = &job->va };
+		m.which[count++] = i;
 	}
-	for (size_t i = oldest; i < n; i++) {
-		struct probe_job *o = &jobs[i];
-
-		if (o->run && job_end(ctx, o, vad__probe_reap(ctx, o->run, &o->va), true) ==
-			      -ENOMEM)
-			err = -ENOMEM;
+	if (m.err == 0 && count > 0) {
+		r = vad__probe_isolated_many(ctx, helper, items, count, probe_width(), many_done,
+					     &m);
+		if (r < 0)
+			m.err = r;
+	} else {
+		/* Out of memory before any helper: the jobs begun are given up. */
+		for (size_t i = 0; i < count; i++)
+			many_done(&m, i, -ENOMEM);
 	}
-	free(jobs);
-	return err;
+	free(items);
+	free(m.which);
+	free(m.jobs);
+	return m.err;
 }
 
 bool vad_device_is_probed(const struct vad_device *dev)

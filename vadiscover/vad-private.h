@@ -293,13 +293,20 @@ const char *vad__probe_helper_path(const struct vad_context *ctx);
  * VADISCOVER_PROBE_TIMEOUT. The answer into @va (from VAD__VA_NONE); returns its status. */
 int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
 			const char *helper, const char *force, struct vad__va *va);
-/* The same in two steps, for probes that run side by side: start the helper (1, and
- * *@out), or fail as vad__probe_isolated() would (its status; the answer in @va); then wait
- * for it and read its answer (frees *@out; returns the status). */
-struct vad__spawned;
-int vad__probe_spawn(struct vad_context *ctx, const struct vad_device *dev, const char *helper,
-		     const char *force, struct vad__va *va, struct vad__spawned **out);
-int vad__probe_reap(struct vad_context *ctx, struct vad__spawned *s, struct vad__va *va);
+/* One device of vad__probe_isolated_many(). */
+struct vad__probe_item {
+	const struct vad_device *dev;
+	const char *force;	/* the VA driver to force, or NULL */
+	struct vad__va *va;	/* its answer, from VAD__VA_NONE */
+};
+/* Probe @items (@n) in helpers, at most @width at once, each helper probing consecutive
+ * devices one after the other, each device with its own deadline; when a helper dies or is
+ * killed, the device it was probing has that answer and another helper probes the devices
+ * after it. @done(@userdata, i, status) is called as each answer is known, once per item.
+ * 0, or -ENOMEM when nothing could be started (every item answered -ENOMEM). */
+int vad__probe_isolated_many(struct vad_context *ctx, const char *helper,
+			     struct vad__probe_item *items, size_t n, size_t width,
+			     void (*done)(void *userdata, size_t i, int status), void *userdata);
 /* The longest a probe may take, in ms: the deadline plus the time a helper starved of CPU
  * is granted (isolate.c). */
 long long vad__probe_max_ms(void);

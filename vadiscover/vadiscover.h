@@ -1179,21 +1179,23 @@ const char *vad_device_get_va_error(const struct vad_device *dev);
  *     "VA driver crashed (SIGSEGV) during vaInitialize"            status -EIO
  *     "VA driver did not answer within 10 s (killed)"              status -ETIMEDOUT
  *
- * The helper probes one node exactly as vad_device_probe() does in-process, with the
+ * The helper probes a node exactly as vad_device_probe() does in-process, with the
  * libva the caller would use (it inherits the environment: LIBVA_DRIVER_NAME,
  * LIBVA_DRIVERS_PATH, LD_LIBRARY_PATH...). It gets /dev/null as stdin and stdout, the
  * caller's stderr, and a process group of its own. The caller waits until
- * VADISCOVER_PROBE_TIMEOUT seconds (1..3600, default 10) have passed since the start,
+ * VADISCOVER_PROBE_TIMEOUT seconds (1..3600, default 10) have passed since the probe began,
  * plus the time the helper spent waiting for a CPU, at most three times the deadline in
  * all; then it kills the helper's process group and reaps it. No zombie, no descriptor
  * is left, SIGCHLD is not touched, and the helper never outlives its caller. None is
  * started when the driver is forced (driver=, or the one the device requires) and its
  * file is in none of libva's directories: the answer (-ENOPKG) is known.
  *
- * vad_select() with VAD_SELECT_ALL probes different devices side by side in their
- * helpers, as many at once as this process may use CPUs (sched_getaffinity()), each with
- * its own deadline; vad_device_probe(), vad_select() without VAD_SELECT_ALL and probes in
- * this process run one at a time.
+ * vad_select() with VAD_SELECT_ALL probes the devices in as many helpers at once as this
+ * process may use CPUs (sched_getaffinity()), each helper probing its share one after the
+ * other (one process start and one libva load for several devices), each device with its
+ * own deadline; when a helper crashes or is killed, that device has its answer and a new
+ * helper probes the ones after it. vad_device_probe(), vad_select() without
+ * VAD_SELECT_ALL and probes in this process probe one device at a time.
  *
  * Which helper: the file named by VADISCOVER_PROBE_HELPER (an absolute path), else the
  * one given to vad_set_probe_helper() (the tool and the wrapper give the one beside their
