@@ -630,6 +630,34 @@ static int cpus(void)
 	return CPU_COUNT(&set);
 }
 
+/* This test process (forked for the test) may run on one CPU only. */
+static void one_cpu(void)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+}
+
+/* vad_select() with VAD_SELECT_ALL on adl-sriov-host: every device capable of @decode,
+ * the first chosen, the others matching. */
+static void select_all_capable(unsigned int decode)
+{
+	struct vad_device *chosen = NULL;
+
+	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, &chosen), 0);
+	ck_assert_ptr_eq(chosen, vad_device_get(m.ctx, 0));
+	for (size_t i = 0; i < 8; i++) {
+		struct vad_device *d = vad_device_get(m.ctx, i);
+
+		ck_assert_int_eq(vad_device_get_va_status(d), 0);
+		ck_assert_uint_eq(vad_device_get_decode(d), decode);
+		ck_assert_int_eq(vad_device_get_verdict(d),
+				 i == 0 ? VAD_VERDICT_SELECTED : VAD_VERDICT_MATCH);
+	}
+}
+
 /* Every device probed (VAD_SELECT_ALL, as `vadiscover list`): the helpers run side by side,
  * as many at once as there are CPUs, each device exactly once. The driver sleeps 2 s in
  * each initialisation: a helper started at once overlaps the one before. */
@@ -637,23 +665,13 @@ START_TEST(library_side_by_side)
 {
 	char span[PATH_MAX + 32];
 	int begun, lines, width = cpus() < 8 ? cpus() : 8;
-	struct vad_device *chosen = NULL;
 
 	enter_rule("adl-sriov-host", "* ok sleep=2000 decode=h264 vpp=1");
 	setenv("VADISCOVER_PROBE_TIMEOUT", "60", 1);
 	snprintf(span, sizeof(span), "%s/span", m.topo_dir);
 	setenv("FAKEVA_SPAN", span, 1);
 	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
-	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, &chosen), 0);
-	ck_assert_ptr_eq(chosen, vad_device_get(m.ctx, 0));
-	for (size_t i = 0; i < 8; i++) {
-		struct vad_device *d = vad_device_get(m.ctx, i);
-
-		ck_assert_int_eq(vad_device_get_va_status(d), 0);
-		ck_assert_uint_eq(vad_device_get_decode(d), VAD_CODEC_H264);
-		ck_assert_int_eq(vad_device_get_verdict(d),
-				 i == 0 ? VAD_VERDICT_SELECTED : VAD_VERDICT_MATCH);
-	}
+	select_all_capable(VAD_CODEC_H264);
 	ck_assert_int_eq(count_nodes(m.count_file, &lines), 8);
 	ck_assert_int_eq(lines, 8);
 	ck_assert_int_eq(span_most(span, &begun), width);
@@ -727,27 +745,14 @@ static int count_inits_pids(const char *file)
  * CPU, _i 1: one helper for all 8), not one process per device. */
 START_TEST(library_helper_many_devices)
 {
-	struct vad_device *chosen = NULL;
 	int width, lines;
 
-	if (_i == 1) {
-		cpu_set_t one;
-
-		CPU_ZERO(&one);
-		CPU_SET(sched_getcpu(), &one);
-		ck_assert_int_eq(sched_setaffinity(0, sizeof(one), &one), 0);
-	}
+	if (_i == 1)
+		one_cpu();
 	width = cpus() < 8 ? cpus() : 8;
 	enter_rule("adl-sriov-host", "* ok decode=h264,hevc vpp=1");
 	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
-	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, &chosen), 0);
-	ck_assert_ptr_eq(chosen, vad_device_get(m.ctx, 0));
-	for (size_t i = 0; i < 8; i++) {
-		struct vad_device *d = vad_device_get(m.ctx, i);
-
-		ck_assert_int_eq(vad_device_get_va_status(d), 0);
-		ck_assert_uint_eq(vad_device_get_decode(d), VAD_CODEC_H264 | VAD_CODEC_HEVC);
-	}
+	select_all_capable(VAD_CODEC_H264 | VAD_CODEC_HEVC);
 	ck_assert_int_eq(count_nodes(m.count_file, &lines), 8);
 	ck_assert_int_eq(lines, 8);
 	ck_assert_int_eq(count_inits_pids(m.count_file), width);
@@ -785,13 +790,8 @@ START_TEST(library_helper_many_devices_broken)
 	struct vad_device *chosen = NULL;
 	int lines, fds;
 
-	if (_i >= 2) {
-		cpu_set_t one;
-
-		CPU_ZERO(&one);
-		CPU_SET(sched_getcpu(), &one);
-		ck_assert_int_eq(sched_setaffinity(0, sizeof(one), &one), 0);
-	}
+	if (_i >= 2)
+		one_cpu();
 	tl_enter(&m, "adl-sriov-host", &o);
 	setenv("VADISCOVER_PROBE_TIMEOUT", "2", 1);
 	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
