@@ -506,9 +506,9 @@ struct probe_job {
 };
 
 /* Ask the cache for @dev's answer; when it has none, become the one process that probes
- * (after waiting for the one probing now; with @nowait, -EWOULDBLOCK instead). 2: the
- * device keeps this answer already; 1: the cache's answer is in @job; 0: probe (the lock
- * held); -ENOMEM. */
+ * (after waiting for the one probing now; with @nowait, 3 instead: another process is
+ * probing it, nothing held). 2: the device keeps this answer already; 1: the cache's
+ * answer is in @job; 0: probe (the lock held); -ENOMEM. */
 static int job_begin(struct vad_context *ctx, struct probe_job *job, struct vad_device *dev,
 		     const char *driver, bool fresh, bool nowait)
 {
@@ -540,7 +540,7 @@ static int job_begin(struct vad_context *ctx, struct probe_job *job, struct vad_
 		if (job->lock == -EWOULDBLOCK && nowait) {
 			free(job->key);
 			free(job->request);
-			return -EWOULDBLOCK;
+			return 3;
 		}
 		if (job->lock >= 0)
 			r = probe_cached(ctx, dev, job->key, job->asked, fresh, &job->va);
@@ -633,6 +633,7 @@ int vad__probe_many(struct vad_context *ctx, struct vad_device **devs, const boo
 {
 	struct many m = { .ctx = ctx };
 	struct vad__probe_item *items;
+	struct probe_job *jobs;
 	const char *helper = NULL;
 	size_t count = 0;
 	int r;
@@ -643,20 +644,20 @@ int vad__probe_many(struct vad_context *ctx, struct vad_device **devs, const boo
 		helper = vad__probe_helper(ctx);
 	if (!helper || n < 2)
 		return 0;	/* one at a time, as vad__device_probe() does */
-	m.jobs = calloc(n, sizeof(*m.jobs));
+	jobs = calloc(n, sizeof(*jobs));
 	m.which = calloc(n, sizeof(*m.which));
 	items = calloc(n, sizeof(*items));
-	if (!m.jobs || !m.which || !items) {
-		free(m.jobs);
+	if (!jobs || !m.which || !items) {
+		free(jobs);
 		free(m.which);
 		free(items);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n && m.err == 0; i++) {
-		struct probe_job *job = &m.jobs[i];
+		struct probe_job *job = &jobs[i];
 
 		r = job_begin(ctx, job, devs[i], driver, fresh[i], true);
-		if (r == 2 || r == -EWOULDBLOCK)
+		if (r == 2 || r == 3)
 			continue;
 		if (r != 0) {
 			m.err = job_end(ctx, job, r, false) == -ENOMEM ? -ENOMEM : 0;
@@ -675,6 +676,7 @@ int vad__probe_many(struct vad_context *ctx, struct vad_device **devs, const boo
 							  .va = &job->va };
 		m.which[count++] = i;
 	}
+	m.jobs = jobs;
 	if (m.err == 0 && count > 0) {
 		r = vad__probe_isolated_many(ctx, helper, items, count, probe_width(), many_done,
 					     &m);
@@ -687,7 +689,7 @@ int vad__probe_many(struct vad_context *ctx, struct vad_device **devs, const boo
 	}
 	free(items);
 	free(m.which);
-	free(m.jobs);
+	free(jobs);
 	return m.err;
 }
 
