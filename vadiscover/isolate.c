@@ -455,6 +455,14 @@ struct batch {
 	int broken;		/* errno of a poll() that failed: no helper is started */
 };
 
+/* @h's next device begins now: its deadlines. */
+static void began(const struct batch *b, struct helper *h)
+{
+	h->start = now_ms();
+	h->deadline = h->start + (long long)b->timeout * 1000;
+	h->hard = h->start + (long long)b->timeout * 1000 * VAD_STARVED_FACTOR;
+}
+
 /* The answer of @h's device now probed is known: tell it, and go to the next. */
 static void answered(struct batch *b, struct helper *h, const struct vad_run *run, size_t len)
 {
@@ -465,9 +473,7 @@ static void answered(struct batch *b, struct helper *h, const struct vad_run *ru
 	b->done(b->userdata, i, r);
 	memmove(h->buf, h->buf + len, h->len - len);
 	h->len -= len;
-	h->start = now_ms();
-	h->deadline = h->start + (long long)b->timeout * 1000;
-	h->hard = h->start + (long long)b->timeout * 1000 * VAD_STARVED_FACTOR;
+	began(b, h);
 }
 
 /* Start a helper for @h's devices not answered yet; when it cannot start, they are
@@ -483,12 +489,9 @@ static void start(struct batch *b, struct helper *h)
 	r = b->broken ? -b->broken
 		      : iso_spawn(b->ctx, b->items + h->next, h->end - h->next, b->helper,
 				  b->dir, b->timeout, &h->pid, &h->fd);
-	h->start = now_ms();
-	h->deadline = h->start + (long long)b->timeout * 1000;
-	h->hard = h->start + (long long)b->timeout * 1000 * VAD_STARVED_FACTOR;
+	began(b, h);
 	if (r == 0)
 		return;
-	h->pid = 0;
 	for (; h->next < h->end; h->next++) {
 		struct vad__va *va = b->items[h->next].va;
 
@@ -501,11 +504,11 @@ static void start(struct batch *b, struct helper *h)
 	}
 }
 
-/* The helper is over for the device it is probing (@run says how): answer it, and start
- * another helper for the devices after it. */
-static void ended(struct batch *b, struct helper *h, struct vad_run *run)
+/* The helper is over for the device it is probing (@run says how; @stop: it is still
+ * there, end it): answer that device, and start another helper for the devices after it. */
+static void ended(struct batch *b, struct helper *h, struct vad_run *run, bool stop)
 {
-	if (!run->reaped) {
+	if (stop) {
 		/* The helper and anything it started: its own process group. */
 		kill(-h->pid, SIGKILL);
 		kill(h->pid, SIGKILL);
@@ -542,15 +545,8 @@ static void reap(struct batch *b, struct helper *h)
 		}
 		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
 	}
-	if (!run.reaped && !run.timed_out) {
-		/* Reaped by someone else: nothing to kill, nothing to wait for. */
-		close(h->fd);
-		if (h->next < h->end)
-			answered(b, h, &run, h->len);
-		start(b, h);
-		return;
-	}
-	ended(b, h, &run);
+	/* Reaped, or by someone else: nothing to kill, nothing to wait for. */
+	ended(b, h, &run, run.timed_out);
 }
 
 /* Read what @h wrote, and answer each device whose record is whole. */
@@ -585,7 +581,7 @@ static void take(struct batch *b, struct helper *h)
 		if (h->next >= h->end)
 			h->len = 0;	/* after its last answer: not read */
 		else
-			ended(b, h, &run);
+			ended(b, h, &run, true);
 	}
 }
 
@@ -603,12 +599,12 @@ static void overdue(struct batch *b, struct helper *h)
 		return;
 	}
 	run.starved = want > now;
-	ended(b, h, &run);
+	ended(b, h, &run, true);
 }
 
-int vad__probe_isolated_many(struct vad_context *ctx, const char *helper,
-			     struct vad__probe_item *items, size_t n, size_t width,
-			     void (*done)(void *userdata, size_t i, int status), void *userdata)
+void vad__probe_isolated_many(struct vad_context *ctx, const char *helper,
+			      struct vad__probe_item *items, size_t n, size_t width,
+			      void (*done)(void *userdata, size_t i, int status), void *userdata)
 {
 	struct batch b = { .ctx = ctx, .items = items, .helper = helper, .timeout = probe_timeout(),
 			   .done = done, .userdata = userdata };
@@ -617,8 +613,8 @@ int vad__probe_isolated_many(struct vad_context *ctx, const char *helper,
 	struct pollfd *fds;
 	int r;
 
-	if (count == 0)
-		count = 1;
+	if (n == 0)
+		return;
 	/* The helper loads the libva this context would: the caller's own, or the one in the
 	 * directory set, or the system's. Loading libva loads no VA driver. */
 	r = vad__libva_helper_dir(ctx, &b.dir);
@@ -637,7 +633,7 @@ int vad__probe_isolated_many(struct vad_context *ctx, const char *helper,
 		}
 		free(hs);
 		free(b.dir);
-		return r == -ENOMEM ? r : 0;
+		return;
 	}
 
 	/* Consecutive devices to each helper, in render-node order. */
@@ -666,7 +662,7 @@ int vad__probe_isolated_many(struct vad_context *ctx, const char *helper,
 				struct vad_run run = { .timed_out = true };
 
 				if (hs[g].pid)
-					ended(&b, &hs[g], &run);
+					ended(&b, &hs[g], &run, true);
 			}
 			break;
 		}
@@ -687,7 +683,6 @@ int vad__probe_isolated_many(struct vad_context *ctx, const char *helper,
 	free(fds);
 	free(hs);
 	free(b.dir);
-	return 0;
 }
 
 static void keep_status(void *userdata, size_t i, int status)
@@ -701,7 +696,7 @@ int vad__probe_isolated(struct vad_context *ctx, const struct vad_device *dev,
 {
 	struct vad__probe_item item = { .dev = dev, .force = force, .va = va };
 	int status = -ENOMEM;
-	int r = vad__probe_isolated_many(ctx, helper, &item, 1, 1, keep_status, &status);
 
-	return r < 0 ? r : status;
+	vad__probe_isolated_many(ctx, helper, &item, 1, 1, keep_status, &status);
+	return status;
 }

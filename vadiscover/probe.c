@@ -677,11 +677,8 @@ int vad__probe_many(struct vad_context *ctx, struct vad_device **devs, const boo
 		m.which[count++] = i;
 	}
 	m.jobs = jobs;
-	if (m.err == 0 && count > 0) {
-		r = vad__probe_isolated_many(ctx, helper, items, count, probe_width(), many_done,
-					     &m);
-		if (r < 0)
-			m.err = r;
+	if (m.err == 0) {
+		vad__probe_isolated_many(ctx, helper, items, count, probe_width(), many_done, &m);
 	} else {
 		/* Out of memory before any helper: the jobs begun are given up. */
 		for (size_t i = 0; i < count; i++)

@@ -299,14 +299,14 @@ struct vad__probe_item {
 	const char *force;	/* the VA driver to force, or NULL */
 	struct vad__va *va;	/* its answer, from VAD__VA_NONE */
 };
-/* Probe @items (@n) in helpers, at most @width at once, each helper probing consecutive
- * devices one after the other, each device with its own deadline; when a helper dies or is
- * killed, the device it was probing has that answer and another helper probes the devices
- * after it. @done(@userdata, i, status) is called as each answer is known, once per item.
- * 0, or -ENOMEM when nothing could be started (every item answered -ENOMEM). */
-int vad__probe_isolated_many(struct vad_context *ctx, const char *helper,
-			     struct vad__probe_item *items, size_t n, size_t width,
-			     void (*done)(void *userdata, size_t i, int status), void *userdata);
+/* Probe @items (@n) in helpers, at most @width (>= 1) at once, each helper probing
+ * consecutive devices one after the other, each device with its own deadline; when a
+ * helper dies or is killed, the device it was probing has that answer and another helper
+ * probes the devices after it. @done(@userdata, i, status) is called as each answer is known, once per item,
+ * whatever happens (out of memory: status -ENOMEM). */
+void vad__probe_isolated_many(struct vad_context *ctx, const char *helper,
+			      struct vad__probe_item *items, size_t n, size_t width,
+			      void (*done)(void *userdata, size_t i, int status), void *userdata);
 /* The longest a probe may take, in ms: the deadline plus the time a helper starved of CPU
  * is granted (isolate.c). */
 long long vad__probe_max_ms(void);
