@@ -828,6 +828,38 @@ START_TEST(library_helper_many_devices_broken)
 }
 END_TEST
 
+/* A caller that ignores SIGCHLD: the kernel reaps its children, and waitpid() says ECHILD
+ * instead of how a helper ended. The other devices keep their records; renderD129, whose
+ * driver crashes, is answered at once with what is known (no record, the stage it was in),
+ * not taken for a hang at its deadline. */
+START_TEST(library_sigchld_ignored)
+{
+	const char *va[] = { "renderD129 crash", "* ok decode=h264 vpp=1", NULL };
+	struct th_opts o = { .va_lines = va };
+	struct vad_device *chosen = NULL;
+
+	tl_enter(&m, "adl-sriov-host", &o);
+	setenv("VADISCOVER_PROBE_TIMEOUT", "2", 1);
+	ck_assert_ptr_ne(signal(SIGCHLD, SIG_IGN), SIG_ERR);
+	ck_assert_int_eq(vad_set_probe_mode(m.ctx, VAD_PROBE_ISOLATED), 0);
+	ck_assert_int_eq(vad_select(m.ctx, NULL, VAD_SELECT_ALL, &chosen), 0);
+	for (size_t i = 0; i < 8; i++) {
+		struct vad_device *d = vad_device_get(m.ctx, i);
+
+		if (strcmp(vad_device_get_node(d), "/dev/dri/renderD129") == 0) {
+			ck_assert_int_eq(vad_device_get_va_status(d), -EIO);
+			ck_assert_msg(strstr(vad_device_get_va_error(d),
+					     "gave no valid result (during vaInitialize)"),
+				      "%s", vad_device_get_va_error(d));
+		} else {
+			ck_assert_int_eq(vad_device_get_va_status(d), 0);
+		}
+	}
+	signal(SIGCHLD, SIG_DFL);
+	leave();
+}
+END_TEST
+
 /* The helper's command line: --driver and --kernel-driver belong to the node after them
  * only. On intel-nvidia, renderD129 (i915) forced to the nvidia driver, then the same node
  * as libva chooses: the second record names libva's own choice, iHD. */
@@ -869,6 +901,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, library_side_by_side_order, 0, 2);
 	tcase_add_loop_test(tc, library_helper_many_devices, 0, 2);
 	tcase_add_test(tc, helper_options_per_node);
+	tcase_add_test(tc, library_sigchld_ignored);
 	tcase_add_loop_test(tc, library_helper_many_devices_broken, 0, 4);
 	tcase_add_test(tc, library_hang_intel_nvidia);
 	tcase_add_test(tc, library_crash_intel_nvidia);
